@@ -1,0 +1,21 @@
+"""torchkeras: the Keras API on PyTorch.
+
+``import torchkeras as keras`` and write Keras code::
+
+    model = keras.Sequential([keras.layers.Dense(8, activation="relu", input_shape=(4,)),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    model.fit(x, y, epochs=10)
+"""
+from torchkeras import (activations, backend, callbacks, constraints, initializers, layers,
+                        losses, metrics, models, optimizers, regularizers, saving, utils)
+from torchkeras.engine.input_layer import Input, InputLayer
+from torchkeras.engine.model import Model
+from torchkeras.engine.sequential import Sequential
+from torchkeras.layers.base import Layer
+
+__version__ = "0.1.0"
+
+__all__ = ["Input", "InputLayer", "Layer", "Model", "Sequential", "activations", "backend",
+           "callbacks", "constraints", "initializers", "layers", "losses", "metrics", "models",
+           "optimizers", "regularizers", "saving", "utils"]

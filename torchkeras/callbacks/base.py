@@ -1,0 +1,113 @@
+"""``Callback`` (every Keras hook) and ``CallbackList`` (calls them in order)."""
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Optional
+
+Logs = Optional[Dict[str, Any]]
+
+_BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end",
+                "on_test_batch_begin", "on_test_batch_end", "on_predict_batch_begin",
+                "on_predict_batch_end")
+
+
+class Callback:
+    """Base class: override the hooks you need. ``self.model`` and ``self.params`` are set
+    before training starts."""
+
+    def __init__(self) -> None:
+        self.validation_data = None
+        self.model = None
+        self.params: Dict[str, Any] = {}
+
+    def set_params(self, params: Dict[str, Any]) -> None:
+        self.params = params
+
+    def set_model(self, model: Any) -> None:
+        self.model = model
+
+    def on_batch_begin(self, batch: int, logs: Logs = None) -> None:
+        """A backwards-compatibility alias for `on_train_batch_begin`."""
+
+    def on_batch_end(self, batch: int, logs: Logs = None) -> None:
+        """A backwards-compatibility alias for `on_train_batch_end`."""
+
+    def on_epoch_begin(self, epoch: int, logs: Logs = None) -> None: ...
+
+    def on_epoch_end(self, epoch: int, logs: Logs = None) -> None: ...
+
+    def on_train_batch_begin(self, batch: int, logs: Logs = None) -> None:
+        self.on_batch_begin(batch, logs=logs)
+
+    def on_train_batch_end(self, batch: int, logs: Logs = None) -> None:
+        self.on_batch_end(batch, logs=logs)
+
+    def on_test_batch_begin(self, batch: int, logs: Logs = None) -> None: ...
+
+    def on_test_batch_end(self, batch: int, logs: Logs = None) -> None: ...
+
+    def on_predict_batch_begin(self, batch: int, logs: Logs = None) -> None: ...
+
+    def on_predict_batch_end(self, batch: int, logs: Logs = None) -> None: ...
+
+    def on_train_begin(self, logs: Logs = None) -> None: ...
+
+    def on_train_end(self, logs: Logs = None) -> None: ...
+
+    def on_test_begin(self, logs: Logs = None) -> None: ...
+
+    def on_test_end(self, logs: Logs = None) -> None: ...
+
+    def on_predict_begin(self, logs: Logs = None) -> None: ...
+
+    def on_predict_end(self, logs: Logs = None) -> None: ...
+
+    def _implements_batch_hooks(self) -> bool:
+        """Whether a subclass overrides any per-batch hook (then batch logs are computed)."""
+        return any(getattr(type(self), hook) is not getattr(Callback, hook)
+                   for hook in _BATCH_HOOKS)
+
+
+class CallbackList:
+    """Calls each hook on every callback in order."""
+
+    def __init__(self, callbacks: Optional[Iterable[Callback]] = None, model: Any = None,
+                 **params: Any):
+        self.callbacks: List[Callback] = list(callbacks or [])
+        self.model = model
+        self.params = params
+        for callback in self.callbacks:
+            callback.set_model(model)
+            callback.set_params(params)
+
+    def append(self, callback: Callback) -> None:
+        callback.set_model(self.model)
+        callback.set_params(self.params)
+        self.callbacks.append(callback)
+
+    def needs_batch_logs(self) -> bool:
+        from torchkeras.callbacks.history import History
+        from torchkeras.callbacks.progbar import ProgbarLogger
+        return any(c._implements_batch_hooks() for c in self.callbacks
+                   if not isinstance(c, (ProgbarLogger, History)))
+
+    def _call(self, hook: str, *args: Any) -> None:
+        for callback in self.callbacks:
+            getattr(callback, hook)(*args)
+
+    def on_epoch_begin(self, epoch, logs=None): self._call("on_epoch_begin", epoch, logs)
+    def on_epoch_end(self, epoch, logs=None): self._call("on_epoch_end", epoch, logs)
+    def on_train_batch_begin(self, batch, logs=None): self._call("on_train_batch_begin", batch, logs)
+    def on_train_batch_end(self, batch, logs=None): self._call("on_train_batch_end", batch, logs)
+    def on_test_batch_begin(self, batch, logs=None): self._call("on_test_batch_begin", batch, logs)
+    def on_test_batch_end(self, batch, logs=None): self._call("on_test_batch_end", batch, logs)
+    def on_predict_batch_begin(self, batch, logs=None): self._call("on_predict_batch_begin", batch, logs)
+    def on_predict_batch_end(self, batch, logs=None): self._call("on_predict_batch_end", batch, logs)
+    def on_train_begin(self, logs=None): self._call("on_train_begin", logs)
+    def on_train_end(self, logs=None): self._call("on_train_end", logs)
+    def on_test_begin(self, logs=None): self._call("on_test_begin", logs)
+    def on_test_end(self, logs=None): self._call("on_test_end", logs)
+    def on_predict_begin(self, logs=None): self._call("on_predict_begin", logs)
+    def on_predict_end(self, logs=None): self._call("on_predict_end", logs)
+
+    def __iter__(self):
+        return iter(self.callbacks)

@@ -1,0 +1,160 @@
+"""The progress display of fit/evaluate/predict: a tqdm bar in Keras's format.
+
+``verbose=1``::
+
+    Epoch 1/3
+    32/32 [==============================] - 0s 2ms/step - loss: 0.6931 - accuracy: 0.5000
+
+``verbose=2`` prints one line per epoch. Metric values are read from the device only when
+the bar refreshes (at most every ``refresh_interval`` seconds) and at the end.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any, Callable, Dict, Optional
+
+from tqdm.auto import tqdm
+
+from torchkeras.callbacks.base import Callback
+
+
+def format_value(value: float) -> str:
+    """Keras's progress format: ``%.4f``, or ``%.4e`` for magnitudes up to 1e-3."""
+    return f"{value:.4f}" if abs(value) > 1e-3 else f"{value:.4e}"
+
+
+def format_logs(logs: Dict[str, Any]) -> str:
+    return "".join(f" - {key}: {format_value(float(value))}" for key, value in logs.items()
+                   if _is_number(value))
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def _time_text(elapsed: float, steps: int) -> str:
+    per_step = elapsed / max(steps, 1)
+    if per_step >= 1:
+        rate = f"{per_step:.0f}s/step"
+    elif per_step >= 1e-3:
+        rate = f"{per_step * 1e3:.0f}ms/step"
+    else:
+        rate = f"{per_step * 1e6:.0f}us/step"
+    return f"{elapsed:.0f}s {rate}"
+
+
+class _KerasBar(tqdm):
+    """tqdm with a ``{keras}`` field holding ``' - 0s 2ms/step - loss: ...'``."""
+
+    keras_text = ""
+
+    @property
+    def format_dict(self):
+        values = super().format_dict
+        values["keras"] = self.keras_text
+        return values
+
+
+class ProgbarLogger(Callback):
+    """Prints progress. ``read_logs`` returns the current metric values (a host sync), and
+    is called only when the display refreshes."""
+
+    refresh_interval = 0.1
+
+    def __init__(self, count_mode: str = "steps", stateful_metrics: Any = None):
+        super().__init__()
+        self.verbose = 1
+        self.epochs = 1
+        self.target: Optional[int] = None
+        self._bar: Optional[_KerasBar] = None
+        self._mode = "train"
+        self._last_refresh = 0.0
+        self._start = 0.0
+        self._seen = 0
+        self.read_logs: Optional[Callable[[], Dict[str, float]]] = None
+
+    def set_params(self, params: Dict[str, Any]) -> None:
+        super().set_params(params)
+        self.verbose = params.get("verbose", 1)
+        self.epochs = params.get("epochs", 1)
+        self.target = params.get("steps")
+
+    # ------------------------------------------------------------------ bar
+    def _open(self, target: Optional[int]) -> None:
+        self._start = time.monotonic()
+        self._last_refresh = self._start
+        self._seen = 0
+        if self.verbose == 1:
+            self._bar = _KerasBar(total=target, file=sys.stdout, ascii=".>=",
+                                  bar_format="{n_fmt}/{total_fmt} [{bar:30}]{keras}",
+                                  mininterval=self.refresh_interval, leave=True,
+                                  dynamic_ncols=False, delay=1e-6)
+
+    def _advance(self, steps: int, final: bool = False) -> None:
+        self._seen += steps
+        if self._bar is None:
+            return
+        now = time.monotonic()
+        if final or now - self._last_refresh >= self.refresh_interval:
+            self._last_refresh = now
+            logs = self.read_logs() if self.read_logs is not None else {}
+            self._bar.keras_text = (" - " + _time_text(now - self._start, self._seen) +
+                                    format_logs(logs))
+            self._bar.update(self._seen - self._bar.n)
+            if final:
+                self._bar.refresh()
+
+    def _close(self, logs: Optional[Dict[str, Any]]) -> None:
+        elapsed = time.monotonic() - self._start
+        if self._bar is not None:
+            self._bar.keras_text = " - " + _time_text(elapsed, self._seen) + \
+                format_logs(logs or {})
+            self._bar.update(self._seen - self._bar.n)
+            self._bar.close()
+            self._bar = None
+        elif self.verbose == 2 and self._mode == "train":
+            print(f"{self._seen}/{self._seen} - {elapsed:.0f}s" + format_logs(logs or {}) +
+                  f" - {elapsed * 1e3:.0f}ms/epoch - "
+                  f"{elapsed * 1e3 / max(self._seen, 1):.0f}ms/step", flush=True)
+
+    # ---------------------------------------------------------------- hooks
+    def on_epoch_begin(self, epoch: int, logs: Optional[Dict[str, Any]] = None) -> None:
+        self._mode = "train"
+        if self.verbose and self.epochs >= 1:
+            print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
+        self._open(self.target)
+
+    def on_train_batch_end(self, batch: int, logs: Optional[Dict[str, Any]] = None) -> None:
+        self._advance(1)
+
+    def on_epoch_end(self, epoch: int, logs: Optional[Dict[str, Any]] = None) -> None:
+        self._close(logs)
+
+    def on_test_begin(self, logs: Optional[Dict[str, Any]] = None) -> None:
+        if self.params.get("_in_fit"):
+            return
+        self._mode = "test"
+        self._open(self.params.get("steps"))
+
+    def on_test_batch_end(self, batch: int, logs: Optional[Dict[str, Any]] = None) -> None:
+        if not self.params.get("_in_fit"):
+            self._advance(1)
+
+    def on_test_end(self, logs: Optional[Dict[str, Any]] = None) -> None:
+        if not self.params.get("_in_fit"):
+            self._close(logs)
+
+    def on_predict_begin(self, logs: Optional[Dict[str, Any]] = None) -> None:
+        self._mode = "predict"
+        self._open(self.params.get("steps"))
+
+    def on_predict_batch_end(self, batch: int, logs: Optional[Dict[str, Any]] = None) -> None:
+        self._advance(1)
+
+    def on_predict_end(self, logs: Optional[Dict[str, Any]] = None) -> None:
+        self._close({})

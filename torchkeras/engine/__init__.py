@@ -1,0 +1,1 @@
+"""Symbolic tensors, the functional graph, Sequential and the training loop."""

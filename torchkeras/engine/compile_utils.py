@@ -1,0 +1,199 @@
+"""What ``compile()`` sets up: the losses of each output and the metrics, as tf-keras's
+``LossesContainer``/``MetricsContainer`` do (names, order, weighting, reduction)."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence
+
+import torch
+
+from torchkeras import losses as losses_module
+from torchkeras import metrics as metrics_module
+
+
+def _per_output(value: Any, output_names: List[str], argument: str,
+                broadcast: bool) -> List[Any]:
+    """Spread a compile argument over the outputs: one value for all, a list, or a dict."""
+    count = len(output_names)
+    if isinstance(value, dict):
+        unknown = [k for k in value if k not in output_names]
+        if unknown:
+            raise ValueError(f"Found unexpected keys that do not correspond to any Model "
+                             f"output: {unknown}. Expected: {output_names}")
+        return [value.get(name) for name in output_names]
+    if isinstance(value, (list, tuple)) and not broadcast:
+        if len(value) != count:
+            raise ValueError(f"When passing a list as `{argument}`, it should have one entry "
+                             f"per model output. The model has {count} output(s), but you "
+                             f"passed {argument}={value}")
+        return list(value)
+    return [value] * count
+
+
+def match_dtype_and_rank(y_true: torch.Tensor, y_pred: torch.Tensor,
+                         sample_weight: Optional[torch.Tensor]):
+    """Keras 2: a 1-D y_true/sample_weight becomes (N, 1) when y_pred is 2-D; floats cast to
+    y_pred's dtype."""
+    if y_true.dim() == 1 and y_pred.dim() == 2:
+        y_true = y_true.unsqueeze(-1)
+    if sample_weight is not None and sample_weight.dim() == 1 and y_pred.dim() == 2:
+        sample_weight = sample_weight.unsqueeze(-1)
+    if y_true.is_floating_point() and y_pred.is_floating_point() and y_true.dtype != y_pred.dtype:
+        y_true = y_true.to(y_pred.dtype)
+    return y_true, y_pred, sample_weight
+
+
+class LossesContainer:
+    """The total loss over the outputs, and its trackers (``loss``, ``<output>_loss``)."""
+
+    def __init__(self, loss: Any, loss_weights: Any, output_names: List[str]):
+        self.output_names = output_names
+        losses = _per_output(loss, output_names, "loss", broadcast=False)
+        self.losses = [None if l is None else losses_module.to_loss_object(l) for l in losses]
+        weights = _per_output(loss_weights, output_names, "loss_weights", broadcast=False) \
+            if loss_weights is not None else [None] * len(output_names)
+        self.loss_weights = [None if w is None else float(w) for w in weights]
+        self.total_tracker = metrics_module.Mean(name="loss")
+        self.output_trackers = [metrics_module.Mean(name=f"{name}_loss")
+                                if len(output_names) > 1 and l is not None else None
+                                for name, l in zip(output_names, self.losses)]
+
+    @property
+    def metrics(self) -> list:
+        return [self.total_tracker] + [t for t in self.output_trackers if t is not None]
+
+    def __call__(self, y_true: List[Any], y_pred: List[torch.Tensor],
+                 sample_weights: List[Any], regularization: Optional[torch.Tensor]
+                 ) -> torch.Tensor:
+        total = None
+        total_for_tracker = None
+        batch_size = None
+        for index, loss_obj in enumerate(self.losses):
+            y_t = y_true[index] if index < len(y_true) else None
+            if loss_obj is None or y_t is None:
+                continue
+            y_p = y_pred[index]
+            sw = sample_weights[index] if index < len(sample_weights) else None
+            y_t, y_p, sw = match_dtype_and_rank(y_t, y_p, sw)
+            value = loss_obj(y_t, y_p, sample_weight=sw)
+            batch_size = y_t.shape[0]
+            tracker = self.output_trackers[index]
+            if tracker is not None:
+                tracker.update_state(value.detach(), sample_weight=batch_size)
+            weight = self.loss_weights[index]
+            if weight is not None:
+                value = value * weight
+            total = value if total is None else total + value
+        if total is None:
+            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()` and "
+                             "targets `y` in `fit()`.")
+        if regularization is not None:
+            total = total + regularization
+        self.total_tracker.update_state(total.detach(), sample_weight=batch_size)
+        return total
+
+    def reset_state(self) -> None:
+        for tracker in self.metrics:
+            tracker.reset_state()
+
+
+class MetricsContainer:
+    """Compiled metrics per output, resolved on the first batch (they need shapes)."""
+
+    def __init__(self, metrics: Any, weighted_metrics: Any, output_names: List[str]):
+        self.output_names = output_names
+        self._metrics_spec = self._spread(metrics, "metrics")
+        self._weighted_spec = self._spread(weighted_metrics, "weighted_metrics")
+        self._metrics: List[List[Any]] = []
+        self._weighted: List[List[Any]] = []
+        self.built = False
+
+    def _spread(self, value: Any, argument: str) -> List[List[Any]]:
+        count = len(self.output_names)
+        if value is None:
+            return [[] for _ in range(count)]
+        if isinstance(value, dict):
+            unknown = [k for k in value if k not in self.output_names]
+            if unknown:
+                raise ValueError(f"Found unexpected keys that do not correspond to any Model "
+                                 f"output: {unknown}. Expected: {self.output_names}")
+            return [_as_list(value.get(name)) for name in self.output_names]
+        if isinstance(value, (list, tuple)) and value and all(
+                isinstance(v, (list, tuple)) or v is None for v in value):
+            if len(value) != count:
+                raise ValueError(f"For a model with multiple outputs, when providing the "
+                                 f"`{argument}` argument as a list, it should have as many "
+                                 f"entries as the model has outputs. Received:\n{argument}="
+                                 f"{value}\nof length {len(value)} whereas the model has "
+                                 f"{count} outputs.")
+            return [_as_list(v) for v in value]
+        if not isinstance(value, (list, tuple)):
+            value = [value]
+        return [list(value) for _ in range(count)]
+
+    def build(self, y_true: List[Any], y_pred: List[torch.Tensor]) -> None:
+        self._metrics = [[metrics_module.resolve_metric(m, y_t, y_p) for m in spec]
+                         for spec, y_t, y_p in zip(self._metrics_spec, y_true, y_pred)]
+        self._weighted = [[metrics_module.resolve_metric(m, y_t, y_p) for m in spec]
+                          for spec, y_t, y_p in zip(self._weighted_spec, y_true, y_pred)]
+        self._set_names()
+        self.built = True
+
+    def _set_names(self) -> None:
+        names = set()
+        multi = len(self.output_names) > 1
+        for output_name, plain, weighted in zip(self.output_names, self._metrics, self._weighted):
+            for metric in plain:
+                if multi:
+                    metric._name = f"{output_name}_{metric.name}"
+                if metric.name in names:
+                    raise ValueError(f"Found two metrics with the same name: {metric.name}. "
+                                     "All the metrics added to the model need to have unique "
+                                     "names.")
+                names.add(metric.name)
+            for metric in weighted:
+                if multi:
+                    prefixed = f"{output_name}_{metric.name}"
+                    metric._name = (f"{output_name}_weighted_{metric.name}"
+                                    if prefixed in names else prefixed)
+                elif metric.name in names:
+                    metric._name = f"weighted_{metric.name}"
+                if metric.name in names:
+                    raise ValueError(f"Found two metrics with the same name: {metric.name}. "
+                                     "All the metrics added to the model need to have unique "
+                                     "names.")
+                names.add(metric.name)
+
+    @property
+    def metrics(self) -> list:
+        ordered = []
+        for plain, weighted in zip(self._metrics, self._weighted):
+            ordered.extend(plain)
+            ordered.extend(weighted)
+        return ordered
+
+    def update_state(self, y_true: List[Any], y_pred: List[torch.Tensor],
+                     sample_weights: List[Any]) -> None:
+        if not self.built:
+            self.build(y_true, y_pred)
+        for index, (plain, weighted) in enumerate(zip(self._metrics, self._weighted)):
+            y_t = y_true[index] if index < len(y_true) else None
+            if y_t is None or (not plain and not weighted):
+                continue
+            sw = sample_weights[index] if index < len(sample_weights) else None
+            y_t, y_p, sw = match_dtype_and_rank(y_t, y_pred[index], sw)
+            for metric in plain:
+                metric.update_state(y_t, y_p)
+            for metric in weighted:
+                metric.update_state(y_t, y_p, sample_weight=sw)
+
+    def reset_state(self) -> None:
+        for metric in self.metrics:
+            metric.reset_state()
+
+
+def _as_list(value: Any) -> List[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]

@@ -1,0 +1,66 @@
+"""Converting user data (NumPy, lists, tensors) into device tensors."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import numpy as np
+import torch
+
+from torchkeras import backend
+from torchkeras.utils import nest
+
+
+def to_tensor(value: Any, device: Optional[torch.device] = None, dtype: Optional[str] = None,
+              keep_integers: bool = True) -> torch.Tensor:
+    """A tensor on ``device``; floating data is cast to ``dtype`` (default floatx).
+
+    Integer and boolean data keep their type when ``keep_integers`` (labels, token ids),
+    else become ``dtype``.
+    """
+    device = device or backend.get_device()
+    float_dtype = backend.torch_dtype(dtype)
+    if isinstance(value, torch.Tensor):
+        tensor = value
+    else:
+        array = np.asarray(value)
+        if array.dtype.kind in "OUS":
+            raise ValueError(f"Failed to convert a NumPy array to a Tensor (Unsupported object "
+                             f"type {array.dtype}).")
+        if array.dtype.kind == "f" or not keep_integers:
+            tensor = torch.from_numpy(np.ascontiguousarray(array, dtype=np.dtype(
+                backend.standardize_dtype(float_dtype))))
+        else:
+            if array.dtype == np.uint16 or array.dtype == np.uint32 or array.dtype == np.uint64:
+                array = array.astype(np.int64)
+            tensor = torch.from_numpy(np.ascontiguousarray(array))
+    if tensor.is_floating_point() or not keep_integers:
+        if tensor.dtype != float_dtype:
+            tensor = tensor.to(float_dtype)
+    if tensor.device != device:
+        tensor = tensor.to(device)
+    return tensor
+
+
+def to_tensor_structure(structure: Any, device: Optional[torch.device] = None,
+                        dtype: Optional[str] = None, keep_integers: bool = False) -> Any:
+    """:func:`to_tensor` on every leaf of a list/tuple/dict structure.
+
+    A plain list of numbers (``[[0, 1], [1, 0]]``) is one array, not a structure.
+    """
+    if isinstance(structure, list) and structure and not any(
+            isinstance(x, (np.ndarray, torch.Tensor, list, tuple, dict)) and
+            not _is_number_nest(x) for x in structure):
+        return to_tensor(structure, device, dtype, keep_integers)
+    return nest.map_structure(lambda x: to_tensor(x, device, dtype, keep_integers), structure)
+
+
+def _is_number_nest(value: Any) -> bool:
+    if isinstance(value, (list, tuple)):
+        return all(_is_number_nest(v) for v in value)
+    return isinstance(value, (int, float, bool, np.number))
+
+
+def to_numpy(structure: Any) -> Any:
+    """Tensors in ``structure`` as NumPy arrays."""
+    return nest.map_structure(
+        lambda t: t.detach().cpu().numpy() if isinstance(t, torch.Tensor) else t, structure)

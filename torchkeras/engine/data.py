@@ -1,0 +1,279 @@
+"""Feeding data to fit/evaluate/predict.
+
+In-memory arrays (NumPy, lists, tensors, and lists/dicts of them) are moved to the device
+once and batched by index: slices when not shuffled, a per-epoch ``randperm`` gather when
+shuffled. No DataLoader, no per-batch host work. Generators, ``keras.utils.Sequence`` and
+torch ``Dataset``/``DataLoader`` are iterated and each batch moved to the device.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+
+import numpy as np
+import torch
+
+from torchkeras.engine.convert import to_tensor
+from torchkeras.utils import nest
+
+Batch = Tuple[Any, Any, Any]  # (x, y, sample_weight), each a structure of tensors or None
+
+
+def is_array_like(value: Any) -> bool:
+    if isinstance(value, (np.ndarray, torch.Tensor)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return len(value) > 0 and all(
+            is_array_like(v) or isinstance(v, (int, float, np.number, bool)) for v in value)
+    if isinstance(value, dict):
+        return all(is_array_like(v) for v in value.values())
+    return False
+
+
+def is_iterable_source(value: Any) -> bool:
+    """A generator, ``Sequence``, iterator or torch ``Dataset``/``DataLoader``."""
+    if value is None or is_array_like(value):
+        return False
+    return (hasattr(value, "__next__") or hasattr(value, "__iter__") or
+            hasattr(value, "__getitem__"))
+
+
+def _is_plain_number_list(value: Any) -> bool:
+    if isinstance(value, (list, tuple)):
+        return all(_is_plain_number_list(v) for v in value)
+    return isinstance(value, (int, float, bool, np.number))
+
+
+def standardize_arrays(value: Any) -> Any:
+    """Lists of numbers become one array; lists of arrays stay a list of inputs."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)) and _is_plain_number_list(value):
+        return np.asarray(value)
+    if isinstance(value, (list, tuple)):
+        return [standardize_arrays(v) for v in value]
+    if isinstance(value, dict):
+        return {k: standardize_arrays(v) for k, v in value.items()}
+    return value
+
+
+def num_samples(structure: Any, argument: str) -> int:
+    sizes = [int(leaf.shape[0]) if len(getattr(leaf, "shape", ())) else 1
+             for leaf in nest.flatten(structure) if leaf is not None]
+    if not sizes:
+        raise ValueError(f"Unexpected value for `{argument}`: it holds no data.")
+    return sizes[0]
+
+
+def check_sample_counts(x: Any, y: Any, sample_weight: Any) -> int:
+    """Keras's error when x, y and sample_weight hold different numbers of samples."""
+    counts = {}
+    for label, structure in (("x", x), ("y", y), ("sample_weight", sample_weight)):
+        if structure is None:
+            continue
+        for leaf in nest.flatten(structure):
+            if leaf is None:
+                continue
+            shape = getattr(leaf, "shape", ())
+            if len(shape) == 0:
+                raise ValueError(f"Expected a batched array for `{label}`, received a scalar.")
+            counts.setdefault(label, []).append(int(shape[0]))
+    all_sizes = {s for sizes in counts.values() for s in sizes}
+    if len(all_sizes) > 1:
+        details = "\n".join(f"  {label} sizes: {', '.join(map(str, sizes))}"
+                            for label, sizes in counts.items())
+        raise ValueError("Data cardinality is ambiguous:\n" + details +
+                         "\nMake sure all arrays contain the same number of samples.")
+    size = all_sizes.pop() if all_sizes else 0
+    if size == 0:
+        raise ValueError("Expected input data to be non-empty.")
+    return size
+
+
+def train_validation_split(arrays: Sequence[Any], validation_split: float):
+    """Keras 2's split: the last ``validation_split`` fraction, before any shuffling."""
+    if not 0 <= validation_split < 1:
+        raise ValueError("`validation_split` must be in the range [0, 1). Received: "
+                         f"validation_split={validation_split}")
+    size = num_samples([a for a in arrays if a is not None], "x")
+    split_at = int(math.floor(size * (1.0 - validation_split)))
+    if split_at == 0 or split_at == size:
+        raise ValueError(f"Training data contains {size} samples, which is not sufficient to "
+                         "split it into a validation and training set as specified by "
+                         f"`validation_split={validation_split}`. Either provide more data, or a "
+                         "different value for the `validation_split` argument.")
+
+    def split(structure, start, stop):
+        if structure is None:
+            return None
+        return nest.map_structure(lambda a: a[start:stop], structure)
+
+    train = tuple(split(a, 0, split_at) for a in arrays)
+    val = tuple(split(a, split_at, size) for a in arrays)
+    return train, val
+
+
+def class_weight_to_sample_weight(y: Any, class_weight: Dict[int, float],
+                                  sample_weight: Any) -> np.ndarray:
+    """Per-sample weights from ``class_weight`` (times ``sample_weight``), as Keras 2."""
+    if isinstance(y, (list, tuple, dict)) and len(nest.flatten(y)) > 1:
+        raise ValueError("`class_weight` is only supported for Models with a single output.")
+    labels = nest.flatten(y)[0]
+    labels = labels.detach().cpu().numpy() if isinstance(labels, torch.Tensor) else \
+        np.asarray(labels)
+    class_ids = sorted(class_weight)
+    if class_ids != list(range(len(class_ids))):
+        raise ValueError("Expected `class_weight` to be a dict with keys from 0 to one less "
+                         f"than the number of classes, found {class_weight}")
+    table = np.asarray([class_weight[i] for i in class_ids], dtype=np.float32)
+    if labels.ndim == 2 and labels.shape[1] > 1:
+        classes = np.argmax(labels, axis=1)
+    else:
+        classes = labels.reshape(-1).astype(np.int64)
+    if classes.size and (classes.min() < 0 or classes.max() >= len(table)):
+        raise ValueError(f"`class_weight` has no entry for class {int(classes.max())}; "
+                         f"received class_weight={class_weight}")
+    weights = table[classes]
+    if sample_weight is not None:
+        weights = weights * np.asarray(_to_numpy(sample_weight), dtype=np.float32).reshape(-1)
+    return weights
+
+
+def _to_numpy(value: Any) -> np.ndarray:
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().numpy()
+    return np.asarray(value)
+
+
+class ArrayData:
+    """In-memory data on the device, batched by index."""
+
+    def __init__(self, x: Any, y: Any, sample_weight: Any, batch_size: int, shuffle: Any,
+                 device: torch.device, input_dtypes: Optional[List[str]] = None):
+        self.size = check_sample_counts(x, y, sample_weight)
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        flat_x = nest.flatten(x)
+        dtypes = input_dtypes if input_dtypes and len(input_dtypes) == len(flat_x) else \
+            [None] * len(flat_x)
+        self.x = nest.pack_sequence_as(x, [
+            to_tensor(leaf, device, None, keep_integers=bool(dt and not dt.startswith("float")))
+            for leaf, dt in zip(flat_x, dtypes)])
+        self.y = None if y is None else nest.map_structure(
+            lambda a: None if a is None else to_tensor(a, device), y)
+        self.sample_weight = None if sample_weight is None else nest.map_structure(
+            lambda a: to_tensor(a, device, keep_integers=False), sample_weight)
+        self.device = device
+
+    @property
+    def steps(self) -> int:
+        return int(math.ceil(self.size / self.batch_size))
+
+    def _take(self, structure: Any, index: Any) -> Any:
+        if structure is None:
+            return None
+        if isinstance(index, slice):
+            return nest.map_structure(lambda t: t[index], structure)
+        return nest.map_structure(lambda t: t.index_select(0, index), structure)
+
+    def batches(self, steps: Optional[int] = None) -> Iterator[Batch]:
+        """One epoch of batches; the last partial batch is kept."""
+        order = None
+        if self.shuffle == "batch":
+            starts = torch.randperm(self.steps).tolist()
+        else:
+            starts = range(self.steps)
+            if self.shuffle:
+                order = torch.randperm(self.size).to(self.device)
+        for count, step in enumerate(starts):
+            if steps is not None and count >= steps:
+                return
+            start = step * self.batch_size
+            stop = min(start + self.batch_size, self.size)
+            index: Any = slice(start, stop) if order is None else order[start:stop]
+            yield (self._take(self.x, index), self._take(self.y, index),
+                   self._take(self.sample_weight, index))
+
+
+class IterableData:
+    """Generators, ``Sequence``s and torch ``Dataset``/``DataLoader``s; each batch moved to
+    the device. A Python generator is one stream shared across epochs (as Keras does)."""
+
+    def __init__(self, source: Any, batch_size: Optional[int], shuffle: Any,
+                 device: torch.device, input_dtypes: Optional[List[str]] = None):
+        self.device = device
+        self.input_dtypes = input_dtypes
+        self.source = source
+        self._stream = None
+        if _is_torch_dataset(source):
+            self.source = torch.utils.data.DataLoader(source, batch_size=batch_size or 32,
+                                                      shuffle=bool(shuffle))
+
+    @property
+    def steps(self) -> Optional[int]:
+        try:
+            return len(self.source)
+        except TypeError:
+            return None
+
+    def _epoch_iterator(self) -> Iterator[Any]:
+        source = self.source
+        if hasattr(source, "__getitem__") and hasattr(source, "__len__") and \
+                not isinstance(source, torch.utils.data.DataLoader):
+            return (source[i] for i in range(len(source)))
+        if hasattr(source, "__next__"):  # a generator or iterator: keep one stream
+            return source
+        return iter(source)
+
+    def batches(self, steps: Optional[int] = None) -> Iterator[Batch]:
+        iterator = self._epoch_iterator()
+        count = 0
+        while steps is None or count < steps:
+            try:
+                item = next(iterator)
+            except StopIteration:
+                if steps is not None and count < steps and hasattr(self.source, "__next__"):
+                    warnings.warn("Your input ran out of data; interrupting training. Make sure "
+                                  "that your dataset or generator can generate at least "
+                                  "`steps_per_epoch * epochs` batches.")
+                break
+            count += 1
+            yield self._to_device(item)
+        if hasattr(self.source, "on_epoch_end"):
+            self.source.on_epoch_end()
+
+    def _to_device(self, item: Any) -> Batch:
+        x, y, sw = unpack_batch(item)
+        flat_x = nest.flatten(standardize_arrays(x))
+        dtypes = self.input_dtypes if self.input_dtypes and \
+            len(self.input_dtypes) == len(flat_x) else [None] * len(flat_x)
+        x = nest.pack_sequence_as(standardize_arrays(x), [
+            to_tensor(leaf, self.device, None,
+                      keep_integers=bool(dt and not dt.startswith("float")))
+            for leaf, dt in zip(flat_x, dtypes)])
+        y = None if y is None else nest.map_structure(lambda a: to_tensor(a, self.device),
+                                                      standardize_arrays(y))
+        sw = None if sw is None else nest.map_structure(
+            lambda a: to_tensor(a, self.device, keep_integers=False), standardize_arrays(sw))
+        return x, y, sw
+
+
+def unpack_batch(item: Any) -> Batch:
+    """``x``, ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``."""
+    if isinstance(item, tuple) or (isinstance(item, list) and len(item) in (2, 3) and
+                                   not _is_plain_number_list(item)):
+        if len(item) == 1:
+            return item[0], None, None
+        if len(item) == 2:
+            return item[0], item[1], None
+        if len(item) == 3:
+            return item[0], item[1], item[2]
+        raise ValueError("Data is expected to be in format `x`, `(x,)`, `(x, y)`, or "
+                         f"`(x, y, sample_weight)`, found: {item}")
+    return item, None, None
+
+
+def _is_torch_dataset(source: Any) -> bool:
+    return isinstance(source, torch.utils.data.Dataset) and not isinstance(
+        source, torch.utils.data.IterableDataset) and not hasattr(source, "on_epoch_end")

@@ -1,0 +1,197 @@
+"""The functional graph: from ``Model(inputs, outputs)`` to an execution plan.
+
+Layer order and node order follow tf-keras's ``_map_graph_network`` (layers by decreasing
+depth, then by first appearance), so ``model.layers`` and ``get_weights()`` come in Keras's
+order. Running the model walks a precomputed plan of layer calls over a list of slots: no
+graph traversal per call.
+"""
+from __future__ import annotations
+
+import collections
+from typing import Any, Dict, List, Optional, Tuple
+
+from torchkeras.engine.keras_tensor import KerasTensor
+from torchkeras.engine.node import Node, _is_keras_tensor
+from torchkeras.utils import nest
+
+
+class _Slot:
+    """Marks where a KerasTensor's value goes in a call's arguments."""
+    __slots__ = ("index",)
+
+    def __init__(self, index: int):
+        self.index = index
+
+
+class _Step:
+    """One layer call of the plan."""
+    __slots__ = ("layer", "args", "kwargs", "outputs", "single_input", "accepts_training",
+                 "multi_output", "fn")
+
+    def __init__(self, layer, args, kwargs, outputs, single_input, accepts_training,
+                 multi_output):
+        self.layer = layer
+        self.args = args
+        self.kwargs = kwargs
+        self.outputs = outputs
+        self.single_input = single_input
+        self.accepts_training = accepts_training
+        self.multi_output = multi_output
+        self.fn = layer.call if _fast(layer) else layer
+
+
+def _build_map(outputs: List[KerasTensor]) -> Tuple[List[Node], Dict[Any, int]]:
+    finished, in_progress = set(), set()
+    nodes_in_decreasing_depth: List[Node] = []
+    layer_indices: Dict[Any, int] = {}
+
+    def visit(tensor: KerasTensor) -> None:
+        layer, node_index, _ = tensor._keras_history
+        node = layer._inbound_nodes[node_index]
+        if node in finished:
+            return
+        if node in in_progress:
+            raise ValueError(f"Tensor {tensor} from layer \"{layer.name}\" is part of a cycle.")
+        if layer not in layer_indices:
+            layer_indices[layer] = len(layer_indices)
+        in_progress.add(node)
+        for parent in node.keras_inputs:
+            visit(parent)
+        finished.add(node)
+        in_progress.remove(node)
+        nodes_in_decreasing_depth.append(node)
+
+    for output in outputs:
+        visit(output)
+    return nodes_in_decreasing_depth, layer_indices
+
+
+class FunctionalGraph:
+    """The layers and execution plan of a graph from ``inputs`` to ``outputs``."""
+
+    def __init__(self, inputs: Any, outputs: Any):
+        from torchkeras.engine.input_layer import InputLayer
+        self.input_structure = inputs
+        self.output_structure = outputs
+        self.inputs: List[KerasTensor] = nest.flatten(inputs)
+        self.outputs: List[KerasTensor] = nest.flatten(outputs)
+        for tensor in self.inputs + self.outputs:
+            if not _is_keras_tensor(tensor):
+                raise ValueError("Found unexpected instance while processing input tensors for "
+                                 f"keras functional model. Expecting KerasTensor which is from "
+                                 f"tf.keras.Input() or output from keras layer call(). Got: "
+                                 f"{tensor!r}")
+        for tensor in self.inputs:
+            if not isinstance(tensor._keras_history[0], InputLayer):
+                raise ValueError("Input tensors to a Functional model must come from "
+                                 f"`tf.keras.Input`. Received inputs={tensor!r} (missing "
+                                 "previous layer metadata).")
+        nodes, layer_indices = _build_map(self.outputs)
+        node_depths: Dict[Node, int] = {}
+        layer_depths: Dict[Any, int] = {}
+        for node in reversed(nodes):
+            depth = node_depths.setdefault(node, 0)
+            depth = max(depth, layer_depths.get(node.layer, 0))
+            layer_depths[node.layer] = depth
+            node_depths[node] = depth
+            for parent in node.parent_nodes:
+                node_depths[parent] = max(depth + 1, node_depths.get(parent, 0))
+        for tensor in self.inputs:
+            layer = tensor._keras_history[0]
+            if layer not in layer_depths:
+                layer_depths[layer] = 0
+                layer_indices[layer] = -1
+                node_depths[layer._inbound_nodes[0]] = 0
+        self._check_inputs_reach(nodes)
+        layers_by_depth: Dict[int, list] = collections.defaultdict(list)
+        for layer, depth in layer_depths.items():
+            layers_by_depth[depth].append(layer)
+        self.layers: List[Any] = []
+        for depth in sorted(layers_by_depth, reverse=True):
+            self.layers.extend(sorted(layers_by_depth[depth], key=lambda l: layer_indices[l]))
+        nodes_by_depth: Dict[int, list] = collections.defaultdict(list)
+        for node, depth in node_depths.items():
+            nodes_by_depth[depth].append(node)
+        self.nodes: List[Node] = [n for d in sorted(nodes_by_depth, reverse=True)
+                                  for n in nodes_by_depth[d]]
+        self._compile_plan()
+
+    def _check_inputs_reach(self, nodes: List[Node]) -> None:
+        available = {id(t) for t in self.inputs}
+        for node in nodes:
+            if node.is_input:
+                for tensor in node.flat_outputs:
+                    if id(tensor) not in available:
+                        raise ValueError(
+                            "Graph disconnected: cannot obtain value for tensor "
+                            f"{tensor!r} at layer \"{node.layer.name}\". The following previous "
+                            f"layers were accessed without issue: []")
+
+    def _compile_plan(self) -> None:
+        from torchkeras.layers.base import Layer, _call_parameters
+        slot_of: Dict[int, int] = {}
+
+        def slot(tensor: KerasTensor) -> int:
+            if id(tensor) not in slot_of:
+                slot_of[id(tensor)] = len(slot_of)
+            return slot_of[id(tensor)]
+
+        self.input_slots = [slot(t) for t in self.inputs]
+        steps: List[_Step] = []
+        for node in self.nodes:
+            if node.is_input:
+                continue
+            args = nest.map_structure(
+                lambda x: _Slot(slot(x)) if _is_keras_tensor(x) else x, list(node.call_args))
+            kwargs = {k: nest.map_structure(lambda x: _Slot(slot(x)) if _is_keras_tensor(x)
+                                            else x, v) for k, v in node.call_kwargs.items()}
+            outputs = [slot(t) for t in node.flat_outputs]
+            single = (len(args) == 1 and isinstance(args[0], _Slot) and not any(
+                isinstance(x, _Slot) for x in nest.flatten(list(kwargs.values()))))
+            layer = node.layer
+            accepts_training = (isinstance(layer, Layer) and _call_parameters(type(layer))[0]
+                                and "training" not in kwargs)
+            steps.append(_Step(layer, args, kwargs, outputs,
+                               args[0].index if single else None, accepts_training,
+                               nest.is_nested(node.outputs)))
+        self.steps = steps
+        self.output_slots = [slot_of[id(t)] for t in self.outputs]
+        self.num_slots = len(slot_of)
+
+    def run(self, flat_inputs: List[Any], training: Optional[bool]) -> List[Any]:
+        """Execute the plan on tensors (one per graph input) and return the flat outputs."""
+        values: List[Any] = [None] * self.num_slots
+        for index, value in zip(self.input_slots, flat_inputs):
+            values[index] = value
+        for step in self.steps:
+            if step.single_input is not None:
+                args = (values[step.single_input],)
+                kwargs = step.kwargs
+            else:
+                args = tuple(_fill(a, values) for a in step.args)
+                kwargs = {k: _fill(v, values) for k, v in step.kwargs.items()}
+            if step.accepts_training:
+                kwargs = dict(kwargs, training=training)
+            result = step.fn(*args, **kwargs)
+            if step.multi_output:
+                for index, value in zip(step.outputs, nest.flatten(result)):
+                    values[index] = value
+            else:
+                values[step.outputs[0]] = result
+        return [values[i] for i in self.output_slots]
+
+
+def _fast(layer: Any) -> bool:
+    """Built Keras layers are called through ``call`` directly (no per-call bookkeeping);
+    plain torch modules through ``__call__``."""
+    from torchkeras.layers.base import Layer
+    return isinstance(layer, Layer) and layer.built and type(layer).forward is Layer.forward
+
+
+def _fill(structure: Any, values: List[Any]) -> Any:
+    if isinstance(structure, _Slot):
+        return values[structure.index]
+    if isinstance(structure, (list, tuple, dict)):
+        return nest.map_structure(lambda x: values[x.index] if isinstance(x, _Slot) else x,
+                                  structure)
+    return structure

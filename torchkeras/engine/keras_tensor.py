@@ -1,0 +1,53 @@
+"""Symbolic tensors: what ``Input()`` and layers called on it return."""
+from __future__ import annotations
+
+from typing import Any, Optional, Tuple
+
+Shape = Tuple[Optional[int], ...]
+
+
+class KerasTensor:
+    """A placeholder with a shape (batch dim ``None``) and dtype, remembering which layer
+    call produced it (``_keras_history``)."""
+
+    _is_keras_tensor = True
+
+    def __init__(self, shape: Shape, dtype: str = "float32", name: Optional[str] = None,
+                 keras_history: Any = None):
+        self.shape = tuple(shape)
+        self.dtype = dtype
+        self.name = name
+        self._keras_history = keras_history  # (layer, node_index, tensor_index)
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    def get_shape(self) -> Shape:
+        return self.shape
+
+    @property
+    def node(self):
+        layer, node_index, _ = self._keras_history
+        return layer._inbound_nodes[node_index]
+
+    def __repr__(self) -> str:
+        layer = self._keras_history[0].name if self._keras_history else None
+        return (f"<KerasTensor: shape={self.shape} dtype={self.dtype} "
+                f"(created by layer '{layer}')>")
+
+    def __len__(self) -> int:
+        raise TypeError("Keras symbolic inputs/outputs do not implement `__len__`. You may be "
+                        "trying to pass Keras symbolic inputs/outputs to a function that does "
+                        "not accept them.")
+
+    def __array__(self, *args, **kwargs):
+        raise TypeError(f"You are passing {self!r}, an intermediate Keras symbolic input/output, "
+                        "to a function that does not allow it (e.g. a NumPy call). Wrap the "
+                        "operation in a layer (e.g. keras.layers.Lambda) instead.")
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: Any) -> bool:
+        return self is other

@@ -1,0 +1,299 @@
+"""``Model``: functional (``Model(inputs, outputs)``) or subclassed (override ``call``).
+
+Training lives in :mod:`torchkeras.engine.trainer`; this class only forwards to it, so the
+model stays a thin ``Layer`` with a graph.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Union
+
+import numpy as np
+import torch
+
+from torchkeras.engine import trainer as trainer_module
+from torchkeras.engine.functional import FunctionalGraph
+from torchkeras.layers.base import Layer
+from torchkeras.utils import nest
+
+
+class Model(Layer):
+    """A trainable graph of layers.
+
+    Functional::
+
+        inputs = keras.Input(shape=(4,))
+        outputs = keras.layers.Dense(1, activation="sigmoid")(inputs)
+        model = keras.Model(inputs, outputs)
+
+    Subclassed: define layers in ``__init__`` and the forward pass in ``call``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        inputs = kwargs.pop("inputs", args[0] if len(args) > 0 else None)
+        outputs = kwargs.pop("outputs", args[1] if len(args) > 1 else None)
+        name = kwargs.pop("name", None)
+        trainable = kwargs.pop("trainable", True)
+        super().__init__(name=name, trainable=trainable, **kwargs)
+        self._graph: Optional[FunctionalGraph] = None
+        self.compiled = None            # set by compile(): trainer.CompiledModel
+        self.history = None
+        self.stop_training = False
+        self.optimizer = None
+        if inputs is not None or outputs is not None:
+            if inputs is None or outputs is None:
+                raise ValueError("A functional Model needs both `inputs` and `outputs`.")
+            self._init_graph(inputs, outputs)
+
+    def _default_name(self) -> str:
+        from torchkeras import backend
+        if type(self) is Model:
+            return backend.unique_object_name("model")
+        return super()._default_name()
+
+    # ------------------------------------------------------------------ graph
+    def _init_graph(self, inputs: Any, outputs: Any) -> None:
+        if isinstance(outputs, tuple):
+            outputs = list(outputs)
+        self._graph = FunctionalGraph(inputs, outputs)
+        for index, layer in enumerate(self._graph.layers):
+            self.add_module(_module_name(layer, index, self), layer)
+        self.built = True
+        self._batch_input_shape = None
+
+    @property
+    def _is_graph_network(self) -> bool:
+        return self._graph is not None
+
+    @property
+    def layers(self) -> List[Layer]:
+        if self._graph is not None:
+            return list(self._graph.layers)
+        return self._sublayers()
+
+    @property
+    def inputs(self) -> Optional[List[Any]]:
+        return list(self._graph.inputs) if self._graph is not None else None
+
+    @property
+    def outputs(self) -> Optional[List[Any]]:
+        return list(self._graph.outputs) if self._graph is not None else None
+
+    @property
+    def input(self) -> Any:
+        if self._graph is None:
+            return super().input
+        return self._graph.input_structure
+
+    @property
+    def output(self) -> Any:
+        if self._graph is None:
+            return super().output
+        return self._graph.output_structure
+
+    @property
+    def input_names(self) -> List[str]:
+        return [t._keras_history[0].name for t in self.inputs or []]
+
+    @property
+    def output_names(self) -> List[str]:
+        if self._graph is None:
+            return ["output_1"]
+        if isinstance(self._graph.output_structure, dict):
+            return sorted(self._graph.output_structure)
+        names, seen = [], {}
+        for tensor in self._graph.outputs:
+            name = tensor._keras_history[0].name
+            if name in seen:
+                seen[name] += 1
+                name = f"{name}_{seen[name]}"
+            else:
+                seen[name] = 0
+            names.append(name)
+        return names
+
+    @property
+    def input_shape(self) -> Any:
+        if self._graph is not None:
+            shapes = [t.shape for t in self._graph.inputs]
+            return shapes[0] if len(shapes) == 1 else shapes
+        return super().input_shape
+
+    @property
+    def output_shape(self) -> Any:
+        if self._graph is not None:
+            shapes = [t.shape for t in self._graph.outputs]
+            return shapes[0] if len(shapes) == 1 else shapes
+        return super().output_shape
+
+    def get_layer(self, name: Optional[str] = None, index: Optional[int] = None) -> Layer:
+        """A layer by name or by index in ``model.layers``."""
+        if index is not None and name is not None:
+            raise ValueError("Provide only a layer name or a layer index. Received: "
+                             f"index={index}, name={name}.")
+        if index is not None:
+            if len(self.layers) <= index:
+                raise ValueError(f"Was asked to retrieve layer at index {index} but model "
+                                 f"only has {len(self.layers)} layers.")
+            return self.layers[index]
+        if name is not None:
+            for layer in self.layers:
+                if layer.name == name:
+                    return layer
+            raise ValueError(f"No such layer: {name}. Existing layers are: "
+                             f"{[layer.name for layer in self.layers]}.")
+        raise ValueError("Provide either a layer name or layer index at `get_layer`.")
+
+    # ------------------------------------------------------------------- call
+    def call(self, inputs: Any, training: Optional[bool] = None, mask: Any = None) -> Any:
+        if self._graph is None:
+            raise NotImplementedError(f"Model {self.name} has no `call()`: subclass Model "
+                                      "and implement `call(self, inputs, training=None)`, or "
+                                      "use the functional API `Model(inputs, outputs)`.")
+        flat = self._flatten_model_inputs(inputs)
+        outputs = self._graph.run(flat, training)
+        return nest.pack_sequence_as(self._graph.output_structure, outputs)
+
+    def _flatten_model_inputs(self, inputs: Any) -> List[Any]:
+        graph = self._graph
+        expected = len(graph.inputs)
+        if isinstance(inputs, dict) and not isinstance(graph.input_structure, dict):
+            names = self.input_names
+            missing = [n for n in names if n not in inputs]
+            if missing:
+                raise ValueError(f"Missing data for input \"{missing[0]}\". You passed a data "
+                                 f"dictionary with keys {sorted(inputs)}. Expected the "
+                                 f"following keys: {names}")
+            return [inputs[n] for n in names]
+        flat = nest.flatten(inputs)
+        if len(flat) != expected:
+            raise ValueError(f'Layer "{self.name}" expects {expected} input(s), but it received '
+                             f"{len(flat)} input tensors. Inputs received: "
+                             f"{[tuple(getattr(x, 'shape', ())) for x in flat]}")
+        return flat
+
+    def build(self, input_shape: Any) -> None:
+        """Create the weights of a subclassed model by calling it on zeros."""
+        if self._graph is not None or self.built:
+            self.built = True
+            return
+        if input_shape is None:
+            raise ValueError("Input shape must be defined when calling `build()` on a `Model` "
+                             "subclass.")
+        from torchkeras.engine.shape_probe import probe_output_shape
+        self.built = True  # call() may build sub-layers lazily
+        probe_output_shape(self, input_shape)
+        self._build_input_shape = input_shape
+
+    def _maybe_build(self, input_shape: Any) -> None:
+        if self.built:
+            return
+        self._build_input_shape = input_shape
+        self.built = True  # sub-layers build themselves on the first call
+
+    # --------------------------------------------------------------- training
+    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: Any = None,
+                loss_weights: Any = None, weighted_metrics: Any = None,
+                run_eagerly: Optional[bool] = None, steps_per_execution: Any = None,
+                jit_compile: Optional[bool] = None, **kwargs: Any) -> None:
+        """Configure the model for training (see Keras's ``Model.compile``)."""
+        trainer_module.compile_model(self, optimizer=optimizer, loss=loss, metrics=metrics,
+                                     loss_weights=loss_weights,
+                                     weighted_metrics=weighted_metrics,
+                                     run_eagerly=run_eagerly,
+                                     steps_per_execution=steps_per_execution,
+                                     jit_compile=jit_compile, **kwargs)
+
+    def fit(self, x: Any = None, y: Any = None, batch_size: Optional[int] = None,
+            epochs: int = 1, verbose: Union[str, int] = "auto", callbacks: Any = None,
+            validation_split: float = 0.0, validation_data: Any = None, shuffle: Any = True,
+            class_weight: Optional[Dict[int, float]] = None, sample_weight: Any = None,
+            initial_epoch: int = 0, steps_per_epoch: Optional[int] = None,
+            validation_steps: Optional[int] = None, validation_batch_size: Optional[int] = None,
+            validation_freq: Any = 1, **kwargs: Any):
+        """Train for ``epochs`` epochs; returns a ``History``."""
+        return trainer_module.fit(
+            self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
+            callbacks=callbacks, validation_split=validation_split,
+            validation_data=validation_data, shuffle=shuffle, class_weight=class_weight,
+            sample_weight=sample_weight, initial_epoch=initial_epoch,
+            steps_per_epoch=steps_per_epoch, validation_steps=validation_steps,
+            validation_batch_size=validation_batch_size, validation_freq=validation_freq,
+            **kwargs)
+
+    def evaluate(self, x: Any = None, y: Any = None, batch_size: Optional[int] = None,
+                 verbose: Union[str, int] = "auto", sample_weight: Any = None,
+                 steps: Optional[int] = None, callbacks: Any = None,
+                 return_dict: bool = False, **kwargs: Any):
+        """Loss and metrics on the data: a scalar, ``[loss, *metrics]`` or a dict."""
+        return trainer_module.evaluate(self, x, y, batch_size=batch_size, verbose=verbose,
+                                       sample_weight=sample_weight, steps=steps,
+                                       callbacks=callbacks, return_dict=return_dict, **kwargs)
+
+    def predict(self, x: Any, batch_size: Optional[int] = None,
+                verbose: Union[str, int] = "auto", steps: Optional[int] = None,
+                callbacks: Any = None, **kwargs: Any):
+        """Outputs for ``x`` as NumPy (a list or dict for several outputs)."""
+        return trainer_module.predict(self, x, batch_size=batch_size, verbose=verbose,
+                                      steps=steps, callbacks=callbacks, **kwargs)
+
+    def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
+                       class_weight: Any = None, reset_metrics: bool = True,
+                       return_dict: bool = False):
+        return trainer_module.train_on_batch(self, x, y, sample_weight=sample_weight,
+                                             class_weight=class_weight,
+                                             reset_metrics=reset_metrics,
+                                             return_dict=return_dict)
+
+    def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
+                      reset_metrics: bool = True, return_dict: bool = False):
+        return trainer_module.test_on_batch(self, x, y, sample_weight=sample_weight,
+                                            reset_metrics=reset_metrics,
+                                            return_dict=return_dict)
+
+    def predict_on_batch(self, x: Any):
+        return trainer_module.predict_on_batch(self, x)
+
+    @property
+    def metrics(self) -> list:
+        """The loss tracker and compiled metrics (after the first step, as Keras)."""
+        return self.compiled.metric_objects() if self.compiled is not None else []
+
+    @property
+    def metrics_names(self) -> List[str]:
+        return [m.name for m in self.metrics]
+
+    @property
+    def loss(self) -> Any:
+        return self.compiled.loss_identifier if self.compiled is not None else None
+
+    # ---------------------------------------------------------------- display
+    def summary(self, line_length: Optional[int] = None, positions: Any = None,
+                print_fn: Any = None, expand_nested: bool = False,
+                show_trainable: bool = False, layer_range: Any = None) -> None:
+        """Print Keras's summary table."""
+        from torchkeras.utils.summary import print_summary
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable)
+
+    # ----------------------------------------------------------------- config
+    def get_config(self) -> Dict[str, Any]:
+        if self._graph is None:
+            return {"name": self.name, "trainable": self.trainable}
+        from torchkeras.engine.functional_config import functional_config
+        return functional_config(self)
+
+    @classmethod
+    def from_config(cls, config: Dict[str, Any], custom_objects: Any = None) -> "Model":
+        if "layers" in config and "input_layers" in config:
+            from torchkeras.engine.functional_config import functional_from_config
+            return functional_from_config(cls, config, custom_objects)
+        return cls(**config)
+
+
+def _module_name(layer: Layer, index: int, owner: torch.nn.Module) -> str:
+    """A torch submodule name for ``layer``: its Keras name when torch allows it."""
+    name = layer.name
+    if not name or "." in name or name in owner._modules or hasattr(type(owner), name) or \
+            name in owner.__dict__:
+        name = f"layer_{index}"
+    return name

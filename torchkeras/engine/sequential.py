@@ -1,0 +1,211 @@
+"""``Sequential``: a plain stack of layers.
+
+When the first layer knows its input shape (``input_shape=``, ``input_dim=``, an ``Input``
+or ``InputLayer``), every ``add`` builds the new layer at once, as Keras does, so shape errors
+appear where the layer is added and ``summary()`` works before training. Otherwise the model
+builds on its first call.
+"""
+from __future__ import annotations
+
+from typing import Any, List, Optional, Sequence
+
+import torch
+
+from torchkeras import backend
+from torchkeras.engine.input_layer import Input, InputLayer
+from torchkeras.engine.keras_tensor import KerasTensor
+from torchkeras.engine.model import Model, _module_name
+from torchkeras.layers.base import Layer, _call_parameters
+
+
+class Sequential(Model):
+    """``Sequential([Dense(8, activation="relu", input_shape=(4,)), Dense(1)])``."""
+
+    def __init__(self, layers: Optional[Sequence[Any]] = None, name: Optional[str] = None,
+                 **kwargs: Any):
+        super().__init__(name=name, **kwargs)
+        self._stack: List[Layer] = []
+        self._input_tensor: Optional[KerasTensor] = None
+        self._output_tensor: Optional[KerasTensor] = None
+        self._plan: list = []
+        for layer in layers or []:
+            self.add(layer)
+
+    def _default_name(self) -> str:
+        return backend.unique_object_name("sequential")
+
+    # -------------------------------------------------------------- building
+    def add(self, layer: Any) -> None:
+        """Append a layer (or an ``Input`` tensor, which sets the input shape)."""
+        if isinstance(layer, KerasTensor):
+            origin = layer._keras_history[0]
+            if not isinstance(origin, InputLayer):
+                raise TypeError("The added layer must be an instance of class Layer. Received: "
+                                f"layer={layer} of type {type(layer)}.")
+            layer = origin
+        if not isinstance(layer, torch.nn.Module):
+            raise TypeError("The added layer must be an instance of class Layer. Received: "
+                            f"layer={layer} of type {type(layer)}.")
+        if isinstance(layer, InputLayer):
+            if self._stack or self._input_tensor is not None:
+                raise ValueError("An InputLayer can only be the first layer of a Sequential "
+                                 "model.")
+            self._input_tensor = layer._input_tensor
+            self._output_tensor = self._input_tensor
+            return
+        if any(existing.name == layer.name for existing in self._stack if
+               isinstance(existing, Layer)) and isinstance(layer, Layer):
+            raise ValueError(f'All layers added to a Sequential model should have unique names. '
+                             f'Name "{layer.name}" is already the name of a layer in this model. '
+                             "Update the `name` argument to pass a unique name.")
+        if (not self._stack and self._input_tensor is None and isinstance(layer, Layer)
+                and layer._batch_input_shape is not None):
+            integer_input = getattr(layer, "_accepts_integer_inputs", False)
+            self._input_tensor = Input(batch_shape=layer._batch_input_shape,
+                                       name=f"{layer.name}_input",
+                                       dtype="int64" if integer_input else layer._dtype)
+            self._output_tensor = self._input_tensor
+        self._stack.append(layer)
+        self.add_module(_module_name(layer, len(self._stack) - 1, self), layer)
+        if self._output_tensor is not None:
+            try:
+                self._output_tensor = layer(self._output_tensor)
+            except Exception:
+                self._stack.pop()
+                raise
+            self.built = True
+        self._update_plan()
+
+    def pop(self) -> Layer:
+        """Remove and return the last layer."""
+        if not self._stack:
+            raise TypeError("There are no layers in the model.")
+        layer = self._stack.pop()
+        for key, module in list(self._modules.items()):
+            if module is layer:
+                del self._modules[key]
+        if self._input_tensor is not None:
+            self._output_tensor = self._input_tensor
+            for remaining in self._stack:
+                self._output_tensor = remaining(self._output_tensor)
+        self._update_plan()
+        return layer
+
+    def _update_plan(self) -> None:
+        self._plan = [(layer.call if _is_fast(layer) else layer,
+                       isinstance(layer, Layer) and _call_parameters(type(layer))[0])
+                      for layer in self._stack]
+
+    @property
+    def layers(self) -> List[Layer]:
+        return list(self._stack)
+
+    def build(self, input_shape: Any = None) -> None:
+        """Build every layer for ``input_shape`` (batch dim included)."""
+        if input_shape is None:
+            if self._input_tensor is None:
+                raise ValueError("You must provide an `input_shape` argument.")
+            return
+        if self._input_tensor is None:
+            shape = tuple(input_shape)
+            first = self._stack[0] if self._stack else None
+            integer_input = getattr(first, "_accepts_integer_inputs", False)
+            self._input_tensor = Input(batch_shape=(None,) + shape[1:],
+                                       name=f"{first.name}_input" if first is not None else None,
+                                       dtype="int64" if integer_input else None)
+            output = self._input_tensor
+            for layer in self._stack:
+                output = layer(output)
+            self._output_tensor = output
+            self._update_plan()
+        self.built = True
+        self._build_input_shape = tuple(input_shape)
+
+    def _maybe_build(self, input_shape: Any) -> None:
+        if self._input_tensor is None and self._stack:
+            self.build(input_shape)
+        self.built = True
+
+    @property
+    def inputs(self):
+        return [self._input_tensor] if self._input_tensor is not None else None
+
+    @property
+    def outputs(self):
+        return [self._output_tensor] if self._output_tensor is not None else None
+
+    @property
+    def input(self) -> Any:
+        if self._input_tensor is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined input yet.")
+        return self._input_tensor
+
+    @property
+    def output(self) -> Any:
+        if self._output_tensor is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined output yet.")
+        return self._output_tensor
+
+    @property
+    def input_names(self) -> List[str]:
+        return [self._input_tensor._keras_history[0].name] if self._input_tensor else []
+
+    @property
+    def output_names(self) -> List[str]:
+        return [self._stack[-1].name] if self._stack else []
+
+    @property
+    def input_shape(self) -> Any:
+        if self._input_tensor is None:
+            raise AttributeError(f'The layer "{self.name}" has never been called and thus has '
+                                 "no defined input shape.")
+        return self._input_tensor.shape
+
+    @property
+    def output_shape(self) -> Any:
+        if self._output_tensor is None:
+            raise AttributeError(f'The layer "{self.name}" has never been called and thus has '
+                                 "no defined output shape.")
+        return self._output_tensor.shape
+
+    @property
+    def input_spec(self):
+        if self._input_tensor is None:
+            return None
+        from torchkeras.layers.input_spec import InputSpec
+        shape = self._input_tensor.shape
+        return InputSpec(ndim=len(shape), axes={-1: shape[-1]} if shape[-1] else None)
+
+    @input_spec.setter
+    def input_spec(self, value: Any) -> None:
+        pass
+
+    # ------------------------------------------------------------------- call
+    def call(self, inputs: Any, training: Optional[bool] = None, mask: Any = None) -> Any:
+        outputs = inputs
+        for fn, accepts_training in self._plan:
+            outputs = fn(outputs, training=training) if accepts_training else fn(outputs)
+        return outputs
+
+    # ----------------------------------------------------------------- config
+    def get_config(self):
+        from torchkeras.saving.serialization import serialize_keras_object
+        layers = []
+        if self._input_tensor is not None:
+            input_layer = self._input_tensor._keras_history[0]
+            layers.append({"class_name": "InputLayer", "config": input_layer.get_config()})
+        layers.extend(serialize_keras_object(layer) for layer in self._stack)
+        return {"name": self.name, "layers": layers}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from torchkeras import layers as layers_module
+        model = cls(name=config.get("name"))
+        layer_configs = config["layers"] if isinstance(config, dict) else config
+        for layer_config in layer_configs:
+            model.add(layers_module.deserialize(layer_config, custom_objects=custom_objects))
+        return model
+
+
+def _is_fast(layer: Any) -> bool:
+    return isinstance(layer, Layer) and type(layer).forward is Layer.forward and layer.built

@@ -1,0 +1,577 @@
+"""compile / fit / evaluate / predict.
+
+The step is the hot path: the model's precomputed plan forward, the loss (from logits when
+the output is a sigmoid/softmax, as tf.keras does), backward, a foreach optimizer update,
+metric totals accumulated in device tensors. Nothing in a step reads a value back to the
+host; the progress bar reads the totals when it refreshes and at the end of an epoch.
+"""
+from __future__ import annotations
+
+import copy
+import difflib
+import warnings
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+import torch
+
+from torchkeras import optimizers as optimizers_module
+from torchkeras.callbacks import CallbackList, History, ProgbarLogger
+from torchkeras.engine import data as data_module
+from torchkeras.engine.compile_utils import LossesContainer, MetricsContainer
+from torchkeras.engine.convert import to_numpy
+from torchkeras.utils import nest
+
+_FIT_ARGUMENTS = ["x", "y", "batch_size", "epochs", "verbose", "callbacks", "validation_split",
+                  "validation_data", "shuffle", "class_weight", "sample_weight",
+                  "initial_epoch", "steps_per_epoch", "validation_steps",
+                  "validation_batch_size", "validation_freq", "max_queue_size", "workers",
+                  "use_multiprocessing"]
+_EVALUATE_ARGUMENTS = ["x", "y", "batch_size", "verbose", "sample_weight", "steps",
+                       "callbacks", "return_dict", "max_queue_size", "workers",
+                       "use_multiprocessing"]
+_PREDICT_ARGUMENTS = ["x", "batch_size", "verbose", "steps", "callbacks", "max_queue_size",
+                      "workers", "use_multiprocessing"]
+_COMPILE_ARGUMENTS = ["optimizer", "loss", "metrics", "loss_weights", "weighted_metrics",
+                      "run_eagerly", "steps_per_execution", "jit_compile", "sample_weight_mode",
+                      "target_tensors", "distribute", "auto_scale_loss", "pss_evaluation_shards"]
+_IGNORED = {"max_queue_size", "workers", "use_multiprocessing", "sample_weight_mode",
+            "target_tensors", "distribute", "auto_scale_loss", "pss_evaluation_shards"}
+
+
+def check_kwargs(method: str, kwargs: Dict[str, Any], valid: List[str]) -> None:
+    """TypeError for unknown keyword arguments, suggesting the near name."""
+    for key in kwargs:
+        if key in _IGNORED:
+            continue
+        message = f"{method}() got an unexpected keyword argument '{key}'"
+        close = difflib.get_close_matches(key, valid, n=1)
+        if close:
+            message += f". Did you mean '{close[0]}'?"
+        raise TypeError(message)
+
+
+# ----------------------------------------------------------------------- compile
+class CompiledModel:
+    """The state ``compile()`` creates: optimizer, losses, metrics, and the step."""
+
+    def __init__(self, model: Any, optimizer: Any, loss: Any, metrics: Any, loss_weights: Any,
+                 weighted_metrics: Any, jit_compile: Optional[bool]):
+        self.model = model
+        self.loss_identifier = loss
+        self.optimizer = optimizers_module.get(optimizer)
+        self.output_names = list(model.output_names) if model.outputs is not None or \
+            model._graph is not None else ["output_1"]
+        self.loss_spec = (loss, loss_weights)
+        self.metrics_spec = (metrics, weighted_metrics)
+        self.losses: Optional[LossesContainer] = None
+        self.metrics_container: Optional[MetricsContainer] = None
+        self.jit_compile = bool(jit_compile)
+        if loss is not None:
+            self._make_containers()
+
+    def _make_containers(self) -> None:
+        loss, loss_weights = self.loss_spec
+        self.losses = LossesContainer(loss, loss_weights, self.output_names)
+        metrics, weighted = self.metrics_spec
+        self.metrics_container = MetricsContainer(metrics, weighted, self.output_names)
+
+    def refresh_output_names(self) -> None:
+        """Subclassed/lazy models learn their outputs on the first batch."""
+        names = list(self.model.output_names)
+        if names and names != self.output_names:
+            self.output_names = names
+            if self.loss_spec[0] is not None:
+                self._make_containers()
+
+    def metric_objects(self) -> list:
+        if self.losses is None:
+            return []
+        built = self.metrics_container.metrics if self.metrics_container.built else []
+        return self.losses.metrics + built
+
+    def reset_metrics(self) -> None:
+        if self.losses is not None:
+            self.losses.reset_state()
+            self.metrics_container.reset_state()
+
+    def read_logs(self) -> Dict[str, float]:
+        """The current metric values as Python floats (one host sync)."""
+        metrics = self.metric_objects()
+        if not metrics:
+            return {}
+        values = torch.stack([torch.as_tensor(m.result(), dtype=torch.float32).reshape(())
+                              .to(_device_of(metrics)) for m in metrics]).cpu().tolist()
+        return {m.name: v for m, v in zip(metrics, values)}
+
+
+def _device_of(metrics: list) -> torch.device:
+    for metric in metrics:
+        result = metric.result()
+        if isinstance(result, torch.Tensor):
+            return result.device
+    return torch.device("cpu")
+
+
+def compile_model(model: Any, optimizer: Any = "rmsprop", loss: Any = None, metrics: Any = None,
+                  loss_weights: Any = None, weighted_metrics: Any = None,
+                  run_eagerly: Optional[bool] = None, steps_per_execution: Any = None,
+                  jit_compile: Optional[bool] = None, **kwargs: Any) -> None:
+    check_kwargs("compile", kwargs, _COMPILE_ARGUMENTS)
+    if isinstance(loss, (list, tuple)) and len(loss) == 1 and model._graph is None \
+            and not isinstance(model.outputs, list):
+        loss = loss[0]
+    compiled = CompiledModel(model, optimizer, loss, metrics, loss_weights, weighted_metrics,
+                             jit_compile)
+    model.compiled = compiled
+    model.optimizer = compiled.optimizer
+    model.stop_training = False
+
+
+def _require_compiled(model: Any, method: str) -> CompiledModel:
+    if model.compiled is None:
+        raise RuntimeError("You must compile your model before training/testing. Use "
+                           "`model.compile(optimizer, loss)`.")
+    return model.compiled
+
+
+# ------------------------------------------------------------------------- data
+def _input_dtypes(model: Any) -> Optional[List[str]]:
+    inputs = model.inputs
+    if inputs:
+        return [t.dtype for t in inputs]
+    layers = model.layers
+    if layers and getattr(layers[0], "_accepts_integer_inputs", False):
+        return ["int64"]
+    return None
+
+
+def _model_device(model: Any) -> torch.device:
+    return model._input_device()
+
+
+def make_data(model: Any, x: Any, y: Any, sample_weight: Any, batch_size: Optional[int],
+              shuffle: Any, steps: Optional[int] = None):
+    device = _model_device(model)
+    dtypes = _input_dtypes(model)
+    if data_module.is_iterable_source(x):
+        if y is not None:
+            raise ValueError("`y` argument is not supported when using a generator, a "
+                             "`keras.utils.Sequence` or a torch DataLoader as input.")
+        return data_module.IterableData(x, batch_size, shuffle, device, dtypes)
+    if x is None:
+        raise ValueError("Unexpected value for `x`: None. Provide the input data.")
+    if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or
+                                   batch_size <= 0):
+        raise ValueError(f"`batch_size` must be a positive integer. Received: "
+                         f"batch_size={batch_size}")
+    x = data_module.standardize_arrays(x)
+    y = data_module.standardize_arrays(y)
+    sample_weight = data_module.standardize_arrays(sample_weight)
+    return data_module.ArrayData(x, y, sample_weight, batch_size or 32, shuffle, device, dtypes)
+
+
+def _flat_targets(compiled: CompiledModel, y: Any) -> List[Any]:
+    names = compiled.output_names
+    if y is None:
+        return [None] * len(names)
+    if isinstance(y, dict):
+        unknown = [k for k in y if k not in names]
+        if unknown:
+            raise ValueError(f"Found unexpected keys that do not correspond to any Model "
+                             f"output: {unknown}. Expected: {names}")
+        return [y.get(n) for n in names]
+    if isinstance(y, (list, tuple)):
+        if len(y) != len(names):
+            raise ValueError(f"The model has {len(names)} output(s) ({names}) but received "
+                             f"{len(y)} target array(s).")
+        return list(y)
+    if len(names) > 1:
+        raise ValueError(f"The model has {len(names)} outputs ({names}) but a single target "
+                         "array was given: pass a list or a dict of targets.")
+    return [y]
+
+
+def _flat_weights(compiled: CompiledModel, sample_weight: Any) -> List[Any]:
+    count = len(compiled.output_names)
+    if sample_weight is None:
+        return [None] * count
+    if isinstance(sample_weight, dict):
+        return [sample_weight.get(n) for n in compiled.output_names]
+    if isinstance(sample_weight, (list, tuple)):
+        return list(sample_weight)
+    return [sample_weight] * count
+
+
+def _flat_outputs(model: Any, outputs: Any) -> List[torch.Tensor]:
+    if isinstance(outputs, dict):
+        return [outputs[name] for name in model.compiled.output_names]
+    return nest.flatten(outputs)
+
+
+# ------------------------------------------------------------------------- steps
+def _ensure_built(model: Any, x: Any) -> None:
+    """Build a lazy model (and check input shapes) with one checked, gradient-free call."""
+    if model._graph is not None or (getattr(model, "_input_tensor", None) is not None):
+        _check_input_shapes(model, x)
+        return
+    with torch.no_grad():
+        model(x)
+
+
+def _check_input_shapes(model: Any, x: Any) -> None:
+    """Keras's shape error before the first step (the step itself runs unchecked)."""
+    from torchkeras.layers.input_spec import assert_input_compatibility, InputSpec
+    inputs = model.inputs
+    flat = model._flatten_model_inputs(x) if model._graph is not None else nest.flatten(x)
+    if len(flat) != len(inputs):
+        raise ValueError(f'Layer "{model.name}" expects {len(inputs)} input(s), but it '
+                         f"received {len(flat)} input tensors.")
+    for index, (tensor, spec_tensor) in enumerate(zip(flat, inputs)):
+        shape = tuple(tensor.shape)
+        expected = spec_tensor.shape
+        if len(shape) != len(expected) or any(
+                e is not None and e != s for e, s in zip(expected[1:], shape[1:])):
+            # Name the first layer that consumes this input, as Keras's message does.
+            consumer = _first_consumer(model, spec_tensor)
+            if consumer is not None and consumer.input_spec is not None:
+                assert_input_compatibility(consumer.input_spec, [(None,) + shape[1:]],
+                                           consumer.name)
+            raise ValueError(f'Input {index} of layer "{model.name}" is incompatible with the '
+                             f"layer: expected shape={expected}, found shape="
+                             f"{(None,) + shape[1:]}")
+
+
+def _first_consumer(model: Any, tensor: Any) -> Any:
+    if model._graph is not None:
+        for step in model._graph.steps:
+            if step.single_input is not None and step.single_input == \
+                    model._graph.input_slots[model._graph.inputs.index(tensor)]:
+                return step.layer
+        return None
+    layers = model.layers
+    return layers[0] if layers else None
+
+
+class StepRunner:
+    """Runs train/test/predict steps for a compiled model."""
+
+    def __init__(self, model: Any):
+        self.model = model
+        self.compiled = model.compiled
+        self._regularized = None
+        self._constrained = None
+
+    def _collect(self) -> None:
+        from torchkeras.layers.base import Layer
+        regularized, constrained, activity = [], [], []
+        for layer in self.model._flatten_layers():
+            for spec in layer._weight_specs:
+                if spec.regularizer is not None:
+                    regularized.append((layer, spec))
+                if spec.constraint is not None:
+                    constrained.append((layer, spec))
+        self._regularized = regularized
+        self._constrained = constrained
+
+    def regularization_loss(self) -> Optional[torch.Tensor]:
+        if self._regularized is None:
+            self._collect()
+        total = None
+        for layer, spec in self._regularized:
+            if not (spec.trainable and layer.trainable):
+                continue
+            value = spec.regularizer(spec.layout.to_keras(getattr(layer, spec.attr_name)))
+            total = value if total is None else total + value
+        extra = getattr(self.model, "_collect_added_losses", None)
+        if extra is not None:
+            for value in extra():
+                total = value if total is None else total + value
+        return total
+
+    def apply_constraints(self) -> None:
+        if self._constrained is None:
+            self._collect()
+        if not self._constrained:
+            return
+        with torch.no_grad():
+            for layer, spec in self._constrained:
+                tensor = getattr(layer, spec.attr_name)
+                tensor.copy_(spec.layout.from_keras(spec.constraint(spec.layout.to_keras(tensor))))
+
+    def train_step(self, x: Any, y: Any, sample_weight: Any) -> None:
+        model, compiled = self.model, self.compiled
+        optimizer = compiled.optimizer
+        outputs = model.call(x, training=True)
+        y_pred = _flat_outputs(model, outputs)
+        y_true = _flat_targets(compiled, y)
+        weights = _flat_weights(compiled, sample_weight)
+        loss = compiled.losses(y_true, y_pred, weights, self.regularization_loss())
+        if not optimizer.built:
+            optimizer.build([p for p in model.parameters() if p.requires_grad])
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        self.apply_constraints()
+        with torch.no_grad():
+            compiled.metrics_container.update_state(
+                y_true, [p.detach() for p in y_pred], weights)
+
+    def test_step(self, x: Any, y: Any, sample_weight: Any) -> None:
+        model, compiled = self.model, self.compiled
+        outputs = model.call(x, training=False)
+        y_pred = _flat_outputs(model, outputs)
+        y_true = _flat_targets(compiled, y)
+        weights = _flat_weights(compiled, sample_weight)
+        compiled.losses(y_true, y_pred, weights, self.regularization_loss())
+        compiled.metrics_container.update_state(y_true, y_pred, weights)
+
+
+def _resolve_verbose(verbose: Any) -> int:
+    if verbose == "auto":
+        return 1
+    return int(verbose)
+
+
+def _make_callbacks(model: Any, callbacks: Any, verbose: int, epochs: int, steps: Optional[int],
+                    add_history: bool, **extra: Any) -> CallbackList:
+    callbacks = list(callbacks or [])
+    for callback in callbacks:
+        if not hasattr(callback, "on_epoch_end"):
+            raise TypeError(f"Expected a keras.callbacks.Callback in `callbacks`, received "
+                            f"{callback!r}")
+    history = None
+    if add_history:
+        history = History()
+        callbacks.insert(0, history)
+    if verbose and not any(isinstance(c, ProgbarLogger) for c in callbacks):
+        progbar = ProgbarLogger()
+        progbar.read_logs = model.compiled.read_logs if model.compiled is not None else None
+        callbacks.append(progbar)
+    else:
+        for callback in callbacks:
+            if isinstance(callback, ProgbarLogger):
+                callback.read_logs = model.compiled.read_logs
+    result = CallbackList(callbacks, model=model, verbose=verbose, epochs=epochs, steps=steps,
+                          **extra)
+    result.history = history
+    return result
+
+
+# --------------------------------------------------------------------------- fit
+def fit(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = None,
+        epochs: int = 1, verbose: Any = "auto", callbacks: Any = None,
+        validation_split: float = 0.0, validation_data: Any = None, shuffle: Any = True,
+        class_weight: Any = None, sample_weight: Any = None, initial_epoch: int = 0,
+        steps_per_epoch: Optional[int] = None, validation_steps: Optional[int] = None,
+        validation_batch_size: Optional[int] = None, validation_freq: Any = 1,
+        **kwargs: Any) -> History:
+    check_kwargs("fit", kwargs, _FIT_ARGUMENTS)
+    compiled = _require_compiled(model, "fit")
+    if compiled.losses is None:
+        raise ValueError("No loss found. You may have forgotten to provide a `loss` argument "
+                         "in the `compile()` method.")
+    if not isinstance(epochs, (int, np.integer)) or epochs < 0:
+        raise ValueError(f"`epochs` must be a non-negative integer. Received: epochs={epochs}")
+    verbose = _resolve_verbose(verbose)
+    if validation_split and validation_data is None:
+        if data_module.is_iterable_source(x):
+            raise ValueError("`validation_split` is only supported for Tensors or NumPy "
+                             "arrays, found following types in the input: "
+                             f"{[type(x)]}")
+        (x, y, sample_weight), validation_data = data_module.train_validation_split(
+            (data_module.standardize_arrays(x), data_module.standardize_arrays(y),
+             data_module.standardize_arrays(sample_weight)), validation_split)
+    elif validation_split and not 0 <= validation_split < 1:
+        raise ValueError("`validation_split` must be in the range [0, 1). Received: "
+                         f"validation_split={validation_split}")
+    if class_weight is not None:
+        if data_module.is_iterable_source(x):
+            raise ValueError("`class_weight` is only supported with array inputs here.")
+        sample_weight = data_module.class_weight_to_sample_weight(
+            data_module.standardize_arrays(y), class_weight, sample_weight)
+    train_data = make_data(model, x, y, sample_weight, batch_size, shuffle)
+    val_data = None
+    if validation_data is not None:
+        val_x, val_y, val_sw = data_module.unpack_batch(tuple(validation_data)) \
+            if isinstance(validation_data, (tuple, list)) else (validation_data, None, None)
+        val_data = make_data(model, val_x, val_y, val_sw,
+                             validation_batch_size or batch_size, False)
+    steps = steps_per_epoch or train_data.steps
+    callback_list = _make_callbacks(model, callbacks, verbose, epochs, steps, True,
+                                    batch_size=batch_size, _in_fit=True)
+    runner = StepRunner(model)
+    first = True
+    batch_logs_needed = callback_list.needs_batch_logs()
+    model.stop_training = False
+    callback_list.on_train_begin()
+    logs: Dict[str, Any] = {}
+    try:
+        for epoch in range(initial_epoch, epochs):
+            compiled.reset_metrics()
+            callback_list.on_epoch_begin(epoch)
+            model.train()
+            for step, (bx, by, bsw) in enumerate(train_data.batches(steps_per_epoch)):
+                if first:
+                    _ensure_built(model, bx)
+                    compiled.refresh_output_names()
+                    first = False
+                callback_list.on_train_batch_begin(step)
+                runner.train_step(bx, by, bsw)
+                callback_list.on_train_batch_end(
+                    step, compiled.read_logs() if batch_logs_needed else None)
+                if model.stop_training:
+                    break
+            logs = compiled.read_logs()
+            if val_data is not None and _should_validate(epoch, validation_freq):
+                val_logs = _run_evaluation(model, runner, val_data, validation_steps,
+                                           callback_list=None)
+                logs.update({"val_" + k: v for k, v in val_logs.items()})
+            callback_list.on_epoch_end(epoch, logs)
+            if model.stop_training:
+                break
+    finally:
+        model.eval()
+    callback_list.on_train_end(logs)
+    return callback_list.history
+
+
+def _should_validate(epoch: int, validation_freq: Any) -> bool:
+    if isinstance(validation_freq, int):
+        return (epoch + 1) % validation_freq == 0
+    return (epoch + 1) in validation_freq
+
+
+def _run_evaluation(model: Any, runner: StepRunner, data: Any, steps: Optional[int],
+                    callback_list: Optional[CallbackList]) -> Dict[str, float]:
+    compiled = model.compiled
+    compiled.reset_metrics()
+    model.eval()
+    first = True
+    with torch.no_grad():
+        for step, (bx, by, bsw) in enumerate(data.batches(steps)):
+            if first:
+                _ensure_built(model, bx)
+                compiled.refresh_output_names()
+                first = False
+            if callback_list is not None:
+                callback_list.on_test_batch_begin(step)
+            runner.test_step(bx, by, bsw)
+            if callback_list is not None:
+                callback_list.on_test_batch_end(step)
+    return compiled.read_logs()
+
+
+# ---------------------------------------------------------------------- evaluate
+def evaluate(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = None,
+             verbose: Any = "auto", sample_weight: Any = None, steps: Optional[int] = None,
+             callbacks: Any = None, return_dict: bool = False, **kwargs: Any):
+    check_kwargs("evaluate", kwargs, _EVALUATE_ARGUMENTS)
+    compiled = _require_compiled(model, "evaluate")
+    if compiled.losses is None:
+        raise ValueError("No loss found. You may have forgotten to provide a `loss` argument "
+                         "in the `compile()` method.")
+    verbose = _resolve_verbose(verbose)
+    data = make_data(model, x, y, sample_weight, batch_size, False)
+    callback_list = _make_callbacks(model, callbacks, verbose, 1, steps or data.steps, False)
+    callback_list.on_test_begin()
+    logs = _run_evaluation(model, StepRunner(model), data, steps, callback_list)
+    callback_list.on_test_end(logs)
+    if return_dict:
+        return dict(logs)
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
+
+
+# ----------------------------------------------------------------------- predict
+def predict(model: Any, x: Any, batch_size: Optional[int] = None, verbose: Any = "auto",
+            steps: Optional[int] = None, callbacks: Any = None, **kwargs: Any):
+    check_kwargs("predict", kwargs, _PREDICT_ARGUMENTS)
+    verbose = _resolve_verbose(verbose)
+    data = make_data(model, x, None, None, batch_size, False)
+    callback_list = _make_callbacks(model, callbacks, verbose, 1, steps or data.steps, False)
+    callback_list.on_predict_begin()
+    model.eval()
+    collected: List[List[torch.Tensor]] = []
+    structure = None
+    first = True
+    with torch.no_grad():
+        for step, (bx, _, _) in enumerate(data.batches(steps)):
+            if first:
+                _ensure_built(model, bx)
+                first = False
+            callback_list.on_predict_batch_begin(step)
+            outputs = model.call(bx, training=False)
+            structure = outputs
+            collected.append(nest.flatten(outputs))
+            callback_list.on_predict_batch_end(step)
+    callback_list.on_predict_end()
+    if not collected:
+        raise ValueError("Unexpected result of `predict_function` (Empty batch_outputs). "
+                         "Please use `Model.compile(..., run_eagerly=True)`, or "
+                         "`tf.config.run_functions_eagerly(True)` for more information of "
+                         "where went wrong, or file a issue/bug to `tf.keras`.")
+    flat = [torch.cat([batch[i] for batch in collected]) for i in range(len(collected[0]))]
+    result = nest.pack_sequence_as(structure, [t.cpu().numpy() for t in flat])
+    return result
+
+
+# --------------------------------------------------------------- batch methods
+def _single_batch(model: Any, x: Any, y: Any, sample_weight: Any, class_weight: Any = None):
+    if class_weight is not None:
+        sample_weight = data_module.class_weight_to_sample_weight(
+            data_module.standardize_arrays(y), class_weight, sample_weight)
+    data = make_data(model, x, y, sample_weight, None, False)
+    data.batch_size = data.size
+    return next(iter(data.batches()))
+
+
+def _batch_result(model: Any, return_dict: bool):
+    logs = model.compiled.read_logs()
+    if return_dict:
+        return logs
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
+
+
+def train_on_batch(model: Any, x: Any, y: Any = None, sample_weight: Any = None,
+                   class_weight: Any = None, reset_metrics: bool = True,
+                   return_dict: bool = False):
+    compiled = _require_compiled(model, "train_on_batch")
+    bx, by, bsw = _single_batch(model, x, y, sample_weight, class_weight)
+    _ensure_built(model, bx)
+    compiled.refresh_output_names()
+    runner = getattr(model, "_step_runner", None) or StepRunner(model)
+    model.train()
+    runner.train_step(bx, by, bsw)
+    model.eval()
+    result = _batch_result(model, return_dict)
+    if reset_metrics:
+        compiled.reset_metrics()
+    return result
+
+
+def test_on_batch(model: Any, x: Any, y: Any = None, sample_weight: Any = None,
+                  reset_metrics: bool = True, return_dict: bool = False):
+    compiled = _require_compiled(model, "test_on_batch")
+    bx, by, bsw = _single_batch(model, x, y, sample_weight)
+    _ensure_built(model, bx)
+    compiled.refresh_output_names()
+    model.eval()
+    with torch.no_grad():
+        StepRunner(model).test_step(bx, by, bsw)
+    result = _batch_result(model, return_dict)
+    if reset_metrics:
+        compiled.reset_metrics()
+    return result
+
+
+def predict_on_batch(model: Any, x: Any):
+    data = make_data(model, x, None, None, None, False)
+    data.batch_size = data.size
+    bx, _, _ = next(iter(data.batches()))
+    _ensure_built(model, bx)
+    model.eval()
+    with torch.no_grad():
+        outputs = model.call(bx, training=False)
+    return to_numpy(outputs)

@@ -1,0 +1,429 @@
+"""The Keras ``Layer``: a ``torch.nn.Module`` with Keras's contract.
+
+``__init__(**config)`` stores config · ``build(input_shape)`` creates weights (lazily, on the
+first call or from ``input_shape=``) · ``call(inputs, training=None)`` computes ·
+``compute_output_shape`` · ``get_config``. Keras's view of the weights (names, layout, order)
+is in :mod:`torchkeras.layers.weights`; the functional graph in :mod:`torchkeras.engine`.
+
+Example::
+
+    class Linear(Layer):
+        def __init__(self, units=32, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+
+        def build(self, input_shape):
+            self.w = self.add_weight("kernel", (input_shape[-1], self.units))
+            super().build(input_shape)
+
+        def call(self, inputs):
+            return inputs @ self.w
+"""
+from __future__ import annotations
+
+import difflib
+import functools
+import inspect
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+import torch
+
+from torchkeras import backend
+from torchkeras.backend import phase
+from torchkeras.layers.input_spec import assert_input_compatibility
+from torchkeras.layers.weights import KERAS_LAYOUT, KerasVariable, WeightLayout, WeightSpec
+from torchkeras.utils import nest
+
+Shape = Tuple[Optional[int], ...]
+
+# Keyword arguments every Keras layer accepts besides its own.
+_BASE_LAYER_KWARGS = {"input_dim", "input_shape", "batch_input_shape", "batch_size", "weights",
+                      "activity_regularizer", "autocast", "implementation", "dynamic"}
+
+
+def unknown_argument_error(owner: str, argument: str, valid: Sequence[str]) -> TypeError:
+    """TypeError for an unknown keyword, with the near name when there is one."""
+    message = f"{owner}: Keyword argument not understood: '{argument}'"
+    close = difflib.get_close_matches(argument, list(valid), n=1)
+    if close:
+        message += f". Did you mean '{close[0]}'?"
+    return TypeError(message)
+
+
+@functools.lru_cache(maxsize=None)
+def _call_parameters(cls: type) -> Tuple[bool, bool]:
+    """Whether ``cls.call`` accepts ``training`` and ``mask``."""
+    params = inspect.signature(cls.call).parameters
+    has_kwargs = any(p.kind == p.VAR_KEYWORD for p in params.values())
+    return ("training" in params or has_kwargs, "mask" in params)
+
+
+def _is_symbolic(value: Any) -> bool:
+    return getattr(value, "_is_keras_tensor", False)
+
+
+class Layer(torch.nn.Module):
+    """Base class of all Keras layers (and models)."""
+
+    def __init__(self, trainable: bool = True, name: Optional[str] = None,
+                 dtype: Any = None, **kwargs: Any):
+        torch.nn.Module.__init__(self)
+        for key in kwargs:
+            if key not in _BASE_LAYER_KWARGS:
+                raise unknown_argument_error(type(self).__name__, key,
+                                             self._accepted_argument_names())
+        self._name = name or self._default_name()
+        self._trainable = bool(trainable)
+        self._dtype = backend.standardize_dtype(
+            dtype.get("config", {}).get("name") if isinstance(dtype, dict) else dtype)
+        self.built = False
+        self.input_spec = None
+        self.supports_masking = False
+        self._weight_specs: List[WeightSpec] = []
+        self._inbound_nodes: list = []
+        self._build_input_shape = None
+        self._initial_weights = kwargs.get("weights")
+        from torchkeras import regularizers  # noqa: WPS433 (late: avoids an import cycle)
+        self.activity_regularizer = regularizers.get(kwargs.get("activity_regularizer"))
+        self._batch_input_shape = self._batch_input_shape_from_kwargs(kwargs)
+
+    # ----------------------------------------------------------------- identity
+    def _default_name(self) -> str:
+        return backend.unique_object_name(backend.to_snake_case(type(self).__name__))
+
+    def _accepted_argument_names(self) -> List[str]:
+        names = set(_BASE_LAYER_KWARGS) | {"trainable", "name", "dtype"}
+        for klass in type(self).__mro__:
+            if "__init__" in vars(klass):
+                names |= set(inspect.signature(klass.__init__).parameters) - {"self", "kwargs"}
+        return sorted(names)
+
+    @staticmethod
+    def _batch_input_shape_from_kwargs(kwargs: Dict[str, Any]) -> Optional[Shape]:
+        if kwargs.get("batch_input_shape") is not None:
+            return tuple(kwargs["batch_input_shape"])
+        if kwargs.get("input_shape") is not None:
+            return (kwargs.get("batch_size"),) + tuple(kwargs["input_shape"])
+        if kwargs.get("input_dim") is not None:
+            return (kwargs.get("batch_size"), kwargs["input_dim"])
+        return None
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def dtype(self) -> str:
+        """The dtype of the layer's weights (Keras's variable dtype)."""
+        return self._dtype
+
+    @property
+    def compute_dtype(self) -> str:
+        return self._dtype
+
+    @property
+    def variable_dtype(self) -> str:
+        return self._dtype
+
+    def __getattr__(self, name: str) -> Any:
+        # torch keeps parameters, buffers and sub-modules out of __dict__ (as nn.Module does);
+        # the AttributeError carries name/obj so Python prints its "Did you mean" hint.
+        values = self.__dict__
+        for store in ("_parameters", "_buffers", "_modules"):
+            if store in values and name in values[store]:
+                return values[store][name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'",
+                             name=name, obj=self)
+
+    # ---------------------------------------------------------------- trainable
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        self._trainable = bool(value)
+        for layer in self._flatten_layers(include_self=False):
+            layer._trainable = bool(value)
+        for layer in self._flatten_layers(include_self=True):
+            layer._sync_requires_grad()
+
+    def _sync_requires_grad(self) -> None:
+        for spec in self._weight_specs:
+            tensor = getattr(self, spec.attr_name)
+            if isinstance(tensor, torch.nn.Parameter):
+                tensor.requires_grad_(spec.trainable and self._trainable)
+
+    # -------------------------------------------------------------- sub-layers
+    def _sublayers(self) -> List["Layer"]:
+        """Direct sub-layers, in the order they were assigned (looking inside plain
+        torch containers such as ``ModuleList``)."""
+        found: List[Layer] = []
+
+        def collect(module: torch.nn.Module) -> None:
+            for child in module.children():
+                if isinstance(child, Layer):
+                    found.append(child)
+                else:
+                    collect(child)
+
+        collect(self)
+        return found
+
+    def _flatten_layers(self, include_self: bool = True) -> List["Layer"]:
+        seen, ordered = set(), []
+
+        def visit(layer: "Layer") -> None:
+            if id(layer) in seen:
+                return
+            seen.add(id(layer))
+            ordered.append(layer)
+            for child in layer._sublayers():
+                visit(child)
+
+        visit(self)
+        return ordered if include_self else ordered[1:]
+
+    # ------------------------------------------------------------------ weights
+    def add_weight(self, name: Optional[str] = None, shape: Sequence[int] = (),
+                   dtype: Any = None, initializer: Any = None, regularizer: Any = None,
+                   trainable: bool = True, constraint: Any = None,
+                   layout: WeightLayout = KERAS_LAYOUT, **kwargs: Any) -> torch.Tensor:
+        """Create a weight of Keras shape ``shape``; returns its torch storage.
+
+        Trainable weights are ``torch.nn.Parameter``s, non-trainable ones buffers.
+        ``layout`` maps the stored tensor to Keras's layout (identity by default).
+        """
+        from torchkeras import constraints, initializers, regularizers
+        name = name or f"variable_{len(self._weight_specs)}"
+        shape = tuple(int(d) for d in shape)
+        dtype = backend.standardize_dtype(dtype or self._dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if dtype.startswith("float") else "zeros"
+        keras_value = initializers.get(initializer)(shape, dtype=dtype)
+        if not isinstance(keras_value, torch.Tensor):
+            keras_value = torch.as_tensor(np.asarray(keras_value))
+        keras_value = keras_value.to(device=backend.get_device(),
+                                     dtype=backend.torch_dtype(dtype))
+        storage = layout.from_keras(keras_value).contiguous()
+        attr_name = self._free_attribute_name(name)
+        if trainable:
+            param = torch.nn.Parameter(storage, requires_grad=self._trainable)
+            setattr(self, attr_name, param)
+        else:
+            self.register_buffer(attr_name, storage)
+        self._weight_specs.append(WeightSpec(
+            attr_name=attr_name, name=name, keras_shape=shape, trainable=bool(trainable),
+            layout=layout, regularizer=regularizers.get(regularizer),
+            constraint=constraints.get(constraint)))
+        return getattr(self, attr_name)
+
+    def _free_attribute_name(self, name: str) -> str:
+        base = "".join(c if c.isalnum() or c == "_" else "_" for c in name) or "variable"
+        if base[0].isdigit():
+            base = "w_" + base
+        candidate, index = base, 1
+        while hasattr(self, candidate) and not (
+                candidate in self._parameters and self._parameters[candidate] is None):
+            candidate, index = f"{base}_{index}", index + 1
+        return candidate
+
+    def _own_variables(self, trainable: Optional[bool] = None) -> List[KerasVariable]:
+        variables = []
+        for spec in self._weight_specs:
+            is_trainable = spec.trainable and self._trainable
+            if trainable is None or trainable == is_trainable:
+                variables.append(KerasVariable(self, spec))
+        return variables
+
+    @property
+    def trainable_weights(self) -> List[KerasVariable]:
+        return [v for layer in self._flatten_layers() for v in layer._own_variables(True)]
+
+    @property
+    def non_trainable_weights(self) -> List[KerasVariable]:
+        return [v for layer in self._flatten_layers() for v in layer._own_variables(False)]
+
+    @property
+    def weights(self) -> List[KerasVariable]:
+        """Trainable weights, then non-trainable ones (Keras's order)."""
+        return self.trainable_weights + self.non_trainable_weights
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+    variables = weights
+
+    def get_weights(self) -> List[np.ndarray]:
+        """The weights as NumPy arrays in Keras's layout and order."""
+        return [variable.numpy() for variable in self.weights]
+
+    def set_weights(self, weights: Sequence[Any]) -> None:
+        """Set the weights from NumPy arrays in Keras's layout and order."""
+        variables = self.weights
+        weights = list(weights)
+        if len(weights) != len(variables):
+            raise ValueError(
+                f'You called `set_weights(weights)` on layer "{self.name}" with a weight list '
+                f"of length {len(weights)}, but the layer was expecting {len(variables)} "
+                f"weights. Provided weights: {str(weights)[:50]}...")
+        for variable, value in zip(variables, weights):
+            value_shape = tuple(np.shape(value))
+            if value_shape != variable.shape:
+                raise ValueError(f"Layer {self.name} weight shape {variable.shape} is not "
+                                 f"compatible with provided weight shape {value_shape}.")
+        for variable, value in zip(variables, weights):
+            variable.assign(value)
+
+    def count_params(self) -> int:
+        if not self.built:
+            raise ValueError(f"You tried to call `count_params` on layer {self.name}, but the "
+                             "layer isn't built. You can build it manually via: "
+                             f"`{self.name}.build(batch_input_shape)`.")
+        return int(sum(int(np.prod(v.shape)) for v in self.weights))
+
+    @property
+    def losses(self) -> List[torch.Tensor]:
+        """Regularization losses of this layer's weights (recomputed on each access)."""
+        values = []
+        for layer in self._flatten_layers():
+            for spec in layer._weight_specs:
+                if spec.regularizer is not None:
+                    values.append(spec.regularizer(spec.layout.to_keras(
+                        getattr(layer, spec.attr_name))))
+        return values
+
+    # -------------------------------------------------------------------- build
+    def build(self, input_shape: Any) -> None:
+        """Create the layer's weights; subclasses call ``super().build(input_shape)``."""
+        self._build_input_shape = input_shape
+        self.built = True
+
+    def _maybe_build(self, input_shape: Any) -> None:
+        if self.built:
+            return
+        self.build(input_shape)
+        self.built = True
+        if self._build_input_shape is None:
+            self._build_input_shape = input_shape
+        if self._initial_weights is not None:
+            self.set_weights(self._initial_weights)
+            self._initial_weights = None
+
+    # --------------------------------------------------------------------- call
+    def call(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        return inputs
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        return self.call(*args, **kwargs)
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        """Output shape for ``input_shape`` (``None`` for unknown dims).
+
+        The default runs the layer on zeros and reads the result's shape.
+        """
+        from torchkeras.engine.shape_probe import probe_output_shape
+        return probe_output_shape(self, input_shape)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if args:
+            inputs, args = args[0], args[1:]
+        elif "inputs" in kwargs:
+            inputs = kwargs.pop("inputs")
+        else:
+            raise TypeError(f"Layer {self.name}.__call__() missing 1 required positional "
+                            "argument: 'inputs'")
+        flat = nest.flatten(inputs)
+        if any(_is_symbolic(x) for x in flat + nest.flatten(list(kwargs.values()))):
+            from torchkeras.engine.node import symbolic_call
+            return symbolic_call(self, inputs, args, kwargs)
+        return self._eager_call(inputs, args, kwargs)
+
+    def _eager_call(self, inputs: Any, args: tuple, kwargs: Dict[str, Any]) -> Any:
+        from torchkeras.engine.convert import to_tensor_structure
+        has_numpy = any(not isinstance(x, torch.Tensor) for x in nest.flatten(inputs))
+        inputs = to_tensor_structure(inputs, self._input_device(), self._dtype)
+        flat_shapes = [tuple(t.shape) for t in nest.flatten(inputs)]
+        build_shapes = [(None,) + shape[1:] if shape else shape for shape in flat_shapes]
+        self._maybe_build(shape_structure(inputs, build_shapes))
+        self._check_input_spec(flat_shapes)
+        accepts_training, _ = _call_parameters(type(self))
+        if accepts_training and kwargs.get("training") is None:
+            kwargs["training"] = phase.learning_phase()
+        if has_numpy and not phase.is_recording():
+            with torch.no_grad():
+                outputs = torch.nn.Module.__call__(self, inputs, *args, **kwargs)
+        else:
+            outputs = torch.nn.Module.__call__(self, inputs, *args, **kwargs)
+        return outputs
+
+    def _check_input_spec(self, flat_shapes: List[Shape]) -> None:
+        if self.input_spec is not None:
+            assert_input_compatibility(self.input_spec, flat_shapes, self.name)
+
+    def _input_device(self) -> torch.device:
+        for tensor in self.parameters():
+            return tensor.device
+        for tensor in self.buffers():
+            return tensor.device
+        return backend.get_device()
+
+    # ------------------------------------------------------- functional helpers
+    def _node_attribute(self, attribute: str, plural: str) -> Any:
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer {self.name} is not connected, no {plural} to return.")
+        if len(self._inbound_nodes) > 1:
+            raise AttributeError(f"Layer {self.name} has multiple inbound nodes, hence the "
+                                 f"notion of \"layer {plural}\" is ill-defined. Use "
+                                 f"`get_{plural}_at(node_index)` instead.")
+        return getattr(self._inbound_nodes[0], attribute)
+
+    @property
+    def input(self) -> Any:
+        return self._node_attribute("input_tensors", "input")
+
+    @property
+    def output(self) -> Any:
+        return self._node_attribute("output_tensors", "output")
+
+    @property
+    def input_shape(self) -> Any:
+        if self._inbound_nodes:
+            return nest.map_structure(lambda t: t.shape, self.input)
+        if self._batch_input_shape is not None:
+            return self._batch_input_shape
+        raise AttributeError(f'The layer "{self.name}" has never been called and thus has no '
+                             "defined input shape.")
+
+    @property
+    def output_shape(self) -> Any:
+        if self._inbound_nodes:
+            return nest.map_structure(lambda t: t.shape, self.output)
+        raise AttributeError(f'The layer "{self.name}" has never been called and thus has no '
+                             "defined output shape.")
+
+    # ------------------------------------------------------------------- config
+    def get_config(self) -> Dict[str, Any]:
+        config: Dict[str, Any] = {"name": self.name, "trainable": self.trainable,
+                                  "dtype": self.dtype}
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = self._batch_input_shape
+        return config
+
+    @classmethod
+    def from_config(cls, config: Dict[str, Any]) -> "Layer":
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+    def extra_repr(self) -> str:
+        return f"name={self.name}"
+
+
+def shape_structure(inputs: Any, flat_shapes: List[Shape]) -> Any:
+    """The shapes of ``inputs`` in the structure Keras's ``build`` receives: one tuple for a
+    single tensor, else the inputs' list/dict structure with a shape tuple per tensor."""
+    if not nest.is_nested(inputs):
+        return flat_shapes[0]
+    return nest.pack_sequence_as(inputs, list(flat_shapes))

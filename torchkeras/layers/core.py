@@ -1,0 +1,184 @@
+"""Core layers: Dense, Activation, Lambda."""
+from __future__ import annotations
+
+import types
+from typing import Any, Callable, Dict, Optional
+
+import torch
+
+from torchkeras import activations, constraints, initializers, regularizers
+from torchkeras.layers.base import Layer
+from torchkeras.layers.input_spec import InputSpec
+
+
+class Dense(Layer):
+    """``activation(inputs @ kernel + bias)``; kernel ``(input_dim, units)`` as in Keras.
+
+    >>> layer = Dense(3, activation="relu")
+    >>> layer(np.ones((2, 4))).shape
+    torch.Size([2, 3])
+    """
+
+    def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
+                 kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
+                 kernel_regularizer: Any = None, bias_regularizer: Any = None,
+                 activity_regularizer: Any = None, kernel_constraint: Any = None,
+                 bias_constraint: Any = None, **kwargs: Any):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        units = int(units) if not isinstance(units, int) else units
+        if units <= 0:
+            raise ValueError("Received an invalid value for `units`, expected a positive "
+                             f"integer. Received: units={units}")
+        self.units = units
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.input_spec = InputSpec(min_ndim=2)
+        self.supports_masking = True
+
+    def build(self, input_shape: Any) -> None:
+        last_dim = input_shape[-1]
+        if last_dim is None:
+            raise ValueError("The last dimension of the inputs to a Dense layer should be "
+                             f"defined. Found None. Full input shape received: {input_shape}")
+        self.input_spec = InputSpec(min_ndim=2, axes={-1: last_dim})
+        self.kernel = self.add_weight("kernel", (last_dim, self.units),
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        if self.use_bias:
+            self.bias = self.add_weight("bias", (self.units,), initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
+        else:
+            self.bias = None
+        super().build(input_shape)
+
+    def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        if inputs.dim() == 2 and self.bias is not None:
+            outputs = torch.addmm(self.bias, inputs, self.kernel)  # (batch, units)
+        else:
+            outputs = torch.matmul(inputs, self.kernel)  # (..., units)
+            if self.bias is not None:
+                outputs = outputs + self.bias
+        return self.activation(outputs)
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        return tuple(input_shape[:-1]) + (self.units,)
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        config.update({
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+        })
+        return config
+
+
+class Activation(Layer):
+    """Applies an activation: ``Activation('relu')``."""
+
+    def __init__(self, activation: Any, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+        self.activation = activations.get(activation)
+
+    def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        return self.activation(inputs)
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return input_shape
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        config["activation"] = activations.serialize(self.activation)
+        return config
+
+
+class Lambda(Layer):
+    """Wraps a function of tensors as a layer: ``Lambda(lambda x: x ** 2)``.
+
+    The function receives torch tensors. ``output_shape`` is optional: by default the
+    shape is found by running the function.
+    """
+
+    def __init__(self, function: Callable, output_shape: Any = None, mask: Any = None,
+                 arguments: Optional[Dict[str, Any]] = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        if not callable(function):
+            raise ValueError(f"Argument `function` must be a callable. Received: {function}")
+        self.function = function
+        self.arguments = arguments or {}
+        self._output_shape = output_shape
+        self.mask = mask
+
+    def call(self, inputs: Any, mask: Any = None, training: Optional[bool] = None) -> Any:
+        return self.function(inputs, **self.arguments)
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        if self._output_shape is None:
+            return super().compute_output_shape(input_shape)
+        if callable(self._output_shape):
+            return tuple(self._output_shape(input_shape))
+        return (input_shape[0],) + tuple(self._output_shape)
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        function = self.function
+        if isinstance(function, types.LambdaType) and function.__name__ == "<lambda>":
+            import marshal, codecs
+            raw = marshal.dumps(function.__code__)
+            config["function"] = (codecs.encode(raw, "base64").decode("ascii"), None, None)
+            config["function_type"] = "lambda"
+        else:
+            config["function"] = function.__name__
+            config["function_type"] = "function"
+        config["output_shape"] = self._output_shape if not callable(self._output_shape) \
+            else None
+        config["output_shape_type"] = "raw"
+        config["arguments"] = self.arguments
+        return config
+
+    @classmethod
+    def from_config(cls, config: Dict[str, Any], custom_objects: Any = None,
+                    safe_mode: bool = True) -> "Lambda":
+        config = dict(config)
+        function = config.pop("function")
+        function_type = config.pop("function_type", "function")
+        config.pop("output_shape_type", None)
+        config.pop("module", None)
+        config.pop("output_shape_module", None)
+        if function_type == "lambda":
+            if safe_mode:
+                raise ValueError(
+                    "Requested the deserialization of a `Lambda` layer with a Python "
+                    "`lambda` inside it. This carries a potential risk of arbitrary code "
+                    "execution and thus it is disallowed by default. If you trust the source "
+                    "of the saved model, you can pass `safe_mode=False` to the loading "
+                    "function in order to allow `Lambda` layer loading.")
+            import marshal, codecs
+            code = marshal.loads(codecs.decode(function[0].encode("ascii"), "base64"))
+            function = types.FunctionType(code, globals())
+        else:
+            from torchkeras.saving.object_registration import get_registered_object
+            found = get_registered_object(function, custom_objects)
+            if found is None:
+                raise ValueError(f"Unknown function in Lambda layer: '{function}'. Pass it in "
+                                 "`custom_objects`.")
+            function = found
+        if isinstance(config.get("output_shape"), list):
+            config["output_shape"] = tuple(config["output_shape"])
+        return cls(function, **config)

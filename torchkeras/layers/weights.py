@@ -1,0 +1,116 @@
+"""Layer weights: torch storage, Keras view.
+
+A weight is stored as a ``torch.nn.Parameter`` (trainable) or a buffer (non-trainable) in
+whatever layout torch computes fastest. :class:`WeightLayout` converts between that storage
+and Keras's layout (what ``get_weights()``, ``set_weights()`` and files see), in one place
+per layer. :class:`KerasVariable` is the Keras-facing view: ``name`` like ``'dense/kernel:0'``,
+``shape`` in Keras layout, ``numpy()``, ``assign()``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional, Tuple
+
+import numpy as np
+import torch
+
+
+def _identity(tensor: torch.Tensor) -> torch.Tensor:
+    return tensor
+
+
+@dataclass(frozen=True)
+class WeightLayout:
+    """How a weight's torch storage maps to Keras's layout.
+
+    Example: a Conv2D kernel stored OIHW and seen by Keras as (kh, kw, in, out)::
+
+        WeightLayout(to_keras=lambda w: w.permute(2, 3, 1, 0),
+                     from_keras=lambda w: w.permute(3, 2, 0, 1))
+    """
+    to_keras: Callable[[torch.Tensor], torch.Tensor] = _identity
+    from_keras: Callable[[torch.Tensor], torch.Tensor] = _identity
+
+
+KERAS_LAYOUT = WeightLayout()
+
+
+@dataclass
+class WeightSpec:
+    """What a layer knows about one of its weights."""
+    attr_name: str            # attribute of the layer holding the torch tensor
+    name: str                 # Keras name, e.g. 'kernel'
+    keras_shape: Tuple[int, ...]
+    trainable: bool
+    layout: WeightLayout = field(default=KERAS_LAYOUT)
+    regularizer: Optional[Callable] = None
+    constraint: Optional[Callable] = None
+
+
+class KerasVariable:
+    """Keras's view of one layer weight (what ``layer.weights`` lists)."""
+
+    def __init__(self, layer: Any, spec: WeightSpec):
+        self._layer = layer
+        self._spec = spec
+
+    @property
+    def tensor(self) -> torch.Tensor:
+        """The torch storage (a Parameter or buffer); use it for torch-side work."""
+        return getattr(self._layer, self._spec.attr_name)
+
+    @property
+    def value(self) -> torch.Tensor:
+        """The weight in Keras layout (a view of the storage where possible)."""
+        return self._spec.layout.to_keras(self.tensor)
+
+    @property
+    def name(self) -> str:
+        return f"{self._layer.name}/{self._spec.name}:0"
+
+    @property
+    def path(self) -> str:
+        return f"{self._layer.name}/{self._spec.name}"
+
+    @property
+    def shape(self) -> Tuple[int, ...]:
+        return tuple(self._spec.keras_shape)
+
+    @property
+    def dtype(self) -> str:
+        return str(self.tensor.dtype).replace("torch.", "")
+
+    @property
+    def trainable(self) -> bool:
+        return self._spec.trainable and self._layer.trainable
+
+    def numpy(self) -> np.ndarray:
+        return self.value.detach().cpu().numpy().copy()
+
+    def __array__(self, dtype=None, copy=None):
+        array = self.numpy()
+        return array.astype(dtype) if dtype is not None else array
+
+    def assign(self, value: Any) -> "KerasVariable":
+        """Set the weight from a Keras-layout array or tensor of the same shape."""
+        target = self.tensor
+        new = torch.as_tensor(np.asarray(value) if not isinstance(value, torch.Tensor)
+                              else value, dtype=target.dtype, device=target.device)
+        if tuple(new.shape) != self.shape:
+            raise ValueError(f"Cannot assign value of shape {tuple(new.shape)} to variable "
+                             f"'{self.name}' of shape {self.shape}.")
+        with torch.no_grad():
+            target.copy_(self._spec.layout.from_keras(new))
+        return self
+
+    def __repr__(self) -> str:
+        values = np.array2string(self.numpy(), separator=", ", threshold=20)
+        return (f"<KerasVariable '{self.name}' shape={self.shape} dtype={self.dtype}, "
+                f"numpy=\n{values}>")
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, KerasVariable) and other._layer is self._layer and \
+            other._spec is self._spec
+
+    def __hash__(self) -> int:
+        return hash((id(self._layer), self._spec.attr_name))

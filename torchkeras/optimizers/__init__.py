@@ -1,0 +1,60 @@
+"""Keras optimizers on ``torch.optim`` (``keras.optimizers``).
+
+``get('adam')``, ``serialize(opt)``, ``deserialize(config)`` resolve optimizers the way Keras
+does: class names are case-insensitive, instances pass through.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+import torch
+
+from torchkeras.optimizers import schedules
+from torchkeras.optimizers.adadelta import Adadelta
+from torchkeras.optimizers.adagrad import Adagrad
+from torchkeras.optimizers.adam import Adam
+from torchkeras.optimizers.adamax import Adamax
+from torchkeras.optimizers.adamw import AdamW
+from torchkeras.optimizers.base import Optimizer
+from torchkeras.optimizers.nadam import Nadam
+from torchkeras.optimizers.rmsprop import RMSprop
+from torchkeras.optimizers.sgd import SGD
+from torchkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
+
+_ALL_CLASSES = {cls.__name__.lower(): cls for cls in (
+    Adadelta, Adagrad, Adam, Adamax, AdamW, Nadam, RMSprop, SGD)}
+
+
+def serialize(optimizer: Optimizer) -> Dict[str, Any]:
+    """``{'class_name': 'Adam', 'config': {...}}``."""
+    return serialize_keras_object(optimizer)
+
+
+def deserialize(config: Dict[str, Any], custom_objects: Optional[Dict[str, Any]] = None
+                ) -> Optimizer:
+    """An optimizer from ``serialize()``'s output (built-in class names are case-insensitive)."""
+    if isinstance(config, dict) and str(config.get("class_name", "")).lower() in _ALL_CLASSES:
+        config = dict(config, class_name=str(config["class_name"]).lower())
+    return deserialize_keras_object(config, module_objects=_ALL_CLASSES,
+                                    custom_objects=custom_objects,
+                                    printable_module_name="optimizer")
+
+
+def get(identifier: Any) -> Any:
+    """An optimizer from an instance, a name (``'adam'``) or a config dict.
+
+    Example:
+        >>> get('RMSprop').learning_rate
+        0.001
+    """
+    if isinstance(identifier, (Optimizer, torch.optim.Optimizer)):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        return deserialize({"class_name": identifier, "config": {}})
+    raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
+
+
+__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax",
+           "Nadam", "schedules", "get", "serialize", "deserialize"]

@@ -1,0 +1,84 @@
+"""Turning Keras objects into config dicts and back.
+
+Every ``module.get(identifier)`` in torchkeras (activations, initializers, losses, metrics,
+optimizers, ...) goes through :func:`deserialize_keras_object`, so they all accept the same
+forms: an object, a string name, or ``{'class_name': ..., 'config': {...}}``, and reject an
+unknown name with a message that lists the valid ones.
+"""
+from __future__ import annotations
+
+import difflib
+import inspect
+from typing import Any, Dict, Optional
+
+from torchkeras.saving.object_registration import get_registered_name, get_registered_object
+
+
+def serialize_keras_object(instance: Any) -> Any:
+    """``{'class_name': ..., 'config': ...}`` for objects with get_config, a name for functions."""
+    if instance is None:
+        return None
+    if hasattr(instance, "get_config"):
+        return {"class_name": get_registered_name(instance.__class__),
+                "config": instance.get_config()}
+    if hasattr(instance, "__name__"):
+        return get_registered_name(instance)
+    raise ValueError(f"Cannot serialize {instance!r}: it has no `get_config()` method.")
+
+
+def unknown_identifier_error(kind: str, name: str, valid_names) -> ValueError:
+    """Keras's "Unknown <kind>" error, plus the valid names and a near-name suggestion."""
+    valid = sorted(set(valid_names))
+    message = (f"Unknown {kind}: '{name}'. Please ensure you are using a "
+               "`keras.utils.custom_object_scope` and that this object is included in the "
+               "scope.")
+    close = difflib.get_close_matches(str(name), valid, n=1, cutoff=0.6)
+    if not close:
+        lowered = {v.lower(): v for v in valid}
+        close = [lowered[m] for m in difflib.get_close_matches(str(name).lower(), list(lowered), n=1)]
+    if close:
+        message += f" Did you mean '{close[0]}'?"
+    message += " Valid values: " + ", ".join(repr(v) for v in valid)
+    return ValueError(message)
+
+
+def deserialize_keras_object(identifier: Any, module_objects: Dict[str, Any],
+                             custom_objects: Optional[Dict[str, Any]] = None,
+                             printable_module_name: str = "object") -> Any:
+    """Resolve ``identifier`` (string or config dict) against ``module_objects``.
+
+    A string naming a class returns an instance made with default arguments; a string
+    naming a function returns the function; a config dict returns ``cls.from_config(config)``.
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        class_name = identifier.get("class_name")
+        if class_name is None:
+            raise ValueError(f"Improper config format for {printable_module_name}: {identifier}. "
+                             "Expecting python dict contains `class_name` and `config` as keys")
+        config = identifier.get("config", {})
+        if identifier.get("registered_name"):
+            cls = get_registered_object(identifier["registered_name"], custom_objects,
+                                        module_objects)
+            if cls is None:
+                cls = get_registered_object(class_name, custom_objects, module_objects)
+        else:
+            cls = get_registered_object(class_name, custom_objects, module_objects)
+        if cls is None:
+            raise unknown_identifier_error(printable_module_name, class_name, module_objects)
+        if not isinstance(config, dict):  # a bare function name stored as config
+            return cls
+        if hasattr(cls, "from_config"):
+            from_config = cls.from_config
+            params = inspect.signature(from_config).parameters
+            if "custom_objects" in params:
+                return from_config(config, custom_objects=custom_objects)
+            return from_config(config)
+        return cls(**config) if inspect.isclass(cls) else cls
+    if isinstance(identifier, str):
+        obj = get_registered_object(identifier, custom_objects, module_objects)
+        if obj is None:
+            raise unknown_identifier_error(printable_module_name, identifier, module_objects)
+        return obj() if inspect.isclass(obj) else obj
+    return identifier
