@@ -1,10 +1,10 @@
 """Cases 3, 5, 6: fit trajectories per optimizer, fit options (validation_split,
 validation_data, sample_weight, class_weight) and the XOR tutorial, against tf_keras.
 
-Tolerances: History values and predictions rtol 1e-5 / atol 1e-6. Final weights rtol
-1e-5 / atol 1e-5: Adam and RMSprop divide by sqrt(v), so float32 rounding in a tiny
-gradient moves a near-zero weight by up to ~1e-6 (an independent torch float32 replay of
-the recorded Adam case differs from Keras by 9.5e-7 absolute on such a weight).
+Tolerances: rtol 1e-5 / atol 1e-6 for History, final weights and predictions. Headroom is
+thin only for Adam's near-zero weights: m/sqrt(v) turns float32 rounding in a tiny gradient
+into a ~1e-6 step difference (an independent float32 torch replay of the recorded Adam case
+differs from Keras by 9.5e-7 on one such weight; torchkeras currently by <= 1.5e-7).
 """
 
 import pytest
@@ -15,7 +15,7 @@ from compat_case import assert_close, assert_history_close, assert_weights_close
 OPTIMIZER_CASES = ["fit_sgd", "fit_sgd_nesterov", "fit_rmsprop", "fit_adam", "fit_adagrad"]
 OPTION_CASES = ["fit_validation_split", "fit_validation_data", "fit_sample_weight",
                 "fit_class_weight", "fit_class_weight_sparse"]
-WEIGHT_TOL = {"rtol": 1e-5, "atol": 1e-5}
+WEIGHT_TOL = {"rtol": 1e-5, "atol": 1e-6}
 
 
 def _mlp(cfg):

@@ -2,7 +2,7 @@
 fitted in dict and list forms (and a Concatenate variant), against tf_keras.
 
 Layers: Input, Dense and (functional_concat only) Concatenate.
-Final weights use atol 1e-5 as in test_fit.py; everything else rtol 1e-5 / atol 1e-6.
+Tolerance rtol 1e-5 / atol 1e-6 throughout.
 """
 
 import pytest
@@ -45,8 +45,7 @@ def test_functional_multi_io(case):
 
     hist = model.fit(xs, ys, batch_size=16, epochs=3, shuffle=False, verbose=0)
     assert_history_close(hist.history, arrays, meta)
-    assert_weights_close(model.get_weights(), weights(arrays, meta, "final"), "final weights",
-                         rtol=1e-5, atol=1e-5)
+    assert_weights_close(model.get_weights(), weights(arrays, meta, "final"), "final weights")
 
     pred_a, pred_b = model.predict(xs, verbose=0)
     assert_close(pred_a, arrays["pred_a"], "predict out_a")

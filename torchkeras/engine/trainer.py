@@ -309,10 +309,11 @@ class StepRunner:
         loss = compiled.losses(y_true, y_pred, weights, self.regularization_loss())
         if not optimizer.built:
             optimizer.build([p for p in model.parameters() if p.requires_grad])
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        self.apply_constraints()
+        if loss.requires_grad:  # a model without trainable weights only tracks metrics
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            self.apply_constraints()
         with torch.no_grad():
             compiled.metrics_container.update_state(
                 y_true, [p.detach() for p in y_pred], weights)

@@ -7,6 +7,9 @@ from torchkeras.engine.input_layer import Input, InputLayer
 from torchkeras.layers.base import Layer
 from torchkeras.layers.core import Activation, Dense, Lambda
 from torchkeras.layers.input_spec import InputSpec
+from torchkeras.layers.merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply,
+                                     Subtract, add, average, concatenate, maximum, minimum,
+                                     multiply, subtract)
 from torchkeras.layers.regularization import Dropout
 from torchkeras.layers.reshaping import Flatten, Reshape
 from torchkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
@@ -31,5 +34,7 @@ def deserialize(config: Dict[str, Any], custom_objects: Optional[Dict[str, Any]]
     return deserialize_keras_object(config, _layer_classes(), custom_objects, "layer")
 
 
-__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "InputSpec",
+__all__ = ["Add", "Average", "Concatenate", "Maximum", "Minimum", "Multiply", "Subtract",
+           "add", "average", "concatenate", "maximum", "minimum", "multiply", "subtract",
+           "Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "InputSpec",
            "Lambda", "Layer", "Reshape", "deserialize", "serialize"]

@@ -1,6 +1,9 @@
 """Core layers: Dense, Activation, Lambda."""
 from __future__ import annotations
 
+import codecs
+import marshal
+import sys
 import types
 from typing import Any, Callable, Dict, Optional
 
@@ -138,14 +141,15 @@ class Lambda(Layer):
     def get_config(self) -> Dict[str, Any]:
         config = super().get_config()
         function = self.function
-        if isinstance(function, types.LambdaType) and function.__name__ == "<lambda>":
-            import marshal, codecs
-            raw = marshal.dumps(function.__code__)
-            config["function"] = (codecs.encode(raw, "base64").decode("ascii"), None, None)
+        if isinstance(function, types.FunctionType):
+            # As Keras 2: Python functions (lambdas included) are stored as bytecode.
+            config["function"] = _dump_function(function)
             config["function_type"] = "lambda"
-        else:
+        else:  # a builtin or torch function: stored by name and module
             config["function"] = function.__name__
             config["function_type"] = "function"
+            config["module"] = getattr(function, "__module__", None) or getattr(
+                type(function), "__module__", None)
         config["output_shape"] = self._output_shape if not callable(self._output_shape) \
             else None
         config["output_shape_type"] = "raw"
@@ -159,7 +163,7 @@ class Lambda(Layer):
         function = config.pop("function")
         function_type = config.pop("function_type", "function")
         config.pop("output_shape_type", None)
-        config.pop("module", None)
+        module_name = config.pop("module", None)
         config.pop("output_shape_module", None)
         if function_type == "lambda":
             if safe_mode:
@@ -169,12 +173,13 @@ class Lambda(Layer):
                     "execution and thus it is disallowed by default. If you trust the source "
                     "of the saved model, you can pass `safe_mode=False` to the loading "
                     "function in order to allow `Lambda` layer loading.")
-            import marshal, codecs
-            code = marshal.loads(codecs.decode(function[0].encode("ascii"), "base64"))
-            function = types.FunctionType(code, globals())
+            function = _load_function(function)
         else:
             from torchkeras.saving.object_registration import get_registered_object
             found = get_registered_object(function, custom_objects)
+            module = sys.modules.get(module_name or "")
+            if found is None and module is not None:
+                found = getattr(module, function, None)
             if found is None:
                 raise ValueError(f"Unknown function in Lambda layer: '{function}'. Pass it in "
                                  "`custom_objects`.")
@@ -182,3 +187,22 @@ class Lambda(Layer):
         if isinstance(config.get("output_shape"), list):
             config["output_shape"] = tuple(config["output_shape"])
         return cls(function, **config)
+
+
+def _dump_function(function: types.FunctionType) -> tuple:
+    """Keras 2's ``func_dump``: (base64 bytecode, defaults, closure)."""
+    raw = marshal.dumps(function.__code__)
+    code = codecs.encode(raw, "base64").decode("ascii")
+    closure = tuple(c.cell_contents for c in function.__closure__) \
+        if function.__closure__ else None
+    return code, function.__defaults__, closure
+
+
+def _load_function(dumped: Any) -> types.FunctionType:
+    """Inverse of :func:`_dump_function` (runs stored code: only with safe_mode=False)."""
+    code, defaults, closure = (list(dumped) + [None, None])[:3]
+    raw = codecs.decode(code.encode("ascii"), "base64")
+    code_object = marshal.loads(raw)
+    cells = tuple(types.CellType(value) for value in closure) if closure else None
+    return types.FunctionType(code_object, globals(), name=code_object.co_name,
+                              argdefs=tuple(defaults) if defaults else None, closure=cells)

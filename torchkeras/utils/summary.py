@@ -110,7 +110,7 @@ def print_summary(model: Any, line_length: Optional[int] = None, positions: Any 
         header = ["Layer (type)", "Output Shape", "Param #"]
     else:
         line_length = line_length or 98
-        positions = positions or [0.33, 0.55, 0.67, 1.0]
+        positions = positions or [0.3, 0.6, 0.70, 1.0]
         header = ["Layer (type)", "Output Shape", "Param #", "Connected to"]
     if positions[-1] <= 1:
         positions = [int(line_length * p) for p in positions]

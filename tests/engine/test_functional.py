@@ -1,0 +1,134 @@
+import numpy as np
+import pytest
+import torch
+
+import torchkeras as keras
+
+
+def test_single_input_output_model():
+    inputs = keras.Input(shape=(4,))
+    hidden = keras.layers.Dense(8, activation="relu")(inputs)
+    outputs = keras.layers.Dense(2, activation="softmax")(hidden)
+    model = keras.Model(inputs, outputs)
+    assert model.name == "model"
+    assert [l.name for l in model.layers] == ["input_1", "dense", "dense_1"]
+    assert model.output_shape == (None, 2)
+    pred = model.predict(np.ones((3, 4)), verbose=0)
+    np.testing.assert_allclose(pred.sum(axis=1), 1.0, rtol=1e-6)
+
+
+def test_layers_and_weights_follow_keras_depth_order():
+    a = keras.Input((4,))
+    b = keras.Input((3,), name="b")
+    x = keras.layers.Dense(2)(a)
+    y = keras.layers.Dense(2)(b)
+    z = keras.layers.Concatenate()([x, y])
+    out = keras.layers.Dense(1, name="out")(z)
+    model = keras.Model([a, b], [out, x])
+    # Recorded from tf_keras 2.21 for the same graph:
+    assert [l.name for l in model.layers] == ["input_1", "b", "dense", "dense_1",
+                                              "concatenate", "out"]
+    assert model.output_names == ["out", "dense"]
+    assert [w.name for w in model.weights] == ["dense/kernel:0", "dense/bias:0",
+                                               "dense_1/kernel:0", "dense_1/bias:0",
+                                               "out/kernel:0", "out/bias:0"]
+
+
+def test_dict_inputs_and_outputs():
+    a = keras.Input((2,), name="a")
+    b = keras.Input((3,), name="b")
+    merged = keras.layers.concatenate([a, b])
+    model = keras.Model({"a": a, "b": b}, {"sum": keras.layers.Dense(1, name="sum")(merged),
+                                           "vec": keras.layers.Dense(2, name="vec")(merged)})
+    out = model.predict({"a": np.ones((4, 2)), "b": np.ones((4, 3))}, verbose=0)
+    assert set(out) == {"sum", "vec"}
+    assert out["vec"].shape == (4, 2)
+
+
+def test_list_inputs_accept_dict_data_by_name():
+    a = keras.Input((2,), name="left")
+    b = keras.Input((2,), name="right")
+    model = keras.Model([a, b], keras.layers.Subtract()([a, b]))
+    out = model.predict({"left": np.ones((1, 2)), "right": np.zeros((1, 2))}, verbose=0)
+    np.testing.assert_array_equal(out, [[1.0, 1.0]])
+    with pytest.raises(ValueError, match="Missing data for input \"right\""):
+        model.predict({"left": np.ones((1, 2))}, verbose=0)
+
+
+def test_shared_layer_and_model_as_layer():
+    shared = keras.layers.Dense(3)
+    a, b = keras.Input((4,)), keras.Input((4,))
+    model = keras.Model([a, b], keras.layers.add([shared(a), shared(b)]))
+    assert len(model.weights) == 2
+    x = np.random.RandomState(0).rand(2, 4).astype("float32")
+    kernel, bias = shared.get_weights()
+    np.testing.assert_allclose(model.predict([x, x], verbose=0), 2 * (x @ kernel + bias),
+                               rtol=1e-5)
+    inner = keras.Sequential([keras.layers.Dense(2, input_shape=(3,))])
+    outer_in = keras.Input((4,))
+    outer = keras.Model(outer_in, inner(keras.layers.Dense(3)(outer_in)))
+    assert outer.output_shape == (None, 2)
+    assert len(outer.weights) == 4
+    outer.compile("adam", "mse")
+    outer.fit(np.ones((8, 4)), np.ones((8, 2)), verbose=0)
+
+
+def test_inputs_must_come_from_input():
+    with pytest.raises(ValueError, match="keras.Input"):
+        dense_out = keras.layers.Dense(2)(keras.Input((2,)))
+        keras.Model(dense_out, keras.layers.Dense(1)(dense_out))
+
+
+def test_graph_disconnected():
+    a, b = keras.Input((2,)), keras.Input((2,))
+    out = keras.layers.add([a, b])
+    with pytest.raises(ValueError, match="Graph disconnected"):
+        keras.Model(a, out)
+
+
+def test_subclassed_model_trains():
+    class TwoLayer(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden = keras.layers.Dense(8, activation="relu")
+            self.out = keras.layers.Dense(1)
+
+        def call(self, inputs, training=None):
+            return self.out(self.hidden(inputs))
+
+    model = TwoLayer()
+    model.compile(optimizer="adam", loss="mse")
+    x = np.random.RandomState(0).rand(32, 3).astype("float32")
+    history = model.fit(x, x.sum(axis=1), epochs=3, verbose=0)
+    assert len(history.history["loss"]) == 3
+    assert len(model.weights) == 4
+    assert [l.name for l in model.layers] == ["dense", "dense_1"]
+    assert model.predict(x, verbose=0).shape == (32, 1)
+
+
+def test_misspelt_method_gets_did_you_mean():
+    import subprocess
+    import sys
+    model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])
+    with pytest.raises(AttributeError) as info:
+        model.predixt
+    assert info.value.name == "predixt" and info.value.obj is model
+    # Python prints its own hint from name/obj (3.11 does it in the interpreter's printer).
+    script = ("import torchkeras as keras\n"
+              "m = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])\nm.predixt\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert "Did you mean: 'predict'?" in result.stderr
+
+
+def test_summary_functional_matches_keras_layout(capsys):
+    a = keras.Input((4,))
+    x = keras.layers.Dense(2)(a)
+    y = keras.layers.Dense(3)(a)
+    model = keras.Model(a, keras.layers.concatenate([x, y]))
+    model.summary()
+    text = capsys.readouterr().out
+    assert 'Model: "model"' in text
+    assert "Connected to" in text
+    assert " input_1 (InputLayer)        [(None, 4)]                  0         []" in text
+    assert "['dense[0][0]'," in text
+    assert "Total params: 25 (100.00 Byte)" in text
