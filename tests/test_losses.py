@@ -403,3 +403,28 @@ def test_categorical_crossentropy_single_unit_warns():
         value = losses.categorical_crossentropy(torch.ones(2, 1), torch.ones(2, 1))
     assert any(issubclass(w.category, SyntaxWarning) for w in caught)
     assert math.isfinite(value[0].item())
+
+
+def test_losses_never_read_values_back_to_the_host():
+    """On the 'meta' device any .item()/bool(tensor)/host copy raises: none may happen."""
+    z = torch.randn(8, 3, device="meta")
+    p = torch.softmax(z, -1)
+    p._keras_logits = z
+    zb = torch.randn(8, 1, device="meta")
+    pb = torch.sigmoid(zb)
+    pb._keras_logits = zb
+    y, sw = torch.zeros(8, 3, device="meta"), torch.ones(8, 1, device="meta")
+    labels = torch.zeros(8, 1, dtype=torch.long, device="meta")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in ["mse", "mae", "mape", "msle", "hinge", "squared_hinge", "categorical_hinge",
+                     "kld", "poisson", "log_cosh", "huber", "cosine_similarity",
+                     "categorical_crossentropy", "categorical_focal_crossentropy"]:
+            assert losses.to_loss_object(name)(y, p, sample_weight=sw).shape == ()
+        losses.to_loss_object("sparse_categorical_crossentropy")(labels, p, sample_weight=sw)
+        losses.SparseCategoricalCrossentropy(ignore_class=1)(labels, p)
+        losses.BinaryCrossentropy()(y[:, :1], pb, sample_weight=sw)
+        losses.BinaryFocalCrossentropy()(y[:, :1], pb)
+        masked = p * 1
+        masked._keras_mask = torch.ones(8, dtype=torch.bool, device="meta")
+        losses.MeanSquaredError()(y, masked)

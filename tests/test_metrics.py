@@ -385,3 +385,25 @@ def test_legacy_reset_states_override_is_honoured():
     with pytest.warns(UserWarning, match="reset_states"):
         m.reset_state()
     assert m.total.item() == 42.0
+
+
+def test_metric_updates_never_read_values_back_to_the_host():
+    """On the 'meta' device any .item()/bool(tensor)/host copy raises: none may happen."""
+    z = torch.randn(8, 3, device="meta")
+    p = torch.softmax(z, -1)
+    p._keras_logits = z
+    labels = torch.zeros(8, 1, device="meta")
+    onehot, sw = torch.zeros(8, 3, device="meta"), torch.ones(8, 1, device="meta")
+    for identifier in ["acc", "ce", "mse", "mae", "kld", metrics.RootMeanSquaredError(),
+                       metrics.SparseTopKCategoricalAccuracy(k=2)]:
+        m = metrics.resolve_metric(identifier, labels, p)
+        m.update_state(labels if identifier in ("acc", "ce") or not isinstance(identifier, str)
+                       else onehot, p, sample_weight=sw)
+        assert m.result().device.type == "meta" and m.total.device.type == "meta"
+    for m in (metrics.TopKCategoricalAccuracy(k=2), metrics.CosineSimilarity(),
+              metrics.Accuracy()):
+        m.update_state(onehot, p)
+        m.result()
+    tracker = metrics.Mean(name="loss")
+    tracker.update_state(torch.tensor(1.0, device="meta"), sample_weight=8)
+    assert tracker.result().device.type == "meta"

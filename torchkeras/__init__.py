@@ -7,8 +7,9 @@
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     model.fit(x, y, epochs=10)
 """
-from torchkeras import (activations, backend, callbacks, constraints, initializers, layers,
-                        losses, metrics, models, optimizers, regularizers, saving, utils)
+from torchkeras import (activations, backend, callbacks, constraints, datasets, initializers,
+                        layers, losses, metrics, models, optimizers, regularizers, saving,
+                        utils)
 from torchkeras.engine.input_layer import Input, InputLayer
 from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
@@ -17,5 +18,5 @@ from torchkeras.layers.base import Layer
 __version__ = "0.1.0"
 
 __all__ = ["Input", "InputLayer", "Layer", "Model", "Sequential", "activations", "backend",
-           "callbacks", "constraints", "initializers", "layers", "losses", "metrics", "models",
+           "callbacks", "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
            "optimizers", "regularizers", "saving", "utils"]

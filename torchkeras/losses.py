@@ -267,9 +267,8 @@ def sigmoid_cross_entropy_with_logits(labels: torch.Tensor, logits: torch.Tensor
     if labels.shape != logits.shape:
         raise ValueError(f"`logits` and `labels` must have the same shape, received "
                          f"({_shape(logits)} vs {_shape(labels)}).")
-    cond = logits >= 0
-    relu_logits = torch.where(cond, logits, torch.zeros_like(logits))
-    neg_abs_logits = torch.where(cond, -logits, logits)
+    relu_logits = logits.clamp_min(0.0)  # gradient 1 at z == 0, as TF's where(z >= 0, z, 0)
+    neg_abs_logits = torch.where(logits >= 0, -logits, logits)
     return relu_logits - logits * labels + torch.log1p(torch.exp(neg_abs_logits))
 
 
@@ -576,7 +575,9 @@ class Loss:
     tensor(1.)
     """
 
-    def __init__(self, reduction: str = Reduction.AUTO, name: Optional[str] = None):
+    def __init__(self, reduction: Optional[str] = Reduction.AUTO, name: Optional[str] = None):
+        if reduction is None:  # Keras 3 spelling of 'none'
+            reduction = Reduction.NONE
         Reduction.validate(reduction)
         self.reduction = reduction
         self.name = name
@@ -614,6 +615,8 @@ class Loss:
 
     @classmethod
     def from_config(cls, config: Dict[str, Any]) -> "Loss":
+        config = dict(config)
+        config.pop("dtype", None)  # some Keras 3 configs carry a dtype: losses compute in y_pred's
         return cls(**config)
 
     def __repr__(self) -> str:
@@ -645,6 +648,7 @@ class LossFunctionWrapper(Loss):
     @classmethod
     def from_config(cls, config: Dict[str, Any]) -> "Loss":
         config = dict(config)
+        config.pop("dtype", None)
         fn_name = config.pop("fn", None)
         if cls is LossFunctionWrapper:
             if fn_name is None:

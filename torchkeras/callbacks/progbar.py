@@ -48,6 +48,13 @@ def _time_text(elapsed: float, steps: int) -> str:
     return f"{elapsed:.0f}s {rate}"
 
 
+def _dynamic_display() -> bool:
+    """A live bar in terminals and notebooks; plain final lines in logs and pipes."""
+    if "ipykernel" in sys.modules:
+        return True
+    return hasattr(sys.stdout, "isatty") and sys.stdout.isatty()
+
+
 class _KerasBar(tqdm):
     """tqdm with a ``{keras}`` field holding ``' - 0s 2ms/step - loss: ...'``."""
 
@@ -76,6 +83,7 @@ class ProgbarLogger(Callback):
         self._last_refresh = 0.0
         self._start = 0.0
         self._seen = 0
+        self._target: Optional[int] = None
         self.read_logs: Optional[Callable[[], Dict[str, float]]] = None
 
     def set_params(self, params: Dict[str, Any]) -> None:
@@ -89,11 +97,12 @@ class ProgbarLogger(Callback):
         self._start = time.monotonic()
         self._last_refresh = self._start
         self._seen = 0
-        if self.verbose == 1:
+        self._target = target
+        if self.verbose == 1 and _dynamic_display():
             self._bar = _KerasBar(total=target, file=sys.stdout, ascii=".>=",
                                   bar_format="{n_fmt}/{total_fmt} [{bar:30}]{keras}",
                                   mininterval=self.refresh_interval, leave=True,
-                                  dynamic_ncols=False, delay=1e-6)
+                                  dynamic_ncols=False)
 
     def _advance(self, steps: int, final: bool = False) -> None:
         self._seen += steps
@@ -111,12 +120,17 @@ class ProgbarLogger(Callback):
 
     def _close(self, logs: Optional[Dict[str, Any]]) -> None:
         elapsed = time.monotonic() - self._start
+        text = " - " + _time_text(elapsed, self._seen) + format_logs(logs or {})
         if self._bar is not None:
-            self._bar.keras_text = " - " + _time_text(elapsed, self._seen) + \
-                format_logs(logs or {})
-            self._bar.update(self._seen - self._bar.n)
-            self._bar.close()
+            self._bar.keras_text = text
+            self._bar.n = self._seen
+            self._bar.close()  # draws the final state once
             self._bar = None
+        elif self.verbose == 1:  # not a terminal or notebook: one final line, as Keras
+            total = self._target or self._seen
+            filled = 30 if self._seen >= total else int(30 * self._seen / max(total, 1))
+            bar = "=" * filled + "." * (30 - filled)
+            print(f"{self._seen}/{total} [{bar}]{text}", flush=True)
         elif self.verbose == 2 and self._mode == "train":
             print(f"{self._seen}/{self._seen} - {elapsed:.0f}s" + format_logs(logs or {}) +
                   f" - {elapsed * 1e3:.0f}ms/epoch - "

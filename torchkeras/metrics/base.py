@@ -25,7 +25,7 @@ class MetricVariable(torch.Tensor):
     Ops on it return ordinary tensors (like ``torch.nn.Parameter``).
 
     >>> v = MetricVariable(torch.zeros(()), "total")
-    >>> v.assign_add(2.0); float(v)
+    >>> _ = v.assign_add(2.0); float(v)
     2.0
     """
 
@@ -195,9 +195,18 @@ class Metric:
     def _move_state_to(self, device: torch.device) -> None:
         """Keep the state on the device of the data (moved once, on the first update)."""
         variables = self._metric_variables
-        if variables and variables[0].device != device:
-            for variable in variables:
-                variable.data = variable.data.to(device)
+        if not variables or variables[0].device == device:
+            return
+        for index, variable in enumerate(variables):
+            moved = variable.data.to(device)
+            if torch._has_compatible_shallow_copy_type(variable.data, moved):
+                variable.data = moved  # same Python object: attributes stay valid
+                continue
+            replacement = MetricVariable(moved, variable._variable_name)
+            variables[index] = replacement
+            for attr, value in list(vars(self).items()):
+                if value is variable:
+                    setattr(self, attr, replacement)
 
     def reset_state(self) -> None:
         """Zero every state variable (in place, on its device)."""

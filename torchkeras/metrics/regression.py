@@ -6,7 +6,7 @@ from typing import Any, Optional
 import torch
 
 from torchkeras import losses as losses_mod
-from torchkeras.losses import (l2_normalize, log_cosh, mean_absolute_error,
+from torchkeras.losses import (log_cosh, mean_absolute_error,
                                mean_absolute_percentage_error, mean_squared_error,
                                mean_squared_logarithmic_error)
 from torchkeras.metrics.reduction import Mean, MeanMetricWrapper, divide_no_nan

@@ -63,23 +63,24 @@ class Nadam(Optimizer):
     def _after_set_iterations(self) -> None:
         self._u_product = None
 
-    def _compute_scalars(self, lr: np.floating, t: int) -> Tuple[float, float, float, float]:
+    def _compute_scalars(self, lr: np.floating, t: int) -> Tuple[float, ...]:
         f = type(lr)
         u_t, u_t1 = self._u(t), self._u(t + 1)
         u_product_t = self._u_product
         u_product_t1 = u_product_t * u_t1
         beta_2_power = f(self.beta_2) ** f(t)
+        # tf-keras's Nadam casts the betas first: 1 - beta is formed in float32 (Adam's is not)
         return (float(u_t1 / (f(1.0) - u_product_t1)), float((f(1.0) - u_t) / (f(1.0) - u_product_t)),
-                float(f(1.0) - beta_2_power), float(lr))
+                float(f(1.0) - beta_2_power), float(lr),
+                float(f(1.0) - f(self.beta_1)), float(f(1.0) - f(self.beta_2)))
 
     def _update(self, params: List[torch.Tensor], grads: List[torch.Tensor],
-                slots: Dict[str, List[torch.Tensor]],
-                scalars: Tuple[float, float, float, float]) -> None:
-        c_m, c_g, v_correction, lr = scalars
+                slots: Dict[str, List[torch.Tensor]], scalars: Tuple[float, ...]) -> None:
+        c_m, c_g, v_correction, lr, one_minus_b1, one_minus_b2 = scalars
         m, v = slots["m"], slots["v"]
-        torch._foreach_lerp_(m, grads, 1.0 - self.beta_1)
+        torch._foreach_lerp_(m, grads, one_minus_b1)
         torch._foreach_mul_(v, float(self.beta_2))
-        torch._foreach_addcmul_(v, grads, grads, value=1.0 - self.beta_2)
+        torch._foreach_addcmul_(v, grads, grads, value=one_minus_b2)
         m_hat = torch._foreach_mul(m, c_m)
         torch._foreach_add_(m_hat, grads, alpha=c_g)
         denom = torch._foreach_div(v, v_correction)
