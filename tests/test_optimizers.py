@@ -221,6 +221,16 @@ KERAS_RECORDED = {
     "AdamW(learning_rate=0.1, amsgrad=True)":
         [[0.399803817, -0.899602234, 1.89920175], [0.318936169, -0.943463206, 1.92779768],
          [0.347893745, -0.977251768, 1.86708403]],
+    "Ftrl(learning_rate=0.1, l1_regularization_strength=0.01, l2_regularization_strength=0.02,"
+    " l2_shrinkage_regularization_strength=0.03, beta=0.1)":
+        [[-0.00983018707, -0.0647013783, 0.363637567], [-0.0961674377, -0.132802695, 0.425955594],
+         [-0.0113400454, -0.131708905, 0.329155445]],
+    "Ftrl(learning_rate=0.1)":
+        [[-0.00688243099, -0.101393513, 0.480222791], [-0.101798229, -0.181457594, 0.555600643],
+         [-0.0133234402, -0.181457594, 0.456947953]],
+    "Lion(learning_rate=0.1)":
+        [[0.400000006, -0.899999976, 1.89999998], [0.300000012, -1.0, 2.0],
+         [0.400000006, -1.10000002, 1.89999998]],
 }
 
 
@@ -328,7 +338,8 @@ def test_unknown_kwarg_and_invalid_values():
 
 
 def test_get_serialize_deserialize():
-    for name in ["sgd", "RMSprop", "ADAM", "adamw", "Adagrad", "adadelta", "adamax", "nadam"]:
+    for name in ["sgd", "RMSprop", "ADAM", "adamw", "Adagrad", "adadelta", "adamax", "nadam",
+                 "Ftrl", "lion"]:
         opt = optimizers.get(name)
         assert type(opt).__name__.lower() == name.lower()
     opt = optimizers.Adam(learning_rate=0.02, amsgrad=True, clipnorm=2.0)
@@ -535,6 +546,16 @@ def test_exclude_from_weight_decay_and_constraints():
     torch.testing.assert_close(b.detach(), torch.clamp(b0 * 0.95, min=0.0))
     with pytest.raises(ValueError, match="before the optimizer is built"):
         opt.exclude_from_weight_decay(var_names=["bias"])
+    kernel, bias = _params((2,), (2,))
+    kernel.name, bias.name = "dense/kernel:0", "dense/bias:0"
+    k0, c0 = kernel.detach().clone(), bias.detach().clone()
+    opt = optimizers.SGD(learning_rate=0.1, weight_decay=0.5)
+    opt.exclude_from_weight_decay(var_names=["bi.s"])  # patterns are regular expressions
+    opt.build([kernel, bias])
+    kernel.grad, bias.grad = torch.zeros(2), torch.zeros(2)
+    opt.step()
+    torch.testing.assert_close(kernel.detach(), k0 * 0.95)
+    torch.testing.assert_close(bias.detach(), c0)
 
 
 def test_finalize_variable_values_with_ema():
@@ -564,3 +585,27 @@ def test_minimize_with_callable_loss():
     opt.minimize(lambda: (p ** 2).sum(), var_list=[p])
     assert p.item() == pytest.approx(3.0 - 0.1 * 6.0)
 
+
+
+def test_keras_style_custom_optimizer_subclass():
+    class MomentumSGD(optimizers.Optimizer):  # the pattern from Keras's Optimizer docstring
+        def __init__(self, learning_rate=0.1, momentum=0.5, **kwargs):
+            super().__init__(learning_rate=learning_rate, **kwargs)
+            self.momentum = momentum
+
+        def build(self, variables):
+            super().build(variables)
+            self.momentums = [self.add_variable_from_reference(v, "momentum") for v in variables]
+
+        def update_step(self, gradient, variable, learning_rate):
+            m = self.momentums[self._get_variable_index(variable)]
+            self.assign(m, m * self.momentum - gradient * learning_rate)
+            self.assign_add(variable, m)
+
+    p = torch.nn.Parameter(torch.tensor([1.0, 2.0], dtype=torch.float64))
+    opt = MomentumSGD()
+    for _ in range(2):
+        opt.apply_gradients([(torch.ones(2, dtype=torch.float64), p)])
+    # m1 = -0.1, p = x - 0.1; m2 = -0.05 - 0.1 = -0.15, p = x - 0.25
+    torch.testing.assert_close(p.detach(), torch.tensor([0.75, 1.75], dtype=torch.float64))
+    assert len(opt.variables()) == 2  # iteration + momentum

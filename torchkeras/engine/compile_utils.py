@@ -8,6 +8,7 @@ import torch
 
 from torchkeras import losses as losses_module
 from torchkeras import metrics as metrics_module
+from torchkeras.losses import match_dtype_and_rank
 
 
 def _per_output(value: Any, output_names: List[str], argument: str,
@@ -27,19 +28,6 @@ def _per_output(value: Any, output_names: List[str], argument: str,
                              f"passed {argument}={value}")
         return list(value)
     return [value] * count
-
-
-def match_dtype_and_rank(y_true: torch.Tensor, y_pred: torch.Tensor,
-                         sample_weight: Optional[torch.Tensor]):
-    """Keras 2: a 1-D y_true/sample_weight becomes (N, 1) when y_pred is 2-D; floats cast to
-    y_pred's dtype."""
-    if y_true.dim() == 1 and y_pred.dim() == 2:
-        y_true = y_true.unsqueeze(-1)
-    if sample_weight is not None and sample_weight.dim() == 1 and y_pred.dim() == 2:
-        sample_weight = sample_weight.unsqueeze(-1)
-    if y_true.is_floating_point() and y_pred.is_floating_point() and y_true.dtype != y_pred.dtype:
-        y_true = y_true.to(y_pred.dtype)
-    return y_true, y_pred, sample_weight
 
 
 class LossesContainer:

@@ -16,13 +16,17 @@ from torchkeras.optimizers.adam import Adam
 from torchkeras.optimizers.adamax import Adamax
 from torchkeras.optimizers.adamw import AdamW
 from torchkeras.optimizers.base import Optimizer
+from torchkeras.optimizers.ftrl import Ftrl
+from torchkeras.optimizers.lion import Lion
 from torchkeras.optimizers.nadam import Nadam
 from torchkeras.optimizers.rmsprop import RMSprop
 from torchkeras.optimizers.sgd import SGD
 from torchkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
 
 _ALL_CLASSES = {cls.__name__.lower(): cls for cls in (
-    Adadelta, Adagrad, Adam, Adamax, AdamW, Nadam, RMSprop, SGD)}
+    Adadelta, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, Nadam, RMSprop, SGD)}
+_ALL_CLASSES.update({"experimentaladadelta": Adadelta, "experimentaladagrad": Adagrad,
+                     "experimentaladam": Adam, "experimentalsgd": SGD})
 
 
 def serialize(optimizer: Optimizer) -> Dict[str, Any]:
@@ -57,4 +61,4 @@ def get(identifier: Any) -> Any:
 
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax",
-           "Nadam", "schedules", "get", "serialize", "deserialize"]
+           "Nadam", "Ftrl", "Lion", "schedules", "get", "serialize", "deserialize"]

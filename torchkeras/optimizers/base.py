@@ -53,10 +53,13 @@ class LearningRateValue(float):
     ``.assign(v)`` sets the optimizer's learning rate (what ``K.set_value(opt.lr, v)`` needs).
     """
 
-    def __new__(cls, value: float, owner: "Optimizer"):
+    def __new__(cls, value: float, owner: Optional["Optimizer"] = None):
         obj = super().__new__(cls, value)
         obj._owner = owner
         return obj
+
+    def __reduce__(self):
+        return (float, (float(self),))  # pickles/copies as a plain float
 
     def numpy(self) -> np.float32:
         return np.float32(self)
@@ -65,6 +68,8 @@ class LearningRateValue(float):
         return float(self)
 
     def assign(self, value: Any) -> None:
+        if self._owner is None:
+            raise ValueError("This learning rate value is not bound to an optimizer.")
         self._owner.learning_rate = value
 
 
@@ -135,8 +140,6 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
         >>> loss.backward(); opt.step(); opt.zero_grad()
     """
 
-    _default_ema_overwrite_frequency: Optional[int] = None
-
     def __init__(self, learning_rate: Any = 0.001, weight_decay: Optional[float] = None,
                  clipnorm: Optional[float] = None, clipvalue: Optional[float] = None,
                  global_clipnorm: Optional[float] = None, use_ema: bool = False,
@@ -186,6 +189,8 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
         self._exclude_ids: set = set()
         self._exclude_pattern: Optional[re.Pattern] = None
         self._host_dtype = np.float32
+        self._custom_variables: List[torch.Tensor] = []
+        self._index_dict: Dict[int, int] = {}
         self._set_learning_rate(learning_rate)
 
     # ------------------------------------------------------------------ learning rate
@@ -292,8 +297,10 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
             var_list = [{"params": []}]
         torch.optim.Optimizer.__init__(self, var_list, {"lr": lr})
         params = [p for g in self.param_groups for p in g["params"]]
-        if params and params[0].dtype == torch.float64:
-            self._host_dtype = np.float64
+        self._index_dict = {id(p): i for i, p in enumerate(params)}
+        self._custom_variables = []
+        self._host_dtype = np.float64 if params and params[0].dtype == torch.float64 \
+            else np.float32
         names = self._slot_names
         for p in params:
             previous = old_state.get(p) if old_state else None
@@ -328,8 +335,7 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
             raise ValueError("`exclude_from_weight_decay()` can only be configued before the "
                              "optimizer is built.")
         self._exclude_ids = {id(v) for v in (var_list or [])}
-        self._exclude_pattern = re.compile("|".join(map(re.escape, var_names))) \
-            if var_names else None
+        self._exclude_pattern = re.compile("|".join(var_names)) if var_names else None
 
     def _use_weight_decay(self, p: torch.Tensor) -> bool:
         if id(p) in self._exclude_ids:
@@ -450,6 +456,7 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
             grads = torch.autograd.grad(value, var_list, allow_unused=True)
         self.apply_gradients(zip(grads, var_list))
 
+    @torch.compiler.disable  # host-side counters would make a compiled graph recompile each step
     def _apply(self, work: List[Tuple[_Bucket, Optional[List[int]], List[torch.Tensor]]]) -> None:
         """Clip, decay, update, constrain and average; then count the iteration."""
         if not work:
@@ -534,7 +541,67 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
 
     def _update(self, params: List[torch.Tensor], grads: List[torch.Tensor],
                 slots: Dict[str, List[torch.Tensor]], scalars: Any) -> None:
-        raise NotImplementedError(f"{type(self).__name__} must implement `_update`.")
+        """Default: a Keras-style subclass's ``update_step``, one variable at a time."""
+        update_step = getattr(self, "update_step", None)
+        if update_step is None:
+            raise NotImplementedError(f"{type(self).__name__} must implement `update_step` "
+                                      "(or the foreach `_update`).")
+        if _takes_n_args(update_step) >= 3:  # Keras 3: update_step(gradient, variable, lr)
+            for p, g in zip(params, grads):
+                update_step(g, p, scalars)
+        else:  # tf-keras: update_step(gradient, variable), lr from self.learning_rate
+            for p, g in zip(params, grads):
+                update_step(g, p)
+
+    # ------------------------------------------------------------------ Keras-style subclassing
+    def add_variable_from_reference(self, reference_variable: Any = None, name: Optional[str] = None,
+                                    initializer: Any = "zeros", *, model_variable: Any = None,
+                                    variable_name: Optional[str] = None, shape: Any = None,
+                                    initial_value: Any = None) -> torch.Tensor:
+        """A slot tensor shaped like a parameter (for custom optimizers' ``build``)."""
+        ref = reference_variable if reference_variable is not None else model_variable
+        if initial_value is not None:
+            value = torch.as_tensor(initial_value, dtype=ref.dtype, device=ref.device).clone()
+        else:
+            value = self._initial_value(tuple(shape) if shape is not None else tuple(ref.shape),
+                                        initializer, ref.dtype, ref.device)
+        self._custom_variables.append(value)
+        return value
+
+    def add_variable(self, shape: Sequence[int] = (), initializer: Any = "zeros",
+                     dtype: Any = None, name: Optional[str] = None) -> torch.Tensor:
+        """A free-standing optimizer variable (for custom optimizers' ``build``)."""
+        params = [p for g in self.param_groups for p in g["params"]] if self.built else []
+        device = params[0].device if params else None
+        dtype = dtype if isinstance(dtype, torch.dtype) else torch.get_default_dtype()
+        value = self._initial_value(tuple(shape), initializer, dtype, device)
+        self._custom_variables.append(value)
+        return value
+
+    @staticmethod
+    def _initial_value(shape, initializer, dtype, device) -> torch.Tensor:
+        if isinstance(initializer, (int, float)):
+            return torch.full(shape, float(initializer), dtype=dtype, device=device)
+        if initializer in ("zeros", None):
+            return torch.zeros(shape, dtype=dtype, device=device)
+        if initializer == "ones":
+            return torch.ones(shape, dtype=dtype, device=device)
+        return torch.as_tensor(initializer(shape, dtype=dtype), dtype=dtype, device=device)
+
+    def assign(self, variable: torch.Tensor, value: Any) -> None:
+        variable.copy_(torch.as_tensor(value, dtype=variable.dtype, device=variable.device))
+
+    def assign_add(self, variable: torch.Tensor, value: Any) -> None:
+        variable.add_(torch.as_tensor(value, dtype=variable.dtype, device=variable.device))
+
+    def assign_sub(self, variable: torch.Tensor, value: Any) -> None:
+        variable.sub_(torch.as_tensor(value, dtype=variable.dtype, device=variable.device))
+
+    def _var_key(self, variable: Any) -> int:
+        return id(variable)
+
+    def _get_variable_index(self, variable: Any) -> int:
+        return self._index_dict[id(variable)]
 
     def finalize_variable_values(self, var_list: Iterable[torch.Tensor]) -> None:
         """With ``use_ema=True``, overwrite the variables with their moving averages (end of fit)."""
@@ -567,6 +634,7 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
         for block in self._slot_blocks():
             for p in params:
                 out.extend(self.state[p][n] for n in block)
+        out.extend(self._custom_variables)
         return out
 
     def get_weights(self) -> List[np.ndarray]:
@@ -696,6 +764,14 @@ def _dense(g: torch.Tensor) -> torch.Tensor:
 
 def _var_name(v: Any) -> str:
     return str(getattr(v, "name", None) or getattr(v, "path", None) or tuple(v.shape))
+
+
+def _takes_n_args(fn: Callable) -> int:
+    try:
+        return len([p for p in inspect.signature(fn).parameters.values()
+                    if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)])
+    except (TypeError, ValueError):
+        return 3
 
 
 def _takes_positional_arg(fn: Callable) -> bool:
