@@ -67,6 +67,10 @@ class CompiledModel:
         self.losses: Optional[LossesContainer] = None
         self.metrics_container: Optional[MetricsContainer] = None
         self.jit_compile = bool(jit_compile)
+        if self.jit_compile:
+            warnings.warn("jit_compile=True: compiling the train step with torch.compile is "
+                          "not available yet in this version; training runs eagerly.",
+                          stacklevel=3)
         if loss is not None:
             self._make_containers()
 

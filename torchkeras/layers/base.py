@@ -196,6 +196,13 @@ class Layer(torch.nn.Module):
         ``layout`` maps the stored tensor to Keras's layout (identity by default).
         """
         from torchkeras import constraints, initializers, regularizers
+        if isinstance(name, (tuple, list)):  # Keras 3 order: add_weight(shape, ...)
+            name, shape = kwargs.pop("name", None), name
+        for legacy in ("use_resource", "synchronization", "aggregation", "partitioner",
+                       "caching_device", "autocast", "experimental_autocast"):
+            kwargs.pop(legacy, None)
+        if kwargs:
+            raise TypeError(f"Unknown keyword argument(s) passed to `add_weight`: {list(kwargs)}")
         name = name or f"variable_{len(self._weight_specs)}"
         shape = tuple(int(d) for d in shape)
         dtype = backend.standardize_dtype(dtype or self._dtype)

@@ -7,9 +7,10 @@ A Keras user writes ``opt = Adam(learning_rate=1e-3)`` with no parameters; ``com
 schedulers work), hooks.
 
 One update (``step`` or ``apply_gradients``) follows tf-keras 2.11+ exactly:
-gradients (``/ loss_scale_factor``) -> clipping (clipnorm per variable, else global_clipnorm,
-else clipvalue) -> decoupled weight decay ``p -= p * wd * lr`` -> the optimizer's formula ->
-variable constraints -> EMA -> ``iterations += 1``.
+learning rate (schedule at ``iterations``) -> gradients (``/ loss_scale_factor``) -> clipping
+(clipnorm per variable, else global_clipnorm, else clipvalue) -> decoupled weight decay
+``p -= p * wd * lr`` -> the optimizer's formula -> EMA -> ``iterations += 1`` -> constraints
+(``apply_gradients`` on Keras variables; ``fit`` applies them itself after ``step()``).
 
 Speed: each update is a handful of ``torch._foreach_*`` kernels over all parameters of one
 device/dtype. The step counter is a host ``int``; learning rate, bias corrections and other
@@ -114,16 +115,14 @@ def _looks_like_params(x: Any) -> bool:
 class _Bucket:
     """Parameters of one param group, device and dtype, with their slot tensors in order."""
 
-    __slots__ = ("group", "params", "slots", "decay_mask", "constraints", "averages")
+    __slots__ = ("group", "params", "slots", "decay_mask", "averages")
 
     def __init__(self, group: int, params: List[torch.Tensor], slots: Dict[str, List[torch.Tensor]],
-                 decay_mask: List[bool], constraints: List[Tuple[int, Callable]],
-                 averages: Optional[List[torch.Tensor]]):
+                 decay_mask: List[bool], averages: Optional[List[torch.Tensor]]):
         self.group = group
         self.params = params
         self.slots = slots
         self.decay_mask = decay_mask
-        self.constraints = constraints
         self.averages = averages
 
 
@@ -135,8 +134,8 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
     ``_update(params, grads, slots, scalars)`` (foreach kernels, in place).
 
     Example:
-        >>> opt = Adam(learning_rate=0.01)      # no parameters yet
-        >>> opt.build(model.parameters())       # done by compile()/fit() or apply_gradients
+        >>> opt = Adam(learning_rate=0.01)          # no parameters yet
+        >>> opt.build(model.trainable_weights)      # done by fit() or the first apply_gradients
         >>> loss.backward(); opt.step(); opt.zero_grad()
     """
 
@@ -191,6 +190,7 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
         self._host_dtype = np.float32
         self._custom_variables: List[torch.Tensor] = []
         self._index_dict: Dict[int, int] = {}
+        self._variable_names: Dict[int, str] = {}
         self._set_learning_rate(learning_rate)
 
     # ------------------------------------------------------------------ learning rate
@@ -283,7 +283,7 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
         Creates the slot variables. Calling it again with the same parameters does nothing;
         with a new list it rebinds, keeping the state of parameters found in both lists.
         """
-        var_list = list(var_list)
+        var_list = self._unwrap_var_list(var_list)
         if self.built:
             old = [p for g in self.param_groups for p in g["params"]]
             new = [p for item in var_list
@@ -334,17 +334,36 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
         if self.built:
             raise ValueError("`exclude_from_weight_decay()` can only be configued before the "
                              "optimizer is built.")
-        self._exclude_ids = {id(v) for v in (var_list or [])}
+        self._exclude_ids = {id(_storage(v)) for v in (var_list or [])}
         self._exclude_pattern = re.compile("|".join(var_names)) if var_names else None
 
     def _use_weight_decay(self, p: torch.Tensor) -> bool:
         if id(p) in self._exclude_ids:
             return False
         if self._exclude_pattern is not None:
-            name = getattr(p, "name", None) or getattr(p, "path", None)
-            if name is not None and self._exclude_pattern.search(str(name)):
+            name = self._variable_names.get(id(p))
+            if name is not None and self._exclude_pattern.search(name):
                 return False
         return True
+
+    def _unwrap_var_list(self, var_list: Iterable) -> List[Any]:
+        """Parameters (or param-group dicts) from parameters and Keras variables, deduplicated.
+
+        A Keras variable (``layer.trainable_weights`` item) is replaced by its torch storage;
+        its ``name`` is remembered for ``exclude_from_weight_decay(var_names=...)``.
+        """
+        out, seen = [], set()
+        for item in var_list:
+            if isinstance(item, dict):
+                out.append(dict(item, params=self._unwrap_var_list(item["params"])))
+                continue
+            tensor = _storage(item)
+            if tensor is not item:
+                self._variable_names[id(tensor)] = str(getattr(item, "name", ""))
+            if id(tensor) not in seen:
+                seen.add(id(tensor))
+                out.append(tensor)
+        return out
 
     def _buckets(self) -> List[_Bucket]:
         """Parameters grouped by (param group, device, dtype), with slot lists; cached."""
@@ -358,11 +377,9 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
                 by_key.setdefault((p.device, p.dtype), []).append(p)
             for ps in by_key.values():
                 slots = {n: [self.state[p][n] for p in ps] for n in names}
-                constraints = [(i, p.constraint) for i, p in enumerate(ps)
-                               if callable(getattr(p, "constraint", None))]
                 averages = [self.state[p]["average"] for p in ps] if self.use_ema else None
                 buckets.append(_Bucket(gi, ps, slots, [self._use_weight_decay(p) for p in ps],
-                                       constraints, averages))
+                                       averages))
         self._cache = buckets
         return buckets
 
@@ -400,11 +417,14 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
         return loss
 
     @torch.no_grad()
-    def apply_gradients(self, grads_and_vars: Iterable[Tuple[Any, torch.Tensor]],
+    def apply_gradients(self, grads_and_vars: Iterable[Tuple[Any, Any]],
                         name: Optional[str] = None, **kwargs: Any) -> IterationCount:
         """Keras's ``apply_gradients(zip(grads, vars))``; builds on first use.
 
-        Only the given variables are updated; their ``.grad`` is neither read nor written.
+        ``vars`` are parameters or Keras variables (``model.trainable_weights``); a gradient
+        for a Keras variable is in Keras layout, like the variable's ``shape``. Only the given
+        variables are updated (their ``.grad`` is neither read nor written), then Keras
+        variables' constraints are applied, as in Keras.
         """
         pairs = list(grads_and_vars)
         if not pairs:
@@ -420,7 +440,18 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
             warnings.warn(f"Gradients do not exist for variables {missing} when minimizing the "
                           "loss. If you're using `model.compile()`, did you forget to provide a "
                           "`loss` argument?", UserWarning, stacklevel=2)
-        grad_of = {id(v): g for g, v in present}
+        grad_of, constrained = {}, []
+        for g, v in present:
+            p = _storage(v)
+            spec = getattr(v, "_spec", None) if p is not v else None
+            if not isinstance(g, torch.Tensor):
+                g = torch.as_tensor(np.asarray(g))
+            g = _dense(g).to(device=p.device, dtype=p.dtype)
+            if spec is not None:
+                g = spec.layout.from_keras(g)  # Keras layout -> storage layout
+                if spec.constraint is not None:
+                    constrained.append((p, spec))
+            grad_of[id(p)] = g
         work = []
         found = 0
         for bucket in self._buckets():
@@ -428,22 +459,18 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
             if not idx:
                 continue
             found += len(idx)
-            grads = []
-            for i in idx:
-                p = bucket.params[i]
-                g = grad_of[id(p)]
-                if not isinstance(g, torch.Tensor):
-                    g = torch.as_tensor(np.asarray(g), device=p.device, dtype=p.dtype)
-                grads.append(_dense(g).to(device=p.device, dtype=p.dtype))
+            grads = [grad_of[id(bucket.params[i])] for i in idx]
             work.append((bucket, None if len(idx) == len(bucket.params) else idx, grads))
         if found < len(grad_of):
             known = {id(p) for g in self.param_groups for p in g["params"]}
-            unknown = [_var_name(v) for g, v in present if id(v) not in known]
+            unknown = [_var_name(v) for g, v in present if id(_storage(v)) not in known]
             raise KeyError(f"The optimizer cannot recognize variable {unknown[0]}. This usually "
                            "means you are trying to call the optimizer to update different parts "
                            "of the model separately. Please call `optimizer.build(variables)` "
                            "with the full list of trainable variables before the training loop.")
         self._apply(work)
+        for p, spec in constrained:
+            p.copy_(spec.layout.from_keras(spec.constraint(spec.layout.to_keras(p))))
         return self.iterations
 
     def minimize(self, loss: Any, var_list: Any, tape: Any = None) -> None:
@@ -451,9 +478,12 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
         if callable(var_list):
             var_list = var_list()
         var_list = list(var_list)
+        tensors = [_storage(v) for v in var_list]
         with torch.enable_grad():
             value = loss() if callable(loss) else loss
-            grads = torch.autograd.grad(value, var_list, allow_unused=True)
+            grads = torch.autograd.grad(value, tensors, allow_unused=True)
+        grads = [g if g is None or t is v else v._spec.layout.to_keras(g)  # Keras layout
+                 for g, t, v in zip(grads, tensors, var_list)]
         self.apply_gradients(zip(grads, var_list))
 
     @torch.compiler.disable  # host-side counters would make a compiled graph recompile each step
@@ -488,10 +518,6 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
             if key not in scalars_for:
                 scalars_for[key] = self._compute_scalars(lr_t, t0 + 1)
             self._update(params, grads, slots, scalars_for[key])
-            for i, constraint in bucket.constraints:
-                if idx is None or i in idx:
-                    p = bucket.params[i]
-                    p.copy_(constraint(p))
             if bucket.averages is not None:
                 averages = bucket.averages if idx is None else [bucket.averages[i] for i in idx]
                 torch._foreach_mul_(averages, self.ema_momentum)
@@ -756,6 +782,14 @@ def _user_stacklevel() -> int:
             "torchkeras.optimizers"):
         frame, level = frame.f_back, level + 1
     return level
+
+
+def _storage(v: Any) -> Any:
+    """The torch tensor behind a Keras variable (its ``.tensor``); other objects unchanged."""
+    if isinstance(v, torch.Tensor):
+        return v
+    tensor = getattr(v, "tensor", None)
+    return tensor if isinstance(tensor, torch.Tensor) else v
 
 
 def _dense(g: torch.Tensor) -> torch.Tensor:
