@@ -8,7 +8,7 @@ import torch
 
 from torchkeras import losses as losses_module
 from torchkeras import metrics as metrics_module
-from torchkeras.losses import match_dtype_and_rank
+from torchkeras.losses import apply_mask, match_dtype_and_rank
 
 
 def _per_output(value: Any, output_names: List[str], argument: str,
@@ -169,10 +169,13 @@ class MetricsContainer:
                 continue
             sw = sample_weights[index] if index < len(sample_weights) else None
             y_t, y_p, sw = match_dtype_and_rank(y_t, y_pred[index], sw)
-            for metric in plain:
-                metric.update_state(y_t, y_p)
-            for metric in weighted:
-                metric.update_state(y_t, y_p, sample_weight=sw)
+            mask = getattr(y_pred[index], "_keras_mask", None)
+            for metric in plain:  # Keras: plain metrics see only the mask
+                metric.update_state(y_t, y_p, sample_weight=mask)
+            if weighted:
+                weights = apply_mask(y_p, sw, mask)
+                for metric in weighted:
+                    metric.update_state(y_t, y_p, sample_weight=weights)
 
     def reset_state(self) -> None:
         for metric in self.metrics:

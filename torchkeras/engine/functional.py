@@ -26,7 +26,7 @@ class _Slot:
 class _Step:
     """One layer call of the plan."""
     __slots__ = ("layer", "args", "kwargs", "outputs", "single_input", "accepts_training",
-                 "multi_output", "fn")
+                 "multi_output", "fn", "accepts_mask")
 
     def __init__(self, layer, args, kwargs, outputs, single_input, accepts_training,
                  multi_output):
@@ -38,6 +38,8 @@ class _Step:
         self.accepts_training = accepts_training
         self.multi_output = multi_output
         self.fn = layer.call if _fast(layer) else layer
+        from torchkeras.layers.base import Layer, _call_parameters
+        self.accepts_mask = isinstance(layer, Layer) and _call_parameters(type(layer))[1]
 
 
 def _build_map(outputs: List[KerasTensor]) -> Tuple[List[Node], Dict[Any, int]]:
@@ -155,11 +157,15 @@ class FunctionalGraph:
                                args[0].index if single else None, accepts_training,
                                nest.is_nested(node.outputs)))
         self.steps = steps
+        from torchkeras.layers.base import creates_masks
+        self.uses_masks = any(creates_masks(step.layer) for step in steps)
         self.output_slots = [slot_of[id(t)] for t in self.outputs]
         self.num_slots = len(slot_of)
 
     def run(self, flat_inputs: List[Any], training: Optional[bool]) -> List[Any]:
         """Execute the plan on tensors (one per graph input) and return the flat outputs."""
+        if self.uses_masks:
+            return self._run_with_masks(flat_inputs, training)
         values: List[Any] = [None] * self.num_slots
         for index, value in zip(self.input_slots, flat_inputs):
             values[index] = value
@@ -179,6 +185,42 @@ class FunctionalGraph:
             else:
                 values[step.outputs[0]] = result
         return [values[i] for i in self.output_slots]
+
+
+    def _run_with_masks(self, flat_inputs: List[Any], training: Optional[bool]) -> List[Any]:
+        """:meth:`run` that also carries Keras masks from layer to layer (slower path, only
+        for graphs with a mask-creating layer such as ``Embedding(mask_zero=True)``)."""
+        from torchkeras.layers.base import attach_masks
+        values: List[Any] = [None] * self.num_slots
+        masks: List[Any] = [None] * self.num_slots
+        for index, value in zip(self.input_slots, flat_inputs):
+            values[index] = value
+            masks[index] = getattr(value, "_keras_mask", None)
+        for step in self.steps:
+            args = tuple(_fill(a, values) for a in step.args)
+            kwargs = {k: _fill(v, values) for k, v in step.kwargs.items()}
+            input_masks = [masks[x.index] for x in nest.flatten(step.args[0])
+                           if isinstance(x, _Slot)] if step.args else []
+            mask = None
+            if any(m is not None for m in input_masks):
+                mask = input_masks[0] if isinstance(step.args[0], _Slot) else input_masks
+            if step.accepts_training:
+                kwargs["training"] = training
+            if mask is not None and step.accepts_mask and "mask" not in kwargs:
+                kwargs["mask"] = mask
+            result = step.fn(*args, **kwargs)
+            flat_results = nest.flatten(result) if step.multi_output else [result]
+            output_mask = step.layer.compute_mask(args[0], mask) if hasattr(
+                step.layer, "compute_mask") else None
+            flat_masks = (list(output_mask) if isinstance(output_mask, (list, tuple))
+                          else [output_mask] * len(flat_results))
+            for index, value, out_mask in zip(step.outputs, flat_results, flat_masks):
+                values[index] = value
+                masks[index] = out_mask
+        outputs = [values[i] for i in self.output_slots]
+        for index, tensor in zip(self.output_slots, outputs):
+            attach_masks(tensor, masks[index])
+        return outputs
 
 
 def _fast(layer: Any) -> bool:

@@ -15,7 +15,7 @@ from torchkeras import backend
 from torchkeras.engine.input_layer import Input, InputLayer
 from torchkeras.engine.keras_tensor import KerasTensor
 from torchkeras.engine.model import Model, _module_name
-from torchkeras.layers.base import Layer, _call_parameters
+from torchkeras.layers.base import Layer, _call_parameters, attach_masks, creates_masks
 
 
 class Sequential(Model):
@@ -28,6 +28,7 @@ class Sequential(Model):
         self._input_tensor: Optional[KerasTensor] = None
         self._output_tensor: Optional[KerasTensor] = None
         self._plan: list = []
+        self._uses_masks = False
         for layer in layers or []:
             self.add(layer)
 
@@ -95,6 +96,7 @@ class Sequential(Model):
         self._plan = [(layer.call if _is_fast(layer) else layer,
                        isinstance(layer, Layer) and _call_parameters(type(layer))[0])
                       for layer in self._stack]
+        self._uses_masks = any(creates_masks(layer) for layer in self._stack)
 
     @property
     def layers(self) -> List[Layer]:
@@ -182,9 +184,25 @@ class Sequential(Model):
 
     # ------------------------------------------------------------------- call
     def call(self, inputs: Any, training: Optional[bool] = None, mask: Any = None) -> Any:
+        if self._uses_masks:
+            return self._call_with_masks(inputs, training, mask)
         outputs = inputs
         for fn, accepts_training in self._plan:
             outputs = fn(outputs, training=training) if accepts_training else fn(outputs)
+        return outputs
+
+    def _call_with_masks(self, inputs: Any, training: Optional[bool], mask: Any) -> Any:
+        """:meth:`call` carrying Keras masks (only when a layer creates them)."""
+        outputs = inputs
+        for layer, (fn, accepts_training) in zip(self._stack, self._plan):
+            kwargs = {"training": training} if accepts_training else {}
+            if mask is not None and isinstance(layer, Layer) and \
+                    _call_parameters(type(layer))[1]:
+                kwargs["mask"] = mask
+            result = fn(outputs, **kwargs)
+            mask = layer.compute_mask(outputs, mask) if isinstance(layer, Layer) else None
+            outputs = result
+        attach_masks(outputs, mask)
         return outputs
 
     # ----------------------------------------------------------------- config

@@ -312,15 +312,14 @@ class StepRunner:
         weights = _flat_weights(compiled, sample_weight)
         loss = compiled.losses(y_true, y_pred, weights, self.regularization_loss())
         if not optimizer.built:
-            optimizer.build([p for p in model.parameters() if p.requires_grad])
+            optimizer.build(model.trainable_weights)  # Keras order and names
         if loss.requires_grad:  # a model without trainable weights only tracks metrics
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
             self.apply_constraints()
-        with torch.no_grad():
-            compiled.metrics_container.update_state(
-                y_true, [p.detach() for p in y_pred], weights)
+        with torch.no_grad():  # y_pred keeps _keras_logits/_keras_mask for the metrics
+            compiled.metrics_container.update_state(y_true, y_pred, weights)
 
     def test_step(self, x: Any, y: Any, sample_weight: Any) -> None:
         model, compiled = self.model, self.compiled
@@ -437,6 +436,8 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = No
                 break
     finally:
         model.eval()
+    if getattr(compiled.optimizer, "use_ema", False) and compiled.optimizer.built:
+        compiled.optimizer.finalize_variable_values(model.trainable_weights)
     callback_list.on_train_end(logs)
     return callback_list.history
 

@@ -324,6 +324,12 @@ class Layer(torch.nn.Module):
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         return self.call(*args, **kwargs)
 
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The mask of the outputs: the input mask when the layer supports masking, else
+        ``None``. Layers that create masks (``Embedding(mask_zero=True)``, ``Masking``)
+        override this."""
+        return mask if self.supports_masking else None
+
     def compute_output_shape(self, input_shape: Any) -> Any:
         """Output shape for ``input_shape`` (``None`` for unknown dims).
 
@@ -354,14 +360,21 @@ class Layer(torch.nn.Module):
         build_shapes = [(None,) + shape[1:] if shape else shape for shape in flat_shapes]
         self._maybe_build(shape_structure(inputs, build_shapes))
         self._check_input_spec(flat_shapes)
-        accepts_training, _ = _call_parameters(type(self))
+        accepts_training, accepts_mask = _call_parameters(type(self))
         if accepts_training and kwargs.get("training") is None:
             kwargs["training"] = phase.learning_phase()
+        mask = kwargs.get("mask")
+        if mask is None:
+            mask = collect_masks(inputs)
+            if mask is not None and accepts_mask:
+                kwargs["mask"] = mask
         if has_numpy and not phase.is_recording():
             with torch.no_grad():
                 outputs = torch.nn.Module.__call__(self, inputs, *args, **kwargs)
         else:
             outputs = torch.nn.Module.__call__(self, inputs, *args, **kwargs)
+        if mask is not None or creates_masks(self):
+            attach_masks(outputs, self.compute_mask(inputs, mask))
         return outputs
 
     def _check_input_spec(self, flat_shapes: List[Shape]) -> None:
@@ -426,6 +439,35 @@ class Layer(torch.nn.Module):
 
     def extra_repr(self) -> str:
         return f"name={self.name}"
+
+
+def creates_masks(layer: Any) -> bool:
+    """Whether ``layer`` may create a mask (it overrides ``compute_mask``)."""
+    return isinstance(layer, Layer) and type(layer).compute_mask is not Layer.compute_mask
+
+
+def collect_masks(inputs: Any) -> Any:
+    """The ``_keras_mask`` of each input tensor (one mask, a list, or ``None`` if none)."""
+    if isinstance(inputs, torch.Tensor):
+        return getattr(inputs, "_keras_mask", None)
+    masks = [getattr(t, "_keras_mask", None) for t in nest.flatten(inputs)]
+    if all(m is None for m in masks):
+        return None
+    return masks
+
+
+def attach_masks(outputs: Any, masks: Any) -> None:
+    """Set ``_keras_mask`` on output tensors (as Keras does), for losses and later layers."""
+    if masks is None:
+        return
+    if isinstance(outputs, torch.Tensor):
+        outputs._keras_mask = masks if isinstance(masks, torch.Tensor) else None
+        return
+    flat_masks = masks if isinstance(masks, (list, tuple)) else [masks] * len(
+        nest.flatten(outputs))
+    for tensor, mask in zip(nest.flatten(outputs), flat_masks):
+        if isinstance(tensor, torch.Tensor):
+            tensor._keras_mask = mask
 
 
 def shape_structure(inputs: Any, flat_shapes: List[Shape]) -> Any:

@@ -14,6 +14,8 @@ from torchkeras.layers.base import Layer
 from torchkeras.layers.input_spec import InputSpec
 
 
+__all__ = ["Activation", "Dense", "Lambda"]
+
 class Dense(Layer):
     """``activation(inputs @ kernel + bias)``; kernel ``(input_dim, units)`` as in Keras.
 

@@ -9,6 +9,9 @@ import torch
 from torchkeras.layers.base import Layer
 
 
+__all__ = ["Add", "Average", "Concatenate", "Maximum", "Minimum", "Multiply", "Subtract",
+           "add", "average", "concatenate", "maximum", "minimum", "multiply", "subtract"]
+
 class _Merge(Layer):
     """Elementwise merge of a list of same-shape tensors (with broadcasting)."""
 

@@ -8,6 +8,8 @@ import torch
 from torchkeras.layers.base import Layer
 
 
+__all__ = ["Dropout"]
+
 class Dropout(Layer):
     """Zeroes a fraction ``rate`` of inputs during training and scales the rest by
     ``1 / (1 - rate)``; does nothing in evaluate/predict or a plain call."""

@@ -10,6 +10,8 @@ from torchkeras.layers.base import Layer
 from torchkeras.layers.input_spec import InputSpec
 
 
+__all__ = ["Flatten", "Reshape"]
+
 class Flatten(Layer):
     """Flattens all but the batch axis, in channels_last (NHWC) order as Keras does."""
 

@@ -1,7 +1,7 @@
 """Adam, Keras's formula (epsilon added to sqrt(v) after folding the bias corrections into lr)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
 import numpy as np
 import torch

@@ -20,7 +20,6 @@ float32 tensors do) and passed to the kernels as Python numbers: no device->host
 from __future__ import annotations
 
 import inspect
-import math
 import re
 import sys
 import warnings
