@@ -275,6 +275,29 @@ class Model(Layer):
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                       expand_nested=expand_nested, show_trainable=show_trainable)
 
+    # ------------------------------------------------------------------ files
+    # The formats live in torchkeras.saving; these methods only forward to it.
+    def save(self, filepath: Any, overwrite: bool = True, save_format: Optional[str] = None,
+             **kwargs: Any) -> None:
+        """Save architecture, weights and compile state (``.h5`` or ``.keras``)."""
+        from torchkeras.saving import save_model
+        save_model(self, filepath, overwrite=overwrite, save_format=save_format, **kwargs)
+
+    def save_weights(self, filepath: Any, overwrite: bool = True,
+                     save_format: Optional[str] = None, **kwargs: Any) -> None:
+        from torchkeras.saving import save_weights
+        save_weights(self, filepath, overwrite=overwrite, save_format=save_format, **kwargs)
+
+    def load_weights(self, filepath: Any, by_name: bool = False, skip_mismatch: bool = False,
+                     **kwargs: Any) -> None:
+        from torchkeras.saving import load_weights
+        load_weights(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch, **kwargs)
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The model's architecture as Keras JSON (``model_from_json`` reads it back)."""
+        from torchkeras.saving import model_to_json
+        return model_to_json(self, **kwargs)
+
     # ----------------------------------------------------------------- config
     def get_config(self) -> Dict[str, Any]:
         if self._graph is None:
