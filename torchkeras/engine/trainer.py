@@ -265,6 +265,7 @@ class StepRunner:
         self.compiled = model.compiled
         self._regularized = None
         self._constrained = None
+        self._optimizer_calls = None
 
     def _collect(self) -> None:
         from torchkeras.layers.base import Layer
@@ -275,7 +276,10 @@ class StepRunner:
                     regularized.append((layer, spec))
                 if spec.constraint is not None:
                     constrained.append((layer, spec))
+            if getattr(layer, "activity_regularizer", None) is not None:
+                activity.append(layer)  # its call records `_activity_loss` (layers/noise.py)
         self._regularized = regularized
+        self._activity = activity
         self._constrained = constrained
 
     def regularization_loss(self) -> Optional[torch.Tensor]:
@@ -287,6 +291,10 @@ class StepRunner:
                 continue
             value = spec.regularizer(spec.layout.to_keras(getattr(layer, spec.attr_name)))
             total = value if total is None else total + value
+        for layer in self._activity:
+            value = layer.__dict__.get("_activity_loss")
+            if value is not None:
+                total = value if total is None else total + value
         extra = getattr(self.model, "_collect_added_losses", None)
         if extra is not None:
             for value in extra():
@@ -314,9 +322,12 @@ class StepRunner:
         if not optimizer.built:
             optimizer.build(model.trainable_weights)  # Keras order and names
         if loss.requires_grad:  # a model without trainable weights only tracks metrics
-            optimizer.zero_grad(set_to_none=True)
+            if self._optimizer_calls is None:
+                self._optimizer_calls = _direct_optimizer_calls(optimizer)
+            zero_grad, step = self._optimizer_calls
+            zero_grad()
             loss.backward()
-            optimizer.step()
+            step()
             self.apply_constraints()
         with torch.no_grad():  # y_pred keeps _keras_logits/_keras_mask for the metrics
             compiled.metrics_container.update_state(y_true, y_pred, weights)
@@ -329,6 +340,26 @@ class StepRunner:
         weights = _flat_weights(compiled, sample_weight)
         compiled.losses(y_true, y_pred, weights, self.regularization_loss())
         compiled.metrics_container.update_state(y_true, y_pred, weights)
+
+
+def _direct_optimizer_calls(optimizer: Any):
+    """``zero_grad`` and ``step`` for the hot path, without torch's per-call profiler and
+    hook wrapper when no hook is registered (it costs ~50 us a step at batch size 1)."""
+    import torch.optim.optimizer as torch_optimizer
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+
+    def zero_grad() -> None:
+        for param in params:
+            param.grad = None
+
+    raw_step = getattr(type(optimizer).step, "__wrapped__", None)
+    hooked = (getattr(optimizer, "_optimizer_step_pre_hooks", None) or
+              getattr(optimizer, "_optimizer_step_post_hooks", None) or
+              getattr(torch_optimizer, "_global_optimizer_pre_hooks", None) or
+              getattr(torch_optimizer, "_global_optimizer_post_hooks", None))
+    if raw_step is None or hooked:
+        return (lambda: optimizer.zero_grad(set_to_none=True)), optimizer.step
+    return zero_grad, (lambda: raw_step(optimizer))
 
 
 def _resolve_verbose(verbose: Any) -> int:
@@ -347,7 +378,7 @@ def _make_callbacks(model: Any, callbacks: Any, verbose: int, epochs: int, steps
     history = None
     if add_history:
         history = History()
-        callbacks.insert(0, history)
+        callbacks.append(history)  # tf-keras: after the user's (which may add 'lr' to logs)
     if verbose and not any(isinstance(c, ProgbarLogger) for c in callbacks):
         progbar = ProgbarLogger()
         progbar.read_logs = model.compiled.read_logs if model.compiled is not None else None
@@ -409,6 +440,10 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = No
     batch_logs_needed = callback_list.needs_batch_logs()
     model.stop_training = False
     callback_list.on_train_begin()
+    override = getattr(model, "_initial_epoch_override", None)
+    if override is not None:  # set by BackupAndRestore when it restored a backup
+        initial_epoch = max(initial_epoch, override)
+        model._initial_epoch_override = None
     logs: Dict[str, Any] = {}
     try:
         for epoch in range(initial_epoch, epochs):

@@ -11,6 +11,7 @@ import torch
 
 from torchkeras.optimizers import schedules
 from torchkeras.optimizers.adadelta import Adadelta
+from torchkeras.optimizers.adafactor import Adafactor
 from torchkeras.optimizers.adagrad import Adagrad
 from torchkeras.optimizers.adam import Adam
 from torchkeras.optimizers.adamax import Adamax
@@ -24,7 +25,7 @@ from torchkeras.optimizers.sgd import SGD
 from torchkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
 
 _ALL_CLASSES = {cls.__name__.lower(): cls for cls in (
-    Adadelta, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, Nadam, RMSprop, SGD)}
+    Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, Nadam, RMSprop, SGD)}
 _ALL_CLASSES.update({"experimentaladadelta": Adadelta, "experimentaladagrad": Adagrad,
                      "experimentaladam": Adam, "experimentalsgd": SGD})
 
@@ -60,5 +61,5 @@ def get(identifier: Any) -> Any:
     raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
 
 
-__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax",
+__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adafactor", "Adamax",
            "Nadam", "Ftrl", "Lion", "schedules", "get", "serialize", "deserialize"]

@@ -91,7 +91,7 @@ class Adafactor(Optimizer):
             out.extend(self.state[p]["average"] for p in params)
         for p in params:
             state = self.state[p]
-            if state["r"].numel() or state["v"].dim() >= 2:
+            if state["v"].dim() >= 2:
                 out.extend([state["r"], state["c"]])
             out.append(state["v"])
         out.extend(self._custom_variables)

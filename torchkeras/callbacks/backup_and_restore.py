@@ -1,0 +1,108 @@
+"""``BackupAndRestore``: resume an interrupted ``fit`` from the last backup."""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Dict, Optional
+
+import torch
+
+from torchkeras.callbacks.base import Callback
+
+_BACKUP_FILE = "training_state.pt"
+
+
+class BackupAndRestore(Callback):
+    """Back up the model and optimizer state to ``backup_dir`` and restore it on the next
+    ``fit``, which then continues with the epoch after the last completed one.
+
+    ``save_freq='epoch'`` backs up at each epoch end; an integer backs up every that many
+    batches (a run interrupted mid-epoch restarts that epoch with the state of the last
+    backup). ``delete_checkpoint`` removes the backup when training ends normally.
+    The backup is one ``torch.save`` file (model and optimizer ``state_dict``s and the
+    counters), written to a temporary name and renamed, so it is never half-written.
+
+    Example:
+        >>> model.fit(x, y, epochs=10, callbacks=[BackupAndRestore('/tmp/backup')])
+    """
+
+    def __init__(self, backup_dir: Any, save_freq: Any = "epoch",
+                 delete_checkpoint: bool = True, save_before_preemption: bool = False) -> None:
+        super().__init__()
+        if not backup_dir:
+            raise ValueError("Empty `backup_dir` argument passed")
+        self.backup_dir = os.fspath(backup_dir)
+        self.save_freq = save_freq
+        self.delete_checkpoint = delete_checkpoint
+        self.save_before_preemption = save_before_preemption
+        self._batches_count = 0
+        self._current_epoch = 0
+        if not save_freq and not save_before_preemption:
+            raise ValueError("Either `save_freq` or `save_before_preemption` must be set.")
+        if save_freq != "epoch" and save_freq is not False and not isinstance(save_freq, int):
+            raise ValueError("Unrecognized save_freq value: "
+                             f"{save_freq}. Expected save_freq are 'epoch' or integer values")
+
+    @property
+    def _backup_path(self) -> str:
+        return os.path.join(self.backup_dir, _BACKUP_FILE)
+
+    def _implements_batch_hooks(self) -> bool:
+        return self.save_freq != "epoch" and bool(self.save_freq)
+
+    def on_train_begin(self, logs: Optional[Dict[str, Any]] = None) -> None:
+        model = self.model
+        optimizer = getattr(model, "optimizer", None)
+        if not getattr(model, "built", False):
+            logging.warning("To use the BackupAndRestore callback, you model must be built "
+                            "before you call `fit()`. Model %s is unbuilt. You can build it "
+                            "beforehand by calling it on a batch of data.", model)
+            return
+        if optimizer is not None and hasattr(optimizer, "build") and not optimizer.built:
+            optimizer.build(model.trainable_weights)
+        if not os.path.exists(self._backup_path):
+            return
+        state = torch.load(self._backup_path, map_location="cpu", weights_only=False)
+        model.load_state_dict(state["model"])
+        if optimizer is not None and state.get("optimizer") is not None:
+            optimizer.load_state_dict(state["optimizer"])
+        epoch, completed = state["epoch"], state["epoch_completed"]
+        model._initial_epoch_override = epoch + 1 if completed else epoch
+
+    def on_epoch_begin(self, epoch: int, logs: Optional[Dict[str, Any]] = None) -> None:
+        self._current_epoch = epoch
+
+    def on_train_batch_end(self, batch: int, logs: Optional[Dict[str, Any]] = None) -> None:
+        if self.save_freq and self.save_freq != "epoch":
+            self._batches_count += 1
+            if self._batches_count >= self.save_freq:
+                self._batches_count = 0
+                steps = self.params.get("steps")
+                self._backup(self._current_epoch, completed=steps is not None and
+                             batch == steps - 1)
+
+    def on_epoch_end(self, epoch: int, logs: Optional[Dict[str, Any]] = None) -> None:
+        if self.save_freq == "epoch":
+            self._backup(epoch, completed=True)
+
+    def on_train_end(self, logs: Optional[Dict[str, Any]] = None) -> None:
+        if self.delete_checkpoint and os.path.exists(self._backup_path):
+            os.remove(self._backup_path)
+            try:
+                os.rmdir(self.backup_dir)  # only when empty
+            except OSError:
+                pass
+
+    def _backup(self, epoch: int, completed: bool) -> None:
+        optimizer = getattr(self.model, "optimizer", None)
+        state = {
+            "model": self.model.state_dict(),
+            "optimizer": optimizer.state_dict() if optimizer is not None and
+            getattr(optimizer, "built", True) else None,
+            "epoch": epoch,
+            "epoch_completed": completed,
+        }
+        os.makedirs(self.backup_dir, exist_ok=True)
+        temporary = self._backup_path + ".tmp"
+        torch.save(state, temporary)
+        os.replace(temporary, self._backup_path)
