@@ -106,3 +106,14 @@ def test_layer_is_a_torch_module():
     assert sorted(layer.state_dict()) == ["bias", "kernel"]
     out = layer(torch.ones(1, 2, requires_grad=True))
     assert out.requires_grad
+
+
+def test_numpy_call_returns_eager_tensor_that_converts_and_chains_without_graph():
+    layer = keras.layers.Dense(2, kernel_initializer="ones")
+    out = layer(np.ones((1, 3)))
+    np.testing.assert_array_equal(out.numpy(), [[3.0, 3.0]])
+    np.testing.assert_array_equal(np.asarray(out), [[3.0, 3.0]])
+    assert repr(out).startswith("tensor(")
+    chained = keras.layers.Dense(1)(out)
+    assert not chained.requires_grad
+    assert type(out + 1) is torch.Tensor  # ordinary tensors from operations

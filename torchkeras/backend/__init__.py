@@ -5,6 +5,8 @@ from torchkeras.backend.config import (epsilon, floatx, image_data_format, set_e
 from torchkeras.backend.device import get_device, set_device
 from torchkeras.backend.naming import get_uid, reset_uids, to_snake_case, unique_object_name
 from torchkeras.backend.random import set_random_seed
+from torchkeras.backend.keras2_functions import *  # noqa: F401,F403  (Keras 2 `K.*`)
+from torchkeras.backend.keras2_functions import Variable, to_tensor  # noqa: F401
 
 
 def backend() -> str:

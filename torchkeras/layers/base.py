@@ -354,7 +354,9 @@ class Layer(torch.nn.Module):
 
     def _eager_call(self, inputs: Any, args: tuple, kwargs: Dict[str, Any]) -> Any:
         from torchkeras.engine.convert import to_tensor_structure
-        has_numpy = any(not isinstance(x, torch.Tensor) for x in nest.flatten(inputs))
+        # NumPy data (or the EagerTensor a NumPy call returned) runs without autograd.
+        has_numpy = any(not isinstance(x, torch.Tensor) or isinstance(x, EagerTensor)
+                        for x in nest.flatten(inputs))
         inputs = to_tensor_structure(inputs, self._input_device(), self._dtype)
         flat_shapes = [tuple(t.shape) for t in nest.flatten(inputs)]
         build_shapes = [(None,) + shape[1:] if shape else shape for shape in flat_shapes]
@@ -371,6 +373,7 @@ class Layer(torch.nn.Module):
         if has_numpy and not phase.is_recording():
             with torch.no_grad():
                 outputs = torch.nn.Module.__call__(self, inputs, *args, **kwargs)
+            outputs = nest.map_structure(as_eager_tensor, outputs)
         else:
             outputs = torch.nn.Module.__call__(self, inputs, *args, **kwargs)
         if mask is not None or creates_masks(self):
@@ -439,6 +442,30 @@ class Layer(torch.nn.Module):
 
     def extra_repr(self) -> str:
         return f"name={self.name}"
+
+
+class EagerTensor(torch.Tensor):
+    """What a layer called on NumPy returns: a plain torch tensor that also converts to
+    NumPy from any device (``np.asarray(out)``, ``out.numpy()``), as a Keras eager tensor
+    does. Operations on it give ordinary tensors."""
+
+    __torch_function__ = torch._C._disabled_torch_function_impl
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:  # type: ignore[override]
+        return torch.Tensor.numpy(self.detach().cpu().as_subclass(torch.Tensor))
+
+    def __repr__(self, *args: Any, **kwargs: Any) -> str:
+        return repr(self.as_subclass(torch.Tensor))
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        array = self.numpy()
+        return array.astype(dtype, copy=False) if dtype is not None else array
+
+
+def as_eager_tensor(value: Any) -> Any:
+    if isinstance(value, torch.Tensor) and not isinstance(value, EagerTensor):
+        return value.as_subclass(EagerTensor)
+    return value
 
 
 def creates_masks(layer: Any) -> bool:

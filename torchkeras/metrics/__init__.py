@@ -23,6 +23,14 @@ from torchkeras.metrics.accuracy_metrics import (Accuracy, BinaryAccuracy, Categ
                                          sparse_top_k_categorical_accuracy,
                                          top_k_categorical_accuracy)
 from torchkeras.metrics.base import Metric, MetricVariable, clone_metric
+from torchkeras.metrics.confusion_metrics import (AUC, FalseNegatives, FalsePositives,
+                                                  Precision, PrecisionAtRecall, Recall,
+                                                  RecallAtPrecision, SensitivityAtSpecificity,
+                                                  SpecificityAtSensitivity, TrueNegatives,
+                                                  TruePositives)
+from torchkeras.metrics.f_score_metrics import F1Score, FBetaScore
+from torchkeras.metrics.iou_metrics import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
+from torchkeras.metrics.r2_score import R2Score
 from torchkeras.metrics.probabilistic import (BinaryCrossentropy, CategoricalCrossentropy,
                                               CategoricalHinge, Hinge, KLDivergence, Poisson,
                                               SparseCategoricalCrossentropy, SquaredHinge)
@@ -52,7 +60,11 @@ _CLASSES = (Metric, Reduce, Sum, Mean, SumOverBatchSize, MeanMetricWrapper,
             BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
             KLDivergence, Poisson, Hinge, SquaredHinge, CategoricalHinge, CosineSimilarity,
             LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanRelativeError,
-            MeanSquaredError, MeanSquaredLogarithmicError, RootMeanSquaredError)
+            MeanSquaredError, MeanSquaredLogarithmicError, RootMeanSquaredError,
+            TruePositives, FalsePositives, TrueNegatives, FalseNegatives, Precision, Recall,
+            AUC, PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
+            SpecificityAtSensitivity, IoU, MeanIoU, BinaryIoU, OneHotIoU, OneHotMeanIoU,
+            FBetaScore, F1Score, R2Score)
 
 _FUNCTIONS: Dict[str, Callable] = {
     "accuracy": accuracy, "binary_accuracy": binary_accuracy,

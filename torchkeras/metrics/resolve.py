@@ -1,7 +1,10 @@
 """What ``compile(metrics=[...])`` turns each entry into (tf-keras ``compile_utils``)."""
 from __future__ import annotations
 
+import re
 from typing import Any, Optional, Sequence
+
+from torchkeras.backend import to_snake_case
 
 from torchkeras.losses import Loss, get_custom_object_name
 from torchkeras.metrics import accuracy_metrics as acc_mod
@@ -60,6 +63,12 @@ def resolve_metric(identifier: Any, y_true: Any, y_pred: Any,
                 metric_obj = metrics_mod.categorical_crossentropy
     if isinstance(metric_obj, Loss):
         metric_obj._allow_sum_over_batch_size = True
+    if isinstance(identifier, str) and isinstance(metric_obj, Metric):
+        # tf-keras builds these inside the traced train function, where name uids start
+        # afresh: compile(metrics=['AUC']) is always 'auc', never 'auc_1'.
+        base = to_snake_case(type(metric_obj).__name__)
+        if re.fullmatch(re.escape(base) + r"(_\d+)?", metric_obj.name):
+            metric_obj.name = base
     if not isinstance(metric_obj, Metric):
         if isinstance(identifier, str):
             metric_name = identifier

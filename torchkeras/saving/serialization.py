@@ -13,6 +13,28 @@ from typing import Any, Dict, Optional
 
 from torchkeras.saving.object_registration import get_registered_name, get_registered_object
 
+_SAFE_MODE_STACK: list = []
+
+
+class SafeModeScope:
+    """``with SafeModeScope(False): ...``: whether deserialization may run stored Python code
+    (a ``Lambda`` layer's bytecode). Safe (``True``) unless a scope says otherwise."""
+
+    def __init__(self, safe_mode: Optional[bool] = True):
+        self.safe_mode = True if safe_mode is None else bool(safe_mode)
+
+    def __enter__(self) -> "SafeModeScope":
+        _SAFE_MODE_STACK.append(self.safe_mode)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        _SAFE_MODE_STACK.pop()
+
+
+def in_safe_mode() -> bool:
+    """The innermost :class:`SafeModeScope`'s value (``True`` outside any scope)."""
+    return _SAFE_MODE_STACK[-1] if _SAFE_MODE_STACK else True
+
 
 def serialize_keras_object(instance: Any) -> Any:
     """``{'class_name': ..., 'config': ...}`` for objects with get_config, a name for functions."""
@@ -72,9 +94,12 @@ def deserialize_keras_object(identifier: Any, module_objects: Dict[str, Any],
         if hasattr(cls, "from_config"):
             from_config = cls.from_config
             params = inspect.signature(from_config).parameters
+            kwargs: Dict[str, Any] = {}
             if "custom_objects" in params:
-                return from_config(config, custom_objects=custom_objects)
-            return from_config(config)
+                kwargs["custom_objects"] = custom_objects
+            if "safe_mode" in params:
+                kwargs["safe_mode"] = in_safe_mode()
+            return from_config(config, **kwargs)
         return cls(**config) if inspect.isclass(cls) else cls
     if isinstance(identifier, str):
         obj = get_registered_object(identifier, custom_objects, module_objects)

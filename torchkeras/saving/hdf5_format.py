@@ -1,0 +1,257 @@
+"""Keras 2's HDF5 format (``model.save('m.h5')``, ``save_weights('w.h5')``).
+
+Layout (tf-keras ``hdf5_format.py``): root attributes ``keras_version``, ``backend``,
+``model_config`` and ``training_config`` (JSON); group ``model_weights`` with attribute
+``layer_names`` and one group per layer with attribute ``weight_names`` and datasets named
+like ``dense/kernel:0``; group ``optimizer_weights``. ``save_weights`` writes the
+``model_weights`` layout at the file root.
+
+Reading also takes Keras 3's legacy ``.h5`` (weight names without ``':0'``, a
+``learning_rate`` among the optimizer weights): weights are matched by position within the
+layers that have weights (or by layer name with ``by_name=True``), as both Kerases do.
+"""
+from __future__ import annotations
+
+import os
+import warnings
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+
+from torchkeras.saving import h5_utils, model_config, optimizer_state, training_config
+from torchkeras.saving.atomic import atomic_write
+from torchkeras.saving.h5_utils import (CorruptFileError, load_attributes_from_hdf5_group,
+                                        save_attributes_to_hdf5_group)
+
+KERAS_VERSION = "2.15.0"  # the tf-keras format version written (readers check only "1" vs not)
+BACKEND = "tensorflow"    # what tf-keras expects in the attribute; the weights are backend-free
+
+
+# ------------------------------------------------------------------------------ saving
+def save_model_to_hdf5(model: Any, filepath: str, include_optimizer: bool = True) -> None:
+    """Write the architecture, weights and compile state of ``model`` (atomically)."""
+    if not model.built:
+        raise ValueError("Weights for model '%s' have not yet been created. Weights are "
+                         "created when the model is first called on inputs or `build()` is "
+                         "called with an `input_shape`." % model.name)
+    from torchkeras.engine.functional_config import layer_entry
+    config_json = model_config.dumps(layer_entry(model))
+    train_config = training_config.training_config(model) if include_optimizer else None
+    import h5py
+    with atomic_write(filepath) as tmp_path:
+        with h5py.File(tmp_path, mode="w") as f:
+            f.attrs["keras_version"] = KERAS_VERSION.encode("utf8")
+            f.attrs["backend"] = BACKEND.encode("utf8")
+            h5_utils.save_json_attribute(f, "model_config", config_json)
+            if train_config is not None:
+                h5_utils.save_json_attribute(f, "training_config",
+                                             model_config.dumps(train_config))
+            save_weights_to_hdf5_group(f.create_group("model_weights"), model)
+            optimizer = getattr(model, "optimizer", None)
+            if include_optimizer and optimizer is not None and optimizer.built:
+                save_optimizer_weights_to_hdf5_group(f, optimizer, model)
+
+
+def save_weights_to_hdf5(model: Any, filepath: str) -> None:
+    """``save_weights('w.h5')``: the ``model_weights`` layout at the root (atomically)."""
+    import h5py
+    with atomic_write(filepath) as tmp_path:
+        with h5py.File(tmp_path, mode="w") as f:
+            save_weights_to_hdf5_group(f, model)
+
+
+def save_weights_to_hdf5_group(group: Any, model: Any) -> None:
+    layers = model.layers
+    save_attributes_to_hdf5_group(group, "layer_names",
+                                  [layer.name.encode("utf8") for layer in layers])
+    group.attrs["backend"] = BACKEND.encode("utf8")
+    group.attrs["keras_version"] = KERAS_VERSION.encode("utf8")
+    for layer in sorted(layers, key=lambda x: x.name):
+        _save_subset(group.create_group(layer.name), layer.weights)
+    _save_subset(group.create_group("top_level_model_weights"), [])
+
+
+def _save_subset(group: Any, variables: List[Any]) -> None:
+    names = [v.name.encode("utf8") for v in variables]
+    save_attributes_to_hdf5_group(group, "weight_names", names)
+    for name, variable in zip(names, variables):
+        value = variable.numpy()
+        dataset = group.create_dataset(name, value.shape, dtype=value.dtype)
+        if not value.shape:
+            dataset[()] = value
+        else:
+            dataset[:] = value
+
+
+def save_optimizer_weights_to_hdf5_group(group: Any, optimizer: Any, model: Any) -> None:
+    names, values = optimizer_state.get_optimizer_weights(optimizer, model)
+    weights_group = group.create_group("optimizer_weights")
+    names = [n.encode("utf8") for n in names]
+    save_attributes_to_hdf5_group(weights_group, "weight_names", names)
+    for name, value in zip(names, values):
+        dataset = weights_group.create_dataset(name, value.shape, dtype=value.dtype)
+        if not value.shape:
+            dataset[()] = value
+        else:
+            dataset[:] = value
+
+
+# ------------------------------------------------------------------------------ loading
+def load_model_from_hdf5(filepath: str, custom_objects: Optional[Dict[str, Any]] = None,
+                         compile: bool = True) -> Any:
+    """A model from a Keras 2 / Keras 3 legacy ``.h5`` file, compiled when it was."""
+    f = h5_utils.open_h5(filepath)
+    try:
+        raw = _read_attribute(f, "model_config", filepath)
+        if raw is None:
+            raise ValueError(f"No model config found in the file at {filepath}.")
+        model = model_config.deserialize_model(model_config.decode_json(raw), custom_objects)
+        if "model_weights" not in f:
+            raise CorruptFileError(f"The file '{filepath}' has a model config but no "
+                                   "'model_weights' group: it is incomplete or corrupted.")
+        load_weights_from_hdf5_group(f["model_weights"], model, filepath=filepath)
+        if compile:
+            raw_training = _read_attribute(f, "training_config", filepath)
+            if raw_training is None:
+                warnings.warn("No training configuration found in the save file, so the "
+                              "model was *not* compiled. Compile it manually.", stacklevel=3)
+                return model
+            args = training_config.compile_args_from_training_config(
+                model_config.decode_json(raw_training), len(model.outputs or [None]),
+                custom_objects)
+            model.compile(**args)
+            if "optimizer_weights" in f:
+                values = _load_optimizer_weights(f, filepath)
+                optimizer_state.set_optimizer_weights(model.optimizer, model, values,
+                                                      source=f"'{filepath}'")
+        return model
+    finally:
+        f.close()
+
+
+def _read_attribute(f: Any, name: str, filepath: str) -> Any:
+    try:
+        return h5_utils.load_json_attribute(f, name)
+    except (OSError, RuntimeError) as error:
+        raise CorruptFileError(f"Unable to read the '{name}' attribute of '{filepath}': the "
+                               f"file is truncated or corrupted ({error}).") from error
+
+
+def _load_optimizer_weights(f: Any, filepath: str) -> List[np.ndarray]:
+    group = f["optimizer_weights"]
+    names = load_attributes_from_hdf5_group(group, "weight_names")
+    return [h5_utils.read_dataset(group, name, filepath) for name in names]
+
+
+def load_weights_from_hdf5(model: Any, filepath: str, by_name: bool = False,
+                           skip_mismatch: bool = False) -> None:
+    """``load_weights('w.h5')``: a weights file, or the weights of a whole-model file."""
+    f = h5_utils.open_h5(filepath)
+    try:
+        group = f["model_weights"] if "layer_names" not in f.attrs and \
+            "model_weights" in f else f
+        if by_name:
+            load_weights_from_hdf5_group_by_name(group, model, skip_mismatch, filepath)
+        else:
+            load_weights_from_hdf5_group(group, model, skip_mismatch, filepath)
+    finally:
+        f.close()
+
+
+def _layer_names(group: Any, filepath: str) -> List[str]:
+    names = load_attributes_from_hdf5_group(group, "layer_names")
+    if not names and "layer_names0" not in group.attrs:
+        raise CorruptFileError(f"The file '{filepath}' holds no Keras weights (no "
+                               "'layer_names' attribute).")
+    return names
+
+
+def _saved_weights(group: Any, name: str, filepath: str) -> List[np.ndarray]:
+    if name not in group:
+        raise CorruptFileError(f"The file '{filepath}' lists layer '{name}' but has no group "
+                               "for it: it is truncated or corrupted.")
+    layer_group = group[name]
+    names = load_attributes_from_hdf5_group(layer_group, "weight_names")
+    return [h5_utils.read_dataset(layer_group, n, filepath) for n in names]
+
+
+def load_weights_from_hdf5_group(group: Any, model: Any, skip_mismatch: bool = False,
+                                 filepath: str = "") -> None:
+    """Topological loading: the i-th layer with weights gets the i-th saved layer's."""
+    layers = [layer for layer in model.layers if layer.weights]
+    saved = []
+    for name in _layer_names(group, filepath):
+        values = _saved_weights(group, name, filepath)
+        if values:
+            saved.append((name, values))
+    if len(saved) != len(layers):
+        model_names = [layer.name for layer in layers]
+        file_names = [name for name, _ in saved]
+        raise ValueError(
+            "Layer count mismatch when loading weights from file. Model expected "
+            f"{len(layers)} layers, found {len(saved)} saved layers (file '{filepath}'). "
+            f"Layers with weights in the model: {model_names}; in the file: {file_names}.")
+    assignments = []
+    for k, (layer, (name, values)) in enumerate(zip(layers, saved)):
+        variables = layer.weights
+        if len(values) != len(variables):
+            raise ValueError(
+                f"Weight count mismatch for layer #{k} (named {layer.name} in the current "
+                f"model, {name} in the save file '{filepath}'). Layer expects "
+                f"{len(variables)} weight(s). Received {len(values)} saved weight(s)")
+        assignments.extend(_check_shapes(layer, k, name, variables, values, skip_mismatch,
+                                         filepath))
+    _assign(assignments)
+
+
+def load_weights_from_hdf5_group_by_name(group: Any, model: Any, skip_mismatch: bool = False,
+                                         filepath: str = "") -> None:
+    """Loading by layer name: layers whose names are not in the file keep their weights."""
+    index: Dict[str, List[Any]] = {}
+    for layer in model.layers:
+        index.setdefault(layer.name, []).append(layer)
+    assignments = []
+    for k, name in enumerate(_layer_names(group, filepath)):
+        values = _saved_weights(group, name, filepath)
+        for layer in index.get(name, []):
+            variables = layer.weights
+            if len(values) != len(variables):
+                message = (f"Weight count mismatch for layer #{k} (named {layer.name}). Layer "
+                           f"expects {len(variables)} weight(s). Received {len(values)} saved "
+                           f"weight(s) (file '{filepath}')")
+                if skip_mismatch:
+                    warnings.warn("Skipping loading of weights for layer " + message[25:],
+                                  stacklevel=4)
+                    continue
+                raise ValueError(message)
+            assignments.extend(_check_shapes(layer, k, name, variables, values, skip_mismatch,
+                                             filepath))
+    _assign(assignments)
+
+
+def _check_shapes(layer: Any, k: int, saved_name: str, variables: List[Any],
+                  values: List[np.ndarray], skip_mismatch: bool, filepath: str) -> list:
+    out = []
+    for variable, value in zip(variables, values):
+        if tuple(variable.shape) != tuple(value.shape):
+            message = (f"Shape mismatch in layer #{k} (named {layer.name}) for weight "
+                       f"{variable.name}. Weight expects shape {tuple(variable.shape)}. "
+                       f"Received saved weight with shape {tuple(value.shape)} (layer "
+                       f"'{saved_name}' in '{filepath}')")
+            if skip_mismatch:
+                warnings.warn("Skipping loading weights: " + message, stacklevel=5)
+                continue
+            raise ValueError(message)
+        out.append((variable, value))
+    return out
+
+
+def _assign(assignments: list) -> None:
+    """Set all values only after every check passed (a failed load changes nothing)."""
+    for variable, value in assignments:
+        variable.assign(value)
+
+
+def is_hdf5_path(filepath: Any) -> bool:
+    return str(filepath).endswith((".h5", ".hdf5", ".keras.h5")) or \
+        (os.path.exists(str(filepath)) and h5_utils.file_kind(str(filepath)) == "h5")

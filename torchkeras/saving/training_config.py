@@ -1,0 +1,127 @@
+"""``compile()`` arguments to and from the ``training_config`` a Keras file stores.
+
+tf-keras writes ``{loss, metrics, weighted_metrics, loss_weights, optimizer_config}``;
+Keras 3 the same keys (``.h5``) or a ``compile_config`` with ``optimizer`` (``.keras``).
+Metrics come back as tf-keras wrote them (``MeanMetricWrapper`` configs, nested per output)
+and are turned into arguments ``compile`` takes.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+from torchkeras.saving.serialization import serialize_keras_object
+
+_STRING_METRICS = {"accuracy", "acc", "crossentropy", "ce"}
+
+
+def training_config(model: Any) -> Optional[Dict[str, Any]]:
+    """The training config of a compiled model (``None`` when not compiled)."""
+    compiled = getattr(model, "compiled", None)
+    if compiled is None:
+        return None
+    loss, loss_weights = compiled.loss_spec
+    metrics, weighted_metrics = compiled.metrics_spec
+    optimizer = compiled.optimizer
+    return {"loss": _serialize(loss), "metrics": _serialize(metrics),
+            "weighted_metrics": _serialize(weighted_metrics),
+            "loss_weights": loss_weights,
+            "optimizer_config": {"class_name": type(optimizer).__name__,
+                                 "config": optimizer.get_config()}}
+
+
+def keras3_compile_config(model: Any) -> Optional[Dict[str, Any]]:
+    """Keras 3's ``compile_config`` (``.keras`` files)."""
+    config = training_config(model)
+    if config is None:
+        return None
+    optimizer = config.pop("optimizer_config")
+    opt_config = {k: v for k, v in optimizer["config"].items()
+                  if k not in ("jit_compile", "is_legacy_optimizer", "decay")}
+    config["optimizer"] = {"module": "keras.optimizers", "class_name": optimizer["class_name"],
+                           "config": opt_config, "registered_name": None}
+    config.update({"run_eagerly": False, "steps_per_execution": 1, "jit_compile": False})
+    return config
+
+
+def _serialize(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_serialize(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _serialize(v) for k, v in value.items()}
+    return serialize_keras_object(value)
+
+
+def compile_args_from_training_config(config: Dict[str, Any], num_outputs: int,
+                                      custom_objects: Optional[Dict[str, Any]] = None
+                                      ) -> Dict[str, Any]:
+    """``compile(**args)`` from a tf-keras ``training_config`` or Keras 3 ``compile_config``."""
+    from torchkeras import optimizers
+    optimizer_config = config.get("optimizer_config") or config.get("optimizer")
+    optimizer = "rmsprop"
+    if isinstance(optimizer_config, dict):
+        optimizer_config = dict(optimizer_config)
+        optimizer_config.pop("module", None)
+        optimizer_config.pop("registered_name", None)
+        class_name = str(optimizer_config.get("class_name", ""))
+        if class_name.startswith(("Custom>", "keras>")):  # tf-keras 2.1x writes "Custom>Adam"
+            short = class_name.split(">", 1)[1]
+            if short.lower() in optimizers._ALL_CLASSES:
+                optimizer_config["class_name"] = short
+        optimizer = optimizers.deserialize(optimizer_config, custom_objects=custom_objects)
+    elif isinstance(optimizer_config, str):
+        optimizer = optimizer_config
+    loss = _deserialize_nested(config.get("loss"), "loss", custom_objects)
+    metrics = _deserialize_nested(config.get("metrics"), "metric", custom_objects)
+    weighted = _deserialize_nested(config.get("weighted_metrics"), "metric", custom_objects)
+    if num_outputs == 1:
+        metrics, weighted = _unnest_single(metrics), _unnest_single(weighted)
+        if isinstance(loss, list) and len(loss) == 1:
+            loss = loss[0]
+    return {"optimizer": optimizer, "loss": loss, "metrics": metrics,
+            "weighted_metrics": weighted, "loss_weights": config.get("loss_weights")}
+
+
+def _unnest_single(metrics: Any) -> Any:
+    """tf-keras saves a single output's metrics as ``[[m1, m2]]``."""
+    if isinstance(metrics, list) and len(metrics) == 1 and isinstance(metrics[0], list):
+        return metrics[0]
+    return metrics
+
+
+def _deserialize_nested(value: Any, kind: str, custom_objects: Optional[Dict[str, Any]]) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return [_deserialize_nested(v, kind, custom_objects) for v in value]
+    if isinstance(value, dict) and "class_name" in value:
+        return _deserialize_object(value, kind, custom_objects)
+    if isinstance(value, dict):
+        return {k: _deserialize_nested(v, kind, custom_objects) for k, v in value.items()}
+    return value
+
+
+def _deserialize_object(value: Dict[str, Any], kind: str,
+                        custom_objects: Optional[Dict[str, Any]]) -> Any:
+    from torchkeras import losses, metrics
+    value = {k: v for k, v in value.items() if k != "module"}
+    if not value.get("registered_name"):
+        value.pop("registered_name", None)
+    config = value.get("config") or {}
+    if value["class_name"] == "MeanMetricWrapper" and isinstance(config, dict):
+        # tf-keras saves `metrics=['mae']` as MeanMetricWrapper(name='mae', fn=...): the
+        # name is what compile was given, and gives the same History keys.
+        for candidate in (config.get("name"), config.get("fn")):
+            if isinstance(candidate, str):
+                if candidate in _STRING_METRICS:
+                    return candidate
+                try:
+                    metrics.get(candidate)
+                    return candidate
+                except ValueError:
+                    continue
+    if value["class_name"] == "function" and isinstance(config, str):  # Keras 3 functions
+        return config
+    module = losses if kind == "loss" else metrics
+    return module.deserialize(value, custom_objects=custom_objects)
