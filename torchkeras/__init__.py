@@ -8,8 +8,8 @@
     model.fit(x, y, epochs=10)
 """
 from torchkeras import (activations, backend, callbacks, constraints, datasets, initializers,
-                        layers, losses, metrics, models, optimizers, regularizers, saving,
-                        utils)
+                        layers, losses, metrics, models, optimizers, preprocessing, regularizers,
+                        saving, utils)
 from torchkeras.engine.input_layer import Input, InputLayer
 from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
@@ -19,4 +19,4 @@ __version__ = "0.1.0"
 
 __all__ = ["Input", "InputLayer", "Layer", "Model", "Sequential", "activations", "backend",
            "callbacks", "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
-           "optimizers", "regularizers", "saving", "utils"]
+           "optimizers", "preprocessing", "regularizers", "saving", "utils"]

@@ -8,9 +8,11 @@ from torchkeras.engine.sequential import Sequential
 
 
 def model_from_config(config: Dict[str, Any], custom_objects: Optional[Dict[str, Any]] = None):
-    """A model (or layer) from ``{'class_name': ..., 'config': ...}``."""
-    from torchkeras import layers
-    return layers.deserialize(config, custom_objects=custom_objects)
+    """A model (or layer) from ``{'class_name': ..., 'config': ...}`` (Keras 2 or 3)."""
+    from torchkeras.saving.model_config import deserialize_model
+    from torchkeras.saving.object_registration import CustomObjectScope
+    with CustomObjectScope(custom_objects or {}):
+        return deserialize_model(config, custom_objects=custom_objects)
 
 
 def model_from_json(json_string: str, custom_objects: Optional[Dict[str, Any]] = None):
@@ -18,4 +20,8 @@ def model_from_json(json_string: str, custom_objects: Optional[Dict[str, Any]] =
     return model_from_config(json.loads(json_string), custom_objects=custom_objects)
 
 
-__all__ = ["Model", "Sequential", "model_from_config", "model_from_json"]
+from torchkeras.saving.cloning import clone_model  # noqa: E402
+from torchkeras.saving.saving_api import load_model, save_model  # noqa: E402
+
+__all__ = ["Model", "Sequential", "clone_model", "load_model", "model_from_config",
+           "model_from_json", "save_model"]

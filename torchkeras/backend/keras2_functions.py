@@ -36,6 +36,11 @@ __all__ = [
 
 
 # ------------------------------------------------------------------ conversion
+def _contiguous(array: np.ndarray) -> np.ndarray:
+    """C-contiguous, keeping 0-d arrays 0-d (``np.ascontiguousarray`` makes them 1-d)."""
+    return array if array.flags.c_contiguous else array.copy(order="C")
+
+
 def to_tensor(x: Any, dtype: Any = None) -> torch.Tensor:
     """A torch tensor for ``x``; Python floats become floatx, NumPy keeps its dtype."""
     if isinstance(x, torch.Tensor):
@@ -47,14 +52,14 @@ def to_tensor(x: Any, dtype: Any = None) -> torch.Tensor:
         array = np.asarray(x)
         if array.dtype.kind in "OUS":
             raise ValueError(f"Cannot convert an array of dtype {array.dtype} to a tensor.")
-        tensor = torch.from_numpy(np.ascontiguousarray(array))
+        tensor = torch.from_numpy(_contiguous(array))
     else:
         array = np.asarray(x)
         if array.dtype.kind == "f":
             array = array.astype(config.floatx())
         elif array.dtype.kind == "i":
             array = array.astype(np.int32)
-        tensor = torch.from_numpy(np.ascontiguousarray(array))
+        tensor = torch.from_numpy(_contiguous(array))
     if dtype is not None:
         tensor = tensor.to(config.torch_dtype(dtype))
     return tensor

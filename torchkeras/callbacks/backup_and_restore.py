@@ -19,8 +19,8 @@ class BackupAndRestore(Callback):
     ``save_freq='epoch'`` backs up at each epoch end; an integer backs up every that many
     batches (a run interrupted mid-epoch restarts that epoch with the state of the last
     backup). ``delete_checkpoint`` removes the backup when training ends normally.
-    The backup is one ``torch.save`` file (model and optimizer ``state_dict``s and the
-    counters), written to a temporary name and renamed, so it is never half-written.
+    The backup is one ``torch.save`` file (the model's weights in Keras order, the
+    optimizer's ``state_dict`` and the counters), written to a temporary name and renamed, so it is never half-written.
 
     Example:
         >>> model.fit(x, y, epochs=10, callbacks=[BackupAndRestore('/tmp/backup')])
@@ -63,7 +63,7 @@ class BackupAndRestore(Callback):
         if not os.path.exists(self._backup_path):
             return
         state = torch.load(self._backup_path, map_location="cpu", weights_only=False)
-        model.load_state_dict(state["model"])
+        model.set_weights(state["weights"])
         if optimizer is not None and state.get("optimizer") is not None:
             optimizer.load_state_dict(state["optimizer"])
         epoch, completed = state["epoch"], state["epoch_completed"]
@@ -96,7 +96,7 @@ class BackupAndRestore(Callback):
     def _backup(self, epoch: int, completed: bool) -> None:
         optimizer = getattr(self.model, "optimizer", None)
         state = {
-            "model": self.model.state_dict(),
+            "weights": self.model.get_weights(),  # Keras order: independent of layer names
             "optimizer": optimizer.state_dict() if optimizer is not None and
             getattr(optimizer, "built", True) else None,
             "epoch": epoch,

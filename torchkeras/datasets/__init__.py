@@ -1,5 +1,7 @@
-"""``keras.datasets``: bundled data for offline use (more loaders arrive with the drop-in
-work)."""
-from torchkeras.datasets import digits
+"""``keras.datasets``: Keras's loaders reading Keras's own cache (``~/.keras/datasets``, same
+file names and formats; downloaded once when online), plus ``digits`` bundled for offline use."""
+from torchkeras.datasets import (boston_housing, cifar10, cifar100, digits, fashion_mnist, imdb,
+                                 mnist, reuters)
 
-__all__ = ["digits"]
+__all__ = ["boston_housing", "cifar10", "cifar100", "digits", "fashion_mnist", "imdb", "mnist",
+           "reuters"]

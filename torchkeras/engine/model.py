@@ -28,6 +28,8 @@ class Model(Layer):
     Subclassed: define layers in ``__init__`` and the forward pass in ``call``.
     """
 
+    _is_model = True  # models add no name scope to their layers' weight names
+
     def __init__(self, *args: Any, **kwargs: Any):
         inputs = kwargs.pop("inputs", args[0] if len(args) > 0 else None)
         outputs = kwargs.pop("outputs", args[1] if len(args) > 1 else None)
@@ -265,6 +267,15 @@ class Model(Layer):
     @property
     def loss(self) -> Any:
         return self.compiled.loss_identifier if self.compiled is not None else None
+
+    @property
+    def weights(self) -> list:
+        """tf-keras's Model order: layer by layer, each layer's trainable then non-trainable
+        weights (``[..., gamma, beta, moving_mean, moving_variance, ...]`` for BatchNorm)."""
+        return [v for layer in self._flatten_layers()
+                for v in layer._own_variables(True) + layer._own_variables(False)]
+
+    variables = weights
 
     # ---------------------------------------------------------------- display
     def summary(self, line_length: Optional[int] = None, positions: Any = None,

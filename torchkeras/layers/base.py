@@ -22,6 +22,7 @@ Example::
 from __future__ import annotations
 
 import difflib
+import weakref
 import functools
 import inspect
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -125,6 +126,14 @@ class Layer(torch.nn.Module):
     @property
     def variable_dtype(self) -> str:
         return self._dtype
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # A layer assigned to another (non-model) layer lives in its name scope, as in Keras 2
+        # ('lstm/lstm_cell/kernel:0'); see layers.weights.name_scopes.
+        if isinstance(value, Layer) and not getattr(self, "_is_model", False) and \
+                not getattr(value, "_is_model", False) and "_parameters" in self.__dict__:
+            value.__dict__["_parent_layer_ref"] = weakref.ref(self)
+        super().__setattr__(name, value)
 
     def __getattr__(self, name: str) -> Any:
         # torch keeps parameters, buffers and sub-modules out of __dict__ (as nn.Module does);

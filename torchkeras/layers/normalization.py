@@ -255,10 +255,8 @@ class GroupNormalization(_AffineNormalization):
 
     def get_config(self) -> Dict[str, Any]:
         config = super().get_config()
-        config = {"groups": self.groups, **config}
-        return {k: config[k] for k in ["name", "trainable", "dtype", "groups"] +
-                [k for k in config if k not in ("name", "trainable", "dtype", "groups")]
-                if k in config}
+        config["groups"] = self.groups
+        return config
 
 
 class UnitNormalization(Layer):

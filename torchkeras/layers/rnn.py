@@ -238,9 +238,7 @@ class StackedRNNCells(Layer):
             count = len(flat_state_shapes(cell))
             cell_states = flat[offset:offset + count]
             offset += count
-            arg = cell_states if is_multiple_state(cell.state_size) or count > 1 \
-                else cell_states[0]
-            inputs, new = call_cell(cell, inputs, arg, training)
+            inputs, new = call_cell(cell, inputs, cell_states, training)  # states: a list
             new_nested.append(new)
         return inputs, new_nested
 
@@ -324,6 +322,7 @@ class RNN(Layer):
 
     def build(self, input_shape: Any) -> None:
         shape = self._main_shape(input_shape)
+        self._check_input_spec([shape])  # before the cell is built for a bad shape
         batch = shape[1] if self.time_major else shape[0]
         step_shape = (batch,) + tuple(shape[2:])  # (batch, features...)
         if isinstance(self.cell, Layer):
@@ -569,12 +568,9 @@ def run_cell_loop(cell: Any, inputs: torch.Tensor, states: States,
 
         def step(t: int, current: States) -> Tuple[torch.Tensor, States]:
             return cell.step(projected[:, t], current, training)
-    else:
-        multiple = is_multiple_state(cell.state_size) or isinstance(cell, StackedRNNCells)
-
+    else:  # a user cell gets its states as a list, even a single one (as in Keras)
         def step(t: int, current: States) -> Tuple[torch.Tensor, States]:
-            output, new = call_cell(cell, inputs[:, t], current if multiple else current[0],
-                                    training)
+            output, new = call_cell(cell, inputs[:, t], list(current), training)
             return output, nest.flatten(new)
 
     outputs: List[torch.Tensor] = []

@@ -9,7 +9,7 @@ per layer. :class:`KerasVariable` is the Keras-facing view: ``name`` like ``'den
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -47,6 +47,22 @@ class WeightSpec:
     constraint: Optional[Callable] = None
 
 
+def name_scopes(layer: Any) -> List[str]:
+    """The name scopes Keras 2 puts before a layer's weight names: the layer's own name,
+    preceded by the layers that contain it (models add no scope; a wrapper that declares
+    ``_hides_child_scope``, as TimeDistributed, replaces its child's scope by its own)."""
+    scopes = [layer.name]
+    parent_ref = layer.__dict__.get("_parent_layer_ref")
+    parent = parent_ref() if parent_ref is not None else None
+    while parent is not None and not getattr(parent, "_is_model", False):
+        if getattr(parent, "_hides_child_scope", False):
+            scopes.pop(0)
+        scopes.insert(0, parent.name)
+        parent_ref = parent.__dict__.get("_parent_layer_ref")
+        parent = parent_ref() if parent_ref is not None else None
+    return scopes
+
+
 class KerasVariable:
     """Keras's view of one layer weight (what ``layer.weights`` lists)."""
 
@@ -66,11 +82,13 @@ class KerasVariable:
 
     @property
     def name(self) -> str:
-        return f"{self._layer.name}/{self._spec.name}:0"
+        """Keras 2's variable name, e.g. ``'dense/kernel:0'`` or, for a weight of a layer
+        inside another layer, ``'bidirectional/forward_lstm/lstm_cell/kernel:0'``."""
+        return f"{self.path}:0"
 
     @property
     def path(self) -> str:
-        return f"{self._layer.name}/{self._spec.name}"
+        return "/".join(name_scopes(self._layer) + [self._spec.name])
 
     @property
     def shape(self) -> Tuple[int, ...]:

@@ -259,6 +259,9 @@ class TimeDistributed(Wrapper):
     torch.Size([2, 5, 8])
     """
 
+    _hides_child_scope = True  # Keras 2 names the inner weights 'time_distributed/kernel:0'
+
+
     def __init__(self, layer: Layer, **kwargs: Any):
         if not isinstance(layer, Layer):
             raise ValueError("Please initialize `TimeDistributed` layer with a "

@@ -61,5 +61,6 @@ def get(identifier: Any) -> Any:
     raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
 
 
-__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adafactor", "Adamax",
+__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adafactor",
+           "Adamax",
            "Nadam", "Ftrl", "Lion", "schedules", "get", "serialize", "deserialize"]

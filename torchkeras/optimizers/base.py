@@ -633,7 +633,7 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
         if not (self.use_ema and self.built):
             return
         with torch.no_grad():
-            for p in var_list:
+            for p in map(_storage, var_list):  # Keras variables -> their torch storage
                 state = self.state.get(p)
                 if state is not None and "average" in state:
                     p.copy_(state["average"])

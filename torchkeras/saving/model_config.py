@@ -83,13 +83,35 @@ def _normalize_value(value: Any, custom_objects: Optional[Dict[str, Any]]) -> An
         if "name" in value["config"] and "trainable" in value["config"]:  # a layer entry
             return normalize_entry(value, custom_objects)
         value = dict(value)
-        value.pop("module", None)
+        module = value.pop("module", None)
         if not value.get("registered_name"):
             value.pop("registered_name", None)
         if value["class_name"] == "DTypePolicy":
             return _dtype_name(value)
+        if isinstance(module, str) and module.startswith("keras."):
+            value["config"] = _drop_unknown_none(module, value["class_name"], value["config"])
         return value
     return value
+
+
+def _drop_unknown_none(module: str, class_name: str, config: Dict[str, Any]) -> Dict[str, Any]:
+    """Keras 3 adds arguments such as ``input_axes=None`` to initializer configs; drop the
+    ``None`` ones the torchkeras class does not take."""
+    import importlib
+    try:
+        target = importlib.import_module("torchkeras." + module.split(".", 1)[1])
+    except ImportError:
+        return config
+    cls = getattr(target, class_name, None)
+    if not inspect.isclass(cls):
+        return config
+    try:
+        params = inspect.signature(cls.__init__).parameters
+    except (TypeError, ValueError):
+        return config
+    if any(p.kind == p.VAR_KEYWORD for p in params.values()):
+        return config
+    return {k: v for k, v in config.items() if k in params or v is not None}
 
 
 def _dtype_name(dtype: Any) -> Any:
@@ -129,6 +151,8 @@ def _builtin_layer_class(class_name: str, registered_name: Optional[str],
 def accepted_arguments(cls: type) -> Optional[set]:
     """Keyword arguments a torchkeras layer class accepts (``None``: it takes anything)."""
     from torchkeras.layers.base import _BASE_LAYER_KWARGS, Layer
+    if cls.from_config.__func__ is not Layer.from_config.__func__:
+        return None  # its own from_config reads the config
     names = set(_BASE_LAYER_KWARGS) | {"trainable", "name", "dtype"}
     for klass in cls.__mro__:
         if klass is Layer or klass is object:
@@ -203,8 +227,12 @@ def keras3_layer_config(class_name: str, config: Dict[str, Any]) -> Dict[str, An
     if class_name == "InputLayer":
         config["batch_shape"] = config.pop("batch_input_shape", config.get("batch_shape"))
     else:
-        for key in ("batch_input_shape", "input_shape", "input_dim", "batch_size"):
-            config.pop(key, None)
+        config.pop("batch_input_shape", None)  # Keras 3 takes the shape from InputLayer
+    if class_name == "BatchNormalization" and isinstance(config.get("axis"), (list, tuple)) \
+            and len(config["axis"]) == 1:
+        config["axis"] = config["axis"][0]  # Keras 2 writes [3]; Keras 3 wants an int
+    if config.get("time_major") is False:
+        del config["time_major"]  # Keras 2 RNN argument that Keras 3 rejects
     for key, value in list(config.items()):
         if isinstance(value, dict) and "class_name" in value and "module" not in value:
             for suffix, module in _KERAS3_SUBMODULES:

@@ -22,8 +22,8 @@ def training_config(model: Any) -> Optional[Dict[str, Any]]:
     loss, loss_weights = compiled.loss_spec
     metrics, weighted_metrics = compiled.metrics_spec
     optimizer = compiled.optimizer
-    return {"loss": _serialize(loss), "metrics": _serialize(metrics),
-            "weighted_metrics": _serialize(weighted_metrics),
+    return {"loss": _serialize(loss), "metrics": _serialize_metrics(metrics),
+            "weighted_metrics": _serialize_metrics(weighted_metrics),
             "loss_weights": loss_weights,
             "optimizer_config": {"class_name": type(optimizer).__name__,
                                  "config": optimizer.get_config()}}
@@ -34,6 +34,8 @@ def keras3_compile_config(model: Any) -> Optional[Dict[str, Any]]:
     config = training_config(model)
     if config is None:
         return None
+    config["metrics"] = _serialize(model.compiled.metrics_spec[0])  # Keras 3 keeps names
+    config["weighted_metrics"] = _serialize(model.compiled.metrics_spec[1])
     optimizer = config.pop("optimizer_config")
     opt_config = {k: v for k, v in optimizer["config"].items()
                   if k not in ("jit_compile", "is_legacy_optimizer", "decay")}
@@ -41,6 +43,28 @@ def keras3_compile_config(model: Any) -> Optional[Dict[str, Any]]:
                            "config": opt_config, "registered_name": None}
     config.update({"run_eagerly": False, "steps_per_execution": 1, "jit_compile": False})
     return config
+
+
+def _serialize_metrics(value: Any) -> Any:
+    """Metrics as tf-keras writes them: a name such as ``'mae'`` becomes
+    ``MeanMetricWrapper(name='mae', fn='mean_absolute_error')`` so that a reader keeps the
+    name (tf-keras would otherwise call it ``mean_absolute_error``); the accuracy and
+    crossentropy names stay strings (resolved by shape when compiled)."""
+    if isinstance(value, str) and value not in _STRING_METRICS:
+        from torchkeras import metrics
+        try:
+            fn = metrics.get(value)
+        except ValueError:
+            return value
+        if callable(fn) and hasattr(fn, "__name__") and not isinstance(fn, type):
+            return {"class_name": "MeanMetricWrapper",
+                    "config": {"name": value, "dtype": "float32", "fn": fn.__name__}}
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_serialize_metrics(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _serialize_metrics(v) for k, v in value.items()}
+    return _serialize(value)
 
 
 def _serialize(value: Any) -> Any:

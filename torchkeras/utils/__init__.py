@@ -33,3 +33,19 @@ def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
     norm = np.atleast_1d(np.linalg.norm(x, order, axis))
     norm[norm == 0] = 1
     return x / np.expand_dims(norm, axis)
+
+
+# Drop-in additions (Keras 2 paths: keras.utils.np_utils, vis_utils, data_utils, ...).
+from torchkeras.utils import data_utils, dataset_utils, np_utils, vis_utils  # noqa: E402
+from torchkeras.utils.data_utils import get_file, validate_file  # noqa: E402
+from torchkeras.utils.dataset_utils import (image_dataset_from_directory,  # noqa: E402
+                                            text_dataset_from_directory,
+                                            timeseries_dataset_from_array)
+from torchkeras.utils.history_plot import plot_history  # noqa: E402
+from torchkeras.utils.vis_utils import model_to_dot, plot_model  # noqa: E402
+
+
+def pad_sequences(*args: Any, **kwargs: Any) -> np.ndarray:
+    """``keras.utils.pad_sequences`` (see :func:`torchkeras.preprocessing.sequence.pad_sequences`)."""
+    from torchkeras.preprocessing.sequence import pad_sequences as _pad
+    return _pad(*args, **kwargs)

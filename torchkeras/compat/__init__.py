@@ -1,0 +1,107 @@
+"""Drop-in: run unchanged Keras/TensorFlow scripts on torchkeras.
+
+``python -m torchkeras run script.py`` (or the ``torchkeras run`` command) runs a script
+with ``keras``, ``keras.*``, ``tensorflow``, ``tensorflow.keras.*``,
+``tensorflow.python.keras.*`` and ``tf_keras`` resolved to torchkeras. From Python (a
+notebook)::
+
+    import torchkeras.compat
+    torchkeras.compat.install()      # before `import tensorflow` / `import keras`
+    import tensorflow as tf          # the emulated namespace; tf.keras is torchkeras
+
+Importing torchkeras alone changes nothing. ``install()`` leaves a really installed
+TensorFlow or Keras alone unless ``override=True`` (the runner passes it).
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+import warnings
+from typing import List, Optional
+
+from torchkeras.compat.finder import ROOTS, AliasModule, KerasFinder, NotProvidedImportError
+from torchkeras.compat.gradient_tape import GradientTape
+from torchkeras.compat.tf_namespace import NotProvidedError, TFNamespace
+
+__all__ = ["GradientTape", "NotProvidedError", "NotProvidedImportError", "eager_tensor_numpy",
+           "install", "installed_roots", "is_installed", "uninstall"]
+
+_FINDER: Optional[KerasFinder] = None
+
+
+def _really_installed(root: str) -> bool:
+    """Whether another finder (site-packages, ...) provides ``root``."""
+    try:
+        return importlib.util.find_spec(root) is not None
+    except (ImportError, ValueError):
+        return True
+
+
+def install(override: bool = False) -> List[str]:
+    """Resolve Keras/TensorFlow imports to torchkeras from now on; returns the roots served.
+
+    Without ``override``, a root (``tensorflow``, ``keras``, ``tf_keras``) that is really
+    installed is left to it, with a warning. With ``override=True`` every root is served
+    (already-imported real modules must not be present: start a fresh process).
+    """
+    global _FINDER
+    if _FINDER is not None:
+        uninstall()
+    roots = []
+    for root in ROOTS:
+        loaded = sys.modules.get(root)
+        if loaded is not None and not isinstance(loaded, (AliasModule, TFNamespace)):
+            if override:
+                raise RuntimeError(f"The real `{root}` is already imported in this process; "
+                                   "install the torchkeras shim before importing it (restart "
+                                   "the interpreter or notebook kernel).")
+            continue
+        if not override and _really_installed(root):
+            warnings.warn(f"`{root}` is installed: torchkeras.compat.install() leaves it in place "
+                          "(pass override=True to run it on torchkeras instead).")
+            continue
+        roots.append(root)
+    _FINDER = KerasFinder(roots)
+    sys.meta_path.insert(0, _FINDER)
+    return list(roots)
+
+
+def uninstall() -> None:
+    """Remove the shim and the shim modules it created (``sys.modules`` entries)."""
+    global _FINDER
+    if _FINDER is None:
+        return
+    if _FINDER in sys.meta_path:
+        sys.meta_path.remove(_FINDER)
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] in _FINDER.roots and _FINDER.is_shim_module(module):
+            del sys.modules[name]
+    _FINDER = None
+
+
+def is_installed() -> bool:
+    return _FINDER is not None
+
+
+def installed_roots() -> List[str]:
+    return sorted(_FINDER.roots) if _FINDER is not None else []
+
+
+def eager_tensor_numpy() -> None:
+    """Make ``tensor.numpy()`` behave like TensorFlow's eager tensors for the rest of the process:
+    it also works on tensors that require grad or live on a GPU (``numpy(force=True)``), and
+    ``float(loss)`` on a recorded loss no longer warns. The runner turns this on; a notebook
+    may call it explicitly. It changes ``torch.Tensor.numpy`` globally, hence opt-in."""
+    import torch
+    if getattr(torch.Tensor.numpy, "_torchkeras_eager", False):
+        return
+    original = torch.Tensor.numpy
+
+    def numpy(self, *, force: bool = True):
+        return original(self, force=force)
+
+    numpy._torchkeras_eager = True
+    numpy.__doc__ = original.__doc__
+    torch.Tensor.numpy = numpy
+    warnings.filterwarnings("ignore", message="Converting a tensor with requires_grad=True to a "
+                            "scalar may lead to unexpected behavior")

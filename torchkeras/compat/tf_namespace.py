@@ -1,0 +1,575 @@
+"""The ``tensorflow`` module the shim provides: small and honest.
+
+It offers what Keras tutorials touch besides Keras itself (``tf.keras``, dtypes,
+``tf.constant``, ``tf.reduce_*``, common ``tf.math``/``tf.nn`` ops on torch tensors with TF's
+argument names, ``tf.random.set_seed``, ``tf.config.list_physical_devices``,
+``tf.GradientTape``, ``tf.data.Dataset``). Anything else raises :class:`NotProvidedError`
+(an ``AttributeError``) saying "`tf.X` is not provided by torchkeras": nothing pretends.
+Tensors are torch tensors on the CPU (``.numpy()`` works on them).
+"""
+from __future__ import annotations
+
+import builtins
+import collections
+import functools
+import types
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
+
+import numpy as np
+import torch
+
+from torchkeras.backend import config
+from torchkeras.backend import keras2_functions as K
+from torchkeras.backend.keras2_functions import Variable
+
+__all__ = ["NotProvidedError", "TFNamespace", "build_tensorflow", "PROVIDED"]
+
+VERSION = "2.15.0"  # the tf.keras API generation the namespace follows
+
+
+class NotProvidedError(AttributeError):
+    """A TensorFlow (or Keras) name torchkeras does not provide."""
+
+
+class TFNamespace(types.ModuleType):
+    """A module whose missing attributes raise :class:`NotProvidedError`."""
+
+    def __init__(self, name: str, display: str, members: Dict[str, Any],
+                 doc: Optional[str] = None) -> None:
+        super().__init__(name, doc)
+        self.__dict__["_display"] = display
+        self.__dict__.update(members)
+        self.__dict__["__path__"] = []  # importable submodules (``import tensorflow.math``)
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__") and attr.endswith("__"):
+            raise AttributeError(attr)
+        raise NotProvidedError(
+            f"`{self._display}.{attr}` is not provided by torchkeras. torchkeras runs Keras code "
+            "on PyTorch and emulates only a small `tensorflow` namespace (see "
+            "`torchkeras.compat.tf_namespace.PROVIDED`); write this part with torch, or run it "
+            "on real TensorFlow.")
+
+    def __dir__(self) -> List[str]:
+        return sorted(k for k in self.__dict__ if not k.startswith("_"))
+
+    def __repr__(self) -> str:
+        return f"<module '{self.__name__}' (torchkeras emulation)>"
+
+
+# ------------------------------------------------------------------ conversion
+def _t(value: Any, dtype: Any = None) -> torch.Tensor:
+    return K.to_tensor(value, _dtype_name(dtype) if dtype is not None else None)
+
+
+def _dtype_name(dtype: Any) -> str:
+    return config.standardize_dtype(dtype)
+
+
+def as_dtype(dtype: Any) -> torch.dtype:
+    """A torch dtype for ``tf.float32``, ``'float32'``, ``np.float32``, ..."""
+    return config.torch_dtype(dtype)
+
+
+def constant(value: Any, dtype: Any = None, shape: Optional[Sequence[int]] = None,
+             name: Optional[str] = None) -> torch.Tensor:
+    tensor = _t(value, dtype)
+    tensor = tensor.detach().clone() if isinstance(value, torch.Tensor) else tensor
+    if shape is not None:
+        shape = tuple(int(d) for d in shape)
+        if tensor.numel() == int(np.prod(shape)):
+            return tensor.reshape(shape)
+        return torch.broadcast_to(tensor, shape).clone()
+    return tensor
+
+
+def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
+                      name: Optional[str] = None) -> torch.Tensor:
+    if dtype is None and dtype_hint is not None and not isinstance(value, (torch.Tensor,
+                                                                           np.ndarray)):
+        dtype = dtype_hint
+    return _t(value, dtype)
+
+
+def is_tensor(x: Any) -> bool:
+    return isinstance(x, torch.Tensor)
+
+
+def cast(x: Any, dtype: Any, name: Optional[str] = None) -> torch.Tensor:
+    return _t(x).to(as_dtype(dtype))
+
+
+def _creation(fn: Callable) -> Callable:
+    @functools.wraps(fn)
+    def wrapper(shape: Any, dtype: Any = "float32", name: Optional[str] = None) -> torch.Tensor:
+        shape = (shape,) if isinstance(shape, int) else tuple(int(d) for d in shape)
+        return fn(shape, dtype=as_dtype(dtype))
+    return wrapper
+
+
+zeros = _creation(torch.zeros)
+ones = _creation(torch.ones)
+
+
+def zeros_like(input: Any, dtype: Any = None, name: Optional[str] = None) -> torch.Tensor:  # noqa: A002
+    x = _t(input)
+    return torch.zeros_like(x, dtype=as_dtype(dtype) if dtype is not None else x.dtype)
+
+
+def ones_like(input: Any, dtype: Any = None, name: Optional[str] = None) -> torch.Tensor:  # noqa: A002
+    x = _t(input)
+    return torch.ones_like(x, dtype=as_dtype(dtype) if dtype is not None else x.dtype)
+
+
+def fill(dims: Sequence[int], value: Any, name: Optional[str] = None) -> torch.Tensor:
+    v = _t(value)
+    return torch.full(tuple(int(d) for d in dims), v.item(), dtype=v.dtype)
+
+
+def eye(num_rows: int, num_columns: Optional[int] = None, dtype: Any = "float32",
+        name: Optional[str] = None) -> torch.Tensor:
+    return torch.eye(num_rows, num_columns if num_columns is not None else num_rows,
+                     dtype=as_dtype(dtype))
+
+
+def range_(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None,
+           name: Optional[str] = None) -> torch.Tensor:
+    if limit is None:
+        start, limit = 0, start
+    values = np.arange(start, limit, delta)
+    return _t(values if dtype is None else values.astype(_dtype_name(dtype)))
+
+
+def linspace(start: Any, stop: Any, num: int, name: Optional[str] = None,
+             axis: int = 0) -> torch.Tensor:
+    return torch.linspace(float(start), float(stop), int(num))
+
+
+def shape(input: Any, out_type: Any = "int32", name: Optional[str] = None) -> torch.Tensor:  # noqa: A002
+    return torch.tensor(tuple(_t(input).shape), dtype=as_dtype(out_type))
+
+
+def rank(input: Any, name: Optional[str] = None) -> torch.Tensor:  # noqa: A002
+    return torch.tensor(_t(input).dim(), dtype=torch.int32)
+
+
+def size(input: Any, out_type: Any = "int32", name: Optional[str] = None) -> torch.Tensor:  # noqa: A002
+    return torch.tensor(_t(input).numel(), dtype=as_dtype(out_type))
+
+
+def reshape(tensor: Any, shape: Any, name: Optional[str] = None) -> torch.Tensor:  # noqa: F811
+    return K.reshape(tensor, shape)
+
+
+def transpose(a: Any, perm: Optional[Sequence[int]] = None, conjugate: bool = False,
+              name: Optional[str] = None) -> torch.Tensor:
+    x = _t(a)
+    return x.permute(*(perm if perm is not None else reversed(builtins.range(x.dim()))))
+
+
+def concat(values: Sequence[Any], axis: int, name: Optional[str] = None) -> torch.Tensor:
+    return torch.cat([_t(v) for v in values], dim=axis)
+
+
+def stack(values: Sequence[Any], axis: int = 0, name: Optional[str] = None) -> torch.Tensor:
+    return torch.stack([_t(v) for v in values], dim=axis)
+
+
+def unstack(value: Any, num: Optional[int] = None, axis: int = 0,
+            name: Optional[str] = None) -> List[torch.Tensor]:
+    return list(torch.unbind(_t(value), dim=axis))
+
+
+def squeeze(input: Any, axis: Any = None, name: Optional[str] = None) -> torch.Tensor:  # noqa: A002
+    x = _t(input)
+    if axis is None:
+        return torch.squeeze(x)
+    for a in sorted([axis] if isinstance(axis, int) else list(axis), reverse=True):
+        x = torch.squeeze(x, a)
+    return x
+
+
+def expand_dims(input: Any, axis: int, name: Optional[str] = None) -> torch.Tensor:  # noqa: A002
+    return torch.unsqueeze(_t(input), axis)
+
+
+def tile(input: Any, multiples: Sequence[int], name: Optional[str] = None) -> torch.Tensor:  # noqa: A002
+    return torch.tile(_t(input), tuple(int(m) for m in multiples))
+
+
+def gather(params: Any, indices: Any, axis: Optional[int] = None, batch_dims: int = 0,
+           name: Optional[str] = None) -> torch.Tensor:
+    x, idx = _t(params), _t(indices).long()
+    return torch.index_select(x, axis or 0, idx.reshape(-1)).reshape(
+        x.shape[:axis or 0] + idx.shape + x.shape[(axis or 0) + 1:])
+
+
+def one_hot(indices: Any, depth: int, on_value: Any = None, off_value: Any = None,
+            axis: Optional[int] = None, dtype: Any = "float32",
+            name: Optional[str] = None) -> torch.Tensor:
+    idx = _t(indices).long()
+    valid = (idx >= 0) & (idx < depth)  # TF gives all-off rows for out-of-range ids
+    out = torch.nn.functional.one_hot(torch.where(valid, idx, 0), depth) * valid.unsqueeze(-1)
+    out = out.to(as_dtype(dtype))
+    if on_value is not None or off_value is not None:
+        on = 1 if on_value is None else on_value
+        off = 0 if off_value is None else off_value
+        out = out * (on - off) + off
+    if axis is not None and axis != -1:
+        out = torch.movedim(out, -1, axis)
+    return out
+
+
+def where(condition: Any, x: Any = None, y: Any = None, name: Optional[str] = None) -> torch.Tensor:
+    cond = _t(condition).to(torch.bool)
+    if x is None and y is None:
+        return torch.nonzero(cond)
+    return torch.where(cond, _t(x), _t(y))
+
+
+def clip_by_value(t: Any, clip_value_min: Any, clip_value_max: Any,
+                  name: Optional[str] = None) -> torch.Tensor:
+    return torch.clamp(_t(t), min=clip_value_min, max=clip_value_max)
+
+
+def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
+           name: Optional[str] = None, **kwargs: Any) -> torch.Tensor:
+    a, b = _t(a), _t(b)
+    if transpose_a:
+        a = a.transpose(-1, -2)
+    if transpose_b:
+        b = b.transpose(-1, -2)
+    return torch.matmul(a, b)
+
+
+def tensordot(a: Any, b: Any, axes: Any, name: Optional[str] = None) -> torch.Tensor:
+    return torch.tensordot(_t(a), _t(b), dims=axes)
+
+
+def _binary(fn: Callable) -> Callable:
+    def op(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+        x = _t(x)
+        y = y if isinstance(y, (int, float, bool)) else _t(y)
+        return fn(x, y)
+    op.__name__ = fn.__name__
+    return op
+
+
+def _unary(fn: Callable) -> Callable:
+    def op(x: Any, name: Optional[str] = None) -> torch.Tensor:
+        return fn(_t(x))
+    op.__name__ = getattr(fn, "__name__", "op")
+    return op
+
+
+def _reduction(fn: Callable) -> Callable:
+    def op(input_tensor: Any, axis: Any = None, keepdims: bool = False,
+           name: Optional[str] = None) -> torch.Tensor:
+        return fn(input_tensor, axis=axis, keepdims=keepdims)
+    op.__name__ = fn.__name__
+    return op
+
+
+add = _binary(torch.add)
+subtract = _binary(torch.sub)
+multiply = _binary(torch.mul)
+divide = _binary(torch.true_divide)
+truediv = divide
+floordiv = _binary(torch.floor_divide)
+mod = _binary(torch.remainder)
+pow = _binary(torch.pow)  # noqa: A001
+maximum = _binary(lambda x, y: torch.maximum(x, torch.as_tensor(y, dtype=x.dtype)))
+minimum = _binary(lambda x, y: torch.minimum(x, torch.as_tensor(y, dtype=x.dtype)))
+equal = _binary(torch.eq)
+not_equal = _binary(torch.ne)
+greater = _binary(torch.gt)
+greater_equal = _binary(torch.ge)
+less = _binary(torch.lt)
+less_equal = _binary(torch.le)
+logical_and = _binary(torch.logical_and)
+logical_or = _binary(torch.logical_or)
+square = _unary(torch.square)
+sqrt = _unary(torch.sqrt)
+rsqrt = _unary(torch.rsqrt)
+exp = _unary(torch.exp)
+log = _unary(torch.log)
+log1p = _unary(torch.log1p)
+expm1 = _unary(torch.expm1)
+abs = _unary(torch.abs)  # noqa: A001
+negative = _unary(torch.neg)
+sign = _unary(torch.sign)
+round = _unary(torch.round)  # noqa: A001  (half to even, as tf.round)
+floor = _unary(torch.floor)
+ceil = _unary(torch.ceil)
+sigmoid = _unary(torch.sigmoid)
+tanh = _unary(torch.tanh)
+sin = _unary(torch.sin)
+cos = _unary(torch.cos)
+logical_not = _unary(torch.logical_not)
+is_nan = _unary(torch.isnan)
+is_finite = _unary(torch.isfinite)
+softplus = _unary(torch.nn.functional.softplus)
+reduce_sum = _reduction(K.sum)
+reduce_mean = _reduction(K.mean)
+reduce_max = _reduction(K.max)
+reduce_min = _reduction(K.min)
+reduce_prod = _reduction(K.prod)
+reduce_any = _reduction(K.any)
+reduce_all = _reduction(K.all)
+reduce_std = _reduction(K.std)
+reduce_variance = _reduction(K.var)
+
+
+def reduce_logsumexp(input_tensor: Any, axis: Any = None, keepdims: bool = False,
+                     name: Optional[str] = None) -> torch.Tensor:
+    x = _t(input_tensor)
+    dims = builtins.tuple(builtins.range(x.dim())) if axis is None else axis
+    return torch.logsumexp(x, dim=dims, keepdim=keepdims)
+
+
+def add_n(inputs: Sequence[Any], name: Optional[str] = None) -> torch.Tensor:
+    return functools.reduce(torch.add, [_t(v) for v in inputs])
+
+
+def argmax(input: Any, axis: Optional[int] = None, output_type: Any = "int64",  # noqa: A002
+           name: Optional[str] = None) -> torch.Tensor:
+    return torch.argmax(_t(input), dim=0 if axis is None else axis).to(as_dtype(output_type))
+
+
+def argmin(input: Any, axis: Optional[int] = None, output_type: Any = "int64",  # noqa: A002
+           name: Optional[str] = None) -> torch.Tensor:
+    return torch.argmin(_t(input), dim=0 if axis is None else axis).to(as_dtype(output_type))
+
+
+def cumsum(x: Any, axis: int = 0, exclusive: bool = False, reverse: bool = False,
+           name: Optional[str] = None) -> torch.Tensor:
+    if exclusive or reverse:
+        raise NotProvidedError("`tf.math.cumsum(exclusive=..., reverse=...)` is not provided by "
+                               "torchkeras.")
+    return torch.cumsum(_t(x), dim=axis)
+
+
+def stop_gradient(input: Any, name: Optional[str] = None) -> torch.Tensor:  # noqa: A002
+    return _t(input).detach()
+
+
+def identity(input: Any, name: Optional[str] = None) -> torch.Tensor:  # noqa: A002
+    return _t(input).clone()
+
+
+def tf_print(*inputs: Any, output_stream: Any = None, summarize: Any = None, sep: str = " ",
+             end: str = "\n", name: Optional[str] = None) -> None:
+    """``tf.print``: values printed with NumPy formatting."""
+    def text(v: Any) -> str:
+        if isinstance(v, torch.Tensor):
+            return str(v.detach().cpu().numpy())
+        return str(v)
+    print(*[text(v) for v in inputs], sep=sep, end=end)
+
+
+def function(func: Optional[Callable] = None, **kwargs: Any) -> Any:
+    """``@tf.function``: returns the function unchanged (torchkeras runs eagerly; use
+    ``torch.compile`` for graph compilation)."""
+    if func is None:
+        return lambda f: f
+    return func
+
+
+def executing_eagerly() -> bool:
+    return True
+
+
+# ----------------------------------------------------------------------- nn
+def _softmax(logits: Any, axis: int = -1, name: Optional[str] = None) -> torch.Tensor:
+    return torch.softmax(_t(logits), dim=axis)
+
+
+def _log_softmax(logits: Any, axis: int = -1, name: Optional[str] = None) -> torch.Tensor:
+    return torch.log_softmax(_t(logits), dim=axis)
+
+
+def _leaky_relu(features: Any, alpha: float = 0.2, name: Optional[str] = None) -> torch.Tensor:
+    return torch.nn.functional.leaky_relu(_t(features), alpha)
+
+
+def _sigmoid_ce(labels: Any = None, logits: Any = None, name: Optional[str] = None) -> torch.Tensor:
+    z, x = _t(labels), _t(logits)
+    return torch.clamp(x, min=0) - x * z + torch.log1p(torch.exp(-torch.abs(x)))
+
+
+def _softmax_ce(labels: Any, logits: Any, axis: int = -1,
+                name: Optional[str] = None) -> torch.Tensor:
+    return -(_t(labels) * torch.log_softmax(_t(logits), dim=axis)).sum(dim=axis)
+
+
+def _sparse_softmax_ce(labels: Any = None, logits: Any = None,
+                       name: Optional[str] = None) -> torch.Tensor:
+    return torch.nn.functional.cross_entropy(_t(logits), _t(labels).long(), reduction="none")
+
+
+def _l2_loss(t: Any, name: Optional[str] = None) -> torch.Tensor:
+    return torch.sum(torch.square(_t(t))) / 2
+
+
+def _dropout(x: Any, rate: float, noise_shape: Any = None, seed: Optional[int] = None,
+             name: Optional[str] = None) -> torch.Tensor:
+    return torch.nn.functional.dropout(_t(x), p=rate, training=True)
+
+
+def _nn_members() -> Dict[str, Any]:
+    return {
+        "relu": _unary(torch.relu), "relu6": _unary(lambda x: torch.clamp(x, 0, 6)),
+        "elu": _unary(torch.nn.functional.elu), "selu": _unary(torch.nn.functional.selu),
+        "gelu": _unary(torch.nn.functional.gelu), "silu": _unary(torch.nn.functional.silu),
+        "swish": _unary(torch.nn.functional.silu), "sigmoid": sigmoid, "tanh": tanh,
+        "softplus": softplus, "softsign": _unary(torch.nn.functional.softsign),
+        "softmax": _softmax, "log_softmax": _log_softmax, "leaky_relu": _leaky_relu,
+        "sigmoid_cross_entropy_with_logits": _sigmoid_ce,
+        "softmax_cross_entropy_with_logits": _softmax_ce,
+        "sparse_softmax_cross_entropy_with_logits": _sparse_softmax_ce,
+        "l2_loss": _l2_loss, "dropout": _dropout,
+        "l2_normalize": lambda x, axis=None, epsilon=1e-12, name=None: K.l2_normalize(x, axis),
+    }
+
+
+# ------------------------------------------------------------------- random
+def _set_seed(seed: int) -> None:
+    """``tf.random.set_seed``: seeds torch's generators (what TF's op seeds drive)."""
+    torch.manual_seed(int(seed))
+
+
+def _random_normal(shape: Sequence[int], mean: float = 0.0, stddev: float = 1.0,
+                   dtype: Any = "float32", seed: Optional[int] = None,
+                   name: Optional[str] = None) -> torch.Tensor:
+    return K.random_normal(shape, mean, stddev, _dtype_name(dtype), seed)
+
+
+def _random_uniform(shape: Sequence[int], minval: float = 0, maxval: Optional[float] = None,
+                    dtype: Any = "float32", seed: Optional[int] = None,
+                    name: Optional[str] = None) -> torch.Tensor:
+    dtype = _dtype_name(dtype)
+    if not dtype.startswith("float"):
+        if maxval is None:
+            raise ValueError("Must specify maxval for integer dtype")
+        generator = torch.Generator().manual_seed(seed) if seed is not None else None
+        return torch.randint(int(minval), int(maxval), tuple(shape), generator=generator,
+                             dtype=config.torch_dtype(dtype))
+    return K.random_uniform(shape, minval, 1.0 if maxval is None else maxval, dtype, seed)
+
+
+def _random_shuffle(value: Any, seed: Optional[int] = None,
+                    name: Optional[str] = None) -> torch.Tensor:
+    x = _t(value)
+    return x[torch.randperm(x.shape[0])]
+
+
+# ------------------------------------------------------------------- config
+PhysicalDevice = collections.namedtuple("PhysicalDevice", ["name", "device_type"])
+
+
+def _list_physical_devices(device_type: Optional[str] = None) -> List[PhysicalDevice]:
+    devices = [PhysicalDevice("/physical_device:CPU:0", "CPU")]
+    if torch.cuda.is_available():
+        devices += [PhysicalDevice(f"/physical_device:GPU:{i}", "GPU")
+                    for i in builtins.range(torch.cuda.device_count())]
+    if device_type is None:
+        return devices
+    return [d for d in devices if d.device_type == device_type.upper()]
+
+
+def _list_logical_devices(device_type: Optional[str] = None) -> List[PhysicalDevice]:
+    return [PhysicalDevice(d.name.replace("/physical_device:", "/device:"), d.device_type)
+            for d in _list_physical_devices(device_type)]
+
+
+def _noop(*args: Any, **kwargs: Any) -> None:
+    """Accepted for compatibility; torch allocates GPU memory on demand already."""
+    return None
+
+
+# --------------------------------------------------------------------- build
+_DTYPES = ("float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64",
+           "uint8", "bool")
+
+
+def _math_members() -> Dict[str, Any]:
+    names = ("add", "subtract", "multiply", "divide", "truediv", "floordiv", "mod", "pow",
+             "maximum", "minimum", "equal", "not_equal", "greater", "greater_equal", "less",
+             "less_equal", "logical_and", "logical_or", "logical_not", "square", "sqrt", "rsqrt",
+             "exp", "log", "log1p", "expm1", "abs", "negative", "sign", "round", "floor", "ceil",
+             "sigmoid", "tanh", "sin", "cos", "softplus", "is_nan", "is_finite", "reduce_sum",
+             "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_any", "reduce_all",
+             "reduce_std", "reduce_variance", "reduce_logsumexp", "argmax", "argmin", "cumsum",
+             "add_n")
+    members = {name: globals()[name] for name in names}
+    members["l2_normalize"] = _nn_members()["l2_normalize"]
+    return members
+
+
+def _sub(parent: str, name: str, members: Dict[str, Any]) -> TFNamespace:
+    return TFNamespace(f"tensorflow.{name}", f"tf.{name}", members)
+
+
+def build_tensorflow(keras_module: Any) -> TFNamespace:
+    """The ``tensorflow`` module; ``keras_module`` is what ``tf.keras`` should be."""
+    from torchkeras.compat.gradient_tape import GradientTape, UnconnectedGradients
+    from torchkeras.utils import dataset_utils
+    dtypes = {name: config.torch_dtype(name) for name in _DTYPES}
+    math = _math_members()
+    members: Dict[str, Any] = dict(math)
+    members.update(dtypes)
+    members.update({
+        "__version__": VERSION, "VERSION": VERSION, "keras": keras_module,
+        "optimizers": keras_module.optimizers, "losses": keras_module.losses,
+        "metrics": keras_module.metrics, "initializers": keras_module.initializers,
+        "activations": keras_module.activations,
+        "Tensor": torch.Tensor, "Variable": Variable, "DType": torch.dtype,
+        "GradientTape": GradientTape, "UnconnectedGradients": UnconnectedGradients,
+        "newaxis": None, "as_dtype": as_dtype, "constant": constant,
+        "convert_to_tensor": convert_to_tensor, "is_tensor": is_tensor, "cast": cast,
+        "zeros": zeros, "ones": ones, "zeros_like": zeros_like, "ones_like": ones_like,
+        "fill": fill, "eye": eye, "range": range_, "linspace": linspace, "shape": shape,
+        "rank": rank, "size": size, "reshape": reshape, "transpose": transpose,
+        "concat": concat, "stack": stack, "unstack": unstack, "squeeze": squeeze,
+        "expand_dims": expand_dims, "tile": tile, "gather": gather, "one_hot": one_hot,
+        "where": where, "clip_by_value": clip_by_value, "matmul": matmul,
+        "tensordot": tensordot, "stop_gradient": stop_gradient, "identity": identity,
+        "print": tf_print, "function": function, "executing_eagerly": executing_eagerly,
+    })
+    members["math"] = _sub("tf", "math", math)
+    members["nn"] = _sub("tf", "nn", _nn_members())
+    members["dtypes"] = _sub("tf", "dtypes", dict(dtypes, as_dtype=as_dtype, DType=torch.dtype))
+    members["random"] = _sub("tf", "random", {
+        "set_seed": _set_seed, "normal": _random_normal, "uniform": _random_uniform,
+        "shuffle": _random_shuffle})
+    experimental = TFNamespace("tensorflow.config.experimental", "tf.config.experimental", {
+        "set_memory_growth": _noop, "list_physical_devices": _list_physical_devices,
+        "set_visible_devices": _noop})
+    members["config"] = _sub("tf", "config", {
+        "list_physical_devices": _list_physical_devices,
+        "list_logical_devices": _list_logical_devices, "set_visible_devices": _noop,
+        "experimental": experimental})
+    members["data"] = _sub("tf", "data", {
+        "Dataset": dataset_utils.Dataset, "AUTOTUNE": dataset_utils.AUTOTUNE,
+        "experimental": TFNamespace("tensorflow.data.experimental", "tf.data.experimental",
+                                    {"AUTOTUNE": dataset_utils.AUTOTUNE})})
+    return TFNamespace("tensorflow", "tf", members, doc=__doc__)
+
+
+def _provided() -> Dict[str, List[str]]:
+    """What each namespace provides (for the docs and the report)."""
+    class _Keras:
+        optimizers = losses = metrics = initializers = activations = None
+    tf = build_tensorflow(_Keras)
+    table = {"tf": sorted(k for k in dir(tf) if not isinstance(getattr(tf, k), TFNamespace))}
+    for key in dir(tf):
+        value = getattr(tf, key)
+        if isinstance(value, TFNamespace):
+            table[f"tf.{key}"] = sorted(dir(value))
+    return table
+
+
+def __getattr__(name: str) -> Any:  # PROVIDED is computed on first use
+    if name == "PROVIDED":
+        return _provided()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,237 @@
+"""Keras 3's ``.keras`` format (a zip) and ``.weights.h5`` weights files.
+
+The archive holds ``metadata.json``, ``config.json`` (the Keras 3 model config, with
+``compile_config``) and ``model.weights.h5``. In the latter each layer's variables sit at
+``layers/<snake_case_class>[_N]/vars/<i>`` (trainable first, as created), nested models
+under ``layers/<name>/layers/...``, RNN cells under ``.../cell/vars``, and the optimizer's
+variables at ``optimizer/vars/<i>`` (iteration, learning_rate, then the slots). Names follow
+Keras 3's ``saving_lib`` walk so that files go both ways.
+"""
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import re
+import warnings
+import zipfile
+from typing import Any, Dict, List, Optional, Tuple
+
+import numpy as np
+
+from torchkeras.saving import h5_utils, model_config, optimizer_state, training_config
+from torchkeras.saving.atomic import atomic_write
+from torchkeras.saving.h5_utils import CorruptFileError
+
+KERAS3_VERSION = "3.15.1"  # the format version written into metadata.json
+_CONFIG = "config.json"
+_METADATA = "metadata.json"
+_WEIGHTS = "model.weights.h5"
+# Keras 3 keeps an RNN layer's weights in its cell: layers/lstm/cell/vars/<i>.
+_CELL_LAYERS = {"LSTM", "GRU", "SimpleRNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"}
+
+
+def keras3_snake_case(name: str) -> str:
+    """Keras 3's ``naming.to_snake_case`` (``'Conv2D'`` -> ``'conv2d'``)."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+# ------------------------------------------------------------------------ variable paths
+def _class_key(layer: Any) -> str:
+    from torchkeras.engine.sequential import Sequential
+    if isinstance(layer, Sequential):
+        return "sequential"
+    if getattr(layer, "_graph", None) is not None and type(layer).__name__ == "Model":
+        return "functional"
+    return keras3_snake_case(type(layer).__name__)
+
+
+def _own_variables(layer: Any) -> List[Any]:
+    """A layer's own variables in creation order, trainable ones first (Keras 3)."""
+    from torchkeras.layers.weights import KerasVariable
+    specs = layer._weight_specs
+    return [KerasVariable(layer, s) for s in specs if s.trainable] + \
+        [KerasVariable(layer, s) for s in specs if not s.trainable]
+
+
+def variable_groups(layer: Any, path: str) -> List[Tuple[str, Any, List[Any]]]:
+    """``(vars_path, owner, variables)`` for ``layer`` and everything under it."""
+    from torchkeras.layers.base import Layer
+    prefix = path + "/" if path else ""
+    groups: List[Tuple[str, Any, List[Any]]] = []
+    is_model = hasattr(layer, "_graph") and (layer._graph is not None or
+                                               type(layer).__name__ == "Sequential" or
+                                               hasattr(layer, "_stack"))
+    if is_model:
+        groups.append((prefix + "vars", layer, _own_variables(layer)))
+        used: Dict[str, int] = {}
+        for sublayer in layer.layers:
+            name = _unique(_class_key(sublayer), used)
+            groups.extend(variable_groups(sublayer, prefix + "layers/" + name))
+        return groups
+    class_name = type(layer).__name__
+    if class_name in _CELL_LAYERS and not any(isinstance(m, Layer) for m in
+                                              layer._modules.values()):
+        groups.append((prefix + "vars", layer, []))
+        groups.append((prefix + "cell/vars", layer, list(layer.weights)))
+        return groups
+    groups.append((prefix + "vars", layer, _own_variables(layer)))
+    for attr, child in layer._modules.items():
+        if isinstance(child, Layer):
+            groups.extend(variable_groups(child, prefix + attr))
+    return groups
+
+
+def _unique(name: str, used: Dict[str, int]) -> str:
+    if name in used:
+        used[name] += 1
+        return f"{name}_{used[name]}"
+    used[name] = 0
+    return name
+
+
+# ------------------------------------------------------------------------------ writing
+def write_weights_store(h5: Any, model: Any, include_optimizer: bool) -> None:
+    """Fill an open h5py file with Keras 3's variable layout."""
+    for vars_path, owner, variables in variable_groups(model, ""):
+        group = h5.require_group(vars_path)
+        if getattr(owner, "name", None):
+            group.attrs["name"] = owner.name
+        for index, variable in enumerate(variables):
+            group.create_dataset(str(index), data=variable.numpy())
+    optimizer = getattr(model, "optimizer", None)
+    if include_optimizer and optimizer is not None and optimizer.built:
+        _, values = optimizer_state.get_optimizer_weights(optimizer, model, keras3=True)
+        group = h5.require_group("optimizer/vars")
+        group.attrs["name"] = optimizer.name
+        for index, value in enumerate(values):
+            group.create_dataset(str(index), data=value)
+
+
+def keras3_model_config(model: Any, include_optimizer: bool = True) -> Dict[str, Any]:
+    from torchkeras.engine.functional_config import KERAS3, layer_entry
+    if getattr(model, "_graph", None) is None and not hasattr(model, "_stack"):
+        raise NotImplementedError(
+            "Saving a subclassed model to the .keras format needs a model that can be rebuilt "
+            "from its config: use a Functional or Sequential model, or save_weights().")
+    entry = layer_entry(model, KERAS3)
+    entry["build_config"] = {"input_shape": None}
+    compile_config = training_config.keras3_compile_config(model) if include_optimizer \
+        else None
+    if compile_config is not None:
+        entry["compile_config"] = compile_config
+    return entry
+
+
+def save_model_to_keras(model: Any, filepath: str, include_optimizer: bool = True) -> None:
+    """Write a Keras 3 ``.keras`` archive (atomically)."""
+    config = keras3_model_config(model, include_optimizer)
+    metadata = {"keras_version": KERAS3_VERSION,
+                "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+                "saved_by": "torchkeras"}
+    import h5py
+    buffer = io.BytesIO()
+    with h5py.File(buffer, mode="w") as h5:
+        write_weights_store(h5, model, include_optimizer)
+    with atomic_write(filepath) as tmp_path:
+        with zipfile.ZipFile(tmp_path, "w") as archive:
+            archive.writestr(_METADATA, json.dumps(metadata))
+            archive.writestr(_CONFIG, model_config.dumps(config))
+            archive.writestr(_WEIGHTS, buffer.getvalue(), compress_type=zipfile.ZIP_STORED)
+
+
+def save_weights_to_keras3_h5(model: Any, filepath: str) -> None:
+    """``save_weights('m.weights.h5')``: Keras 3's weights layout (atomically)."""
+    import h5py
+    with atomic_write(filepath) as tmp_path:
+        with h5py.File(tmp_path, mode="w") as h5:
+            write_weights_store(h5, model, include_optimizer=False)
+
+
+# ------------------------------------------------------------------------------ reading
+def load_model_from_keras(filepath: str, custom_objects: Optional[Dict[str, Any]] = None,
+                          compile: bool = True) -> Any:
+    """A model from a Keras 3 ``.keras`` archive."""
+    archive = h5_utils.open_zip(filepath)
+    try:
+        names = set(archive.namelist())
+        if _CONFIG not in names:
+            raise CorruptFileError(f"The archive '{filepath}' has no {_CONFIG}: it is not a "
+                                   "Keras model file, or it is incomplete.")
+        config = json.loads(archive.read(_CONFIG).decode("utf8"))
+        weights = archive.read(_WEIGHTS) if _WEIGHTS in names else None
+    finally:
+        archive.close()
+    compile_config = config.get("compile_config") if isinstance(config, dict) else None
+    model = model_config.deserialize_model(config, custom_objects)
+    if weights is not None:
+        import h5py
+        with h5py.File(io.BytesIO(weights), mode="r") as h5:
+            load_weights_store(h5, model, filepath=filepath)
+            if compile and compile_config:
+                _compile(model, compile_config, custom_objects)
+                if "optimizer" in h5 and "vars" in h5["optimizer"]:
+                    values = _numbered(h5["optimizer/vars"], filepath)
+                    optimizer_state.set_optimizer_weights(model.optimizer, model, values,
+                                                          source=f"'{filepath}'")
+    elif compile and compile_config:
+        _compile(model, compile_config, custom_objects)
+    return model
+
+
+def _compile(model: Any, compile_config: Dict[str, Any],
+             custom_objects: Optional[Dict[str, Any]]) -> None:
+    args = training_config.compile_args_from_training_config(
+        compile_config, len(model.outputs or [None]), custom_objects)
+    model.compile(**args)
+
+
+def load_weights_from_keras3_h5(model: Any, filepath: str, skip_mismatch: bool = False) -> None:
+    with h5_utils.open_h5(filepath) as h5:
+        load_weights_store(h5, model, skip_mismatch=skip_mismatch, filepath=filepath)
+
+
+def _numbered(group: Any, filepath: str) -> List[np.ndarray]:
+    keys = sorted((k for k in group.keys() if k.isdigit()), key=int)
+    return [h5_utils.read_dataset(group, k, filepath) for k in keys]
+
+
+def load_weights_store(h5: Any, model: Any, skip_mismatch: bool = False,
+                       filepath: str = "") -> None:
+    """Set the model's variables from Keras 3's layout; all checks before any assignment."""
+    assignments = []
+    for vars_path, owner, variables in variable_groups(model, ""):
+        if not variables:
+            continue
+        if vars_path not in h5:
+            message = (f"Layer '{owner.name}' expects {len(variables)} variables, but the "
+                       f"weights file '{filepath}' has none at '{vars_path}' (the file "
+                       "belongs to a different model).")
+            if skip_mismatch:
+                warnings.warn(message, stacklevel=3)
+                continue
+            raise ValueError(message)
+        values = _numbered(h5[vars_path], filepath)
+        if len(values) != len(variables):
+            message = (f"Layer '{owner.name}' expected {len(variables)} variables, but "
+                       f"received {len(values)} variables during loading from '{filepath}'. "
+                       f"Expected: {[v.name for v in variables]}")
+            if skip_mismatch:
+                warnings.warn(message, stacklevel=3)
+                continue
+            raise ValueError(message)
+        for variable, value in zip(variables, values):
+            if tuple(variable.shape) != tuple(value.shape):
+                message = (f"Shape mismatch in layer '{owner.name}' for weight "
+                           f"{variable.name}. Weight expects shape {tuple(variable.shape)}. "
+                           f"Received saved weight with shape {tuple(value.shape)} "
+                           f"('{vars_path}' in '{filepath}')")
+                if skip_mismatch:
+                    warnings.warn(message, stacklevel=3)
+                    continue
+                raise ValueError(message)
+            assignments.append((variable, value))
+    for variable, value in assignments:
+        variable.assign(value)
