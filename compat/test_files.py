@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import torchkeras as keras
-from compat.compat_case import FIXTURES, assert_close, load_case
+from compat_case import FIXTURES, assert_close, load_case
 
 REFERENCE = sorted(p.stem for p in FIXTURES.glob("files_*__k*.npz")
                    if not p.stem.startswith("files_tk_"))

@@ -274,3 +274,22 @@ def test_fit_without_loss():
     model.compile(optimizer="sgd")
     with pytest.raises(ValueError, match="No loss found"):
         model.fit(np.zeros((2, 2)), np.zeros((2, 1)), verbose=0)
+
+
+def test_activity_regularizer_of_any_layer_is_added_per_batch():
+    # Keras 2: activity_regularizer(outputs) / batch_size joins the loss (Layer.__call__).
+    model = keras.Sequential([
+        keras.layers.Dense(4, input_shape=(3,), kernel_initializer="ones",
+                           activity_regularizer=keras.regularizers.l1(0.1)),
+        keras.layers.Dense(1, kernel_initializer="ones")])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.ones((2, 3), dtype="float32"), np.zeros((2, 1), dtype="float32")
+    # mse: (4 * 3)^2 = 144; activity: 0.1 * sum|3| over 2 x 4 outputs / 2 samples = 1.2
+    np.testing.assert_allclose(model.evaluate(x, y, batch_size=2, verbose=0), 145.2, rtol=1e-6)
+    functional_in = keras.Input((3,))
+    hidden = keras.layers.Dense(4, kernel_initializer="ones",
+                                activity_regularizer=keras.regularizers.l1(0.1))(functional_in)
+    functional = keras.Model(functional_in, keras.layers.Dense(1, kernel_initializer="ones")(hidden))
+    functional.compile(optimizer="sgd", loss="mse")
+    np.testing.assert_allclose(functional.evaluate(x, y, batch_size=2, verbose=0), 145.2,
+                               rtol=1e-6)

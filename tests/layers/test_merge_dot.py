@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 
 import torchkeras as keras
-from layer_test import layer_test
 
 L = keras.layers
 

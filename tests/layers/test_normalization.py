@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-import torch
 
 import torchkeras as keras
 from layer_test import layer_test

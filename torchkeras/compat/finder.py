@@ -107,8 +107,8 @@ def resolve(fullname: str) -> Tuple[str, ...]:
         return ("torchkeras",)
     parts = rest.split(".")
     top = parts[0]
-    if top not in TOP_LEVEL:
-        raise _not_provided(fullname)
+    if top not in TOP_LEVEL or any(part != part.lower() for part in parts):
+        raise _not_provided(fullname)  # module names are lower case; `Dense` is not a module
     if len(parts) == 1 or top in ("layers", "engine", "optimizer_v2"):
         return TOP_LEVEL[top]
     if top == "utils" and parts[1] in UTILS_ALIASES:
@@ -150,8 +150,9 @@ class AliasModule(types.ModuleType):
                         "torchkeras."):
                     return self._child(child, attr)
                 return value
-        try:
-            return self._child(child, attr)
+        try:  # a Keras 2 module path reached as an attribute (keras.utils.generic_utils)
+            if resolve(child) != self._torchkeras_targets:
+                return self._child(child, attr)
         except NotProvidedImportError:
             pass
         raise NotProvidedError(f"`{self.__name__}.{attr}` is not provided by torchkeras.")

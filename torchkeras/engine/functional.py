@@ -26,7 +26,7 @@ class _Slot:
 class _Step:
     """One layer call of the plan."""
     __slots__ = ("layer", "args", "kwargs", "outputs", "single_input", "accepts_training",
-                 "multi_output", "fn", "accepts_mask")
+                 "multi_output", "fn", "accepts_mask", "regularized")
 
     def __init__(self, layer, args, kwargs, outputs, single_input, accepts_training,
                  multi_output):
@@ -40,6 +40,9 @@ class _Step:
         self.fn = layer.call if _fast(layer) else layer
         from torchkeras.layers.base import Layer, _call_parameters
         self.accepts_mask = isinstance(layer, Layer) and _call_parameters(type(layer))[1]
+        # Direct `call`s skip Layer.__call__, so the plan records activity losses itself.
+        self.regularized = self.fn is not layer and \
+            getattr(layer, "activity_regularizer", None) is not None
 
 
 def _build_map(outputs: List[KerasTensor]) -> Tuple[List[Node], Dict[Any, int]]:
@@ -179,6 +182,8 @@ class FunctionalGraph:
             if step.accepts_training:
                 kwargs = dict(kwargs, training=training)
             result = step.fn(*args, **kwargs)
+            if step.regularized:
+                step.layer._record_activity_loss(result)
             if step.multi_output:
                 for index, value in zip(step.outputs, nest.flatten(result)):
                     values[index] = value
@@ -209,6 +214,8 @@ class FunctionalGraph:
             if mask is not None and step.accepts_mask and "mask" not in kwargs:
                 kwargs["mask"] = mask
             result = step.fn(*args, **kwargs)
+            if step.regularized:
+                step.layer._record_activity_loss(result)
             flat_results = nest.flatten(result) if step.multi_output else [result]
             output_mask = step.layer.compute_mask(args[0], mask) if hasattr(
                 step.layer, "compute_mask") else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from torchkeras.engine.keras_tensor import KerasTensor
-from torchkeras.engine.shape_probe import _flatten_shapes, _is_shape
+from torchkeras.engine.shape_probe import _flatten_shapes, _is_shape, _pack_shapes
 from torchkeras.utils import nest
 
 
@@ -43,7 +43,6 @@ class Node:
 def symbolic_call(layer: Any, inputs: Any, args: tuple, kwargs: Dict[str, Any]) -> Any:
     """Call ``layer`` on KerasTensors: build it, check the input spec, and return new
     KerasTensors of the output shape, recorded in a :class:`Node`."""
-    flat_inputs = [x for x in nest.flatten(inputs) if _is_keras_tensor(x)]
     if nest.is_nested(inputs):
         input_shape = nest.pack_sequence_as(inputs, [x.shape for x in nest.flatten(inputs)])
     else:
@@ -57,20 +56,7 @@ def symbolic_call(layer: Any, inputs: Any, args: tuple, kwargs: Dict[str, Any]) 
     else:
         flat_shapes = _flatten_shapes(output_shape)
         tensors = [KerasTensor(tuple(s), dtype) for s in flat_shapes]
-        outputs = _pack_like_shapes(output_shape, tensors)
+        outputs = _pack_shapes(output_shape, tensors)
     Node(layer, (inputs,) + tuple(args), dict(kwargs), outputs)
-    del flat_inputs
     return outputs
 
-
-def _pack_like_shapes(structure: Any, values: list) -> Any:
-    iterator = iter(values)
-
-    def build(node):
-        if _is_shape(node):
-            return next(iterator)
-        if isinstance(node, dict):
-            return {k: build(node[k]) for k in sorted(node)}
-        return type(node)(build(item) for item in node)
-
-    return build(structure)

@@ -29,6 +29,7 @@ class Sequential(Model):
         self._output_tensor: Optional[KerasTensor] = None
         self._plan: list = []
         self._uses_masks = False
+        self._slow_plan = False
         for layer in layers or []:
             self.add(layer)
 
@@ -97,6 +98,9 @@ class Sequential(Model):
                        isinstance(layer, Layer) and _call_parameters(type(layer))[0])
                       for layer in self._stack]
         self._uses_masks = any(creates_masks(layer) for layer in self._stack)
+        # Direct `call`s skip Layer.__call__, so the plan records activity losses itself.
+        self._slow_plan = self._uses_masks or any(
+            _is_fast(layer) and layer.activity_regularizer is not None for layer in self._stack)
 
     @property
     def layers(self) -> List[Layer]:
@@ -184,7 +188,7 @@ class Sequential(Model):
 
     # ------------------------------------------------------------------- call
     def call(self, inputs: Any, training: Optional[bool] = None, mask: Any = None) -> Any:
-        if self._uses_masks:
+        if self._slow_plan:
             return self._call_with_masks(inputs, training, mask)
         outputs = inputs
         for fn, accepts_training in self._plan:
@@ -192,7 +196,8 @@ class Sequential(Model):
         return outputs
 
     def _call_with_masks(self, inputs: Any, training: Optional[bool], mask: Any) -> Any:
-        """:meth:`call` carrying Keras masks (only when a layer creates them)."""
+        """:meth:`call` carrying Keras masks and recording activity losses (only for stacks
+        that need it)."""
         outputs = inputs
         for layer, (fn, accepts_training) in zip(self._stack, self._plan):
             kwargs = {"training": training} if accepts_training else {}
@@ -200,6 +205,8 @@ class Sequential(Model):
                     _call_parameters(type(layer))[1]:
                 kwargs["mask"] = mask
             result = fn(outputs, **kwargs)
+            if fn is not layer and layer.activity_regularizer is not None:
+                layer._record_activity_loss(result)
             mask = layer.compute_mask(outputs, mask) if isinstance(layer, Layer) else None
             outputs = result
         attach_masks(outputs, mask)

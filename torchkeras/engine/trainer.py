@@ -277,7 +277,7 @@ class StepRunner:
                 if spec.constraint is not None:
                     constrained.append((layer, spec))
             if getattr(layer, "activity_regularizer", None) is not None:
-                activity.append(layer)  # its call records `_activity_loss` (layers/noise.py)
+                activity.append(layer)  # its latest call recorded `_activity_loss`
         self._regularized = regularized
         self._activity = activity
         self._constrained = constrained

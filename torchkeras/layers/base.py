@@ -298,10 +298,28 @@ class Layer(torch.nn.Module):
                              f"`{self.name}.build(batch_input_shape)`.")
         return int(sum(int(np.prod(v.shape)) for v in self.weights))
 
+    def _record_activity_loss(self, outputs: Any) -> None:
+        """Keras's activity regularization: ``activity_regularizer(outputs) / batch_size``
+        (summed over the outputs), kept from the latest call for the trainer and
+        ``layer.losses``. The engine calls it after ``call`` for layers that have one."""
+        flat = [t for t in nest.flatten(outputs) if isinstance(t, torch.Tensor)]
+        if not flat:
+            return
+        value = None
+        for tensor in flat:
+            term = self.activity_regularizer(tensor) / tensor.shape[0]
+            value = term if value is None else value + term
+        self.__dict__["_activity_loss"] = value
+
     @property
     def losses(self) -> List[torch.Tensor]:
-        """Regularization losses of this layer's weights (recomputed on each access)."""
+        """Regularization losses of this layer's weights (recomputed on each access), and the
+        activity regularization loss of its latest call."""
         values = []
+        for layer in self._flatten_layers():
+            activity = layer.__dict__.get("_activity_loss")
+            if activity is not None and layer.activity_regularizer is not None:
+                values.append(activity)
         for layer in self._flatten_layers():
             for spec in layer._weight_specs:
                 if spec.regularizer is not None:
@@ -385,6 +403,8 @@ class Layer(torch.nn.Module):
             outputs = nest.map_structure(as_eager_tensor, outputs)
         else:
             outputs = torch.nn.Module.__call__(self, inputs, *args, **kwargs)
+        if self.activity_regularizer is not None:
+            self._record_activity_loss(outputs)
         if mask is not None or creates_masks(self):
             attach_masks(outputs, self.compute_mask(inputs, mask))
         return outputs

@@ -31,13 +31,6 @@ def kernel_layout(rank: int) -> WeightLayout:
         from_keras=lambda w: w.permute(rank + 1, rank, *spatial))
 
 
-def activity_loss(layer: Layer, outputs: torch.Tensor) -> None:
-    """Record ``activity_regularizer(outputs) / batch`` for the trainer (Keras's add_loss)."""
-    if layer.activity_regularizer is not None:
-        from torchkeras.layers.noise import record_activity_loss
-        record_activity_loss(layer, layer.activity_regularizer(outputs) / outputs.shape[0])
-
-
 class Conv(Layer):
     """Base of the N-D convolutions (tf-keras ``Conv``); not exported."""
 
@@ -153,9 +146,7 @@ class Conv(Layer):
         y = conv_utils.from_channels_first(self._convolve(x), self.data_format)
         if len(batch_shape) != 1:
             y = y.reshape(tuple(batch_shape) + tuple(y.shape[1:]))
-        outputs = self.activation(y)
-        activity_loss(self, outputs)
-        return outputs
+        return self.activation(y)
 
     # ----------------------------------------------------------------- shape
     def _spatial_output_shape(self, spatial: Sequence[Optional[int]]) -> list:

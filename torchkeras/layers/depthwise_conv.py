@@ -6,7 +6,7 @@ Keras kernel ``(*kernel_size, in, depth_multiplier)``; torch runs a grouped conv
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Dict, Optional
 
 import torch
 

@@ -22,11 +22,6 @@ __all__ = ["ActivityRegularization", "AlphaDropout", "GaussianDropout", "Gaussia
            "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"]
 
 
-def record_activity_loss(layer: Layer, value: torch.Tensor) -> None:
-    """Keep the activity loss of ``layer``'s latest call (read by the trainer)."""
-    layer.__dict__["_activity_loss"] = value
-
-
 def _check_rate(rate: float) -> float:
     if not 0 <= rate <= 1:
         raise ValueError("Invalid value received for argument `rate`. Expected a float value "
@@ -183,13 +178,7 @@ class ActivityRegularization(Layer):
         self.l2 = l2
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
-        record_activity_loss(self, self.activity_regularizer(inputs) / inputs.shape[0])
-        return inputs
-
-    @property
-    def losses(self) -> List[torch.Tensor]:
-        value = self.__dict__.get("_activity_loss")
-        return super().losses + ([value] if value is not None else [])
+        return inputs  # the engine adds activity_regularizer(inputs) / batch to the loss
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         return input_shape

@@ -6,7 +6,7 @@ in each window, also where the pads are asymmetric.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Dict, Optional
 
 import torch
 import torch.nn.functional as F

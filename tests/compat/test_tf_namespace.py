@@ -1,0 +1,82 @@
+"""The emulated ``tensorflow`` namespace: TF argument names on torch tensors."""
+import numpy as np
+import pytest
+import torch
+
+from torchkeras.compat import NotProvidedError
+from torchkeras.compat.finder import tensorflow_module
+
+tf = tensorflow_module()
+
+
+def test_constants_and_dtypes():
+    assert tf.constant(1.5).dtype == torch.float32 and tf.constant(1.5).shape == ()
+    assert tf.constant([1, 2]).dtype == torch.int32
+    assert tf.constant(np.zeros(2)).dtype == torch.float64
+    assert tf.constant(0.0, shape=(2, 3)).shape == (2, 3)
+    assert tf.cast(tf.constant([1.7]), tf.int32).tolist() == [1]
+    assert tf.float32 is torch.float32 and tf.dtypes.as_dtype("int64") is torch.int64
+    assert tf.convert_to_tensor([1, 2], dtype_hint=tf.float32).dtype == torch.float32
+
+
+def test_reductions_follow_tf_arguments():
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    assert tf.reduce_mean(x).item() == 2.5
+    assert tf.reduce_sum(x, axis=1, keepdims=True).tolist() == [[3.0], [7.0]]
+    assert tf.math.reduce_max(x, axis=[0, 1]).item() == 4.0
+    assert tf.argmax(x).tolist() == [1, 1]  # axis None means 0
+    assert tf.argmax(x, axis=1).dtype == torch.int64
+    assert tf.reduce_mean(tf.constant([1, 2])).item() == 1  # integer mean truncates
+
+
+def test_math_and_nn_ops():
+    x = tf.constant([-1.0, 0.0, 2.0])
+    assert tf.nn.relu(x).tolist() == [0.0, 0.0, 2.0]
+    assert tf.math.square(x).tolist() == [1.0, 0.0, 4.0]
+    assert np.allclose(tf.nn.softmax(tf.constant([[0.0, 0.0]])).numpy(), [[0.5, 0.5]])
+    logits = tf.constant([[2.0, -1.0]])
+    labels = tf.constant([[1.0, 0.0]])
+    expected = -np.log(np.exp(2) / (np.exp(2) + np.exp(-1)))
+    assert np.isclose(tf.nn.softmax_cross_entropy_with_logits(labels, logits).item(), expected)
+    assert tf.one_hot([0, 2, 5], 3).tolist() == [[1, 0, 0], [0, 0, 1], [0, 0, 0]]
+    assert tf.matmul(tf.ones((2, 3)), tf.ones((2, 3)), transpose_b=True).shape == (2, 2)
+    assert tf.where(tf.constant([True, False]), 1.0, 2.0).tolist() == [1.0, 2.0]
+
+
+def test_config_random_and_function():
+    devices = tf.config.list_physical_devices()
+    assert devices[0].device_type == "CPU"
+    assert tf.config.list_physical_devices("GPU") == [] or torch.cuda.is_available()
+    tf.config.experimental.set_memory_growth(None, True)
+    tf.random.set_seed(3)
+    a = tf.random.normal((2,))
+    tf.random.set_seed(3)
+    assert torch.equal(a, tf.random.normal((2,)))
+
+    @tf.function
+    def double(v):
+        return v * 2
+    assert double(tf.constant(2.0)).item() == 4.0
+
+
+def test_missing_names_raise_not_provided():
+    with pytest.raises(NotProvidedError, match="`tf.Session` is not provided by torchkeras"):
+        tf.Session
+    with pytest.raises(AttributeError, match="`tf.nn.conv2d` is not provided"):
+        tf.nn.conv2d
+
+
+def test_variable():
+    v = tf.Variable([1.0, 2.0], name="w")
+    v.assign([3.0, 4.0])
+    v.assign_add([1.0, 1.0])
+    assert v.numpy().tolist() == [4.0, 5.0] and v.name == "w:0" and v.trainable
+    assert "tf.Variable 'w:0' shape=(2,)" in repr(v)
+    assert not tf.Variable(1.0, trainable=False).requires_grad
+
+
+def test_data_dataset():
+    ds = tf.data.Dataset.from_tensor_slices((np.arange(6.0), np.arange(6))).batch(4)
+    batches = list(ds)
+    assert len(ds) == 2 and batches[1][0].tolist() == [4.0, 5.0]
+    assert tf.data.AUTOTUNE == -1
