@@ -255,6 +255,40 @@ class Model(Layer):
     def predict_on_batch(self, x: Any):
         return trainer_module.predict_on_batch(self, x)
 
+    # Keras's customisation points: override these in a subclass (see Keras's "Customizing
+    # what happens in fit()"); fit/evaluate/predict call the overrides.
+    def train_step(self, data: Any) -> Dict[str, Any]:
+        """One training step on ``data`` (``x``, ``(x, y)`` or ``(x, y, sample_weight)``);
+        returns ``{metric name: value}`` for the progress bar and History."""
+        return trainer_module.default_train_step(self, data)
+
+    def test_step(self, data: Any) -> Dict[str, Any]:
+        return trainer_module.default_test_step(self, data)
+
+    def predict_step(self, data: Any) -> Any:
+        x, _, _ = trainer_module.data_module.unpack_batch(data)
+        return self.call(x, training=False)
+
+    def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None,
+                     sample_weight: Any = None) -> torch.Tensor:
+        return trainer_module.compute_loss(self, x, y, y_pred, sample_weight)
+
+    def compute_metrics(self, x: Any, y: Any, y_pred: Any,
+                        sample_weight: Any = None) -> Dict[str, Any]:
+        return trainer_module.compute_metrics(self, x, y, y_pred, sample_weight)
+
+    @property
+    def compiled_loss(self) -> "trainer_module.CompiledLoss":
+        return trainer_module.CompiledLoss(self)
+
+    @property
+    def compiled_metrics(self) -> "trainer_module.CompiledMetrics":
+        return trainer_module.CompiledMetrics(self)
+
+    def reset_metrics(self) -> None:
+        if self.compiled is not None:
+            self.compiled.reset_metrics()
+
     @property
     def metrics(self) -> list:
         """The loss tracker and compiled metrics (after the first step, as Keras)."""

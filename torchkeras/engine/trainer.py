@@ -67,6 +67,7 @@ class CompiledModel:
         self.losses: Optional[LossesContainer] = None
         self.metrics_container: Optional[MetricsContainer] = None
         self.jit_compile = bool(jit_compile)
+        self.custom_logs: Optional[Dict[str, Any]] = None  # returned by a custom step
         if self.jit_compile:
             warnings.warn("jit_compile=True: compiling the train step with torch.compile is "
                           "not available yet in this version; training runs eagerly.",
@@ -95,18 +96,32 @@ class CompiledModel:
         return self.losses.metrics + built
 
     def reset_metrics(self) -> None:
+        self.custom_logs = None
         if self.losses is not None:
             self.losses.reset_state()
             self.metrics_container.reset_state()
 
     def read_logs(self) -> Dict[str, float]:
-        """The current metric values as Python floats (one host sync)."""
+        """The current metric values as Python floats (one host sync). After a custom
+        ``train_step``/``test_step``, the values of the dict it returned."""
+        if self.custom_logs is not None:
+            return _logs_to_floats(self.custom_logs)
         metrics = self.metric_objects()
         if not metrics:
             return {}
         values = torch.stack([torch.as_tensor(m.result(), dtype=torch.float32).reshape(())
                               .to(_device_of(metrics)) for m in metrics]).cpu().tolist()
         return {m.name: v for m, v in zip(metrics, values)}
+
+
+def _logs_to_floats(logs: Dict[str, Any]) -> Dict[str, float]:
+    tensors = {k: v for k, v in logs.items() if isinstance(v, torch.Tensor)}
+    values = dict(logs)
+    if tensors:
+        stacked = torch.stack([t.detach().reshape(()).float().cpu() for t in tensors.values()])
+        values.update(zip(tensors, stacked.tolist()))
+    return {k: (float(v) if isinstance(v, (int, float, np.floating, np.integer)) else v)
+            for k, v in values.items()}
 
 
 def _device_of(metrics: list) -> torch.device:
@@ -311,6 +326,23 @@ class StepRunner:
                 tensor = getattr(layer, spec.attr_name)
                 tensor.copy_(spec.layout.from_keras(spec.constraint(spec.layout.to_keras(tensor))))
 
+    def run_train_step(self, x: Any, y: Any, sample_weight: Any) -> None:
+        """One training step: the model's own ``train_step`` when it overrides it (Keras's
+        customisation point), else the built-in step."""
+        if _overrides(self.model, "train_step"):
+            optimizer = self.compiled.optimizer
+            if optimizer is not None and not optimizer.built and self.model.trainable_weights:
+                optimizer.build(self.model.trainable_weights)
+            self.compiled.custom_logs = self.model.train_step(pack_data(x, y, sample_weight))
+        else:
+            self.train_step(x, y, sample_weight)
+
+    def run_test_step(self, x: Any, y: Any, sample_weight: Any) -> None:
+        if _overrides(self.model, "test_step"):
+            self.compiled.custom_logs = self.model.test_step(pack_data(x, y, sample_weight))
+        else:
+            self.test_step(x, y, sample_weight)
+
     def train_step(self, x: Any, y: Any, sample_weight: Any) -> None:
         model, compiled = self.model, self.compiled
         optimizer = compiled.optimizer
@@ -340,6 +372,20 @@ class StepRunner:
         weights = _flat_weights(compiled, sample_weight)
         compiled.losses(y_true, y_pred, weights, self.regularization_loss())
         compiled.metrics_container.update_state(y_true, y_pred, weights)
+
+
+def _overrides(model: Any, method: str) -> bool:
+    from torchkeras.engine.model import Model
+    return getattr(type(model), method) is not getattr(Model, method)
+
+
+def pack_data(x: Any, y: Any = None, sample_weight: Any = None) -> Any:
+    """Keras's ``data`` for ``train_step``: ``x``, ``(x, y)`` or ``(x, y, sample_weight)``."""
+    if y is None and sample_weight is None:
+        return x
+    if sample_weight is None:
+        return (x, y)
+    return (x, y, sample_weight)
 
 
 def _direct_optimizer_calls(optimizer: Any):
@@ -456,7 +502,7 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = No
                     compiled.refresh_output_names()
                     first = False
                 callback_list.on_train_batch_begin(step)
-                runner.train_step(bx, by, bsw)
+                runner.run_train_step(bx, by, bsw)
                 callback_list.on_train_batch_end(
                     step, compiled.read_logs() if batch_logs_needed else None)
                 if model.stop_training:
@@ -497,7 +543,7 @@ def _run_evaluation(model: Any, runner: StepRunner, data: Any, steps: Optional[i
                 first = False
             if callback_list is not None:
                 callback_list.on_test_batch_begin(step)
-            runner.test_step(bx, by, bsw)
+            runner.run_test_step(bx, by, bsw)
             if callback_list is not None:
                 callback_list.on_test_batch_end(step)
     return compiled.read_logs()
@@ -542,7 +588,8 @@ def predict(model: Any, x: Any, batch_size: Optional[int] = None, verbose: Any =
                 _ensure_built(model, bx)
                 first = False
             callback_list.on_predict_batch_begin(step)
-            outputs = model.call(bx, training=False)
+            outputs = model.predict_step(bx) if _overrides(model, "predict_step") else \
+                model.call(bx, training=False)
             structure = outputs
             collected.append(nest.flatten(outputs))
             callback_list.on_predict_batch_end(step)
@@ -584,7 +631,7 @@ def train_on_batch(model: Any, x: Any, y: Any = None, sample_weight: Any = None,
     compiled.refresh_output_names()
     runner = getattr(model, "_step_runner", None) or StepRunner(model)
     model.train()
-    runner.train_step(bx, by, bsw)
+    runner.run_train_step(bx, by, bsw)
     model.eval()
     result = _batch_result(model, return_dict)
     if reset_metrics:
@@ -600,7 +647,7 @@ def test_on_batch(model: Any, x: Any, y: Any = None, sample_weight: Any = None,
     compiled.refresh_output_names()
     model.eval()
     with torch.no_grad():
-        StepRunner(model).test_step(bx, by, bsw)
+        StepRunner(model).run_test_step(bx, by, bsw)
     result = _batch_result(model, return_dict)
     if reset_metrics:
         compiled.reset_metrics()
@@ -616,3 +663,70 @@ def predict_on_batch(model: Any, x: Any):
     with torch.no_grad():
         outputs = model.call(bx, training=False)
     return to_numpy(outputs)
+
+
+# ------------------------------------------------------ Keras's overridable steps
+def default_train_step(model: Any, data: Any) -> Dict[str, Any]:
+    """What ``Model.train_step`` does unless overridden; returns the metric results."""
+    x, y, sample_weight = data_module.unpack_batch(data)
+    StepRunner(model).train_step(x, y, sample_weight)
+    return {m.name: m.result() for m in model.metrics}
+
+
+def default_test_step(model: Any, data: Any) -> Dict[str, Any]:
+    x, y, sample_weight = data_module.unpack_batch(data)
+    StepRunner(model).test_step(x, y, sample_weight)
+    return {m.name: m.result() for m in model.metrics}
+
+
+def compute_loss(model: Any, x: Any = None, y: Any = None, y_pred: Any = None,
+                 sample_weight: Any = None) -> torch.Tensor:
+    """The compiled loss (with regularization) for ``y_pred``; updates the loss trackers."""
+    compiled = _require_compiled(model, "compute_loss")
+    return compiled.losses(_flat_targets(compiled, y), _flat_outputs(model, y_pred),
+                           _flat_weights(compiled, sample_weight),
+                           StepRunner(model).regularization_loss())
+
+
+def compute_metrics(model: Any, x: Any, y: Any, y_pred: Any,
+                    sample_weight: Any = None) -> Dict[str, Any]:
+    """Update the compiled metrics and return every metric's result."""
+    compiled = _require_compiled(model, "compute_metrics")
+    with torch.no_grad():
+        compiled.metrics_container.update_state(_flat_targets(compiled, y),
+                                                _flat_outputs(model, y_pred),
+                                                _flat_weights(compiled, sample_weight))
+    return {m.name: m.result() for m in model.metrics}
+
+
+class CompiledLoss:
+    """``model.compiled_loss(y, y_pred, sample_weight=None, regularization_losses=None)``
+    as Keras 2's custom ``train_step`` examples use it."""
+
+    def __init__(self, model: Any):
+        self.model = model
+
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None,
+                 regularization_losses: Any = None) -> torch.Tensor:
+        compiled = _require_compiled(self.model, "compiled_loss")
+        regularization = None
+        for value in regularization_losses or []:
+            regularization = value if regularization is None else regularization + value
+        return compiled.losses(_flat_targets(compiled, y_true),
+                               _flat_outputs(self.model, y_pred),
+                               _flat_weights(compiled, sample_weight), regularization)
+
+
+class CompiledMetrics:
+    """``model.compiled_metrics.update_state(y, y_pred, sample_weight=None)``."""
+
+    def __init__(self, model: Any):
+        self.model = model
+
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        compute_metrics(self.model, None, y_true, y_pred, sample_weight)
+
+    @property
+    def metrics(self) -> list:
+        compiled = self.model.compiled
+        return compiled.metrics_container.metrics if compiled is not None else []
