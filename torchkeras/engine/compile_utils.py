@@ -30,6 +30,15 @@ def _per_output(value: Any, output_names: List[str], argument: str,
     return [value] * count
 
 
+def accumulate_mean(tracker: Any, value: torch.Tensor, weight: int) -> None:
+    """``tracker.update_state(value, sample_weight=weight)`` for a scalar loss and a batch
+    size known on the host: two in-place ops, no host sync (the hot path's loss tracking)."""
+    if tracker.total.device != value.device:
+        tracker._move_state_to(value.device)
+    tracker.total.add_(value.detach(), alpha=weight)
+    tracker.count.add_(weight)
+
+
 class LossesContainer:
     """The total loss over the outputs, and its trackers (``loss``, ``<output>_loss``)."""
 
@@ -66,7 +75,7 @@ class LossesContainer:
             batch_size = y_t.shape[0]
             tracker = self.output_trackers[index]
             if tracker is not None:
-                tracker.update_state(value.detach(), sample_weight=batch_size)
+                accumulate_mean(tracker, value, batch_size)
             weight = self.loss_weights[index]
             if weight is not None:
                 value = value * weight
@@ -76,7 +85,7 @@ class LossesContainer:
                              "targets `y` in `fit()`.")
         if regularization is not None:
             total = total + regularization
-        self.total_tracker.update_state(total.detach(), sample_weight=batch_size)
+        accumulate_mean(self.total_tracker, total, batch_size)
         return total
 
     def reset_state(self) -> None:

@@ -173,6 +173,9 @@ class ArrayData:
     def _take(self, structure: Any, index: Any) -> Any:
         if structure is None:
             return None
+        if isinstance(structure, torch.Tensor):  # the common case, without nest's walk
+            return structure[index] if isinstance(index, slice) else \
+                structure.index_select(0, index)
         if isinstance(index, slice):
             return nest.map_structure(lambda t: t[index], structure)
         return nest.map_structure(lambda t: t.index_select(0, index), structure)
