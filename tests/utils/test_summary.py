@@ -42,3 +42,82 @@ def test_summary_of_unbuilt_model_explains():
     model = keras.Sequential([keras.layers.Dense(1)])
     with pytest.raises(ValueError, match="has not yet been built"):
         model.summary()
+
+
+# Recorded from tf-keras 2.21: summary(expand_nested=True[, show_trainable=True]).
+KERAS_EXPANDED_NESTED_SEQUENTIAL = """Model: "outer"
+____________________________________________________________________________
+ Layer (type)                Output Shape              Param #   Trainable  
+============================================================================
+ x (InputLayer)              [(None, 4)]               0         Y          
+                                                                            
+ inner (Sequential)          (None, 2)                 23        Y          
+|¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯|
+| d1 (Dense)                 (None, 3)                 15        Y         |
+|                                                                          |
+| d2 (Dense)                 (None, 2)                 8         Y         |
+¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯
+ head (Dense)                (None, 1)                 3         Y          
+                                                                            
+============================================================================
+Total params: 26 (104.00 Byte)
+Trainable params: 26 (104.00 Byte)
+Non-trainable params: 0 (0.00 Byte)
+____________________________________________________________________________
+"""
+
+KERAS_EXPANDED_SHARED_FUNCTIONAL = """Model: "two"
+__________________________________________________________________________________________________
+ Layer (type)                Output Shape                 Param #   Connected to                  
+==================================================================================================
+ a (InputLayer)              [(None, 4)]                  0         []                            
+                                                                                                  
+ b (InputLayer)              [(None, 4)]                  0         []                            
+                                                                                                  
+ fn (Functional)             (None, 2)                    10        ['a[0][0]',                   
+                                                                     'b[0][0]']                   
+|¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯|
+| fi (InputLayer)            [(None, 4)]                  0         []                           |
+|                                                                                                |
+| fd (Dense)                 (None, 2)                    10        []                           |
+¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯
+ cat (Concatenate)           (None, 4)                    0         ['fn[0][0]',                  
+                                                                     'fn[1][0]']                  
+                                                                                                  
+==================================================================================================
+Total params: 10 (40.00 Byte)
+Trainable params: 10 (40.00 Byte)
+Non-trainable params: 0 (0.00 Byte)
+__________________________________________________________________________________________________
+"""
+
+
+def test_expand_nested_matches_keras2_text(capsys):
+    inner = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, name="d1"),
+                              keras.layers.Dense(2, name="d2")], name="inner")
+    inputs = keras.Input((4,), name="x")
+    outer = keras.Model(inputs, keras.layers.Dense(1, name="head")(inner(inputs)), name="outer")
+    outer.summary(expand_nested=True, show_trainable=True)
+    assert capsys.readouterr().out == KERAS_EXPANDED_NESTED_SEQUENTIAL
+    a, b = keras.Input((4,), name="a"), keras.Input((4,), name="b")
+    shared_input = keras.Input((4,), name="fi")
+    shared = keras.Model(shared_input, keras.layers.Dense(2, name="fd")(shared_input), name="fn")
+    merged = keras.layers.Concatenate(name="cat")([shared(a), shared(b)])
+    keras.Model([a, b], merged, name="two").summary(expand_nested=True)
+    assert capsys.readouterr().out == KERAS_EXPANDED_SHARED_FUNCTIONAL
+
+
+def test_expand_nested_lists_a_wrapped_torch_module():
+    from torch import nn
+    wrapper = keras.layers.TorchModuleWrapper(
+        nn.Sequential(nn.Linear(5, 4), nn.ReLU(), nn.Linear(4, 2)), name="tmw")
+    model = keras.Sequential([keras.Input((5,)), wrapper, keras.layers.Dense(1, name="out")])
+    lines = []
+    model.summary(expand_nested=True, print_fn=lines.append)
+    rows = [line for line in lines if line.startswith("| ") and "(" in line]
+    assert [row.split()[1:4] for row in rows] == [["0", "(Linear)", "?"], ["1", "(ReLU)", "?"],
+                                                   ["2", "(Linear)", "?"]]
+    assert [row.split()[4] for row in rows] == ["24", "0", "10"]
+    collapsed = []
+    model.summary(print_fn=collapsed.append)
+    assert not any(line.startswith("|") for line in collapsed)

@@ -19,8 +19,10 @@ def get_device() -> torch.device:
         requested = os.environ.get("TORCHKERAS_DEVICE")
         if requested:
             _DEVICE = torch.device(requested)
-        elif torch.cuda.is_available():
-            _DEVICE = torch.device("cuda")
+        elif torch.cuda.is_available():  # under torchrun: this process's own GPU
+            _DEVICE = torch.device("cuda", int(os.environ["LOCAL_RANK"])) \
+                if int(os.environ.get("WORLD_SIZE", "1")) > 1 and "LOCAL_RANK" in os.environ \
+                else torch.device("cuda")
         else:
             _DEVICE = torch.device("cpu")
     return _DEVICE

@@ -9,7 +9,7 @@ _NAME_UIDS: collections.defaultdict = collections.defaultdict(int)
 
 def to_snake_case(name: str) -> str:
     """``'Conv2D'`` -> ``'conv2d'``, ``'BatchNormalization'`` -> ``'batch_normalization'``."""
-    intermediate = re.sub("(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    intermediate = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
     insecure = re.sub("([a-z])([A-Z])", r"\1_\2", intermediate).lower()
     if insecure[0] != "_":
         return insecure

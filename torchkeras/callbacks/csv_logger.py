@@ -42,6 +42,9 @@ class CSVLogger(Callback):
         super().__init__()
 
     def on_train_begin(self, logs: Optional[Dict[str, Any]] = None) -> None:
+        from torchkeras.distribute import is_chief
+        if not is_chief():  # under torchrun only rank 0 writes the log
+            return
         if self.append:
             if os.path.exists(self.filename):
                 with open(self.filename, "r") as f:
@@ -52,6 +55,8 @@ class CSVLogger(Callback):
         self.csv_file = open(self.filename, mode, newline="")
 
     def on_epoch_end(self, epoch: int, logs: Optional[Dict[str, Any]] = None) -> None:
+        if self.csv_file is None:  # not rank 0
+            return
         logs = logs or {}
         if self.keys is None:
             self.keys = sorted(logs.keys())

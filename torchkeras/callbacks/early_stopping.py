@@ -10,8 +10,10 @@ from torchkeras.callbacks.base import Callback
 
 
 def print_msg(message: str) -> None:
-    """Keras's ``io_utils.print_msg`` (stdout, one line)."""
-    print(message, flush=True)
+    """Keras's ``io_utils.print_msg`` (stdout, one line; under torchrun rank 0 only)."""
+    from torchkeras.distribute import is_chief
+    if is_chief():
+        print(message, flush=True)
 
 
 class EarlyStopping(Callback):

@@ -141,10 +141,13 @@ class ModelCheckpoint(Callback):
                       f"{self.best:.5f}")
 
     def _save_handler(self, filepath: str) -> None:
-        if self.save_weights_only:
-            self.model.save_weights(filepath, overwrite=True)
-        else:
-            self.model.save(filepath, overwrite=True)
+        from torchkeras import distribute
+        if distribute.is_chief():  # under torchrun rank 0 writes, the others wait for it
+            if self.save_weights_only:
+                self.model.save_weights(filepath, overwrite=True)
+            else:
+                self.model.save(filepath, overwrite=True)
+        distribute.barrier()
 
     def _get_file_path(self, epoch: int, batch: Optional[int], logs: Dict[str, Any]) -> str:
         try:

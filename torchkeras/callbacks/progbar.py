@@ -88,7 +88,8 @@ class ProgbarLogger(Callback):
 
     def set_params(self, params: Dict[str, Any]) -> None:
         super().set_params(params)
-        self.verbose = params.get("verbose", 1)
+        from torchkeras.distribute import is_chief
+        self.verbose = params.get("verbose", 1) if is_chief() else 0  # rank 0 prints
         self.epochs = params.get("epochs", 1)
         self.target = params.get("steps")
 

@@ -553,6 +553,12 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
         "Dataset": dataset_utils.Dataset, "AUTOTUNE": dataset_utils.AUTOTUNE,
         "experimental": TFNamespace("tensorflow.data.experimental", "tf.data.experimental",
                                     {"AUTOTUNE": dataset_utils.AUTOTUNE})})
+    from torchkeras import distribute
+    members["distribute"] = _sub("tf", "distribute", {
+        name: getattr(distribute, name) for name in (
+            "MirroredStrategy", "MultiWorkerMirroredStrategy", "Strategy", "ReduceOp",
+            "InputContext", "get_strategy", "has_strategy", "in_cross_replica_context",
+            "get_replica_context")})
     return TFNamespace("tensorflow", "tf", members, doc=__doc__)
 
 

@@ -149,6 +149,9 @@ def _to_numpy(value: Any) -> np.ndarray:
 class ArrayData:
     """In-memory data on the device, batched by index."""
 
+    shard = None  # distributed: this process's share of each batch (distribute.BatchShard)
+    generator = None  # distributed: the shuffling generator every process shares
+
     def __init__(self, x: Any, y: Any, sample_weight: Any, batch_size: int, shuffle: Any,
                  device: torch.device, input_dtypes: Optional[List[str]] = None):
         self.size = check_sample_counts(x, y, sample_weight)
@@ -184,16 +187,18 @@ class ArrayData:
         """One epoch of batches; the last partial batch is kept."""
         order = None
         if self.shuffle == "batch":
-            starts = torch.randperm(self.steps).tolist()
+            starts = torch.randperm(self.steps, generator=self.generator).tolist()
         else:
             starts = range(self.steps)
             if self.shuffle:
-                order = torch.randperm(self.size).to(self.device)
+                order = torch.randperm(self.size, generator=self.generator).to(self.device)
         for count, step in enumerate(starts):
             if steps is not None and count >= steps:
                 return
             start = step * self.batch_size
             stop = min(start + self.batch_size, self.size)
+            if self.shard is not None:
+                start, stop = self.shard.bounds(start, stop)
             index: Any = slice(start, stop) if order is None else order[start:stop]
             yield (self._take(self.x, index), self._take(self.y, index),
                    self._take(self.sample_weight, index))
@@ -202,6 +207,8 @@ class ArrayData:
 class IterableData:
     """Generators, ``Sequence``s and torch ``Dataset``/``DataLoader``s; each batch moved to
     the device. A Python generator is one stream shared across epochs (as Keras does)."""
+
+    shard = None  # distributed: this process's share of each batch (distribute.BatchShard)
 
     def __init__(self, source: Any, batch_size: Optional[int], shuffle: Any,
                  device: torch.device, input_dtypes: Optional[List[str]] = None):
@@ -242,7 +249,8 @@ class IterableData:
                                   "`steps_per_epoch * epochs` batches.")
                 break
             count += 1
-            yield self._to_device(item)
+            batch = self._to_device(item)
+            yield batch if self.shard is None else self.shard.take(batch)
         if hasattr(self.source, "on_epoch_end"):
             self.source.on_epoch_end()
 

@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from torchkeras.engine.keras_tensor import KerasTensor
 from torchkeras.engine.node import Node, _is_keras_tensor
+from torchkeras.layers.base import HOOK_VERSION
 from torchkeras.utils import nest
 
 
@@ -121,6 +122,13 @@ class FunctionalGraph:
                                   for n in nodes_by_depth[d]]
         self._compile_plan()
 
+    def _refresh_hooked_steps(self) -> None:
+        """Layers that got forward hooks since the plan was made run through ``__call__``."""
+        from torchkeras.layers.base import HOOK_VERSION
+        self.hook_version = HOOK_VERSION[0]
+        for step in self.steps:
+            step.fn = step.layer.call if _fast(step.layer) else step.layer
+
     def _check_inputs_reach(self, nodes: List[Node]) -> None:
         available = {id(t) for t in self.inputs}
         for node in nodes:
@@ -164,9 +172,12 @@ class FunctionalGraph:
         self.uses_masks = any(creates_masks(step.layer) for step in steps)
         self.output_slots = [slot_of[id(t)] for t in self.outputs]
         self.num_slots = len(slot_of)
+        self.hook_version = HOOK_VERSION[0]
 
     def run(self, flat_inputs: List[Any], training: Optional[bool]) -> List[Any]:
         """Execute the plan on tensors (one per graph input) and return the flat outputs."""
+        if self.hook_version != HOOK_VERSION[0]:
+            self._refresh_hooked_steps()
         if self.uses_masks:
             return self._run_with_masks(flat_inputs, training)
         values: List[Any] = [None] * self.num_slots
@@ -233,8 +244,9 @@ class FunctionalGraph:
 def _fast(layer: Any) -> bool:
     """Built Keras layers are called through ``call`` directly (no per-call bookkeeping);
     plain torch modules through ``__call__``."""
-    from torchkeras.layers.base import Layer
-    return isinstance(layer, Layer) and layer.built and type(layer).forward is Layer.forward
+    from torchkeras.layers.base import Layer, has_forward_hooks
+    return isinstance(layer, Layer) and layer.built and type(layer).forward is Layer.forward \
+        and not has_forward_hooks(layer)
 
 
 def _fill(structure: Any, values: List[Any]) -> Any:

@@ -267,7 +267,7 @@ class Model(Layer):
 
     def predict_step(self, data: Any) -> Any:
         x, _, _ = trainer_module.data_module.unpack_batch(data)
-        return self.call(x, training=False)
+        return trainer_module.model_call(self, x, False)
 
     def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None,
                      sample_weight: Any = None) -> torch.Tensor:
@@ -324,12 +324,19 @@ class Model(Layer):
     # The formats live in torchkeras.saving; these methods only forward to it.
     def save(self, filepath: Any, overwrite: bool = True, save_format: Optional[str] = None,
              **kwargs: Any) -> None:
-        """Save architecture, weights and compile state (``.h5`` or ``.keras``)."""
+        """Save architecture, weights and compile state (``.h5`` or ``.keras``). Under
+        ``torchrun`` only rank 0 writes."""
+        from torchkeras.distribute import is_chief
+        if not is_chief():
+            return
         from torchkeras.saving import save_model
         save_model(self, filepath, overwrite=overwrite, save_format=save_format, **kwargs)
 
     def save_weights(self, filepath: Any, overwrite: bool = True,
                      save_format: Optional[str] = None, **kwargs: Any) -> None:
+        from torchkeras.distribute import is_chief
+        if not is_chief():  # under torchrun only rank 0 writes
+            return
         from torchkeras.saving import save_weights
         save_weights(self, filepath, overwrite=overwrite, save_format=save_format, **kwargs)
 
@@ -337,6 +344,14 @@ class Model(Layer):
                      **kwargs: Any) -> None:
         from torchkeras.saving import load_weights
         load_weights(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch, **kwargs)
+
+    def export(self, filepath: Any, format: str = "torch_export", verbose: bool = False,
+               input_signature: Any = None, **kwargs: Any) -> None:
+        """Export the inference forward: ``'torch_export'``, ``'torchscript'`` or ``'onnx'``
+        (see :mod:`torchkeras.export`)."""
+        from torchkeras.export import export_model
+        export_model(self, filepath, format=format, input_signature=input_signature,
+                     verbose=verbose, **kwargs)
 
     def to_json(self, **kwargs: Any) -> str:
         """The model's architecture as Keras JSON (``model_from_json`` reads it back)."""

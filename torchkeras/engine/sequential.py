@@ -16,6 +16,7 @@ from torchkeras.engine.input_layer import Input, InputLayer
 from torchkeras.engine.keras_tensor import KerasTensor
 from torchkeras.engine.model import Model, _module_name
 from torchkeras.layers.base import Layer, _call_parameters, attach_masks, creates_masks
+from torchkeras.layers.base import HOOK_VERSION, has_forward_hooks
 
 
 class Sequential(Model):
@@ -28,6 +29,7 @@ class Sequential(Model):
         self._input_tensor: Optional[KerasTensor] = None
         self._output_tensor: Optional[KerasTensor] = None
         self._plan: list = []
+        self._hook_version = HOOK_VERSION[0]
         self._uses_masks = False
         self._slow_plan = False
         for layer in layers or []:
@@ -94,6 +96,7 @@ class Sequential(Model):
         return layer
 
     def _update_plan(self) -> None:
+        self._hook_version = HOOK_VERSION[0]
         self._plan = [(layer.call if _is_fast(layer) else layer,
                        isinstance(layer, Layer) and _call_parameters(type(layer))[0])
                       for layer in self._stack]
@@ -188,6 +191,8 @@ class Sequential(Model):
 
     # ------------------------------------------------------------------- call
     def call(self, inputs: Any, training: Optional[bool] = None, mask: Any = None) -> Any:
+        if self._hook_version != HOOK_VERSION[0]:
+            self._update_plan()  # a layer got a forward hook: run it through __call__
         if self._slow_plan:
             return self._call_with_masks(inputs, training, mask)
         outputs = inputs
@@ -233,4 +238,5 @@ class Sequential(Model):
 
 
 def _is_fast(layer: Any) -> bool:
-    return isinstance(layer, Layer) and type(layer).forward is Layer.forward and layer.built
+    return isinstance(layer, Layer) and type(layer).forward is Layer.forward and \
+        layer.built and not has_forward_hooks(layer)

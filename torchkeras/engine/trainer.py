@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 import torch
 
+from torchkeras import distribute
 from torchkeras import optimizers as optimizers_module
 from torchkeras.callbacks import CallbackList, History, ProgbarLogger
 from torchkeras.engine import data as data_module
@@ -102,16 +103,22 @@ class CompiledModel:
             self.losses.reset_state()
             self.metrics_container.reset_state()
 
-    def read_logs(self) -> Dict[str, float]:
+    def read_logs(self, sync: bool = True) -> Dict[str, float]:
         """The current metric values as Python floats (one host sync). After a custom
-        ``train_step``/``test_step``, the values of the dict it returned."""
+        ``train_step``/``test_step``, the values of the dict it returned. When distributed
+        and ``sync``, the metric states are summed over processes first (a collective:
+        every process must call it at the same point)."""
         if self.custom_logs is not None:
-            return _logs_to_floats(self.custom_logs)
+            logs = self.custom_logs
+            if sync and distribute.is_distributed():
+                logs = distribute.average_logs(logs)
+            return _logs_to_floats(logs)
         metrics = self.metric_objects()
         if not metrics:
             return {}
-        values = torch.stack([torch.as_tensor(m.result(), dtype=torch.float32).reshape(())
-                              .to(_device_of(metrics)) for m in metrics]).cpu().tolist()
+        with distribute.maybe_global(metrics, sync):
+            values = torch.stack([torch.as_tensor(m.result(), dtype=torch.float32).reshape(())
+                                  .to(_device_of(metrics)) for m in metrics]).cpu().tolist()
         return {m.name: v for m, v in zip(metrics, values)}
 
 
@@ -178,7 +185,8 @@ def make_data(model: Any, x: Any, y: Any, sample_weight: Any, batch_size: Option
         if y is not None:
             raise ValueError("`y` argument is not supported when using a generator, a "
                              "`keras.utils.Sequence` or a torch DataLoader as input.")
-        return data_module.IterableData(x, batch_size, shuffle, device, dtypes)
+        return distribute.shard_data(data_module.IterableData(x, batch_size, shuffle, device,
+                                                              dtypes), model)
     if x is None:
         raise ValueError("Unexpected value for `x`: None. Provide the input data.")
     if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or
@@ -188,7 +196,8 @@ def make_data(model: Any, x: Any, y: Any, sample_weight: Any, batch_size: Option
     x = data_module.standardize_arrays(x)
     y = data_module.standardize_arrays(y)
     sample_weight = data_module.standardize_arrays(sample_weight)
-    return data_module.ArrayData(x, y, sample_weight, batch_size or 32, shuffle, device, dtypes)
+    data = data_module.ArrayData(x, y, sample_weight, batch_size or 32, shuffle, device, dtypes)
+    return distribute.shard_data(data, model)  # unchanged unless distributed
 
 
 def _flat_targets(compiled: CompiledModel, y: Any) -> List[Any]:
@@ -236,7 +245,11 @@ def _ensure_built(model: Any, x: Any) -> None:
         _check_input_shapes(model, x)
         return
     with torch.no_grad():
-        model(x)
+        try:
+            model(x)
+        except NotImplementedError:  # no `call` (a GAN-style model): its train_step runs
+            if not (_overrides(model, "train_step") or _overrides(model, "test_step")):
+                raise
 
 
 def _check_input_shapes(model: Any, x: Any) -> None:
@@ -282,6 +295,9 @@ class StepRunner:
         self._regularized = None
         self._constrained = None
         self._optimizer_calls = None
+        # DDP forward and loss scaling; None in one process (no extra work per step).
+        self.distributed = distribute.DistributedStep(model) \
+            if distribute.is_distributed() else None
 
     def _collect(self) -> None:
         from torchkeras.layers.base import Layer
@@ -334,7 +350,12 @@ class StepRunner:
             optimizer = self.compiled.optimizer
             if optimizer is not None and not optimizer.built and self.model.trainable_weights:
                 optimizer.build(self.model.trainable_weights)
-            self.compiled.custom_logs = self.model.train_step(pack_data(x, y, sample_weight))
+            if self.distributed is None:
+                self.compiled.custom_logs = self.model.train_step(pack_data(x, y, sample_weight))
+            else:  # apply_gradients averages the gradients over processes
+                with distribute.averaged_gradients(optimizer):
+                    self.compiled.custom_logs = self.model.train_step(
+                        pack_data(x, y, sample_weight))
         else:
             self.train_step(x, y, sample_weight)
 
@@ -347,11 +368,18 @@ class StepRunner:
     def train_step(self, x: Any, y: Any, sample_weight: Any) -> None:
         model, compiled = self.model, self.compiled
         optimizer = compiled.optimizer
-        outputs = model.call(x, training=True)
+        ddp = self.distributed
+        if ddp is not None and ddp.empty:  # no samples of this global batch here
+            ddp.empty_step(x, self._optimizer_calls or _direct_optimizer_calls(optimizer))
+            self.apply_constraints()
+            return
+        outputs = model_call(model, x, True) if ddp is None else ddp.forward(x)
         y_pred = _flat_outputs(model, outputs)
         y_true = _flat_targets(compiled, y)
         weights = _flat_weights(compiled, sample_weight)
         loss = compiled.losses(y_true, y_pred, weights, self.regularization_loss())
+        if ddp is not None:
+            loss = ddp.scale_loss(loss)  # DDP's average = the global batch's gradient
         if not optimizer.built:
             optimizer.build(model.trainable_weights)  # Keras order and names
         if loss.requires_grad:  # a model without trainable weights only tracks metrics
@@ -367,12 +395,28 @@ class StepRunner:
 
     def test_step(self, x: Any, y: Any, sample_weight: Any) -> None:
         model, compiled = self.model, self.compiled
-        outputs = model.call(x, training=False)
+        if self.distributed is not None and _empty_batch(x):
+            return  # this process holds no sample of this (last, small) global batch
+        outputs = model_call(model, x, False)
         y_pred = _flat_outputs(model, outputs)
         y_true = _flat_targets(compiled, y)
         weights = _flat_weights(compiled, sample_weight)
         compiled.losses(y_true, y_pred, weights, self.regularization_loss())
         compiled.metrics_container.update_state(y_true, y_pred, weights)
+
+
+def _empty_batch(x: Any) -> bool:
+    leaves = [t for t in nest.flatten(x) if t is not None]
+    return bool(leaves) and int(leaves[0].shape[0]) == 0
+
+
+def model_call(model: Any, x: Any, training: bool) -> Any:
+    """``model.call(x, training=...)``, or ``model.call(x)`` for a subclassed model whose
+    ``call`` takes no ``training`` argument (as Keras allows)."""
+    from torchkeras.layers.base import _call_parameters
+    if _call_parameters(type(model))[0]:
+        return model.call(x, training=training)
+    return model.call(x)
 
 
 def _overrides(model: Any, method: str) -> bool:
@@ -409,6 +453,14 @@ def _direct_optimizer_calls(optimizer: Any):
     return zero_grad, (lambda: raw_step(optimizer))
 
 
+def _local_read_logs(model: Any):
+    """The bar's mid-epoch reader: this process's values, no collective (the bar refreshes
+    on rank 0's clock alone); epoch-end logs are global."""
+    if model.compiled is None:
+        return None
+    return lambda: model.compiled.read_logs(sync=False)
+
+
 def _resolve_verbose(verbose: Any) -> int:
     if verbose == "auto":
         return 1
@@ -428,12 +480,12 @@ def _make_callbacks(model: Any, callbacks: Any, verbose: int, epochs: int, steps
         callbacks.append(history)  # tf-keras: after the user's (which may add 'lr' to logs)
     if verbose and not any(isinstance(c, ProgbarLogger) for c in callbacks):
         progbar = ProgbarLogger()
-        progbar.read_logs = model.compiled.read_logs if model.compiled is not None else None
+        progbar.read_logs = _local_read_logs(model)
         callbacks.append(progbar)
     else:
         for callback in callbacks:
             if isinstance(callback, ProgbarLogger):
-                callback.read_logs = model.compiled.read_logs
+                callback.read_logs = _local_read_logs(model)
     result = CallbackList(callbacks, model=model, verbose=verbose, epochs=epochs, steps=steps,
                           **extra)
     result.history = history
@@ -450,7 +502,7 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = No
         **kwargs: Any) -> History:
     check_kwargs("fit", kwargs, _FIT_ARGUMENTS)
     compiled = _require_compiled(model, "fit")
-    if compiled.losses is None:
+    if compiled.losses is None and not _overrides(model, "train_step"):
         raise ValueError("No loss found. You may have forgotten to provide a `loss` argument "
                          "in the `compile()` method.")
     if not isinstance(epochs, (int, np.integer)) or epochs < 0:
@@ -484,6 +536,8 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = No
     callback_list = _make_callbacks(model, callbacks, verbose, epochs, steps, True,
                                     batch_size=batch_size, _in_fit=True)
     runner = StepRunner(model)
+    if runner.distributed is not None:
+        runner.distributed.shard = getattr(train_data, "shard", None)
     first = True
     batch_logs_needed = callback_list.needs_batch_logs()
     model.stop_training = False
@@ -578,7 +632,7 @@ def evaluate(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int]
              callbacks: Any = None, return_dict: bool = False, **kwargs: Any):
     check_kwargs("evaluate", kwargs, _EVALUATE_ARGUMENTS)
     compiled = _require_compiled(model, "evaluate")
-    if compiled.losses is None:
+    if compiled.losses is None and not _overrides(model, "test_step"):
         raise ValueError("No loss found. You may have forgotten to provide a `loss` argument "
                          "in the `compile()` method.")
     verbose = _resolve_verbose(verbose)
@@ -613,7 +667,7 @@ def predict(model: Any, x: Any, batch_size: Optional[int] = None, verbose: Any =
                 first = False
             callback_list.on_predict_batch_begin(step)
             outputs = model.predict_step(bx) if _overrides(model, "predict_step") else \
-                model.call(bx, training=False)
+                model_call(model, bx, False)
             structure = outputs
             collected.append(nest.flatten(outputs))
             callback_list.on_predict_batch_end(step)
@@ -624,6 +678,8 @@ def predict(model: Any, x: Any, batch_size: Optional[int] = None, verbose: Any =
                          "`tf.config.run_functions_eagerly(True)` for more information of "
                          "where went wrong, or file a issue/bug to `tf.keras`.")
     flat = [torch.cat([batch[i] for batch in collected]) for i in range(len(collected[0]))]
+    if getattr(data, "shard", None) is not None:  # every process gets all rows, in order
+        flat = distribute.gather_batches(flat, [len(batch[0]) for batch in collected])
     result = nest.pack_sequence_as(structure, [t.cpu().numpy() for t in flat])
     return result
 
@@ -635,6 +691,7 @@ def _single_batch(model: Any, x: Any, y: Any, sample_weight: Any, class_weight: 
             data_module.standardize_arrays(y), class_weight, sample_weight)
     data = make_data(model, x, y, sample_weight, None, False)
     data.batch_size = data.size
+    data.shard = None  # each process runs the whole batch (DDP averages equal gradients)
     return next(iter(data.batches()))
 
 
@@ -685,7 +742,7 @@ def predict_on_batch(model: Any, x: Any):
     _ensure_built(model, bx)
     model.eval()
     with torch.no_grad():
-        outputs = model.call(bx, training=False)
+        outputs = model_call(model, bx, False)
     return to_numpy(outputs)
 
 

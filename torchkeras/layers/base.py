@@ -62,6 +62,15 @@ def _call_parameters(cls: type) -> Tuple[bool, bool]:
     return ("training" in params or has_kwargs, "mask" in params)
 
 
+# Bumped whenever a forward hook is registered on a layer: model plans, which call built
+# layers' `call` directly, then route hooked layers through `__call__` so the hooks run.
+HOOK_VERSION = [0]
+
+
+def has_forward_hooks(layer: Any) -> bool:
+    return bool(layer._forward_hooks or layer._forward_pre_hooks)
+
+
 def _is_torch_style(cls: type) -> bool:
     """A layer written torch-style: it overrides ``forward`` instead of ``call``."""
     return cls.call is Layer.call and cls.forward is not Layer.forward
@@ -393,7 +402,7 @@ class Layer(torch.nn.Module):
         # NumPy data (or the EagerTensor a NumPy call returned) runs without autograd.
         has_numpy = any(not isinstance(x, torch.Tensor) or isinstance(x, EagerTensor)
                         for x in nest.flatten(inputs))
-        inputs = to_tensor_structure(inputs, self._input_device(), self._dtype)
+        inputs = to_tensor_structure(inputs, self._input_device(), self._input_dtype())
         flat_shapes = [tuple(t.shape) for t in nest.flatten(inputs)]
         build_shapes = [(None,) + shape[1:] if shape else shape for shape in flat_shapes]
         self._maybe_build(shape_structure(inputs, build_shapes))
@@ -421,6 +430,24 @@ class Layer(torch.nn.Module):
     def _check_input_spec(self, flat_shapes: List[Shape]) -> None:
         if self.input_spec is not None:
             assert_input_compatibility(self.input_spec, flat_shapes, self.name)
+
+    def register_forward_hook(self, *args: Any, **kwargs: Any) -> Any:
+        handle = super().register_forward_hook(*args, **kwargs)
+        HOOK_VERSION[0] += 1
+        return handle
+
+    def register_forward_pre_hook(self, *args: Any, **kwargs: Any) -> Any:
+        handle = super().register_forward_pre_hook(*args, **kwargs)
+        HOOK_VERSION[0] += 1
+        return handle
+
+    def _input_dtype(self) -> Any:
+        """The dtype inputs are cast to: the layer's, or its floating weights' after a torch
+        ``.half()`` / ``.to(dtype)`` changed them."""
+        for tensor in self.parameters():
+            if tensor.is_floating_point():
+                return tensor.dtype
+        return self._dtype
 
     def _input_device(self) -> torch.device:
         for tensor in self.parameters():

@@ -124,6 +124,13 @@ def open_zip(filepath: str) -> zipfile.ZipFile:
     """``zipfile.ZipFile(filepath)`` with a clear error for truncated or corrupt archives."""
     try:
         archive = zipfile.ZipFile(filepath, "r")
+        for info in archive.infolist():  # before inflating anything: a zip bomb?
+            if info.file_size > _MAX_INFLATION * info.compress_size + _SMALL_BYTES:
+                archive.close()
+                raise CorruptFileError(
+                    f"Unable to read the Keras archive '{filepath}': the member "
+                    f"'{info.filename}' would inflate {info.compress_size} bytes to "
+                    f"{info.file_size} bytes (a zip bomb?).")
         bad = archive.testzip()
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise CorruptFileError(
@@ -139,7 +146,31 @@ def open_zip(filepath: str) -> zipfile.ZipFile:
 def read_dataset(group: Any, name: str, filepath: str) -> np.ndarray:
     """``np.asarray(group[name])`` with an error naming the file when the data is damaged."""
     try:
-        return np.asarray(group[name])
+        dataset = group[name]
+        if not hasattr(dataset, "dtype") or not hasattr(dataset, "shape"):
+            raise CorruptFileError(f"'{name}' in '{filepath}' is a {type(dataset).__name__}, "
+                                   "not a weight array: the file is corrupted or crafted.")
+        _check_declared_size(dataset, name, filepath)
+        return np.asarray(dataset)
     except (OSError, KeyError, RuntimeError) as error:
         raise CorruptFileError(f"Unable to read the weight '{name}' from '{filepath}': the "
                                f"file is truncated or corrupted ({error}).") from error
+
+
+_MAX_INFLATION = 16  # declared bytes per stored byte that a real weights file never exceeds
+_SMALL_BYTES = 64 * 2 ** 20
+
+
+def _check_declared_size(dataset: Any, name: str, filepath: str) -> None:
+    """Refuse a dataset that declares far more data than the file stores (a crafted
+    "huge shape" that would allocate gigabytes of fill values)."""
+    declared = int(np.prod(dataset.shape, dtype=np.float64) * dataset.dtype.itemsize) \
+        if dataset.shape is not None else 0
+    if declared <= _SMALL_BYTES:
+        return
+    stored = dataset.id.get_storage_size()
+    if declared > _MAX_INFLATION * stored + _SMALL_BYTES:
+        raise CorruptFileError(
+            f"The weight '{name}' in '{filepath}' declares shape {dataset.shape} "
+            f"({declared} bytes) but the file stores only {stored} bytes for it: the file is "
+            "corrupted or crafted.")

@@ -8,9 +8,10 @@ file's first bytes when loading, so a misnamed file still loads. Every save goes
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Iterator, Optional
 
 from torchkeras.saving import h5_utils, hdf5_format, keras_zip, model_config
 from torchkeras.saving.object_registration import CustomObjectScope
@@ -32,6 +33,27 @@ def _reject_unknown(method: str, kwargs: Dict[str, Any], valid: list,
         raise TypeError(f"{method}() got an unexpected keyword argument "
                         f"'{next(iter(kwargs))}'.{hint}")
     raise ValueError(f"The following argument(s) are not supported: {sorted(kwargs)}.{hint}")
+
+
+@contextlib.contextmanager
+def _h5py_errors_as_corrupt(filepath: str) -> Iterator[None]:
+    """h5py reports damaged HDF5 metadata (bad B-tree or heap signatures, addresses past
+    the end of the file) as RuntimeError/OSError from deep inside a read; name the file."""
+    try:
+        yield
+    except (RuntimeError, OSError) as error:
+        if isinstance(error, h5_utils.CorruptFileError) or not _raised_in_h5py(error):
+            raise
+        raise h5_utils.CorruptFileError(
+            f"Unable to read '{filepath}': its HDF5 data is truncated or corrupted "
+            f"({error}).") from error
+
+
+def _raised_in_h5py(error: BaseException) -> bool:
+    tb = error.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and f"h5py{os.sep}" in tb.tb_frame.f_code.co_filename
 
 
 def _path(filepath: Any) -> str:
@@ -117,7 +139,8 @@ def load_model(filepath: Any, custom_objects: Optional[Dict[str, Any]] = None,
     if kind == "dir":
         raise ValueError(f"'{filepath}' is a directory (a TensorFlow SavedModel?). torchkeras "
                          "loads `.keras` and `.h5` files; SavedModel needs TensorFlow.")
-    with CustomObjectScope(custom_objects or {}), SafeModeScope(safe_mode):
+    with CustomObjectScope(custom_objects or {}), SafeModeScope(safe_mode), \
+            _h5py_errors_as_corrupt(filepath):
         if kind == "h5":
             model = hdf5_format.load_model_from_hdf5(filepath, custom_objects, compile=compile)
         else:
@@ -164,6 +187,12 @@ def load_weights(model: Any, filepath: Any, by_name: bool = False, skip_mismatch
     if kind == "dir":
         raise ValueError(f"'{filepath}' is a directory (a TensorFlow checkpoint?); torchkeras "
                          "loads weights from `.h5`, `.weights.h5` and `.keras` files.")
+    with _h5py_errors_as_corrupt(filepath):
+        _load_weights(model, filepath, kind, by_name, skip_mismatch)
+
+
+def _load_weights(model: Any, filepath: str, kind: str, by_name: bool,
+                  skip_mismatch: bool) -> None:
     if kind == "zip":
         import h5py
         import io

@@ -14,7 +14,9 @@ def readable_memory_size(size: float) -> str:
     return f"{size:.2f} PB"
 
 
-def _print_row(fields: Sequence[Any], positions: List[int], print_fn: Callable) -> None:
+def _print_row(fields: Sequence[Any], positions: List[int], print_fn: Callable,
+               nested_level: int = 0) -> None:
+    """One table row, wrapped over lines; nested rows are framed by ``|`` (Keras 2)."""
     left = [str(x) for x in fields]
     while any(left):
         line = ""
@@ -25,18 +27,23 @@ def _print_row(fields: Sequence[Any], positions: List[int], print_fn: Callable) 
             cutoff = end - start - space
             if col != len(positions) - 1:
                 cutoff -= 1
+            if col == 0:
+                cutoff -= nested_level
             fit = left[col][:cutoff]
             breaks = [fit.find(x) + len(x) for x in ("),", "},", "],", "',") if fit.find(x) >= 0]
             if breaks:
                 cutoff = min(breaks)
                 fit = fit[:cutoff]
             if col == 0:
-                line += " "
+                line += "|" * nested_level + " "
             line += fit
             line += " " * space
             left[col] = left[col][cutoff:]
-            line += " " * (positions[col] - len(line))
-        print_fn(line)
+            if nested_level and col == len(positions) - 1:
+                line += " " * (positions[col] - len(line) - nested_level)
+            else:
+                line += " " * (positions[col] - len(line))
+        print_fn(line + "|" * nested_level)
 
 
 def _shape_text(shape: Any) -> str:
@@ -122,21 +129,64 @@ def print_summary(model: Any, line_length: Optional[int] = None, positions: Any 
     print_fn("_" * line_length)
     _print_row(header, positions, print_fn)
     print_fn("=" * line_length)
-    layers = model.layers
     from torchkeras.engine.input_layer import InputLayer
-    for layer in layers:
+
+    def row(layer: Any, owner: Any, nested_level: int) -> None:
+        name = f"{layer.name} ({_class_name(layer)})"
+        params = layer.count_params() if layer.built else 0
+        fields = [name, _output_shape(layer, owner), params]
+        if not sequential_like:
+            # Keras 2 lists connections within the summarized model only.
+            fields.append(_connections(layer, model) if nested_level == 0 else [])
+        if show_trainable:
+            fields.append("Y" if layer.trainable else "N")
+        _print_row(fields, positions, print_fn, nested_level)
+
+    def torch_row(name: str, module: Any, trainable: bool, nested_level: int) -> None:
+        params = sum(int(t.numel()) for t in module.state_dict().values())
+        fields = [f"{name} ({type(module).__name__})", "?", params]
+        if not sequential_like:
+            fields.append([])
+        if show_trainable:
+            fields.append("Y" if trainable else "N")
+        _print_row(fields, positions, print_fn, nested_level)
+
+    def children(layer: Any) -> List[Any]:
+        """What expand_nested shows under ``layer``: a nested model's layers, or the
+        top-level submodules of a wrapped torch module."""
+        if getattr(layer, "_is_model", False):
+            return [("layer", l) for l in layer.layers]
+        module = getattr(layer, "module", None)
+        if type(layer).__name__ == "TorchModuleWrapper" and module is not None:
+            return [("torch", item) for item in module.named_children()]
+        return []
+
+    def print_layer(kind: str, item: Any, owner: Any, nested_level: int = 0,
+                    is_nested_last: bool = False) -> None:
+        if kind == "torch":
+            torch_row(item[0], item[1], owner.trainable, nested_level)
+            nested = []
+        else:
+            row(item, owner, nested_level)
+            nested = children(item) if expand_nested else []
+        if nested:
+            bar = "\u00af" * (line_length - 2 * nested_level - 2)
+            print_fn("|" * (nested_level + 1) + bar + "|" * (nested_level + 1))
+            for index, (child_kind, child) in enumerate(nested):
+                print_layer(child_kind, child, item, nested_level + 1,
+                            index == len(nested) - 1)
+            print_fn("|" * nested_level + "\u00af" * (line_length - 2 * nested_level)
+                     + "|" * nested_level)
+            is_nested_last = True  # Keras 2 prints no blank line after an expanded block
+        if not is_nested_last:
+            print_fn("|" * nested_level + " " * (line_length - 2 * nested_level)
+                     + "|" * nested_level)
+
+    for layer in model.layers:
         if sequential_like and isinstance(layer, InputLayer) and getattr(model, "_graph",
                                                                          None) is None:
             continue
-        name = f"{layer.name} ({type(layer).__name__})"
-        params = layer.count_params() if layer.built else 0
-        fields = [name, _output_shape(layer, model), params]
-        if not sequential_like:
-            fields.append(_connections(layer, model))
-        if show_trainable:
-            fields.append("Y" if layer.trainable else "N")
-        _print_row(fields, positions, print_fn)
-        print_fn(" " * line_length)
+        print_layer("layer", layer, model)
     print_fn("=" * line_length)
     trainable = model.trainable_weights
     non_trainable = model.non_trainable_weights
@@ -148,6 +198,13 @@ def print_summary(model: Any, line_length: Optional[int] = None, positions: Any 
     print_fn(f"Non-trainable params: {_count(non_trainable)} "
              f"({readable_memory_size(_bytes(non_trainable))})")
     print_fn("_" * line_length)
+
+
+def _class_name(layer: Any) -> str:
+    """Keras 2 shows a functional ``Model`` as ``Functional``."""
+    if type(layer).__name__ == "Model" and getattr(layer, "_graph", None) is not None:
+        return "Functional"
+    return type(layer).__name__
 
 
 def _is_chain(model: Any) -> bool:

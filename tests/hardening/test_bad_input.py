@@ -1,0 +1,143 @@
+"""Bad input gets a Keras-style message naming the argument or layer and what was
+expected."""
+import logging
+import warnings
+
+import numpy as np
+import pytest
+
+import torchkeras as keras
+from torchkeras import layers
+from torchkeras.engine import data_checks
+
+X = np.random.default_rng(0).random((10, 4)).astype("float32")
+Y = np.arange(10) % 3
+
+
+def _classifier():
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation="softmax")])
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    return model
+
+
+@pytest.mark.parametrize("make, data, pattern", [
+    (lambda: layers.Conv2D(2, 3), np.zeros((2, 8, 8), "float32"),
+     r'layer "conv2d.*expected min_ndim=4, found ndim=3'),
+    (lambda: layers.LSTM(2), np.zeros((2, 4), "float32"),
+     r'layer "lstm.*expected ndim=3, found ndim=2'),
+    (lambda: layers.Embedding(10, 2), np.full((2, 4), 12),
+     r"indices = 12 is not in \[0, 10\)"),
+])
+def test_layer_rank_and_range(make, data, pattern):
+    with pytest.raises((ValueError, IndexError), match=pattern):
+        make()(data)
+
+
+def test_dense_wrong_last_dim_eager_and_in_fit():
+    dense = layers.Dense(3, name="d")
+    dense(np.zeros((2, 4), "float32"))
+    with pytest.raises(ValueError, match='layer "d".*axis -1 of input shape to have value 4'):
+        dense(np.zeros((2, 5), "float32"))
+    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 4, "
+                                         r"but received input with shape \(None, 5\)"):
+        _classifier().fit(np.zeros((10, 5), "float32"), Y, verbose=0)
+
+
+def test_cardinality_and_empty():
+    with pytest.raises(ValueError, match=r"Data cardinality is ambiguous:\n  x sizes: 10\n"
+                                         r"  y sizes: 7"):
+        _classifier().fit(X, Y[:7], verbose=0)
+    with pytest.raises(ValueError, match="Expected input data to be non-empty"):
+        _classifier().fit(np.zeros((0, 4), "float32"), np.zeros((0,)), verbose=0)
+
+
+def test_nan_and_inf_warning_names_argument_and_index():
+    bad = X.copy()
+    bad[3, 1] = np.nan
+    with pytest.warns(RuntimeWarning, match=r"`x` contains NaN values: 1 sample\(s\) .* "
+                                            "the first at index 3"):
+        _classifier().fit(bad, Y, verbose=0)
+    y = np.ones((10, 1), "float32")
+    y[7] = np.inf
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(1)])
+    model.compile("sgd", "mse")
+    with pytest.warns(RuntimeWarning, match="`validation_data y` contains inf values.*"
+                                            "index 7"):
+        model.fit(X, np.ones((10, 1)), validation_data=(X, y), verbose=0)
+
+
+def test_finite_check_can_be_turned_off(monkeypatch):
+    bad = X.copy()
+    bad[0, 0] = np.inf
+    monkeypatch.setattr(data_checks, "CHECK_FINITE", False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        _classifier().fit(bad, Y, verbose=0)
+
+
+@pytest.mark.parametrize("labels, value", [(Y + 5, 7), (Y - 5, -5)])
+def test_sparse_labels_out_of_range(labels, value):
+    message = (rf"Received a label value of {value} which is outside the valid range of "
+               r"\[0, 3\) in `y`")
+    with pytest.raises(ValueError, match=message):
+        _classifier().fit(X, labels, verbose=0)
+    with pytest.raises(ValueError, match=message):
+        _classifier().evaluate(X, labels, verbose=0)
+
+
+def test_sparse_labels_ignore_class_allowed():
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation="softmax")])
+    model.compile("sgd", keras.losses.SparseCategoricalCrossentropy(ignore_class=-1))
+    labels = Y.copy()
+    labels[0] = -1
+    model.fit(X, labels, verbose=0)
+
+
+def test_strings_in_numeric_arrays():
+    with pytest.raises(ValueError, match="Failed to convert a NumPy array to a Tensor"):
+        _classifier().fit(np.array([["a"] * 4] * 10), Y, verbose=0)
+
+
+@pytest.mark.parametrize("size", [0, -1])
+def test_batch_size(size):
+    for call in (lambda m: m.fit(X, Y, batch_size=size, verbose=0),
+                 lambda m: m.predict(X, batch_size=size, verbose=0)):
+        with pytest.raises(ValueError, match=f"`batch_size` must be a positive integer. "
+                                             f"Received: batch_size={size}"):
+            call(_classifier())
+
+
+@pytest.mark.parametrize("split", [1.0, -0.1, 1.5])
+def test_validation_split_range(split):
+    with pytest.raises(ValueError, match=r"`validation_split` must be in the range \[0, 1\)"):
+        _classifier().fit(X, Y, validation_split=split, verbose=0)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: layers.Dense(3, activaton="relu"), "Did you mean 'activation'"),
+    (lambda: layers.Conv2D(3, 3, strides_=2), "Did you mean 'strides'"),
+    (lambda: layers.LSTM(3, retrun_sequences=True), "Did you mean 'return_sequences'"),
+    (lambda: keras.optimizers.Adam(learning_rat=0.1), "Did you mean 'learning_rate'"),
+    (lambda: keras.optimizers.SGD(momentun=0.9), "Did you mean 'momentum'"),
+    (lambda: keras.callbacks.EarlyStopping(patiance=2), "'patiance'. Did you mean 'patience'"),
+    (lambda: keras.callbacks.CSVLogger("x.csv", seperator=";"), "Did you mean 'separator'"),
+    (lambda: _classifier().fit(X, Y, epoch=2), "Did you mean 'epochs'"),
+    (lambda: _classifier().save("/tmp/never.keras", include_optimiser=False),
+     "Did you mean 'include_optimizer'"),
+    (lambda: keras.models.load_model("/tmp/never.keras", custom_object={}),
+     "Did you mean 'custom_objects'"),
+    (lambda: _classifier().save_weights("/tmp/never.weights.h5", overwrit=True),
+     "Did you mean 'overwrite'"),
+    (lambda: _classifier().load_weights("/tmp/never.weights.h5", skip_mismatc=True),
+     "Did you mean 'skip_mismatch'"),
+])
+def test_unknown_keyword_suggests_near_name(call, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        call()
+
+
+def test_model_checkpoint_unknown_keyword_warns(caplog):
+    with caplog.at_level(logging.WARNING):
+        keras.callbacks.ModelCheckpoint("x.h5", save_best=True)
+    assert "unknown keyword argument 'save_best' is ignored. Did you mean " \
+           "'save_best_only'?" in caplog.text
