@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 import numpy as np
+import torch
 
 import torchkeras
 from torchkeras import layers
@@ -37,6 +38,10 @@ def train(callbacks: List[Any] = (), verbose: int = 0) -> Dict[str, Any]:
     result["evaluate"] = np.asarray(model.evaluate(x_val, y_val, batch_size=4, verbose=0))
     result["predict"] = model.predict(x, batch_size=4, verbose=0)
     result["predict_val"] = model.predict(x_val, batch_size=4, verbose=0)
+    batches = (x[i:i + 4] for i in range(0, 11, 4))  # a generator: shared per batch
+    result["predict_generator"] = model.predict(batches, steps=3, verbose=0)
+    dataset = torch.utils.data.TensorDataset(torch.from_numpy(x_val), torch.from_numpy(y_val))
+    result["evaluate_dataset"] = np.asarray(model.evaluate(dataset, batch_size=4, verbose=0))
     # The last batch of 1 sample leaves one process empty during training too.
     model.fit(x[:9], y[:9], batch_size=4, epochs=1, shuffle=False, verbose=0)
     result.update({f"after_empty_w{i}": w for i, w in enumerate(model.get_weights())})

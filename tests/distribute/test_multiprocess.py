@@ -67,6 +67,10 @@ def test_predict_gathers_every_row_in_order_on_every_rank(runs):
         assert result["predict"].shape == (11, 1)
         np.testing.assert_allclose(result["predict"], reference["predict"], atol=1e-5)
         np.testing.assert_allclose(result["predict_val"], reference["predict_val"], atol=1e-5)
+        np.testing.assert_allclose(result["predict_generator"], reference["predict"],
+                                   atol=1e-5)
+        np.testing.assert_allclose(result["evaluate_dataset"], reference["evaluate"],
+                                   rtol=1e-5)
 
 
 def test_only_rank_zero_writes_files_and_prints(runs):

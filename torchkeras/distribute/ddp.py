@@ -18,14 +18,19 @@ from torchkeras.utils import nest
 
 
 class _TrainingForward(torch.nn.Module):
-    """``forward(x)`` = ``model.call(x, training=True)``."""
+    """``forward(x)`` = ``model.call(x, training=True)`` (``model.call(x)`` when its
+    ``call`` takes no ``training``, as Keras allows)."""
 
     def __init__(self, model: torch.nn.Module):
         super().__init__()
+        from torchkeras.layers.base import _call_parameters
         self.model = model
+        self._takes_training = bool(_call_parameters(type(model))[0])
 
     def forward(self, x: Any) -> Any:
-        return self.model.call(x, training=True)
+        if self._takes_training:
+            return self.model.call(x, training=True)
+        return self.model.call(x)
 
 
 def wrap_model(model: torch.nn.Module) -> Optional[DistributedDataParallel]:
@@ -60,7 +65,8 @@ class DistributedStep:
             self._wrapper = wrap_model(self.model)
             self._wrapped = True
         if self._wrapper is None:
-            return self.model.call(x, training=True)
+            from torchkeras.engine.trainer import model_call
+            return model_call(self.model, x, True)
         return self._wrapper(x)
 
     @property
