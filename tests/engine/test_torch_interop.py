@@ -1,5 +1,4 @@
 """A torchkeras model used from plain torch code, and torch-style code inside Keras models."""
-import copy
 import warnings
 
 import numpy as np
@@ -59,6 +58,13 @@ def test_hooks_and_functional_call():
     model(torch.randn(5, 4))
     handle.remove()
     assert seen == [(5, 8)]
+    inputs = keras.Input((4,))
+    hidden = keras.layers.Dense(3, name="hidden")
+    functional = keras.Model(inputs, keras.layers.Dense(1)(hidden(inputs)))
+    hidden.register_forward_pre_hook(lambda m, args: seen.append("pre"))
+    functional.compile(optimizer="sgd", loss="mse")
+    functional.fit(np.ones((4, 4)), np.ones((4, 1)), batch_size=2, verbose=0)
+    assert seen == [(5, 8), "pre", "pre"]  # hooks run inside fit's plan too
     zeros = {name: torch.zeros_like(p) for name, p in model.named_parameters()}
     out = torch.func.functional_call(model, zeros, (torch.randn(2, 4),))
     assert torch.equal(out, torch.zeros(2, 1))
