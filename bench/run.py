@@ -53,24 +53,21 @@ def _time(fn: Callable[[], object], device: torch.device) -> float:
 
 
 def import_time() -> Dict[str, float]:
-    """Seconds for `import torch` and for `import torch, torchkeras` (fresh processes)."""
+    """Seconds for `import torch`, then for `import torchkeras` on top of it, each timed
+    inside a fresh process (best of 5)."""
     # Bytecode caching on, as in a normal install (some shells set PYTHONDONTWRITEBYTECODE,
     # which makes every import recompile torchkeras's sources).
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     subprocess.run([sys.executable, "-c", "import torchkeras"], env=env, check=True)
-
-    def run(code: str) -> float:
-        best = float("inf")
-        for _ in range(3):
-            out = subprocess.run([sys.executable, "-c", "import time; t = time.perf_counter(); "
-                                  + code + "; print(time.perf_counter() - t)"],
-                                 capture_output=True, text=True, check=True, env=env)
-            best = min(best, float(out.stdout.strip().splitlines()[-1]))
-        return best
-    torch_only = run("import torch")
-    both = run("import torch; import torchkeras")
-    return {"import_torch_s": torch_only, "import_torch_and_torchkeras_s": both,
-            "torchkeras_adds_s": both - torch_only}
+    code = ("import time; t = time.perf_counter(); import torch; a = time.perf_counter(); "
+            "import torchkeras; b = time.perf_counter(); print(a - t, b - a)")
+    runs = []
+    for _ in range(5):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True, env=env)
+        runs.append([float(v) for v in out.stdout.split()])
+    return {"import_torch_s": min(r[0] for r in runs),
+            "torchkeras_adds_s": min(r[1] for r in runs)}
 
 
 def run_workload(name: str, make: Callable, repeats: int, smoke: bool,
