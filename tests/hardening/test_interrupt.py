@@ -18,6 +18,15 @@ def _model():
     return model
 
 
+@pytest.fixture(autouse=True)
+def _python_sigint_handler():
+    """Run as in an interactive session: CI runners may start Python with SIGINT ignored
+    (SIG_IGN), and fit only installs its handler over Python's default one."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 X = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
 Y = X.sum(axis=1, keepdims=True)
 
