@@ -10,6 +10,7 @@ the bar refreshes (at most every ``refresh_interval`` seconds) and at the end.
 """
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from typing import Any, Callable, Dict, Optional
@@ -100,10 +101,13 @@ class ProgbarLogger(Callback):
         self._seen = 0
         self._target = target
         if self.verbose == 1 and _dynamic_display():
+            # A pseudo-terminal may report a 0x0 size, which makes tqdm print nothing.
+            columns, rows = shutil.get_terminal_size((160, 24))
             self._bar = _KerasBar(total=target, file=sys.stdout, ascii=".>=",
                                   bar_format="{n_fmt}/{total_fmt} [{bar:30}]{keras}",
                                   mininterval=self.refresh_interval, leave=True,
-                                  dynamic_ncols=False)
+                                  dynamic_ncols=False, ncols=columns if columns > 0 else 160,
+                                  nrows=rows if rows > 0 else 24)
 
     def _advance(self, steps: int, final: bool = False) -> None:
         self._seen += steps

@@ -345,7 +345,14 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
         self._cache = None
 
     def add_param_group(self, param_group: Dict[str, Any]) -> None:  # torch API
-        super().add_param_group(param_group)  # normalizes param_group["params"] to a list
+        # torch's method is wrapped in torch._disable_dynamo, whose first call imports
+        # torch._dynamo (~1-2 s before the first step); outside torch.compile the unwrapped
+        # function does the same work.
+        torch_add = torch.optim.Optimizer.add_param_group
+        if not torch.compiler.is_compiling() and hasattr(torch_add, "__wrapped__"):
+            torch_add.__wrapped__(self, param_group)  # normalizes params to a list
+        else:
+            super().add_param_group(param_group)
         if getattr(self, "built", False):
             for p in param_group["params"]:
                 state = self.state[p]
