@@ -14,9 +14,10 @@ from torchkeras.engine.input_layer import Input, InputLayer
 from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
 from torchkeras.layers.base import Layer
+from torchkeras import mixed_precision
 
 __version__ = "0.1.0"
 
 __all__ = ["Input", "InputLayer", "Layer", "Model", "Sequential", "activations", "backend",
            "callbacks", "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
-           "optimizers", "preprocessing", "regularizers", "saving", "utils"]
+           "mixed_precision", "optimizers", "preprocessing", "regularizers", "saving", "utils"]

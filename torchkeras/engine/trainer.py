@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import warnings
 from typing import Any, Dict, List, Optional
 
@@ -21,7 +22,9 @@ from torchkeras.callbacks import CallbackList, History, ProgbarLogger
 from torchkeras.engine import data as data_module
 from torchkeras.engine import data_checks, interrupt as interrupt_module
 from torchkeras.engine.compile_utils import LossesContainer, MetricsContainer
+from torchkeras.engine import jit as jit_module
 from torchkeras.engine.convert import to_numpy
+from torchkeras.mixed_precision.autocast import autocast_for, to_float32
 from torchkeras.utils import nest
 
 _FIT_ARGUMENTS = ["x", "y", "batch_size", "epochs", "verbose", "callbacks", "validation_split",
@@ -58,22 +61,20 @@ class CompiledModel:
     """The state ``compile()`` creates: optimizer, losses, metrics, and the step."""
 
     def __init__(self, model: Any, optimizer: Any, loss: Any, metrics: Any, loss_weights: Any,
-                 weighted_metrics: Any, jit_compile: Optional[bool]):
+                 weighted_metrics: Any, jit_compile: Any, steps_per_execution: Any = None):
         self.model = model
         self.loss_identifier = loss
-        self.optimizer = optimizers_module.get(optimizer)
+        self.optimizer = _resolve_optimizer(model, optimizer)
         self.output_names = list(model.output_names) if model.outputs is not None or \
             model._graph is not None else ["output_1"]
         self.loss_spec = (loss, loss_weights)
         self.metrics_spec = (metrics, weighted_metrics)
         self.losses: Optional[LossesContainer] = None
         self.metrics_container: Optional[MetricsContainer] = None
-        self.jit_compile = bool(jit_compile)
+        self.jit_backend = jit_module.jit_backend(jit_compile)  # None: eager (the default)
+        self.jit_compile = self.jit_backend is not None
+        self.steps_per_execution = _steps_per_execution(steps_per_execution)
         self.custom_logs: Optional[Dict[str, Any]] = None  # returned by a custom step
-        if self.jit_compile:
-            warnings.warn("jit_compile=True: compiling the train step with torch.compile is "
-                          "not available yet in this version; training runs eagerly.",
-                          stacklevel=3)
         if loss is not None:
             self._make_containers()
 
@@ -149,10 +150,32 @@ def compile_model(model: Any, optimizer: Any = "rmsprop", loss: Any = None, metr
             and not isinstance(model.outputs, list):
         loss = loss[0]
     compiled = CompiledModel(model, optimizer, loss, metrics, loss_weights, weighted_metrics,
-                             jit_compile)
+                             jit_compile, steps_per_execution)
     model.compiled = compiled
     model.optimizer = compiled.optimizer
     model.stop_training = False
+
+
+def _resolve_optimizer(model: Any, optimizer: Any) -> Any:
+    """The optimizer ``compile`` uses; under ``'mixed_float16'`` wrapped in a
+    ``LossScaleOptimizer``, as tf-keras's ``compile`` does."""
+    from torchkeras.mixed_precision import LossScaleOptimizer
+    if isinstance(optimizer, LossScaleOptimizer):
+        return optimizer
+    optimizer = optimizers_module.get(optimizer)
+    policy = getattr(model, "dtype_policy", None)
+    if policy is not None and policy.name == "mixed_float16":
+        return LossScaleOptimizer(optimizer)
+    return optimizer
+
+
+def _steps_per_execution(value: Any) -> int:
+    if value is None:
+        return 1
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"`steps_per_execution` must be a positive integer. Received: "
+                         f"steps_per_execution={value}")
+    return int(value)
 
 
 def _require_compiled(model: Any, method: str) -> CompiledModel:
@@ -298,6 +321,41 @@ class StepRunner:
         # DDP forward and loss scaling; None in one process (no extra work per step).
         self.distributed = distribute.DistributedStep(model) \
             if distribute.is_distributed() else None
+        # The forward: the model's call, or (mixed precision / jit_compile) a wrapper
+        # chosen once here, so the default step does no extra work.
+        self.autocast_dtype = _cached_autocast_dtype(model)
+        self._forward = functools.partial(model_call, model)
+        self._train_forward = self._forward
+        if self.autocast_dtype is not None:
+            self._forward = self._mixed_forward
+            self._train_forward = self._mixed_forward
+        compiled = self.compiled
+        if compiled is not None and compiled.jit_backend is not None and \
+                self.distributed is None:
+            self._train_forward = self._jit_forward
+            jit = getattr(compiled, "_jit_forward", None)
+            if jit is None or jit.model is not model:
+                jit = jit_module.JitForward(model, compiled.jit_backend,
+                                            functools.partial(model_call, model))
+                compiled._jit_forward = jit  # compiled once per compile(), kept across fits
+            self.jit = jit
+        from torchkeras.mixed_precision import LossScaleOptimizer
+        optimizer = compiled.optimizer if compiled is not None else None
+        self.loss_scaler = optimizer if isinstance(optimizer, LossScaleOptimizer) else None
+
+    def _mixed_forward(self, x: Any, training: bool) -> Any:
+        """The forward under ``torch.autocast``; outputs as float32 for the loss (Keras's
+        advice for mixed precision: a float32 output)."""
+        with autocast_for(self.autocast_dtype, _model_device(self.model)):
+            outputs = model_call(self.model, x, training)
+        return nest.map_structure(to_float32, outputs)
+
+    def _jit_forward(self, x: Any, training: bool) -> Any:
+        if self.autocast_dtype is None:
+            return self.jit(x, training)
+        with autocast_for(self.autocast_dtype, _model_device(self.model)):
+            outputs = self.jit(x, training)
+        return nest.map_structure(to_float32, outputs)
 
     def _collect(self) -> None:
         from torchkeras.layers.base import Layer
@@ -373,7 +431,7 @@ class StepRunner:
             ddp.empty_step(x, self._optimizer_calls or _direct_optimizer_calls(optimizer))
             self.apply_constraints()
             return
-        outputs = model_call(model, x, True) if ddp is None else ddp.forward(x)
+        outputs = self._train_forward(x, True) if ddp is None else ddp.forward(x)
         y_pred = _flat_outputs(model, outputs)
         y_true = _flat_targets(compiled, y)
         weights = _flat_weights(compiled, sample_weight)
@@ -387,7 +445,10 @@ class StepRunner:
                 self._optimizer_calls = _direct_optimizer_calls(optimizer)
             zero_grad, step = self._optimizer_calls
             zero_grad()
-            loss.backward()
+            if self.loss_scaler is None:
+                loss.backward()
+            else:  # mixed_float16: backward of the scaled loss; step() unscales or skips
+                (loss * self.loss_scaler.loss_scale).backward()
             step()
             self.apply_constraints()
         with torch.no_grad():  # y_pred keeps _keras_logits/_keras_mask for the metrics
@@ -397,12 +458,36 @@ class StepRunner:
         model, compiled = self.model, self.compiled
         if self.distributed is not None and _empty_batch(x):
             return  # this process holds no sample of this (last, small) global batch
-        outputs = model_call(model, x, False)
+        outputs = self._forward(x, False)
         y_pred = _flat_outputs(model, outputs)
         y_true = _flat_targets(compiled, y)
         weights = _flat_weights(compiled, sample_weight)
         compiled.losses(y_true, y_pred, weights, self.regularization_loss())
         compiled.metrics_container.update_state(y_true, y_pred, weights)
+
+
+def mixed_autocast_dtype(model: Any) -> Optional[torch.dtype]:
+    """The autocast dtype when the model or one of its layers has a mixed policy (looked
+    up once per fit/evaluate/predict), else None: the float32 default enters no autocast."""
+    dtype = getattr(model, "_autocast_dtype", None)
+    if dtype is not None:
+        return dtype
+    for layer in model._flatten_layers(include_self=False):
+        if getattr(layer, "_autocast_dtype", None) is not None:
+            return layer._autocast_dtype
+    return None
+
+
+def _cached_autocast_dtype(model: Any) -> Optional[torch.dtype]:
+    """:func:`mixed_autocast_dtype`, found once per ``compile()`` (a custom ``train_step``
+    calling ``super().train_step`` makes a StepRunner every step)."""
+    compiled = model.compiled
+    if compiled is None:
+        return mixed_autocast_dtype(model)
+    cached = compiled.__dict__.get("_autocast_dtype", False)
+    if cached is False:
+        cached = compiled._autocast_dtype = mixed_autocast_dtype(model)
+    return cached
 
 
 def _empty_batch(x: Any) -> bool:
@@ -540,6 +625,7 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = No
         runner.distributed.shard = getattr(train_data, "shard", None)
     first = True
     batch_logs_needed = callback_list.needs_batch_logs()
+    per_execution = compiled.steps_per_execution
     model.stop_training = False
     callback_list.on_train_begin()
     override = getattr(model, "_initial_epoch_override", None)
@@ -553,18 +639,32 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = No
             compiled.reset_metrics()
             callback_list.on_epoch_begin(epoch)
             model.train()
+            pending = None  # steps_per_execution > 1: the step whose batch_end is due
             for step, (bx, by, bsw) in enumerate(train_data.batches(steps_per_epoch)):
                 if first:
                     _ensure_built(model, bx)
                     compiled.refresh_output_names()
                     first = False
-                callback_list.on_train_batch_begin(step)
-                runner.run_train_step(bx, by, bsw)
-                callback_list.on_train_batch_end(
-                    step, compiled.read_logs() if batch_logs_needed else None)
+                if per_execution == 1:
+                    callback_list.on_train_batch_begin(step)
+                    runner.run_train_step(bx, by, bsw)
+                    callback_list.on_train_batch_end(
+                        step, compiled.read_logs() if batch_logs_needed else None)
+                else:  # Keras: batch hooks once per execution of N steps
+                    if step % per_execution == 0:
+                        callback_list.on_train_batch_begin(step)
+                    runner.run_train_step(bx, by, bsw)
+                    pending = step
+                    if (step + 1) % per_execution == 0:
+                        pending = None
+                        callback_list.on_train_batch_end(
+                            step, compiled.read_logs() if batch_logs_needed else None)
                 guard.check()
                 if model.stop_training:
                     break
+            if pending is not None:  # the last, partial execution of the epoch
+                callback_list.on_train_batch_end(
+                    pending, compiled.read_logs() if batch_logs_needed else None)
             logs = compiled.read_logs()
             if val_data is not None and _should_validate(epoch, validation_freq):
                 val_logs = _run_evaluation(model, runner, val_data, validation_steps,
@@ -660,14 +760,18 @@ def predict(model: Any, x: Any, batch_size: Optional[int] = None, verbose: Any =
     collected: List[List[torch.Tensor]] = []
     structure = None
     first = True
+    forward = functools.partial(model_call, model)
     with torch.no_grad():
         for step, (bx, _, _) in enumerate(data.batches(steps)):
             if first:
                 _ensure_built(model, bx)
                 first = False
+                autocast_dtype = mixed_autocast_dtype(model)
+                if autocast_dtype is not None:
+                    forward = functools.partial(_predict_mixed, model, autocast_dtype)
             callback_list.on_predict_batch_begin(step)
             outputs = model.predict_step(bx) if _overrides(model, "predict_step") else \
-                model_call(model, bx, False)
+                forward(bx, False)
             structure = outputs
             collected.append(nest.flatten(outputs))
             callback_list.on_predict_batch_end(step)
@@ -682,6 +786,16 @@ def predict(model: Any, x: Any, batch_size: Optional[int] = None, verbose: Any =
         flat = distribute.gather_batches(flat, [len(batch[0]) for batch in collected])
     result = nest.pack_sequence_as(structure, [t.cpu().numpy() for t in flat])
     return result
+
+
+def _predict_mixed(model: Any, dtype: torch.dtype, x: Any, training: bool) -> Any:
+    """A mixed-precision model's predict forward: under autocast; bfloat16 outputs become
+    float32 (NumPy has no bfloat16), float16 ones stay float16 as in Keras."""
+    with autocast_for(dtype, _model_device(model)):
+        outputs = model_call(model, x, training)
+    return nest.map_structure(
+        lambda t: t.float() if isinstance(t, torch.Tensor) and t.dtype == torch.bfloat16
+        else t, outputs)
 
 
 # --------------------------------------------------------------- batch methods

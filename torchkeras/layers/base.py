@@ -33,6 +33,8 @@ import torch
 from torchkeras import backend
 from torchkeras.backend import phase
 from torchkeras.layers.input_spec import assert_input_compatibility
+from torchkeras.mixed_precision import policy as policy_module
+from torchkeras.mixed_precision.autocast import Float32Call, autocast_for
 from torchkeras.layers.weights import KERAS_LAYOUT, KerasVariable, WeightLayout, WeightSpec
 from torchkeras.utils import nest
 
@@ -50,6 +52,15 @@ def unknown_argument_error(owner: str, argument: str, valid: Sequence[str]) -> T
     if close:
         message += f". Did you mean '{close[0]}'?"
     return TypeError(message)
+
+
+def _dtype_policy(dtype: Any) -> "policy_module.Policy":
+    """The policy for a layer's ``dtype`` argument (``None``: the global policy)."""
+    if dtype is None:
+        return policy_module.global_policy()
+    if isinstance(dtype, (str, dict, policy_module.Policy)):
+        return policy_module.get(dtype)
+    return policy_module.Policy(backend.standardize_dtype(dtype))
 
 
 @functools.lru_cache(maxsize=None)
@@ -83,6 +94,8 @@ def _is_symbolic(value: Any) -> bool:
 class Layer(torch.nn.Module):
     """Base class of all Keras layers (and models)."""
 
+    _autocast_dtype: Optional[torch.dtype] = None  # set under a mixed dtype policy
+
     def __init__(self, trainable: bool = True, name: Optional[str] = None,
                  dtype: Any = None, **kwargs: Any):
         torch.nn.Module.__init__(self)
@@ -92,8 +105,12 @@ class Layer(torch.nn.Module):
                                              self._accepted_argument_names())
         self._name = name or self._default_name()
         self._trainable = bool(trainable)
-        self._dtype = backend.standardize_dtype(
-            dtype.get("config", {}).get("name") if isinstance(dtype, dict) else dtype)
+        self._dtype_policy = _dtype_policy(dtype)
+        self._dtype = self._dtype_policy.variable_dtype  # weights stay float32 when mixed
+        if self._dtype_policy.is_mixed:
+            self._autocast_dtype = self._dtype_policy.autocast_dtype
+        elif dtype is not None and policy_module.mixed_policy_in_use():
+            self.call = Float32Call(self)  # e.g. the float32 output layer of a mixed model
         self.built = False
         self.input_spec = None
         self.supports_masking = False
@@ -136,8 +153,14 @@ class Layer(torch.nn.Module):
         return self._dtype
 
     @property
+    def dtype_policy(self) -> "policy_module.Policy":
+        """The layer's ``keras.mixed_precision.Policy``."""
+        return self._dtype_policy
+
+    @property
     def compute_dtype(self) -> str:
-        return self._dtype
+        """The dtype the layer computes in (``'float16'`` under ``'mixed_float16'``)."""
+        return self._dtype_policy.compute_dtype
 
     @property
     def variable_dtype(self) -> str:
@@ -415,17 +438,24 @@ class Layer(torch.nn.Module):
             mask = collect_masks(inputs)
             if mask is not None and accepts_mask:
                 kwargs["mask"] = mask
-        if has_numpy and not phase.is_recording():
-            with torch.no_grad():
-                outputs = torch.nn.Module.__call__(self, inputs, *args, **kwargs)
-            outputs = nest.map_structure(as_eager_tensor, outputs)
+        if self._autocast_dtype is not None:  # a mixed-precision layer called eagerly
+            with autocast_for(self._autocast_dtype, self._input_device()):
+                outputs = self._module_call(inputs, args, kwargs, has_numpy)
         else:
-            outputs = torch.nn.Module.__call__(self, inputs, *args, **kwargs)
+            outputs = self._module_call(inputs, args, kwargs, has_numpy)
         if self.activity_regularizer is not None:
             self._record_activity_loss(outputs)
         if mask is not None or creates_masks(self):
             attach_masks(outputs, self.compute_mask(inputs, mask))
         return outputs
+
+    def _module_call(self, inputs: Any, args: tuple, kwargs: Dict[str, Any],
+                     has_numpy: bool) -> Any:
+        if has_numpy and not phase.is_recording():
+            with torch.no_grad():
+                outputs = torch.nn.Module.__call__(self, inputs, *args, **kwargs)
+            return nest.map_structure(as_eager_tensor, outputs)
+        return torch.nn.Module.__call__(self, inputs, *args, **kwargs)
 
     def _check_input_spec(self, flat_shapes: List[Shape]) -> None:
         if self.input_spec is not None:
@@ -493,7 +523,7 @@ class Layer(torch.nn.Module):
     # ------------------------------------------------------------------- config
     def get_config(self) -> Dict[str, Any]:
         config: Dict[str, Any] = {"name": self.name, "trainable": self.trainable,
-                                  "dtype": self.dtype}
+                                  "dtype": policy_module.serialize(self._dtype_policy)}
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = self._batch_input_shape
         return config

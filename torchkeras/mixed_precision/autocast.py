@@ -1,0 +1,53 @@
+"""The autocast pieces of mixed precision: entering ``torch.autocast`` for a mixed policy,
+and running a float32 layer (``Activation('linear', dtype='float32')``) outside it."""
+from __future__ import annotations
+
+import contextlib
+from typing import Any, ContextManager, Optional
+
+import torch
+
+from torchkeras.utils import nest
+
+
+def autocast_for(dtype: Optional[torch.dtype], device: torch.device) -> ContextManager:
+    """``torch.autocast`` on ``device``'s type in ``dtype``; a no-op context when autocast is
+    already on there (an outer mixed layer or the trainer entered it) or ``dtype`` is None."""
+    device_type = torch.device(device).type
+    if dtype is None or torch.is_autocast_enabled(device_type):
+        return contextlib.nullcontext()
+    return torch.autocast(device_type=device_type, dtype=dtype)
+
+
+def to_float32(value: Any) -> Any:
+    """A float16/bfloat16 tensor as float32, keeping Keras's ``_keras_mask`` and
+    ``_keras_logits`` (cast too) so losses and metrics still see them."""
+    if not isinstance(value, torch.Tensor) or value.dtype not in (torch.float16, torch.bfloat16):
+        return value
+    result = value.float()
+    logits = getattr(value, "_keras_logits", None)
+    if logits is not None:
+        result._keras_logits = logits.float()
+    mask = getattr(value, "_keras_mask", None)
+    if mask is not None:
+        result._keras_mask = mask
+    return result
+
+
+class Float32Call:
+    """A layer's ``call`` for a float32 layer in a mixed-precision model: its floating inputs
+    are cast to float32 and it computes with autocast off, as Keras runs a layer whose
+    policy is ``'float32'``. Installed as the instance's ``call`` only in that case."""
+
+    def __init__(self, layer: Any):
+        self.layer = layer
+
+    def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        layer = self.layer
+        call = type(layer).call
+        flat = [t for t in nest.flatten(inputs) if isinstance(t, torch.Tensor)]
+        device_type = flat[0].device.type if flat else "cpu"
+        if not torch.is_autocast_enabled(device_type):
+            return call(layer, nest.map_structure(to_float32, inputs), *args, **kwargs)
+        with torch.autocast(device_type=device_type, enabled=False):
+            return call(layer, nest.map_structure(to_float32, inputs), *args, **kwargs)
