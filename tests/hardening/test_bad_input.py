@@ -4,6 +4,7 @@ import logging
 import warnings
 
 import numpy as np
+import torch
 import pytest
 
 import torchkeras as keras
@@ -141,3 +142,17 @@ def test_model_checkpoint_unknown_keyword_warns(caplog):
         keras.callbacks.ModelCheckpoint("x.h5", save_best=True)
     assert "unknown keyword argument 'save_best' is ignored. Did you mean " \
            "'save_best_only'?" in caplog.text
+
+
+def test_finite_check_screens_with_a_sum_without_false_alarms_on_overflow():
+    import warnings as _warnings
+    from torchkeras.engine import data_checks
+    huge = torch.full((4, 2), 3e38)  # finite values whose sum overflows to inf
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("error")
+        data_checks.warn_non_finite([("x", huge)])  # no warning
+    bad = huge.clone()
+    bad[2, 1] = float("nan")
+    with pytest.warns(RuntimeWarning, match=r"`x` contains NaN values: 1 sample\(s\) hold "
+                                            r"NaN or inf, the first at index 2"):
+        data_checks.warn_non_finite([("x", bad)])

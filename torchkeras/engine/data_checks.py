@@ -1,7 +1,7 @@
 """Checks run once at the start of ``fit``/``evaluate`` on in-memory data.
 
-* :func:`warn_non_finite`: NaN or inf in float arrays (one vectorised ``isfinite`` per array
-  and one host read for all of them). Keras has no such check; it is on by default and
+* :func:`warn_non_finite`: NaN or inf in float arrays (one float64 sum per array as a
+  screen, one host read for all of them; an element-wise scan only for a suspicious array). Keras has no such check; it is on by default and
   costs one pass over the data per ``fit`` call. Turn it off with
   ``torchkeras.engine.data_checks.CHECK_FINITE = False``.
 * :func:`check_sparse_labels`: integer labels outside ``[0, classes)`` for
@@ -39,11 +39,18 @@ def warn_non_finite(arrays: Sequence[Tuple[str, Any]]) -> None:
               if t.is_floating_point() and t.numel() and t.ndim]
     if not leaves:
         return
-    bad = [(~torch.isfinite(t)).reshape(t.shape[0], -1).any(dim=1) for _, t in leaves]
-    found = torch.stack([b.any() for b in bad]).cpu().tolist()  # the one host read
-    for (name, tensor), rows, has_bad in zip(leaves, bad, found):
-        if not has_bad:
+    # Fast screen: a sum is finite when every element is (one read of the data, no
+    # temporary the size of the data). Only a non-finite sum (NaN/inf, or an overflow)
+    # pays for the element-wise scan that finds the first bad sample.
+    sums = torch.stack([t.sum().reshape(()).float()
+                        for _, t in leaves])
+    suspicious = (~torch.isfinite(sums)).cpu().tolist()  # the one host read
+    for (name, tensor), maybe_bad in zip(leaves, suspicious):
+        if not maybe_bad:
             continue
+        rows = (~torch.isfinite(tensor)).reshape(tensor.shape[0], -1).any(dim=1)
+        if not bool(rows.any()):
+            continue  # the sum overflowed; every value is finite
         index = int(torch.nonzero(rows)[0, 0])
         sample = tensor[index].reshape(-1)
         kind = "NaN" if bool(torch.isnan(sample).any()) else "inf"
