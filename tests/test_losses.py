@@ -428,3 +428,19 @@ def test_losses_never_read_values_back_to_the_host():
         masked = p * 1
         masked._keras_mask = torch.ones(8, dtype=torch.bool, device="meta")
         losses.MeanSquaredError()(y, masked)
+
+
+def test_bce_from_logits_gradient_is_tf_analytic_gradient_in_one_node():
+    # TF differentiates max(z,0) - z*t + log1p(exp(-|z|)) to sigmoid(z) - t; the custom
+    # autograd node must give exactly that (and 0.5 - t at z == 0).
+    z = torch.tensor([[-40.0], [-1.5], [0.0], [0.0], [2.0], [40.0]], requires_grad=True)
+    target = torch.tensor([[1.0], [0.0], [1.0], [0.0], [1.0], [0.0]])
+    loss = losses.sigmoid_cross_entropy_with_logits(target, z).sum()
+    loss.backward()
+    np.testing.assert_allclose(z.grad.numpy(), (torch.sigmoid(z) - target).detach().numpy(),
+                               rtol=0, atol=0)
+    assert z.grad[2, 0].item() == -0.5 and z.grad[3, 0].item() == 0.5
+    assert torch.autograd.gradcheck(
+        lambda logits: losses.sigmoid_cross_entropy_with_logits(target.double(), logits),
+        (torch.tensor([[-3.0], [-0.5], [0.7], [2.0], [1.0], [-1.0]], dtype=torch.float64,
+                      requires_grad=True),))

@@ -62,7 +62,6 @@ class LossesContainer:
                  sample_weights: List[Any], regularization: Optional[torch.Tensor]
                  ) -> torch.Tensor:
         total = None
-        total_for_tracker = None
         batch_size = None
         for index, loss_obj in enumerate(self.losses):
             y_t = y_true[index] if index < len(y_true) else None
