@@ -86,6 +86,10 @@ class BackupAndRestore(Callback):
             self._backup(epoch, completed=True)
 
     def on_train_end(self, logs: Optional[Dict[str, Any]] = None) -> None:
+        from torchkeras import distribute
+        distribute.barrier()  # every rank has finished before rank 0 deletes the backup
+        if not distribute.is_chief():
+            return
         if self.delete_checkpoint and os.path.exists(self._backup_path):
             os.remove(self._backup_path)
             try:
@@ -94,6 +98,9 @@ class BackupAndRestore(Callback):
                 pass
 
     def _backup(self, epoch: int, completed: bool) -> None:
+        from torchkeras import distribute
+        if not distribute.is_chief():  # under torchrun rank 0 writes the one backup
+            return
         optimizer = getattr(self.model, "optimizer", None)
         state = {
             "weights": self.model.get_weights(),  # Keras order: independent of layer names

@@ -48,6 +48,9 @@ class TensorBoard(Callback):
         self._global_batch = 0
 
     def _writer(self, name: str) -> Any:
+        from torchkeras import distribute
+        if not distribute.is_chief():  # under torchrun only rank 0 writes event files
+            return _NullWriter()
         if name not in self._writers:
             self._writers[name] = self._writer_class(os.path.join(self.log_dir, name))
         return self._writers[name]
@@ -84,3 +87,13 @@ class TensorBoard(Callback):
         for writer in self._writers.values():
             writer.close()
         self._writers = {}
+
+
+class _NullWriter:
+    """Stands in for a SummaryWriter on non-zero ranks: writes nothing."""
+
+    def add_scalar(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def add_histogram(self, *args: Any, **kwargs: Any) -> None:
+        pass
