@@ -20,12 +20,13 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import torch
 
-from torchkeras import activations, constraints, initializers, regularizers
+from torchkeras import activations, regularizers
 from torchkeras.layers import conv_utils
 from torchkeras.layers.conv import CONV_FUNCTIONS, kernel_layout
 from torchkeras.layers.input_spec import InputSpec
 from torchkeras.layers.lstm import _UnitForgetBias
-from torchkeras.layers.rnn import RNN, RNNCellBase, States, clip_rate, torch_activation
+from torchkeras.layers.rnn import (RNN, RNNCellBase, States, clip_rate, torch_activation,
+                                   weight_arguments_config)
 from torchkeras.utils import nest
 
 __all__ = ["ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"]
@@ -62,16 +63,10 @@ class ConvLSTMCell(RNNCellBase):
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
+        self._set_weight_arguments(kernel_initializer, recurrent_initializer, bias_initializer,
+                                   kernel_regularizer, recurrent_regularizer, bias_regularizer,
+                                   kernel_constraint, recurrent_constraint, bias_constraint)
         self.unit_forget_bias = unit_forget_bias
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
         self.dropout = clip_rate(dropout)
         self.recurrent_dropout = clip_rate(recurrent_dropout)
         self.seed = seed
@@ -194,16 +189,7 @@ def _conv_lstm_config(cell: ConvLSTMCell) -> Dict[str, Any]:
         "activation": activations.serialize(cell.activation),
         "recurrent_activation": activations.serialize(cell.recurrent_activation),
         "use_bias": cell.use_bias,
-        "kernel_initializer": initializers.serialize(cell.kernel_initializer),
-        "recurrent_initializer": initializers.serialize(cell.recurrent_initializer),
-        "bias_initializer": initializers.serialize(cell.bias_initializer),
-        "unit_forget_bias": cell.unit_forget_bias,
-        "kernel_regularizer": regularizers.serialize(cell.kernel_regularizer),
-        "recurrent_regularizer": regularizers.serialize(cell.recurrent_regularizer),
-        "bias_regularizer": regularizers.serialize(cell.bias_regularizer),
-        "kernel_constraint": constraints.serialize(cell.kernel_constraint),
-        "recurrent_constraint": constraints.serialize(cell.recurrent_constraint),
-        "bias_constraint": constraints.serialize(cell.bias_constraint),
+        **weight_arguments_config(cell),
         "dropout": cell.dropout,
         "recurrent_dropout": cell.recurrent_dropout,
     }

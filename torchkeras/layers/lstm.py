@@ -13,11 +13,11 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import torch
 
-from torchkeras import activations, constraints, initializers, regularizers
+from torchkeras import activations, initializers, regularizers
 from torchkeras.layers.input_spec import InputSpec
-from torchkeras.layers.rnn import (CELL_ATTRIBUTES, RNN, FusedRNNMixin, RNNCellBase, States,
-                                   clip_rate, delegate_to_cell, torch_activation,
-                                   validate_units)
+from torchkeras.layers.rnn import (CELL_ATTRIBUTES, FusedRNNMixin, RNN, RNNCellBase, States,
+                                   clip_rate, delegate_to_cell, torch_activation, validate_units,
+                                   weight_arguments_config)
 
 __all__ = ["LSTM", "LSTMCell"]
 
@@ -53,16 +53,10 @@ class LSTMCell(RNNCellBase):
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
+        self._set_weight_arguments(kernel_initializer, recurrent_initializer, bias_initializer,
+                                   kernel_regularizer, recurrent_regularizer, bias_regularizer,
+                                   kernel_constraint, recurrent_constraint, bias_constraint)
         self.unit_forget_bias = bool(unit_forget_bias)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
         self.dropout = clip_rate(dropout)
         self.recurrent_dropout = clip_rate(recurrent_dropout)
         self.implementation = 1 if self.recurrent_dropout != 0 else int(implementation)
@@ -71,24 +65,9 @@ class LSTMCell(RNNCellBase):
         self.output_size = self.units
 
     def build(self, input_shape: Any) -> None:
-        input_dim = input_shape[-1]
-        u = self.units
-        self.kernel = self.add_weight("kernel", (input_dim, 4 * u),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (u, 4 * u),
-                                                initializer=self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer,
-                                                constraint=self.recurrent_constraint)
-        if self.use_bias:
-            init = _UnitForgetBias(self.bias_initializer, u) if self.unit_forget_bias \
-                else self.bias_initializer
-            self.bias = self.add_weight("bias", (4 * u,), initializer=init,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
-        else:
-            self.bias = None
+        init = _UnitForgetBias(self.bias_initializer, self.units) if self.unit_forget_bias \
+            else self.bias_initializer
+        self._add_dense_weights(input_shape[-1], gates=4, bias_initializer=init)
         super().build(input_shape)
 
     def torch_params(self) -> List[torch.Tensor]:
@@ -128,16 +107,7 @@ def _lstm_config(cell: LSTMCell) -> Dict[str, Any]:
         "activation": activations.serialize(cell.activation),
         "recurrent_activation": activations.serialize(cell.recurrent_activation),
         "use_bias": cell.use_bias,
-        "kernel_initializer": initializers.serialize(cell.kernel_initializer),
-        "recurrent_initializer": initializers.serialize(cell.recurrent_initializer),
-        "bias_initializer": initializers.serialize(cell.bias_initializer),
-        "unit_forget_bias": cell.unit_forget_bias,
-        "kernel_regularizer": regularizers.serialize(cell.kernel_regularizer),
-        "recurrent_regularizer": regularizers.serialize(cell.recurrent_regularizer),
-        "bias_regularizer": regularizers.serialize(cell.bias_regularizer),
-        "kernel_constraint": constraints.serialize(cell.kernel_constraint),
-        "recurrent_constraint": constraints.serialize(cell.recurrent_constraint),
-        "bias_constraint": constraints.serialize(cell.bias_constraint),
+        **weight_arguments_config(cell),
         "dropout": cell.dropout,
         "recurrent_dropout": cell.recurrent_dropout,
         "implementation": cell.implementation,

@@ -19,7 +19,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import torch
 
-from torchkeras import activations
+from torchkeras import activations, constraints, initializers, regularizers
 from torchkeras.layers.base import Layer, _call_parameters
 from torchkeras.layers.input_spec import InputSpec, assert_input_compatibility
 from torchkeras.utils import nest
@@ -146,6 +146,42 @@ class RNNCellBase(DropoutRNNCellMixin, Layer):
     ``call(inputs, states)`` is both, for one step (Keras's cell contract).
     """
 
+    def _set_weight_arguments(self, kernel_initializer: Any, recurrent_initializer: Any,
+                              bias_initializer: Any, kernel_regularizer: Any,
+                              recurrent_regularizer: Any, bias_regularizer: Any,
+                              kernel_constraint: Any, recurrent_constraint: Any,
+                              bias_constraint: Any) -> None:
+        """Resolve the initializer/regularizer/constraint of the kernel, recurrent kernel
+        and bias (the nine arguments every Keras cell takes)."""
+        arguments = locals()
+        for role in WEIGHT_ROLES:
+            for kind, module in (("initializer", initializers), ("regularizer", regularizers),
+                                 ("constraint", constraints)):
+                name = f"{role}_{kind}"
+                setattr(self, name, module.get(arguments[name]))
+
+    def _add_dense_weights(self, input_dim: int, gates: int,
+                           bias_shape: Optional[Tuple[int, ...]] = None,
+                           bias_initializer: Any = None) -> None:
+        """``kernel (input_dim, gates*units)``, ``recurrent_kernel (units, gates*units)`` and
+        (with ``use_bias``) ``bias`` in Keras's layout."""
+        width = gates * self.units
+        self.kernel = self.add_weight("kernel", (input_dim, width),
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, width),
+                                                initializer=self.recurrent_initializer,
+                                                regularizer=self.recurrent_regularizer,
+                                                constraint=self.recurrent_constraint)
+        if self.use_bias:
+            self.bias = self.add_weight("bias", bias_shape or (width,),
+                                        initializer=bias_initializer or self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
+        else:
+            self.bias = None
+
     def project_inputs(self, inputs: torch.Tensor, training: Any = None) -> torch.Tensor:
         raise NotImplementedError
 
@@ -175,6 +211,22 @@ class RNNCellBase(DropoutRNNCellMixin, Layer):
     def get_initial_state(self, inputs: Any = None, batch_size: Optional[int] = None,
                           dtype: Any = None) -> Any:
         return zero_states(self, batch_size, dtype, self._input_device())
+
+
+WEIGHT_ROLES = ("kernel", "recurrent", "bias")
+
+
+def weight_arguments_config(cell: Any) -> Dict[str, Any]:
+    """The cell's initializers (then ``unit_forget_bias`` for LSTM-like cells),
+    regularizers and constraints, in Keras's config order."""
+    config = {f"{role}_initializer": initializers.serialize(
+        getattr(cell, f"{role}_initializer")) for role in WEIGHT_ROLES}
+    if hasattr(cell, "unit_forget_bias"):
+        config["unit_forget_bias"] = cell.unit_forget_bias
+    for kind, module in (("regularizer", regularizers), ("constraint", constraints)):
+        for role in WEIGHT_ROLES:
+            config[f"{role}_{kind}"] = module.serialize(getattr(cell, f"{role}_{kind}"))
+    return config
 
 
 def validate_units(units: Any) -> int:

@@ -12,11 +12,11 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import torch
 
-from torchkeras import activations, constraints, initializers, regularizers
+from torchkeras import activations, regularizers
 from torchkeras.layers.input_spec import InputSpec
-from torchkeras.layers.rnn import (CELL_ATTRIBUTES, RNN, FusedRNNMixin, RNNCellBase, States,
-                                   clip_rate, delegate_to_cell, torch_activation,
-                                   validate_units)
+from torchkeras.layers.rnn import (CELL_ATTRIBUTES, FusedRNNMixin, RNN, RNNCellBase, States,
+                                   clip_rate, delegate_to_cell, torch_activation, validate_units,
+                                   weight_arguments_config)
 
 __all__ = ["SimpleRNN", "SimpleRNNCell"]
 
@@ -38,15 +38,9 @@ class SimpleRNNCell(RNNCellBase):
         self.units = validate_units(units)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._set_weight_arguments(kernel_initializer, recurrent_initializer, bias_initializer,
+                                   kernel_regularizer, recurrent_regularizer, bias_regularizer,
+                                   kernel_constraint, recurrent_constraint, bias_constraint)
         self.dropout = clip_rate(dropout)
         self.recurrent_dropout = clip_rate(recurrent_dropout)
         self.seed = seed
@@ -54,21 +48,7 @@ class SimpleRNNCell(RNNCellBase):
         self.output_size = self.units
 
     def build(self, input_shape: Any) -> None:
-        u = self.units
-        self.kernel = self.add_weight("kernel", (input_shape[-1], u),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (u, u),
-                                                initializer=self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer,
-                                                constraint=self.recurrent_constraint)
-        if self.use_bias:
-            self.bias = self.add_weight("bias", (u,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
-        else:
-            self.bias = None
+        self._add_dense_weights(input_shape[-1], gates=1)
         super().build(input_shape)
 
     def torch_params(self) -> List[torch.Tensor]:
@@ -100,15 +80,7 @@ def _simple_rnn_config(cell: SimpleRNNCell) -> Dict[str, Any]:
         "units": cell.units,
         "activation": activations.serialize(cell.activation),
         "use_bias": cell.use_bias,
-        "kernel_initializer": initializers.serialize(cell.kernel_initializer),
-        "recurrent_initializer": initializers.serialize(cell.recurrent_initializer),
-        "bias_initializer": initializers.serialize(cell.bias_initializer),
-        "kernel_regularizer": regularizers.serialize(cell.kernel_regularizer),
-        "recurrent_regularizer": regularizers.serialize(cell.recurrent_regularizer),
-        "bias_regularizer": regularizers.serialize(cell.bias_regularizer),
-        "kernel_constraint": constraints.serialize(cell.kernel_constraint),
-        "recurrent_constraint": constraints.serialize(cell.recurrent_constraint),
-        "bias_constraint": constraints.serialize(cell.bias_constraint),
+        **weight_arguments_config(cell),
         "dropout": cell.dropout,
         "recurrent_dropout": cell.recurrent_dropout,
     }
