@@ -118,8 +118,11 @@ class CompiledModel:
         if not metrics:
             return {}
         with distribute.maybe_global(metrics, sync):
-            values = torch.stack([torch.as_tensor(m.result(), dtype=torch.float32).reshape(())
-                                  .to(_device_of(metrics)) for m in metrics]).cpu().tolist()
+            results = [m.result() for m in metrics]
+        device = next((r.device for r in results if isinstance(r, torch.Tensor)),
+                      torch.device("cpu"))
+        values = torch.stack([torch.as_tensor(r, dtype=torch.float32).reshape(()).to(device)
+                              for r in results]).cpu().tolist()  # the one host read
         return {m.name: v for m, v in zip(metrics, values)}
 
 
@@ -131,14 +134,6 @@ def _logs_to_floats(logs: Dict[str, Any]) -> Dict[str, float]:
         values.update(zip(tensors, stacked.tolist()))
     return {k: (float(v) if isinstance(v, (int, float, np.floating, np.integer)) else v)
             for k, v in values.items()}
-
-
-def _device_of(metrics: list) -> torch.device:
-    for metric in metrics:
-        result = metric.result()
-        if isinstance(result, torch.Tensor):
-            return result.device
-    return torch.device("cpu")
 
 
 def compile_model(model: Any, optimizer: Any = "rmsprop", loss: Any = None, metrics: Any = None,
