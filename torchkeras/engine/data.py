@@ -14,6 +14,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
+from torchkeras.engine import data_placement as placement
 from torchkeras.engine.convert import to_tensor
 from torchkeras.utils import nest
 
@@ -146,8 +147,14 @@ def _to_numpy(value: Any) -> np.ndarray:
     return np.asarray(value)
 
 
+def _home(value: Any) -> torch.device:
+    """Where a leaf's tensor is built: a tensor's own device, the host for anything else."""
+    return value.device if isinstance(value, torch.Tensor) else torch.device("cpu")
+
+
 class ArrayData:
-    """In-memory data on the device, batched by index."""
+    """In-memory data on the device (streamed from the host when too large for it),
+    batched by index."""
 
     shard = None  # distributed: this process's share of each batch (distribute.BatchShard)
     generator = None  # distributed: the shuffling generator every process shares
@@ -160,14 +167,26 @@ class ArrayData:
         flat_x = nest.flatten(x)
         dtypes = input_dtypes if input_dtypes and len(input_dtypes) == len(flat_x) else \
             [None] * len(flat_x)
+        # Converted where the data lies (NumPy: the host, zero-copy for float32), then
+        # copied to the device once if it fits there, else batches stream from the host.
         self.x = nest.pack_sequence_as(x, [
-            to_tensor(leaf, device, None, keep_integers=bool(dt and not dt.startswith("float")))
+            to_tensor(leaf, _home(leaf), None,
+                      keep_integers=bool(dt and not dt.startswith("float")))
             for leaf, dt in zip(flat_x, dtypes)])
         self.y = None if y is None else nest.map_structure(
-            lambda a: None if a is None else to_tensor(a, device), y)
+            lambda a: None if a is None else to_tensor(a, _home(a)), y)
         self.sample_weight = None if sample_weight is None else nest.map_structure(
-            lambda a: to_tensor(a, device, keep_integers=False), sample_weight)
+            lambda a: to_tensor(a, _home(a), keep_integers=False), sample_weight)
         self.device = device
+        host = [t for t in nest.flatten([self.x, self.y, self.sample_weight])
+                if isinstance(t, torch.Tensor) and t.device != device]
+        self.streamed = bool(host) and not placement.fits_on_device(device, host)
+        if self.streamed:  # (rare) larger than the device budget: pinned host copies
+            self.x, self.y, self.sample_weight = placement.pin(
+                (self.x, self.y, self.sample_weight))
+        else:
+            self.x, self.y, self.sample_weight = placement.to_device(
+                (self.x, self.y, self.sample_weight), device)
 
     @property
     def steps(self) -> int:
@@ -176,12 +195,22 @@ class ArrayData:
     def _take(self, structure: Any, index: Any) -> Any:
         if structure is None:
             return None
+        if self.streamed:
+            return self._take_streamed(structure, index)
         if isinstance(structure, torch.Tensor):  # the common case, without nest's walk
             return structure[index] if isinstance(index, slice) else \
                 structure.index_select(0, index)
         if isinstance(index, slice):
             return nest.map_structure(lambda t: t[index], structure)
         return nest.map_structure(lambda t: t.index_select(0, index), structure)
+
+    def _take_streamed(self, structure: Any, index: Any) -> Any:
+        """A batch gathered where each tensor lies (the host, mostly), sent to the device."""
+        def take(tensor: torch.Tensor) -> torch.Tensor:
+            if isinstance(index, slice):
+                return tensor[index]
+            return tensor.index_select(0, index.to(tensor.device))
+        return placement.send_batch(nest.map_structure(take, structure), self.device)
 
     def batches(self, steps: Optional[int] = None) -> Iterator[Batch]:
         """One epoch of batches; the last partial batch is kept."""
@@ -191,7 +220,9 @@ class ArrayData:
         else:
             starts = range(self.steps)
             if self.shuffle:
-                order = torch.randperm(self.size, generator=self.generator).to(self.device)
+                order = torch.randperm(self.size, generator=self.generator)
+                if not self.streamed:
+                    order = order.to(self.device)
         for count, step in enumerate(starts):
             if steps is not None and count >= steps:
                 return
