@@ -38,8 +38,7 @@ def _tensor(x: Any) -> torch.Tensor:
 
 def _attach_logits(output: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
     """Record ``logits`` on ``output`` (tf-keras's ``_keras_logits``) for losses."""
-    if not torch.compiler.is_compiling():  # attribute writes would break a compiled graph
-        output._keras_logits = logits
+    output._keras_logits = logits  # torch.compile keeps it, on outputs it returns as well
     return output
 
 

@@ -88,5 +88,5 @@ def test_default_policy_enters_no_autocast(monkeypatch):
     model, _ = _fit("float32", epochs=1)
     runner = trainer.StepRunner(model)
     assert runner.autocast_dtype is None and runner.loss_scaler is None
-    assert runner._train_forward.func is trainer.model_call  # the plain forward
+    assert runner._forward.func is trainer.model_call  # the plain forward
     model.predict(_data()[0][:3], verbose=0)

@@ -2,7 +2,7 @@
 ``LossesContainer``/``MetricsContainer`` do (names, order, weighting, reduction)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import torch
 
@@ -39,6 +39,15 @@ def accumulate_mean(tracker: Any, value: torch.Tensor, weight: int) -> None:
     tracker.count.add_(weight)
 
 
+def batch_size_of(y_true: List[Any]) -> int:
+    """The batch size the loss trackers weight by: the last output with a target."""
+    for y_t in reversed(y_true):
+        if y_t is not None:
+            shape = getattr(y_t, "shape", ())
+            return int(shape[0]) if len(shape) else 1
+    return 0
+
+
 class LossesContainer:
     """The total loss over the outputs, and its trackers (``loss``, ``<output>_loss``)."""
 
@@ -61,20 +70,28 @@ class LossesContainer:
     def __call__(self, y_true: List[Any], y_pred: List[torch.Tensor],
                  sample_weights: List[Any], regularization: Optional[torch.Tensor]
                  ) -> torch.Tensor:
+        """The total loss; the trackers are updated with it."""
+        total, per_output = self.compute(y_true, y_pred, sample_weights, regularization)
+        self.track(total, per_output, batch_size_of(y_true))
+        return total
+
+    def compute(self, y_true: List[Any], y_pred: List[torch.Tensor], sample_weights: List[Any],
+                regularization: Optional[torch.Tensor]
+                ) -> Tuple[torch.Tensor, List[Optional[torch.Tensor]]]:
+        """``(total, per-output losses)`` without touching the trackers (pure tensor work:
+        what ``jit_compile`` traces with the forward)."""
         total = None
-        batch_size = None
+        per_output: List[Optional[torch.Tensor]] = []
         for index, loss_obj in enumerate(self.losses):
             y_t = y_true[index] if index < len(y_true) else None
             if loss_obj is None or y_t is None:
+                per_output.append(None)
                 continue
             y_p = y_pred[index]
             sw = sample_weights[index] if index < len(sample_weights) else None
             y_t, y_p, sw = match_dtype_and_rank(y_t, y_p, sw)
             value = loss_obj(y_t, y_p, sample_weight=sw)
-            batch_size = y_t.shape[0]
-            tracker = self.output_trackers[index]
-            if tracker is not None:
-                accumulate_mean(tracker, value, batch_size)
+            per_output.append(value)
             weight = self.loss_weights[index]
             if weight is not None:
                 value = value * weight
@@ -84,8 +101,15 @@ class LossesContainer:
                              "targets `y` in `fit()`.")
         if regularization is not None:
             total = total + regularization
+        return total, per_output
+
+    def track(self, total: torch.Tensor, per_output: List[Optional[torch.Tensor]],
+              batch_size: int) -> None:
+        """Add one batch's losses to the ``loss`` and ``<output>_loss`` trackers."""
+        for tracker, value in zip(self.output_trackers, per_output):
+            if tracker is not None and value is not None:
+                accumulate_mean(tracker, value, batch_size)
         accumulate_mean(self.total_tracker, total, batch_size)
-        return total
 
     def reset_state(self) -> None:
         for tracker in self.metrics:

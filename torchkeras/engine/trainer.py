@@ -11,7 +11,7 @@ import copy
 import difflib
 import functools
 import warnings
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -21,6 +21,7 @@ from torchkeras import optimizers as optimizers_module
 from torchkeras.callbacks import CallbackList, History, ProgbarLogger
 from torchkeras.engine import data as data_module
 from torchkeras.engine import data_checks, interrupt as interrupt_module
+from torchkeras.engine import compile_utils
 from torchkeras.engine.compile_utils import LossesContainer, MetricsContainer
 from torchkeras.engine import jit as jit_module
 from torchkeras.engine.convert import to_numpy
@@ -316,23 +317,22 @@ class StepRunner:
         # DDP forward and loss scaling; None in one process (no extra work per step).
         self.distributed = distribute.DistributedStep(model) \
             if distribute.is_distributed() else None
-        # The forward: the model's call, or (mixed precision / jit_compile) a wrapper
-        # chosen once here, so the default step does no extra work.
+        # The forward: the model's call, or (mixed precision) a wrapper chosen once here,
+        # so the default step does no extra work.
         self.autocast_dtype = _cached_autocast_dtype(model)
         self._forward = functools.partial(model_call, model)
-        self._train_forward = self._forward
         if self.autocast_dtype is not None:
             self._forward = self._mixed_forward
-            self._train_forward = self._mixed_forward
         compiled = self.compiled
+        self.jit = None  # jit_compile: the forward and loss as one compiled region
+        from torchkeras.layers.base import _call_parameters
+        self._takes_training = bool(_call_parameters(type(model))[0])
         if compiled is not None and compiled.jit_backend is not None and \
                 self.distributed is None:
-            self._train_forward = self._jit_forward
-            jit = getattr(compiled, "_jit_forward", None)
+            jit = getattr(compiled, "_jit_step", None)
             if jit is None or jit.model is not model:
-                jit = jit_module.JitForward(model, compiled.jit_backend,
-                                            functools.partial(model_call, model))
-                compiled._jit_forward = jit  # compiled once per compile(), kept across fits
+                jit = jit_module.JitLossStep(model, compiled.jit_backend, self._loss_step)
+                compiled._jit_step = jit  # compiled once per compile(), kept across fits
             self.jit = jit
         from torchkeras.mixed_precision import LossScaleOptimizer
         optimizer = compiled.optimizer if compiled is not None else None
@@ -345,12 +345,25 @@ class StepRunner:
             outputs = model_call(self.model, x, training)
         return nest.map_structure(to_float32, outputs)
 
-    def _jit_forward(self, x: Any, training: bool) -> Any:
+    def _loss_step(self, x: Any, y_true: List[Any], weights: List[Any]
+                   ) -> Tuple[torch.Tensor, List[Any], List[Any]]:
+        """The training forward and the compiled losses (what ``jit_compile`` compiles)."""
         if self.autocast_dtype is None:
-            return self.jit(x, training)
-        with autocast_for(self.autocast_dtype, _model_device(self.model)):
-            outputs = self.jit(x, training)
-        return nest.map_structure(to_float32, outputs)
+            outputs = self._direct_call(x, True)
+        else:
+            with autocast_for(self.autocast_dtype, _model_device(self.model)):
+                outputs = nest.map_structure(to_float32, self._direct_call(x, True))
+        y_pred = _flat_outputs(self.model, outputs)
+        total, per_output = self.compiled.losses.compute(y_true, y_pred, weights,
+                                                         self.regularization_loss())
+        return total, per_output, y_pred
+
+    def _direct_call(self, x: Any, training: bool) -> Any:
+        """``model.call`` without :func:`model_call`'s cached signature lookup (a cache
+        call breaks a ``torch.compile`` graph)."""
+        if self._takes_training:
+            return self.model.call(x, training=training)
+        return self.model.call(x)
 
     def _collect(self) -> None:
         from torchkeras.layers.base import Layer
@@ -426,11 +439,17 @@ class StepRunner:
             ddp.empty_step(x, self._optimizer_calls or _direct_optimizer_calls(optimizer))
             self.apply_constraints()
             return
-        outputs = self._train_forward(x, True) if ddp is None else ddp.forward(x)
-        y_pred = _flat_outputs(model, outputs)
         y_true = _flat_targets(compiled, y)
         weights = _flat_weights(compiled, sample_weight)
-        loss = compiled.losses(y_true, y_pred, weights, self.regularization_loss())
+        if self.jit is None:
+            outputs = self._forward(x, True) if ddp is None else ddp.forward(x)
+            y_pred = _flat_outputs(model, outputs)
+            loss = compiled.losses(y_true, y_pred, weights, self.regularization_loss())
+        else:
+            if self._regularized is None:
+                self._collect()  # before tracing: a traced first-call branch would recompile
+            loss, per_output, y_pred = self.jit(x, y_true, weights)
+            compiled.losses.track(loss, per_output, compile_utils.batch_size_of(y_true))
         if ddp is not None:
             loss = ddp.scale_loss(loss)  # DDP's average = the global batch's gradient
         if not optimizer.built:

@@ -181,8 +181,10 @@ class Layer(torch.nn.Module):
         for store in ("_parameters", "_buffers", "_modules"):
             if store in values and name in values[store]:
                 return values[store][name]
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'",
-                             name=name, obj=self)
+        message = f"'{type(self).__name__}' object has no attribute '{name}'"
+        if torch.compiler.is_compiling():  # torch.compile traces no exception keywords
+            raise AttributeError(message)
+        raise AttributeError(message, name=name, obj=self)
 
     # ---------------------------------------------------------------- trainable
     @property
