@@ -63,3 +63,72 @@ def test_invalid_value(value):
     model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])
     with pytest.raises(ValueError, match="`steps_per_execution` must be a positive integer"):
         model.compile("sgd", "mse", steps_per_execution=value)
+
+
+class _EvalPredictRecorder(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.events = []
+
+    def on_test_batch_begin(self, batch, logs=None):
+        self.events.append(("begin", batch, None))
+
+    def on_test_batch_end(self, batch, logs=None):
+        self.events.append(("end", batch, logs))
+
+    def on_predict_batch_begin(self, batch, logs=None):
+        self.events.append(("begin", batch, None))
+
+    def on_predict_batch_end(self, batch, logs=None):
+        self.events.append(("end", batch, logs))
+
+
+def _eval_model(steps_per_execution):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.layers.Dense(2, input_shape=(3,))])
+    model.compile("sgd", "mse", metrics=["mae"], steps_per_execution=steps_per_execution)
+    x = np.arange(90, dtype="float32").reshape(30, 3) / 90
+    return model, x, np.ones((30, 2), "float32")
+
+
+# Recorded from tf-keras 2.21: 10 batches, steps_per_execution=3 (and steps=5).
+_KERAS_BATCHES = [("begin", 0), ("end", 2), ("begin", 3), ("end", 5), ("begin", 6),
+                  ("end", 8), ("begin", 9), ("end", 9)]
+_KERAS_BATCHES_5_STEPS = [("begin", 0), ("end", 2), ("begin", 3), ("end", 4)]
+
+
+@pytest.mark.parametrize("steps, expected", [(None, _KERAS_BATCHES),
+                                              (5, _KERAS_BATCHES_5_STEPS)])
+def test_evaluate_hooks_once_per_execution_as_keras(steps, expected):
+    model, x, y = _eval_model(3)
+    recorder = _EvalPredictRecorder()
+    result = model.evaluate(x, y, batch_size=3, steps=steps, verbose=0,
+                            callbacks=[recorder], return_dict=True)
+    assert [(kind, batch) for kind, batch, _ in recorder.events] == expected
+    last_logs = recorder.events[-1][2]
+    assert last_logs == pytest.approx(result)  # the running metrics, as Keras passes them
+    plain, _, _ = _eval_model(1)
+    assert plain.evaluate(x, y, batch_size=3, steps=steps, verbose=0,
+                          return_dict=True) == result
+
+
+@pytest.mark.parametrize("steps, expected", [(None, _KERAS_BATCHES),
+                                              (5, _KERAS_BATCHES_5_STEPS)])
+def test_predict_hooks_once_per_execution_as_keras(steps, expected):
+    model, x, _ = _eval_model(3)
+    recorder = _EvalPredictRecorder()
+    predictions = model.predict(x, batch_size=3, steps=steps, verbose=0, callbacks=[recorder])
+    assert [(kind, batch) for kind, batch, _ in recorder.events] == expected
+    ends = [(batch, logs) for kind, batch, logs in recorder.events if kind == "end"]
+    start = 0
+    for batch, logs in ends:  # Keras: the outputs of the execution's batches
+        rows = (batch + 1) * 3
+        np.testing.assert_array_equal(logs["outputs"], predictions[start:rows])
+        start = rows
+    assert start == len(predictions)
+
+
+def test_evaluate_progress_bar_counts_steps(capsys):
+    model, x, y = _eval_model(3)
+    model.evaluate(x, y, batch_size=3, verbose=1)
+    assert "10/10 [" in capsys.readouterr().out

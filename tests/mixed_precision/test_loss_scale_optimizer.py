@@ -113,3 +113,96 @@ def test_compile_wraps_under_mixed_float16_only():
     model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])
     model.compile("adam", "mse")
     assert isinstance(model.optimizer, keras.optimizers.Adam)
+
+
+# ------------------------------------------------------------------ serialization
+# Configs as real Keras writes them (keras.optimizers.serialize / training_config).
+_ADAM_TF_KERAS = {"module": "keras.optimizers", "class_name": "Adam",
+                  "config": {"name": "Adam", "weight_decay": None, "clipnorm": None,
+                             "global_clipnorm": None, "clipvalue": None, "use_ema": False,
+                             "ema_momentum": 0.99, "ema_overwrite_frequency": None,
+                             "jit_compile": False, "is_legacy_optimizer": False,
+                             "learning_rate": 0.01, "beta_1": 0.9, "beta_2": 0.999,
+                             "epsilon": 1e-07, "amsgrad": False},
+                  "registered_name": None}
+_TF_KERAS_V3 = {"module": "tf_keras.src.mixed_precision.loss_scale_optimizer",
+                "class_name": "LossScaleOptimizerV3",
+                "config": {"inner_optimizer": _ADAM_TF_KERAS, "dynamic": True,
+                           "initial_scale": 32768.0, "dynamic_growth_steps": 2000},
+                "registered_name": "LossScaleOptimizerV3"}
+_TF_KERAS_LEGACY = {"class_name": "LossScaleOptimizer",
+                    "config": {"inner_optimizer": {
+                        "module": "keras.optimizers.legacy", "class_name": "Adam",
+                        "config": {"name": "Adam", "learning_rate": 0.01, "decay": 0.0,
+                                   "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-07,
+                                   "amsgrad": False}, "registered_name": None},
+                        "dynamic": False, "initial_scale": 128.0,
+                        "dynamic_growth_steps": None}}
+_KERAS3 = {"module": "keras.optimizers", "class_name": "LossScaleOptimizer",
+           "config": {"name": "loss_scale_optimizer", "inner_optimizer": {
+               "module": "keras.optimizers", "class_name": "Adam",
+               "config": {"name": "adam", "learning_rate": 0.01, "weight_decay": None,
+                          "clipnorm": None, "global_clipnorm": None, "clipvalue": None,
+                          "use_ema": False, "ema_momentum": 0.99,
+                          "ema_overwrite_frequency": None, "loss_scale_factor": None,
+                          "gradient_accumulation_steps": None, "beta_1": 0.9, "beta_2": 0.999,
+                          "epsilon": 1e-07, "amsgrad": False}, "registered_name": None},
+               "initial_scale": 1024.0, "dynamic_growth_steps": 100},
+           "registered_name": None}
+
+
+def test_serialize_round_trip_through_json():
+    import json
+    opt = LossScaleOptimizer(keras.optimizers.RMSprop(0.02, rho=0.8), initial_scale=8.0,
+                             dynamic_growth_steps=5)
+    config = keras.optimizers.serialize(opt)
+    assert config["class_name"] == "LossScaleOptimizer"
+    assert set(config["config"]) == {"inner_optimizer", "dynamic", "initial_scale",
+                                      "dynamic_growth_steps"}
+    clone = keras.optimizers.deserialize(json.loads(json.dumps(config)))
+    assert isinstance(clone, LossScaleOptimizer)
+    assert isinstance(clone.inner_optimizer, keras.optimizers.RMSprop)
+    assert clone.get_config() == opt.get_config()
+    assert keras.optimizers.get(opt) is opt
+    assert isinstance(keras.optimizers.get(config), LossScaleOptimizer)
+
+
+@pytest.mark.parametrize("config, dynamic, scale, growth", [
+    (_TF_KERAS_V3, True, 32768.0, 2000), (_TF_KERAS_LEGACY, False, 128.0, None),
+    (_KERAS3, True, 1024.0, 100)])
+def test_deserialize_real_keras_configs(config, dynamic, scale, growth):
+    opt = keras.optimizers.deserialize(config)
+    assert isinstance(opt, LossScaleOptimizer)
+    assert isinstance(opt.inner_optimizer, keras.optimizers.Adam)
+    assert opt.inner_optimizer.learning_rate == pytest.approx(0.01)
+    assert opt.dynamic is dynamic and opt.initial_scale == scale
+    assert opt.get_config()["dynamic_growth_steps"] == growth
+    assert float(opt.loss_scale) == scale
+
+
+def test_from_config_tf23_loss_scale_and_keras3_base_arguments():
+    legacy = {"optimizer": {"class_name": "SGD", "config": {"learning_rate": 0.1}},
+              "loss_scale": {"class_name": "DynamicLossScale",
+                             "config": {"initial_loss_scale": 64.0, "increment_period": 7,
+                                        "multiplier": 2.0}}}
+    opt = LossScaleOptimizer.from_config(legacy)
+    assert opt.dynamic and opt.initial_scale == 64.0 and opt.dynamic_growth_steps == 7
+    fixed = dict(legacy, loss_scale={"class_name": "FixedLossScale",
+                                     "config": {"loss_scale_value": 4.0}})
+    opt = LossScaleOptimizer.from_config(fixed)
+    assert not opt.dynamic and opt.initial_scale == 4.0
+    config = dict(_KERAS3["config"], clipnorm=None, use_ema=False)
+    assert LossScaleOptimizer.from_config(config).initial_scale == 1024.0
+    with pytest.raises(ValueError, match="LossScaleOptimizer does not support `clipnorm`"):
+        LossScaleOptimizer.from_config(dict(_KERAS3["config"], clipnorm=1.0))
+
+
+def test_scale_state_set_and_read():
+    p = _param([1.0])
+    opt = LossScaleOptimizer(keras.optimizers.SGD(0.0), initial_scale=2.0,
+                             dynamic_growth_steps=2)
+    opt.build([p])
+    opt.set_scale_state(1, 512.0)
+    p.grad = torch.tensor([1.0])
+    opt.step()  # the second finite step in a row: the scale doubles
+    assert opt.scale_state() == (0, 1024.0)

@@ -149,7 +149,7 @@ class ProgbarLogger(Callback):
         self._open(self.target)
 
     def on_train_batch_end(self, batch: int, logs: Optional[Dict[str, Any]] = None) -> None:
-        self._advance(1)
+        self._advance(batch + 1 - self._seen)  # steps_per_execution: N steps at once
 
     def on_epoch_end(self, epoch: int, logs: Optional[Dict[str, Any]] = None) -> None:
         self._close(logs)
@@ -162,7 +162,7 @@ class ProgbarLogger(Callback):
 
     def on_test_batch_end(self, batch: int, logs: Optional[Dict[str, Any]] = None) -> None:
         if not self.params.get("_in_fit"):
-            self._advance(1)
+            self._advance(batch + 1 - self._seen)
 
     def on_test_end(self, logs: Optional[Dict[str, Any]] = None) -> None:
         if not self.params.get("_in_fit"):
@@ -173,7 +173,7 @@ class ProgbarLogger(Callback):
         self._open(self.params.get("steps"))
 
     def on_predict_batch_end(self, batch: int, logs: Optional[Dict[str, Any]] = None) -> None:
-        self._advance(1)
+        self._advance(batch + 1 - self._seen)  # steps_per_execution: N steps at once
 
     def on_predict_end(self, logs: Optional[Dict[str, Any]] = None) -> None:
         self._close({})

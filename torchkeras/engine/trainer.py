@@ -22,6 +22,7 @@ from torchkeras.callbacks import CallbackList, History, ProgbarLogger
 from torchkeras.engine import data as data_module
 from torchkeras.engine import data_checks, interrupt as interrupt_module
 from torchkeras.engine import compile_utils
+from torchkeras.engine.batch_hooks import BatchHooks
 from torchkeras.engine.compile_utils import LossesContainer, MetricsContainer
 from torchkeras.engine import jit as jit_module
 from torchkeras.engine.convert import to_numpy
@@ -639,7 +640,10 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = No
         runner.distributed.shard = getattr(train_data, "shard", None)
     first = True
     batch_logs_needed = callback_list.needs_batch_logs()
-    per_execution = compiled.steps_per_execution
+    hooks = BatchHooks(  # steps_per_execution: once per execution of N steps, as Keras
+        compiled.steps_per_execution, callback_list.on_train_batch_begin,
+        lambda step: callback_list.on_train_batch_end(
+            step, compiled.read_logs() if batch_logs_needed else None))
     model.stop_training = False
     callback_list.on_train_begin()
     override = getattr(model, "_initial_epoch_override", None)
@@ -653,32 +657,18 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = No
             compiled.reset_metrics()
             callback_list.on_epoch_begin(epoch)
             model.train()
-            pending = None  # steps_per_execution > 1: the step whose batch_end is due
             for step, (bx, by, bsw) in enumerate(train_data.batches(steps_per_epoch)):
                 if first:
                     _ensure_built(model, bx)
                     compiled.refresh_output_names()
                     first = False
-                if per_execution == 1:
-                    callback_list.on_train_batch_begin(step)
-                    runner.run_train_step(bx, by, bsw)
-                    callback_list.on_train_batch_end(
-                        step, compiled.read_logs() if batch_logs_needed else None)
-                else:  # Keras: batch hooks once per execution of N steps
-                    if step % per_execution == 0:
-                        callback_list.on_train_batch_begin(step)
-                    runner.run_train_step(bx, by, bsw)
-                    pending = step
-                    if (step + 1) % per_execution == 0:
-                        pending = None
-                        callback_list.on_train_batch_end(
-                            step, compiled.read_logs() if batch_logs_needed else None)
+                hooks.before(step)
+                runner.run_train_step(bx, by, bsw)
+                hooks.after(step)
                 guard.check()
                 if model.stop_training:
                     break
-            if pending is not None:  # the last, partial execution of the epoch
-                callback_list.on_train_batch_end(
-                    pending, compiled.read_logs() if batch_logs_needed else None)
+            hooks.finish()
             logs = compiled.read_logs()
             if val_data is not None and _should_validate(epoch, validation_freq):
                 val_logs = _run_evaluation(model, runner, val_data, validation_steps,
@@ -726,17 +716,25 @@ def _run_evaluation(model: Any, runner: StepRunner, data: Any, steps: Optional[i
     compiled.reset_metrics()
     model.eval()
     first = True
+    hooks = None
+    if callback_list is not None:  # evaluate(), not fit's validation
+        logs_needed = callback_list.needs_batch_logs()
+        hooks = BatchHooks(compiled.steps_per_execution, callback_list.on_test_batch_begin,
+                           lambda step: callback_list.on_test_batch_end(
+                               step, compiled.read_logs() if logs_needed else None))
     with torch.no_grad():
         for step, (bx, by, bsw) in enumerate(data.batches(steps)):
             if first:
                 _ensure_built(model, bx)
                 compiled.refresh_output_names()
                 first = False
-            if callback_list is not None:
-                callback_list.on_test_batch_begin(step)
+            if hooks is not None:
+                hooks.before(step)
             runner.run_test_step(bx, by, bsw)
-            if callback_list is not None:
-                callback_list.on_test_batch_end(step)
+            if hooks is not None:
+                hooks.after(step)
+        if hooks is not None:
+            hooks.finish()
     return compiled.read_logs()
 
 
@@ -775,6 +773,20 @@ def predict(model: Any, x: Any, batch_size: Optional[int] = None, verbose: Any =
     structure = None
     first = True
     forward = functools.partial(model_call, model)
+    compiled = getattr(model, "compiled", None)
+    logs_needed = callback_list.needs_batch_logs()
+
+    def batch_end(step: int) -> None:  # Keras: logs {'outputs': this execution's outputs}
+        logs = None
+        if logs_needed:
+            batches = collected[hooks.first_of_execution(step) - step - 1:]
+            logs = {"outputs": nest.pack_sequence_as(structure, [
+                torch.cat([batch[i] for batch in batches]).cpu().numpy()
+                for i in range(len(batches[0]))])}
+        callback_list.on_predict_batch_end(step, logs)
+
+    hooks = BatchHooks(compiled.steps_per_execution if compiled is not None else 1,
+                       callback_list.on_predict_batch_begin, batch_end)
     with torch.no_grad():
         for step, (bx, _, _) in enumerate(data.batches(steps)):
             if first:
@@ -783,12 +795,13 @@ def predict(model: Any, x: Any, batch_size: Optional[int] = None, verbose: Any =
                 autocast_dtype = mixed_autocast_dtype(model)
                 if autocast_dtype is not None:
                     forward = functools.partial(_predict_mixed, model, autocast_dtype)
-            callback_list.on_predict_batch_begin(step)
+            hooks.before(step)
             outputs = model.predict_step(bx) if _overrides(model, "predict_step") else \
                 forward(bx, False)
             structure = outputs
             collected.append(nest.flatten(outputs))
-            callback_list.on_predict_batch_end(step)
+            hooks.after(step)
+        hooks.finish()
     callback_list.on_predict_end()
     if not collected:
         raise ValueError("Unexpected result of `predict_function` (Empty batch_outputs). "

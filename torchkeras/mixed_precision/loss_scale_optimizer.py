@@ -162,8 +162,24 @@ class LossScaleOptimizer:
                  for g, t, v in zip(grads, tensors, var_list)]
         self.apply_gradients(zip(grads, var_list))
 
+    # ------------------------------------------------------------------ saved state
+    def scale_state(self) -> Tuple[int, float]:
+        """``(dynamic_counter, loss_scale)`` as Python numbers (for files; reads the host)."""
+        scale, counter, _ = self._state()
+        return int(counter.item()), float(scale.item())
+
+    def set_scale_state(self, counter: int, scale: float) -> None:
+        """Restore what :meth:`scale_state` returned (Keras 3's ``step_counter`` and
+        ``dynamic_scale`` variables)."""
+        scale_t, counter_t, _ = self._state()
+        with torch.no_grad():
+            scale_t.fill_(float(scale))
+            counter_t.fill_(int(counter))
+
     # ------------------------------------------------------------------ config
     def get_config(self) -> Dict[str, Any]:
+        """tf-keras's config: ``{inner_optimizer, dynamic, initial_scale,
+        dynamic_growth_steps}`` (``dynamic_growth_steps`` is None when not dynamic)."""
         from torchkeras import optimizers
         config = {"inner_optimizer": optimizers.serialize(self.inner_optimizer),
                   "dynamic": self.dynamic, "initial_scale": self.initial_scale}
@@ -173,12 +189,52 @@ class LossScaleOptimizer:
     @classmethod
     def from_config(cls, config: Dict[str, Any], custom_objects: Any = None
                     ) -> "LossScaleOptimizer":
+        """From tf-keras's config, Keras 3's (``name`` and no ``dynamic``; base-optimizer
+        arguments at their defaults) or TF <= 2.3's (a ``loss_scale`` object)."""
         from torchkeras import optimizers
         config = dict(config)
-        inner = config.pop("inner_optimizer")
+        inner = config.pop("inner_optimizer", None)
+        if inner is None and "optimizer" in config:  # TF <= 2.3
+            inner = config.pop("optimizer")
         if isinstance(inner, dict):
             inner = optimizers.deserialize(inner, custom_objects=custom_objects)
+        if "loss_scale" in config:
+            config.update(_legacy_loss_scale(config.pop("loss_scale")))
+        for name, default in _KERAS3_BASE_DEFAULTS.items():
+            if name not in config:
+                continue
+            value = config.pop(name)
+            if value != default:
+                raise ValueError(f"LossScaleOptimizer does not support `{name}`. Instead, "
+                                 f"set `{name}` on the `inner_optimizer`.")
         return cls(inner, **config)
 
     def __repr__(self) -> str:
         return f"<LossScaleOptimizer inner={type(self.inner_optimizer).__name__}>"
+
+
+# Keras 3 used to write these base-optimizer arguments into LossScaleOptimizer's config; it
+# accepts them back at their defaults only.
+_KERAS3_BASE_DEFAULTS: Dict[str, Any] = {
+    "weight_decay": None, "clipnorm": None, "global_clipnorm": None, "clipvalue": None,
+    "use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None,
+    "loss_scale_factor": None, "gradient_accumulation_steps": None}
+
+
+def _legacy_loss_scale(loss_scale: Any) -> Dict[str, Any]:
+    """TF <= 2.3's ``loss_scale`` entry as ``dynamic``/``initial_scale``/
+    ``dynamic_growth_steps`` arguments (tf-keras's ``from_config`` conversion)."""
+    class_name = loss_scale.get("class_name") if isinstance(loss_scale, dict) else None
+    config = loss_scale.get("config") or {} if isinstance(loss_scale, dict) else {}
+    if class_name == "FixedLossScale":
+        return {"dynamic": False, "initial_scale": float(config["loss_scale_value"])}
+    if class_name == "DynamicLossScale":
+        if config.get("multiplier", 2) != 2:
+            raise ValueError('Cannot deserialize LossScaleOptimizer with a DynamicLossScale '
+                             'whose multiplier is not 2. Got DynamicLossScale: '
+                             f'{loss_scale}')
+        return {"dynamic": True,
+                "initial_scale": float(config.get("initial_loss_scale", 2.0 ** 15)),
+                "dynamic_growth_steps": int(config.get("increment_period", 2000))}
+    raise ValueError("Serialized LossScaleOptimizers with a LossScale that is neither a "
+                     "FixedLossScale nor a DynamicLossScale can no longer be deserialized")

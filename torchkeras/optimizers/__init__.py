@@ -22,12 +22,17 @@ from torchkeras.optimizers.lion import Lion
 from torchkeras.optimizers.nadam import Nadam
 from torchkeras.optimizers.rmsprop import RMSprop
 from torchkeras.optimizers.sgd import SGD
+from torchkeras.mixed_precision.loss_scale_optimizer import LossScaleOptimizer
 from torchkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
 
 _ALL_CLASSES = {cls.__name__.lower(): cls for cls in (
     Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, Nadam, RMSprop, SGD)}
 _ALL_CLASSES.update({"experimentaladadelta": Adadelta, "experimentaladagrad": Adagrad,
                      "experimentaladam": Adam, "experimentalsgd": SGD})
+# Deserializable, not made from a bare name (it needs an inner optimizer). tf-keras writes
+# "LossScaleOptimizerV3" around its new optimizers, "LossScaleOptimizer" around legacy ones.
+_WRAPPERS = {"lossscaleoptimizer": LossScaleOptimizer,
+             "lossscaleoptimizerv3": LossScaleOptimizer}
 
 
 def serialize(optimizer: Optimizer) -> Dict[str, Any]:
@@ -38,9 +43,13 @@ def serialize(optimizer: Optimizer) -> Dict[str, Any]:
 def deserialize(config: Dict[str, Any], custom_objects: Optional[Dict[str, Any]] = None
                 ) -> Optimizer:
     """An optimizer from ``serialize()``'s output (built-in class names are case-insensitive)."""
-    if isinstance(config, dict) and str(config.get("class_name", "")).lower() in _ALL_CLASSES:
-        config = dict(config, class_name=str(config["class_name"]).lower())
-    return deserialize_keras_object(config, module_objects=_ALL_CLASSES,
+    if isinstance(config, dict):
+        class_name = str(config.get("class_name", ""))
+        if class_name.startswith(("Custom>", "keras>")):  # tf-keras 2.1x writes "Custom>Adam"
+            class_name = class_name.split(">", 1)[1]
+        if class_name.lower() in _ALL_CLASSES or class_name.lower() in _WRAPPERS:
+            config = dict(config, class_name=class_name.lower())
+    return deserialize_keras_object(config, module_objects={**_ALL_CLASSES, **_WRAPPERS},
                                     custom_objects=custom_objects,
                                     printable_module_name="optimizer")
 
@@ -52,7 +61,7 @@ def get(identifier: Any) -> Any:
         >>> get('RMSprop').learning_rate
         0.001
     """
-    if isinstance(identifier, (Optimizer, torch.optim.Optimizer)):
+    if isinstance(identifier, (Optimizer, torch.optim.Optimizer, LossScaleOptimizer)):
         return identifier
     if isinstance(identifier, dict):
         return deserialize(identifier)
@@ -63,4 +72,5 @@ def get(identifier: Any) -> Any:
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adafactor",
            "Adamax",
-           "Nadam", "Ftrl", "Lion", "schedules", "get", "serialize", "deserialize"]
+           "Nadam", "Ftrl", "Lion", "LossScaleOptimizer", "schedules", "get", "serialize",
+           "deserialize"]

@@ -19,6 +19,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
+from torchkeras.mixed_precision.loss_scale_optimizer import LossScaleOptimizer
 from torchkeras.saving import h5_utils, model_config, optimizer_state, training_config
 from torchkeras.saving.atomic import atomic_write
 from torchkeras.saving.h5_utils import CorruptFileError
@@ -108,6 +109,12 @@ def write_weights_store(h5: Any, model: Any, include_optimizer: bool) -> None:
         group.attrs["name"] = optimizer.name
         for index, value in enumerate(values):
             group.create_dataset(str(index), data=value)
+        if isinstance(optimizer, LossScaleOptimizer):  # Keras 3 also writes the inner
+            inner = optimizer.inner_optimizer          # optimizer's own variables
+            group = h5.require_group("optimizer/inner_optimizer/vars")
+            group.attrs["name"] = inner.name
+            for index, value in enumerate(values[4:]):
+                group.create_dataset(str(index), data=value)
 
 
 def keras3_model_config(model: Any, include_optimizer: bool = True) -> Dict[str, Any]:

@@ -233,6 +233,10 @@ def keras3_layer_config(class_name: str, config: Dict[str, Any]) -> Dict[str, An
         config["axis"] = config["axis"][0]  # Keras 2 writes [3]; Keras 3 wants an int
     if config.get("time_major") is False:
         del config["time_major"]  # Keras 2 RNN argument that Keras 3 rejects
+    dtype = config.get("dtype")
+    if isinstance(dtype, dict) and dtype.get("class_name") == "Policy":  # a mixed policy
+        config["dtype"] = {"module": "keras", "class_name": "DTypePolicy",
+                           "config": dict(dtype.get("config") or {}), "registered_name": None}
     for key, value in list(config.items()):
         if isinstance(value, dict) and "class_name" in value and "module" not in value:
             for suffix, module in _KERAS3_SUBMODULES:

@@ -6,6 +6,10 @@ parameter's :class:`~torchkeras.layers.weights.WeightLayout`.
 
 Orders: tf-keras ``[iteration, (ema averages), slots...]`` with slots interleaved per variable
 within a block (Adam: ``m0, v0, m1, v1, ...``); Keras 3 adds ``learning_rate`` second.
+
+A ``LossScaleOptimizer``: tf-keras files hold only the inner optimizer's state (the loss scale
+starts afresh on loading); Keras 3 puts the wrapper's own ``[iteration, learning_rate,
+step_counter, dynamic_scale]`` before the inner optimizer's variables.
 """
 from __future__ import annotations
 
@@ -47,10 +51,23 @@ def _entries(optimizer: Any, model: Any) -> List[Tuple[str, Optional[torch.Tenso
     return entries
 
 
+def _loss_scale_wrapper(optimizer: Any) -> Any:
+    from torchkeras.mixed_precision.loss_scale_optimizer import LossScaleOptimizer
+    return optimizer if isinstance(optimizer, LossScaleOptimizer) else None
+
+
 def get_optimizer_weights(optimizer: Any, model: Any, keras3: bool = False
                           ) -> Tuple[List[str], List[np.ndarray]]:
     """Names (tf-keras style, ``':0'`` suffixed) and Keras-layout values of the state."""
+    wrapper = _loss_scale_wrapper(optimizer)
+    if wrapper is not None:
+        optimizer = wrapper.inner_optimizer
     names, values = [], []
+    if wrapper is not None and keras3:
+        counter, scale = wrapper.scale_state()
+        names += ["iteration:0", "learning_rate:0", "step_counter:0", "dynamic_scale:0"]
+        values += [np.asarray(0, dtype=np.int64), np.asarray(0.0, dtype=np.float32),
+                   np.asarray(counter, dtype=np.int64), np.asarray(scale, dtype=np.float32)]
     for name, tensor, layout in _entries(optimizer, model):
         if tensor is None:
             names.append("iteration:0")
@@ -70,10 +87,18 @@ def set_optimizer_weights(optimizer: Any, model: Any, values: Sequence[Any],
     """Set the state from Keras-layout arrays (tf-keras or Keras 3 order). Builds the
     optimizer on the model's trainable weights first. Returns False (with Keras's warning)
     when the saved state does not fit this optimizer."""
+    wrapper = _loss_scale_wrapper(optimizer)
+    if wrapper is not None:
+        optimizer = wrapper.inner_optimizer
     if not optimizer.built:
         optimizer.build(model.trainable_weights)
     entries = _entries(optimizer, model)
     values = [np.asarray(v) for v in values]
+    scale_state = None
+    if wrapper is not None and len(values) == len(entries) + 5 \
+            and all(v.shape == () for v in values[:4]):
+        scale_state = (int(values[2]), float(values[3]))  # Keras 3: the wrapper's own four
+        values = values[4:]
     if len(values) == len(entries) + 1 and len(values) > 1 and values[1].shape == () \
             and values[1].dtype.kind == "f":
         values = [values[0]] + values[2:]  # Keras 3: iteration, learning_rate, slots...
@@ -101,4 +126,6 @@ def set_optimizer_weights(optimizer: Any, model: Any, values: Sequence[Any],
     optimizer._iterations = int(values[0])
     optimizer._after_set_iterations()
     optimizer._cache = None
+    if scale_state is not None:
+        wrapper.set_scale_state(*scale_state)
     return True

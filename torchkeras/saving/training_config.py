@@ -25,8 +25,15 @@ def training_config(model: Any) -> Optional[Dict[str, Any]]:
     return {"loss": _serialize(loss), "metrics": _serialize_metrics(metrics),
             "weighted_metrics": _serialize_metrics(weighted_metrics),
             "loss_weights": loss_weights,
-            "optimizer_config": {"class_name": type(optimizer).__name__,
+            "optimizer_config": {"class_name": _optimizer_class_name(optimizer),
                                  "config": optimizer.get_config()}}
+
+
+def _optimizer_class_name(optimizer: Any) -> str:
+    """tf-keras 2.11+ names a LossScaleOptimizer around its (new) optimizers
+    ``LossScaleOptimizerV3`` in files, and reads back only that name for them."""
+    name = type(optimizer).__name__
+    return "LossScaleOptimizerV3" if name == "LossScaleOptimizer" else name
 
 
 def keras3_compile_config(model: Any) -> Optional[Dict[str, Any]]:
@@ -36,13 +43,25 @@ def keras3_compile_config(model: Any) -> Optional[Dict[str, Any]]:
         return None
     config["metrics"] = _serialize(model.compiled.metrics_spec[0])  # Keras 3 keeps names
     config["weighted_metrics"] = _serialize(model.compiled.metrics_spec[1])
-    optimizer = config.pop("optimizer_config")
-    opt_config = {k: v for k, v in optimizer["config"].items()
-                  if k not in ("jit_compile", "is_legacy_optimizer", "decay")}
-    config["optimizer"] = {"module": "keras.optimizers", "class_name": optimizer["class_name"],
-                           "config": opt_config, "registered_name": None}
+    config["optimizer"] = _keras3_optimizer(config.pop("optimizer_config"))
     config.update({"run_eagerly": False, "steps_per_execution": 1, "jit_compile": False})
     return config
+
+
+def _keras3_optimizer(optimizer: Dict[str, Any]) -> Dict[str, Any]:
+    """An optimizer's ``{class_name, config}`` as Keras 3 writes it (a LossScaleOptimizer's
+    config with its ``name`` and its inner optimizer's in the same form)."""
+    config = {k: v for k, v in optimizer["config"].items()
+              if k not in ("jit_compile", "is_legacy_optimizer", "decay")}
+    if optimizer["class_name"] in ("LossScaleOptimizer", "LossScaleOptimizerV3"):
+        config = {"name": "loss_scale_optimizer",
+                  "inner_optimizer": _keras3_optimizer(config["inner_optimizer"]),
+                  **{k: v for k, v in config.items()
+                     if k != "inner_optimizer" and (k != "dynamic" or not v)}}
+    class_name = "LossScaleOptimizer" if optimizer["class_name"] == "LossScaleOptimizerV3" \
+        else optimizer["class_name"]
+    return {"module": "keras.optimizers", "class_name": class_name, "config": config,
+            "registered_name": None}
 
 
 def _serialize_metrics(value: Any) -> Any:
