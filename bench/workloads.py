@@ -27,15 +27,18 @@ class Workload:
 
 
 def _torch_epoch(module: torch.nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor,
-                 y: torch.Tensor, batch_size: int, loss_fn: Callable) -> float:
+                 y: torch.Tensor, batch_size: int, loss_fn: Callable,
+                 compute: Optional[Callable] = None) -> float:
     """One shuffled epoch of a plain torch loop; the loss is accumulated on the device and
-    read once, as a careful hand-written loop does."""
+    read once, as a careful hand-written loop does. ``compute(x, y)``, when given, is the
+    forward and loss in one call (a compiled one)."""
     module.train()
     order = torch.randperm(x.shape[0], device=x.device)
     total = torch.zeros((), device=x.device)
     for start in range(0, x.shape[0], batch_size):
         index = order[start:start + batch_size]
-        loss = loss_fn(module(x[index]), y[index])
+        loss = loss_fn(module(x[index]), y[index]) if compute is None else \
+            compute(x[index], y[index])
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -190,6 +193,71 @@ class LSTM(Workload):
         _torch_epoch(net, _adam(net), self.xt, self.yt, 64, F.binary_cross_entropy_with_logits)
 
 
+class _TorchNormMLP(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = torch.nn.Sequential(
+            torch.nn.Linear(64, 256), torch.nn.ReLU(), torch.nn.LayerNorm(256, eps=1e-3),
+            torch.nn.Linear(256, 256), torch.nn.ReLU(), torch.nn.LayerNorm(256, eps=1e-3),
+            torch.nn.Linear(256, 10))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x)
+
+
+class JitMLP(Workload):
+    """``compile(jit_compile=True)`` against the eager hand-written loop, on a model whose
+    elementwise work (bias, ReLU, LayerNormalization) torch.compile can fuse on a CPU too.
+    ``torch_compiled`` is the hand-written loop with its forward and loss compiled: what
+    torch.compile itself gains here, for reference."""
+
+    def __init__(self, smoke: bool, device: torch.device):
+        samples = 1024 if smoke else 16384
+        rng = np.random.RandomState(0)
+        self.x = rng.rand(samples, 64).astype("float32")
+        self.y = rng.randint(0, 10, samples).astype("int64")
+        self.xt = torch.from_numpy(self.x).to(device)
+        self.yt = torch.from_numpy(self.y).to(device)
+        self.steps = -(-samples // 256)
+        self.description = (f"jit_compile=True: MLP 64-256-LN-256-LN-10 (ReLU), Adam, batch 256, "
+                            f"{samples} samples, vs the eager loop")
+        self.device = device
+        self.model = self._model()
+        self.net = _TorchNormMLP().to(device)
+        self.optimizer = _adam(self.net)
+        self.compiled_net = _TorchNormMLP().to(device)
+        self.compiled_optimizer = _adam(self.compiled_net)
+        self.compiled_loss = torch.compile(
+            lambda x, y: F.cross_entropy(self.compiled_net(x), y))
+
+    @staticmethod
+    def _model() -> "keras.Model":
+        layers = keras.layers
+        model = keras.Sequential([
+            layers.Dense(256, activation="relu", input_shape=(64,)),
+            layers.LayerNormalization(), layers.Dense(256, activation="relu"),
+            layers.LayerNormalization(), layers.Dense(10, activation="softmax")])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                      jit_compile=True)
+        return model
+
+    def warm_up(self) -> None:  # compiles both (two epochs: the first one traces)
+        for _ in range(2):
+            self.torchkeras()
+            self.torch()
+            self.torch_compiled()
+
+    def torchkeras(self) -> None:  # one compiled model, kept: compiling is a one-time cost
+        self.model.fit(self.x, self.y, batch_size=256, epochs=1, verbose=0)
+
+    def torch(self) -> None:
+        _torch_epoch(self.net, self.optimizer, self.xt, self.yt, 256, F.cross_entropy)
+
+    def torch_compiled(self) -> None:
+        _torch_epoch(self.compiled_net, self.compiled_optimizer, self.xt, self.yt, 256,
+                     F.cross_entropy, compute=self.compiled_loss)
+
+
 def _needs(*names: str) -> Callable:
     def wrap(cls: type) -> Callable:
         def make(smoke: bool, device: torch.device) -> Optional[Workload]:
@@ -206,4 +274,5 @@ WORKLOADS: Dict[str, Callable] = {
     "lstm": _needs("Embedding", "LSTM")(LSTM),
     "xor": _needs()(XOR),
     "predict": _needs()(Predict),
+    "jit": _needs("LayerNormalization")(JitMLP),
 }
