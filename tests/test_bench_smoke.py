@@ -1,6 +1,7 @@
 """The benchmark runs end to end on tiny sizes (a smoke test: no timing assertions)."""
 import json
 import sys
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,3 +31,60 @@ def test_optimizer_bench_smoke(tmp_path):
     rows = json.loads(out.read_text())["results"]
     assert {r["optimizer"] for r in rows} >= {"SGD", "Adam", "RMSprop", "Adafactor"}
     assert all(r["torchkeras_us"] > 0 for r in rows)
+
+
+def _bench_module(name):
+    import importlib
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+
+
+def test_peak_probe_sees_an_allocation():
+    import numpy as np
+    import torch
+    memory = _bench_module("memory")
+    probe = memory.PeakProbe(torch.device("cpu"))
+    probe.start()
+    block = np.ones(16 * 2 ** 20, dtype=np.float32)  # 64 MiB, touched
+    del block
+    result = probe.stop()
+    assert result["method"] in ("VmHWM", "ru_maxrss")
+    if result["method"] == "VmHWM":  # exact on Linux; ru_maxrss only bounds it from below
+        assert 60 <= result["growth_mib"] < 100
+
+
+def test_memory_child_prints_one_sides_growth():
+    import subprocess
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--memory-child",
+                          "xor", "torch", "--smoke"], capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert (result["workload"], result["side"]) == ("xor", "torch")
+    assert result["growth_mib"] >= 0 and result["peak_mib"] >= result["before_mib"]
+
+
+def test_keras3_missing_interpreter_is_reported_not_raised(capsys):
+    bench_run = _bench_module("run")
+    results = [{"workload": "xor"}]
+    keras3 = bench_run.add_keras3(results, "/nonexistent/python", 1, True)
+    assert "error" in keras3 and results == [{"workload": "xor"}]
+    assert "keras3: skipped" in capsys.readouterr().out
+
+
+def test_jit_bench_smoke_compiles_with_inductor(tmp_path):
+    """The jit workload: torchkeras's jit_compile=True and a torch.compile'd loop, both
+    through the default inductor backend (a C++ compiler on this machine)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import run as bench_run
+        out = tmp_path / "jit.json"
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message="jit_compile")  # no eager fallback
+            assert bench_run.main(["--smoke", "--only", "jit", "--out", str(out)]) == 0
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    (result,) = json.loads(out.read_text())["results"]
+    assert result["workload"] == "jit" and result["torch_compiled_s"] > 0
+    assert result["ratio_to_compiled_loop"] > 0

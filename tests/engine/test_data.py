@@ -53,3 +53,13 @@ def test_unpack_batch_forms():
     assert data.unpack_batch(("x", "y", "w")) == ("x", "y", "w")
     with pytest.raises(ValueError, match="Data is expected to be in format"):
         data.unpack_batch((1, 2, 3, 4))
+
+
+def test_array_data_on_cpu_shares_float32_and_int64_numpy_memory():
+    # fit's peak memory: float32 inputs and integer labels are used in place, not copied.
+    x = np.random.rand(16, 3).astype("float32")
+    y = np.arange(16, dtype="int64")
+    arrays = data.ArrayData(x, y, None, 4, True, torch.device("cpu"))
+    assert np.shares_memory(arrays.x.numpy(), x) and np.shares_memory(arrays.y.numpy(), y)
+    doubles = data.ArrayData(x.astype("float64"), y, None, 4, True, torch.device("cpu"))
+    assert doubles.x.dtype == torch.float32  # floatx: float64 data is cast (one copy)

@@ -82,6 +82,24 @@ def test_predict_and_batch_methods():
     assert not np.allclose(before, model.get_weights()[0])
 
 
+def test_predict_keeps_no_per_batch_logits(monkeypatch):
+    # Each output carries its logits (_keras_logits) for the losses; predict must not hold
+    # them for every batch until the final concatenation (it tripled its peak memory).
+    x, _ = _data(12)
+    model = keras.Sequential([keras.layers.Dense(3, activation="softmax", input_shape=(4,))])
+    concatenated = []
+    cat = torch.cat
+
+    def recording_cat(tensors, *args, **kwargs):
+        concatenated.extend(tensors)
+        return cat(tensors, *args, **kwargs)
+
+    monkeypatch.setattr(torch, "cat", recording_cat)
+    pred = model.predict(x, batch_size=4, verbose=0)
+    assert pred.shape == (12, 3) and len(concatenated) == 3
+    assert not any(hasattr(t, "_keras_logits") for t in concatenated)
+
+
 def test_inputs_as_lists_tensors_and_dataloader():
     x, y = _data(32)
     model = _model()

@@ -799,7 +799,11 @@ def predict(model: Any, x: Any, batch_size: Optional[int] = None, verbose: Any =
             outputs = model.predict_step(bx) if _overrides(model, "predict_step") else \
                 forward(bx, False)
             structure = outputs
-            collected.append(nest.flatten(outputs))
+            # detach(): a new tensor object over the same storage, without the logits an
+            # output keeps for the losses (_keras_logits); holding those for every batch
+            # until the concatenation tripled predict's peak memory growth (MLP, 60,000 rows).
+            collected.append([t.detach() if isinstance(t, torch.Tensor) else t
+                              for t in nest.flatten(outputs)])
             hooks.after(step)
         hooks.finish()
     callback_list.on_predict_end()
