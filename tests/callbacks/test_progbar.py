@@ -36,8 +36,48 @@ def test_verbose_1_prints_epochs_steps_and_metrics(capsys):
 def test_verbose_2_prints_one_line_per_epoch(capsys):
     _, out = _fit(2, capsys)
     assert out.count("Epoch ") == 2
-    assert len(re.findall(r"^3/3 - \d+s - loss: \d\.\d{4} - accuracy: \d\.\d{4} - \d+ms/epoch",
-                          out, flags=re.M)) == 2
+    assert len(re.findall(r"^3/3 - \d+s - loss: \d\.\d{4} - accuracy: \d\.\d{4} - "
+                          r"\d+(s|ms|us)/epoch - \d+(s|ms|us)/step$", out, flags=re.M)) == 2
+
+
+_TIMES = r" - \d+(s|ms|us)/epoch - \d+(s|ms|us)/step"
+
+
+def test_verbose_2_evaluate_and_predict_print_one_line(capsys):
+    # tf-keras 2.21, stdout to a file: '4/4 - 0s - loss: 0.7763 - accuracy: 0.2600 -
+    # 51ms/epoch - 13ms/step' and '4/4 - 0s - 122ms/epoch - 30ms/step'.
+    model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid", input_shape=(3,))])
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
+    x = np.random.RandomState(0).rand(100, 3).astype("float32")
+    y = (x[:, :1] > 0.5).astype("float32")
+    loss, accuracy = model.evaluate(x, y, verbose=2)
+    model.predict(x, verbose=2)
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 2
+    assert re.fullmatch(rf"4/4 - \d+s - loss: {loss:.4f} - accuracy: {accuracy:.4f}{_TIMES}",
+                        out[0]), out[0]
+    assert re.fullmatch(rf"4/4 - \d+s{_TIMES}", out[1]), out[1]
+
+
+def test_verbose_2_prints_negative_values_in_e_format(capsys):
+    # tf-keras's verbose=2 line tests `avg > 1e-3` (no abs): a cosine loss of -1 prints
+    # as -1.0000e+00 there and as -1.0000 in the verbose=1 bar.
+    model = keras.Sequential([keras.layers.Dense(2, input_shape=(3,))])
+    model.compile(optimizer="sgd", loss="cosine_similarity")
+    x = np.random.RandomState(0).rand(8, 3).astype("float32")
+    target = model.predict(x, verbose=0)
+    model.evaluate(x, target, verbose=2)
+    model.evaluate(x, target, verbose=1)
+    out = capsys.readouterr().out.splitlines()
+    assert " - loss: -1.0000e+00 - " in out[0] and out[1].endswith(" - loss: -1.0000")
+
+
+def test_a_single_epoch_prints_no_epoch_line(capsys):
+    model = keras.Sequential([keras.layers.Dense(1, input_shape=(3,))])
+    model.compile(optimizer="sgd", loss="mse")
+    for verbose in (1, 2):
+        model.fit(np.zeros((4, 3)), np.zeros(4), epochs=1, verbose=verbose)
+    assert "Epoch" not in capsys.readouterr().out
 
 
 def test_verbose_0_prints_nothing(capsys):

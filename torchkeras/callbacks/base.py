@@ -96,6 +96,11 @@ class Callback:
                    for hook in _BATCH_HOOKS)
 
 
+def _fresh(logs: Logs) -> Dict[str, Any]:
+    """``logs``, or a new empty dict for a hook called without logs (as tf-keras)."""
+    return {} if logs is None else logs
+
+
 class CallbackList:
     """Calls each hook on every callback in order."""
 
@@ -123,20 +128,27 @@ class CallbackList:
         for callback in self.callbacks:
             getattr(callback, hook)(*args)
 
-    def on_epoch_begin(self, epoch, logs=None): self._call("on_epoch_begin", epoch, logs)
-    def on_epoch_end(self, epoch, logs=None): self._call("on_epoch_end", epoch, logs)
-    def on_train_batch_begin(self, batch, logs=None): self._call("on_train_batch_begin", batch, logs)
+    # tf-keras hands every hook a dict: a fresh `{}` for each begin hook (and for
+    # on_predict_end), shared by the callbacks of that one call, so a callback doing
+    # `logs.get(...)` works and one that adds keys does not leak them into the next batch.
+    # Batch-end logs stay None only when no callback besides History/ProgbarLogger reads them.
+    def on_epoch_begin(self, epoch, logs=None): self._call("on_epoch_begin", epoch, _fresh(logs))
+    def on_epoch_end(self, epoch, logs=None): self._call("on_epoch_end", epoch, _fresh(logs))
+    def on_train_batch_begin(self, batch, logs=None):
+        self._call("on_train_batch_begin", batch, {} if logs is None else logs)  # per step: inline
     def on_train_batch_end(self, batch, logs=None): self._call("on_train_batch_end", batch, logs)
-    def on_test_batch_begin(self, batch, logs=None): self._call("on_test_batch_begin", batch, logs)
+    def on_test_batch_begin(self, batch, logs=None):
+        self._call("on_test_batch_begin", batch, {} if logs is None else logs)  # per step: inline
     def on_test_batch_end(self, batch, logs=None): self._call("on_test_batch_end", batch, logs)
-    def on_predict_batch_begin(self, batch, logs=None): self._call("on_predict_batch_begin", batch, logs)
+    def on_predict_batch_begin(self, batch, logs=None):
+        self._call("on_predict_batch_begin", batch, {} if logs is None else logs)
     def on_predict_batch_end(self, batch, logs=None): self._call("on_predict_batch_end", batch, logs)
-    def on_train_begin(self, logs=None): self._call("on_train_begin", logs)
-    def on_train_end(self, logs=None): self._call("on_train_end", logs)
-    def on_test_begin(self, logs=None): self._call("on_test_begin", logs)
-    def on_test_end(self, logs=None): self._call("on_test_end", logs)
-    def on_predict_begin(self, logs=None): self._call("on_predict_begin", logs)
-    def on_predict_end(self, logs=None): self._call("on_predict_end", logs)
+    def on_train_begin(self, logs=None): self._call("on_train_begin", _fresh(logs))
+    def on_train_end(self, logs=None): self._call("on_train_end", _fresh(logs))
+    def on_test_begin(self, logs=None): self._call("on_test_begin", _fresh(logs))
+    def on_test_end(self, logs=None): self._call("on_test_end", _fresh(logs))
+    def on_predict_begin(self, logs=None): self._call("on_predict_begin", _fresh(logs))
+    def on_predict_end(self, logs=None): self._call("on_predict_end", _fresh(logs))
 
     def __iter__(self):
         return iter(self.callbacks)

@@ -5,7 +5,11 @@
     Epoch 1/3
     32/32 [==============================] - 0s 2ms/step - loss: 0.6931 - accuracy: 0.5000
 
-``verbose=2`` prints one line per epoch. Metric values are read from the device only when
+``verbose=2`` prints one line per epoch (and one for evaluate and predict)::
+
+    32/32 - 0s - loss: 0.6931 - accuracy: 0.5000 - 51ms/epoch - 2ms/step
+
+Metric values are read from the device only when
 the bar refreshes (at most every ``refresh_interval`` seconds) and at the end.
 """
 from __future__ import annotations
@@ -20,14 +24,15 @@ from tqdm.auto import tqdm
 from torchkeras.callbacks.base import Callback
 
 
-def format_value(value: float) -> str:
-    """Keras's progress format: ``%.4f``, or ``%.4e`` for magnitudes up to 1e-3."""
-    return f"{value:.4f}" if abs(value) > 1e-3 else f"{value:.4e}"
+def format_value(value: float, signed: bool = False) -> str:
+    """Keras's progress format: ``%.4f``, or ``%.4e`` for magnitudes up to 1e-3 (``signed``:
+    for values up to 1e-3, negative ones included, as tf-keras's ``verbose=2`` line)."""
+    return f"{value:.4f}" if (value if signed else abs(value)) > 1e-3 else f"{value:.4e}"
 
 
-def format_logs(logs: Dict[str, Any]) -> str:
-    return "".join(f" - {key}: {format_value(float(value))}" for key, value in logs.items()
-                   if _is_number(value))
+def format_logs(logs: Dict[str, Any], signed: bool = False) -> str:
+    return "".join(f" - {key}: {format_value(float(value), signed)}"
+                   for key, value in logs.items() if _is_number(value))
 
 
 def _is_number(value: Any) -> bool:
@@ -38,15 +43,17 @@ def _is_number(value: Any) -> bool:
         return False
 
 
+def _per_unit(seconds: float, unit: str) -> str:
+    """tf-keras's ``Progbar._format_time``: ``2s/epoch``, ``13ms/step``, ``140us/step``."""
+    if seconds >= 1 or seconds == 0:
+        return f"{seconds:.0f}s/{unit}"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.0f}ms/{unit}"
+    return f"{seconds * 1e6:.0f}us/{unit}"
+
+
 def _time_text(elapsed: float, steps: int) -> str:
-    per_step = elapsed / max(steps, 1)
-    if per_step >= 1:
-        rate = f"{per_step:.0f}s/step"
-    elif per_step >= 1e-3:
-        rate = f"{per_step * 1e3:.0f}ms/step"
-    else:
-        rate = f"{per_step * 1e6:.0f}us/step"
-    return f"{elapsed:.0f}s {rate}"
+    return f"{elapsed:.0f}s " + _per_unit(elapsed / max(steps, 1), "step")
 
 
 def _dynamic_display() -> bool:
@@ -80,7 +87,6 @@ class ProgbarLogger(Callback):
         self.epochs = 1
         self.target: Optional[int] = None
         self._bar: Optional[_KerasBar] = None
-        self._mode = "train"
         self._last_refresh = 0.0
         self._start = 0.0
         self._seen = 0
@@ -136,15 +142,15 @@ class ProgbarLogger(Callback):
             filled = 30 if self._seen >= total else int(30 * self._seen / max(total, 1))
             bar = "=" * filled + "." * (30 - filled)
             print(f"{self._seen}/{total} [{bar}]{text}", flush=True)
-        elif self.verbose == 2 and self._mode == "train":
-            print(f"{self._seen}/{self._seen} - {elapsed:.0f}s" + format_logs(logs or {}) +
-                  f" - {elapsed * 1e3:.0f}ms/epoch - "
-                  f"{elapsed * 1e3 / max(self._seen, 1):.0f}ms/step", flush=True)
+        elif self.verbose == 2:  # fit's epochs, evaluate and predict alike, as tf-keras
+            total = self._target or self._seen
+            print(f"{total}/{total} - {elapsed:.0f}s" + format_logs(logs or {}, signed=True) +
+                  " - " + _per_unit(elapsed, "epoch") +
+                  " - " + _per_unit(elapsed / max(total, 1), "step"), flush=True)
 
     # ---------------------------------------------------------------- hooks
     def on_epoch_begin(self, epoch: int, logs: Optional[Dict[str, Any]] = None) -> None:
-        self._mode = "train"
-        if self.verbose and self.epochs >= 1:
+        if self.verbose and self.epochs > 1:  # no "Epoch 1/1" line, as Keras
             print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
         self._open(self.target)
 
@@ -157,7 +163,6 @@ class ProgbarLogger(Callback):
     def on_test_begin(self, logs: Optional[Dict[str, Any]] = None) -> None:
         if self.params.get("_in_fit"):
             return
-        self._mode = "test"
         self._open(self.params.get("steps"))
 
     def on_test_batch_end(self, batch: int, logs: Optional[Dict[str, Any]] = None) -> None:
@@ -169,7 +174,6 @@ class ProgbarLogger(Callback):
             self._close(logs)
 
     def on_predict_begin(self, logs: Optional[Dict[str, Any]] = None) -> None:
-        self._mode = "predict"
         self._open(self.params.get("steps"))
 
     def on_predict_batch_end(self, batch: int, logs: Optional[Dict[str, Any]] = None) -> None:

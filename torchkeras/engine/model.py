@@ -13,6 +13,7 @@ import torch
 from torchkeras.engine import trainer as trainer_module
 from torchkeras.engine.functional import FunctionalGraph
 from torchkeras.layers.base import Layer
+from torchkeras.mixed_precision.autocast import prepare_mixed
 from torchkeras.utils import nest
 
 
@@ -59,6 +60,7 @@ class Model(Layer):
         self._graph = FunctionalGraph(inputs, outputs)
         for index, layer in enumerate(self._graph.layers):
             self.add_module(_module_name(layer, index, self), layer)
+        self._autocast_dtype = prepare_mixed(self)  # a model holding mixed layers autocasts
         self.built = True
         self._batch_input_shape = None
 

@@ -17,6 +17,7 @@ from torchkeras.engine.keras_tensor import KerasTensor
 from torchkeras.engine.model import Model, _module_name
 from torchkeras.layers.base import Layer, _call_parameters, attach_masks, creates_masks
 from torchkeras.layers.base import HOOK_VERSION, has_forward_hooks
+from torchkeras.mixed_precision.autocast import prepare_mixed
 
 
 class Sequential(Model):
@@ -96,6 +97,7 @@ class Sequential(Model):
         return layer
 
     def _update_plan(self) -> None:
+        self._autocast_dtype = prepare_mixed(self)  # before the plan reads `layer.call`
         self._hook_version = HOOK_VERSION[0]
         self._plan = [(layer.call if _is_fast(layer) else layer,
                        isinstance(layer, Layer) and _call_parameters(type(layer))[0])

@@ -26,7 +26,7 @@ from torchkeras.engine.batch_hooks import BatchHooks
 from torchkeras.engine.compile_utils import LossesContainer, MetricsContainer
 from torchkeras.engine import jit as jit_module
 from torchkeras.engine.convert import to_numpy
-from torchkeras.mixed_precision.autocast import autocast_for, to_float32
+from torchkeras.mixed_precision.autocast import autocast_for, prepare_mixed, to_float32
 from torchkeras.utils import nest
 
 _FIT_ARGUMENTS = ["x", "y", "batch_size", "epochs", "verbose", "callbacks", "validation_split",
@@ -483,14 +483,12 @@ class StepRunner:
 
 def mixed_autocast_dtype(model: Any) -> Optional[torch.dtype]:
     """The autocast dtype when the model or one of its layers has a mixed policy (looked
-    up once per fit/evaluate/predict), else None: the float32 default enters no autocast."""
+    up once per fit/evaluate/predict; its float32 layers then compute in float32), else
+    None: the float32 default enters no autocast."""
     dtype = getattr(model, "_autocast_dtype", None)
     if dtype is not None:
         return dtype
-    for layer in model._flatten_layers(include_self=False):
-        if getattr(layer, "_autocast_dtype", None) is not None:
-            return layer._autocast_dtype
-    return None
+    return prepare_mixed(model)
 
 
 def _cached_autocast_dtype(model: Any) -> Optional[torch.dtype]:

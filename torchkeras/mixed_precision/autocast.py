@@ -51,3 +51,41 @@ class Float32Call:
             return call(layer, nest.map_structure(to_float32, inputs), *args, **kwargs)
         with torch.autocast(device_type=device_type, enabled=False):
             return call(layer, nest.map_structure(to_float32, inputs), *args, **kwargs)
+
+
+def prepare_mixed(model: Any) -> Optional[torch.dtype]:
+    """The autocast dtype ``model`` runs under: its own mixed policy's, else that of the first
+    mixed layer inside it; None (nothing changed) when it holds no mixed layer.
+
+    With one, each float32-policy layer in the model that holds no mixed layer gets a
+    :class:`Float32Call`, so it computes in float32 under autocast as tf-keras's float32
+    layers do, whatever the global policy was when it was made or loaded (a
+    ``mixed_float16`` model loaded in a float32 process keeps its float32 head). Model plans
+    are refreshed when a call is replaced. Runs once per plan or compile, never per step."""
+    dtype = model._dtype_policy.autocast_dtype
+    layers = model._flatten_layers(include_self=False)
+    if dtype is None:
+        dtype = next((layer._autocast_dtype for layer in layers
+                      if getattr(layer, "_autocast_dtype", None) is not None), None)
+        if dtype is None:
+            return None
+    replaced = False
+    for layer in layers:
+        if _needs_float32_call(layer):
+            layer.call = Float32Call(layer)
+            replaced = True
+    if replaced:
+        from torchkeras.layers import base  # noqa: WPS433 (late: base imports this module)
+        base.HOOK_VERSION[0] += 1  # plans re-read `layer.call` at their next run
+    return dtype
+
+
+def _needs_float32_call(layer: Any) -> bool:
+    """A float32-policy layer (not a model) that holds no mixed layer and still has its
+    class's ``call``."""
+    policy = getattr(layer, "_dtype_policy", None)
+    if policy is None or policy.is_mixed or policy.compute_dtype != "float32" or \
+            "call" in vars(layer) or getattr(layer, "_is_model", False):
+        return False
+    return not any(getattr(inner, "_autocast_dtype", None) is not None
+                   for inner in layer._flatten_layers(include_self=False))

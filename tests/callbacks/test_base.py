@@ -1,0 +1,58 @@
+"""The logs each hook receives, as tf-keras 2.21 hands them (recorded with a callback that
+overrides every hook and adds a key to each dict it gets)."""
+import _helpers
+
+import torchkeras as keras
+
+# on_train_batch_begin is left to the base class, which calls on_batch_begin (its alias).
+_BEGIN_HOOKS = ("on_train_begin", "on_epoch_begin", "on_batch_begin", "on_test_begin",
+                "on_test_batch_begin", "on_predict_begin", "on_predict_batch_begin")
+
+
+class _Recorder(keras.callbacks.Callback):
+    """Records the logs of every begin hook, then adds a key to them."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen = {}
+
+    def _record(self, hook, logs):
+        self.seen.setdefault(hook, []).append(None if logs is None else dict(logs))
+        if logs is not None:
+            logs[hook] = logs.get(hook, 0) + 1  # must not reach the next batch
+
+
+def _hook(name, batch_hook):
+    if batch_hook:
+        return lambda self, index, logs=None: self._record(name, logs)
+    return lambda self, logs=None: self._record(name, logs)
+
+
+for _name in _BEGIN_HOOKS + ("on_predict_end",):
+    setattr(_Recorder, _name, _hook(_name, "batch" in _name or "epoch" in _name))
+
+
+class _SeesSameCall(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.keys = []
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.keys.append(sorted(logs))
+
+
+def test_begin_hooks_get_a_fresh_empty_dict():
+    # tf-keras: `{}` for every begin hook (and on_predict_end), a new one for each call.
+    model = _helpers.model()
+    x, y = _helpers.data(16)
+    recorder, second = _Recorder(), _SeesSameCall()
+    model.fit(x, y, batch_size=4, epochs=2, verbose=0, callbacks=[recorder, second])
+    model.evaluate(x, y, batch_size=4, verbose=0, callbacks=[recorder])
+    model.predict(x, batch_size=4, verbose=0, callbacks=[recorder])
+    counts = {hook: len(logs) for hook, logs in recorder.seen.items()}
+    assert counts == {"on_train_begin": 1, "on_epoch_begin": 2, "on_batch_begin": 8,
+                      "on_test_begin": 1, "on_test_batch_begin": 4, "on_predict_begin": 1,
+                      "on_predict_batch_begin": 4, "on_predict_end": 1}
+    assert all(logs == {} for seen in recorder.seen.values() for logs in seen)
+    # Callbacks later in the list see what an earlier one added in the same call (tf-keras).
+    assert second.keys == [["on_batch_begin"]] * 8
