@@ -56,3 +56,36 @@ def test_begin_hooks_get_a_fresh_empty_dict():
     assert all(logs == {} for seen in recorder.seen.values() for logs in seen)
     # Callbacks later in the list see what an earlier one added in the same call (tf-keras).
     assert second.keys == [["on_batch_begin"]] * 8
+
+
+def test_fit_validation_runs_the_test_hooks_as_tf_keras():
+    # Recorded from tf_keras 2.21 with this same script (a Callback recording every hook
+    # with the sorted keys of its logs; Dense(1) on 10 samples, batch_size=4, epochs=2,
+    # validation_split=0.4, validation_freq=2, metrics=["mae"]).
+    import numpy as np
+    import torchkeras as keras
+    calls = []
+
+    class Recorder(keras.callbacks.Callback):
+        pass
+
+    for hook in ["on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
+                 "on_test_begin", "on_test_end", "on_train_batch_begin", "on_train_batch_end",
+                 "on_test_batch_begin", "on_test_batch_end"]:
+        def record(self, *args, _hook=hook):
+            calls.append((_hook,) + args[:-1] + (sorted(args[-1]),))
+        setattr(Recorder, hook, record)
+    model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])
+    model.compile("sgd", "mse", metrics=["mae"])
+    x = np.random.rand(10, 2).astype("float32")
+    model.fit(x, x[:, :1], batch_size=4, epochs=2, validation_split=0.4, verbose=0,
+              callbacks=[Recorder()], validation_freq=2)
+    train_epoch = [("on_train_batch_begin", 0, []), ("on_train_batch_end", 0, ["loss", "mae"]),
+                   ("on_train_batch_begin", 1, []), ("on_train_batch_end", 1, ["loss", "mae"])]
+    assert calls == (
+        [("on_train_begin", []), ("on_epoch_begin", 0, [])] + train_epoch +
+        [("on_epoch_end", 0, ["loss", "mae"]), ("on_epoch_begin", 1, [])] + train_epoch +
+        [("on_test_begin", []), ("on_test_batch_begin", 0, []),
+         ("on_test_batch_end", 0, ["loss", "mae"]), ("on_test_end", ["loss", "mae"]),
+         ("on_epoch_end", 1, ["loss", "mae", "val_loss", "val_mae"]),
+         ("on_train_end", ["loss", "mae", "val_loss", "val_mae"])])

@@ -669,8 +669,12 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = No
             hooks.finish()
             logs = compiled.read_logs()
             if val_data is not None and _should_validate(epoch, validation_freq):
+                # tf-keras validates through evaluate(callbacks=...): the test hooks run
+                # (the progress bar ignores them inside fit).
+                callback_list.on_test_begin()
                 val_logs = _run_evaluation(model, runner, val_data, validation_steps,
-                                           callback_list=None)
+                                           callback_list)
+                callback_list.on_test_end(val_logs)
                 logs.update({"val_" + k: v for k, v in val_logs.items()})
             callback_list.on_epoch_end(epoch, logs)
             if model.stop_training:
@@ -715,7 +719,7 @@ def _run_evaluation(model: Any, runner: StepRunner, data: Any, steps: Optional[i
     model.eval()
     first = True
     hooks = None
-    if callback_list is not None:  # evaluate(), not fit's validation
+    if callback_list is not None:
         logs_needed = callback_list.needs_batch_logs()
         hooks = BatchHooks(compiled.steps_per_execution, callback_list.on_test_batch_begin,
                            lambda step: callback_list.on_test_batch_end(
