@@ -89,3 +89,24 @@ def test_fit_validation_runs_the_test_hooks_as_tf_keras():
          ("on_test_batch_end", 0, ["loss", "mae"]), ("on_test_end", ["loss", "mae"]),
          ("on_epoch_end", 1, ["loss", "mae", "val_loss", "val_mae"]),
          ("on_train_end", ["loss", "mae", "val_loss", "val_mae"])])
+
+
+def test_loops_skip_batch_hooks_no_callback_implements():
+    from torchkeras.callbacks.base import CallbackList
+    from torchkeras.engine.batch_hooks import BatchHooks, NoBatchHooks, batch_hooks
+
+    class PredictBatches(keras.callbacks.Callback):
+        def on_predict_batch_begin(self, batch, logs=None):
+            pass
+
+    def noop(step):
+        pass
+
+    plain = CallbackList([keras.callbacks.History()])
+    assert isinstance(batch_hooks(plain, "train", 1, noop, noop), NoBatchHooks)
+    lam = CallbackList([keras.callbacks.LambdaCallback(on_batch_end=lambda b, l: None)])
+    assert isinstance(batch_hooks(lam, "train", 1, noop, noop), BatchHooks)  # the alias
+    assert isinstance(batch_hooks(lam, "test", 1, noop, noop), NoBatchHooks)
+    mine = CallbackList([PredictBatches()])
+    assert isinstance(batch_hooks(mine, "predict", 1, noop, noop), BatchHooks)
+    assert isinstance(batch_hooks(mine, "test", 1, noop, noop), NoBatchHooks)

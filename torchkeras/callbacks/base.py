@@ -118,6 +118,13 @@ class CallbackList:
         callback.set_params(self.params)
         self.callbacks.append(callback)
 
+    def calls_any(self, *hooks: str) -> bool:
+        """Whether some callback implements one of ``hooks`` (a loop whose batch hooks no
+        callback implements skips calling them)."""
+        return any(not isinstance(c, Callback) or
+                   any(h in c.__dict__ or getattr(type(c), h) is not getattr(Callback, h)
+                       for h in hooks) for c in self.callbacks)
+
     def needs_batch_logs(self) -> bool:
         from torchkeras.callbacks.history import History
         from torchkeras.callbacks.progbar import ProgbarLogger

@@ -16,7 +16,22 @@ shorter). With N = 1 that is every batch.
 """
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
+
+
+class NoBatchHooks:
+    """:class:`BatchHooks` for a loop whose batch hooks no callback implements."""
+
+    __slots__ = ()
+
+    def before(self, step: int) -> None:
+        pass
+
+    def after(self, step: int) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
 
 
 class BatchHooks:
@@ -55,3 +70,20 @@ class BatchHooks:
     def first_of_execution(self, step: int) -> int:
         """The index of the first batch of the execution holding batch ``step``."""
         return step - step % self.per_execution
+
+
+# The hooks each loop calls; Callback.on_train_batch_* forward to the on_batch_* aliases.
+LOOP_HOOKS = {
+    "train": ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end"),
+    "test": ("on_test_batch_begin", "on_test_batch_end"),
+    "predict": ("on_predict_batch_begin", "on_predict_batch_end"),
+}
+
+
+def batch_hooks(callback_list: Any, loop: str, per_execution: int, begin: Callable[[int], None],
+                end: Callable[[int], None]) -> "BatchHooks | NoBatchHooks":
+    """The ``loop``'s (``'train'``, ``'test'``, ``'predict'``) batch hooks, or no-ops when
+    no callback in ``callback_list`` implements them."""
+    if not callback_list.calls_any(*LOOP_HOOKS[loop]):
+        return NoBatchHooks()
+    return BatchHooks(per_execution, begin, end)

@@ -22,7 +22,7 @@ from torchkeras.callbacks import CallbackList, History, ProgbarLogger
 from torchkeras.engine import data as data_module
 from torchkeras.engine import data_checks, interrupt as interrupt_module
 from torchkeras.engine import compile_utils
-from torchkeras.engine.batch_hooks import BatchHooks
+from torchkeras.engine.batch_hooks import batch_hooks
 from torchkeras.engine.compile_utils import LossesContainer, MetricsContainer
 from torchkeras.engine import jit as jit_module
 from torchkeras.engine.convert import to_numpy
@@ -638,8 +638,8 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = No
         runner.distributed.shard = getattr(train_data, "shard", None)
     first = True
     batch_logs_needed = callback_list.needs_batch_logs()
-    hooks = BatchHooks(  # steps_per_execution: once per execution of N steps, as Keras
-        compiled.steps_per_execution, callback_list.on_train_batch_begin,
+    hooks = batch_hooks(  # steps_per_execution: once per execution of N steps, as Keras
+        callback_list, "train", compiled.steps_per_execution, callback_list.on_train_batch_begin,
         lambda step: callback_list.on_train_batch_end(
             step, compiled.read_logs() if batch_logs_needed else None))
     model.stop_training = False
@@ -721,9 +721,10 @@ def _run_evaluation(model: Any, runner: StepRunner, data: Any, steps: Optional[i
     hooks = None
     if callback_list is not None:
         logs_needed = callback_list.needs_batch_logs()
-        hooks = BatchHooks(compiled.steps_per_execution, callback_list.on_test_batch_begin,
-                           lambda step: callback_list.on_test_batch_end(
-                               step, compiled.read_logs() if logs_needed else None))
+        hooks = batch_hooks(callback_list, "test", compiled.steps_per_execution,
+                            callback_list.on_test_batch_begin,
+                            lambda step: callback_list.on_test_batch_end(
+                                step, compiled.read_logs() if logs_needed else None))
     with torch.no_grad():
         for step, (bx, by, bsw) in enumerate(data.batches(steps)):
             if first:
@@ -787,8 +788,9 @@ def predict(model: Any, x: Any, batch_size: Optional[int] = None, verbose: Any =
                 for i in range(len(batches[0]))])}
         callback_list.on_predict_batch_end(step, logs)
 
-    hooks = BatchHooks(compiled.steps_per_execution if compiled is not None else 1,
-                       callback_list.on_predict_batch_begin, batch_end)
+    hooks = batch_hooks(callback_list, "predict",
+                        compiled.steps_per_execution if compiled is not None else 1,
+                        callback_list.on_predict_batch_begin, batch_end)
     with torch.no_grad():
         for step, (bx, _, _) in enumerate(data.batches(steps)):
             if first:
