@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
@@ -24,7 +23,7 @@ import torch  # noqa: E402
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from workloads import WORKLOADS, Workload  # noqa: E402
+from workloads import WORKLOADS, Workload, time_call as _time  # noqa: E402
 
 layers = keras.layers
 
@@ -73,16 +72,6 @@ def _predict(w: Workload) -> None:
 KERAS3: Dict[str, Callable[[Workload], None]] = {
     "mlp": _fit_mlp, "cnn": _fit_cnn, "lstm": _fit_lstm, "xor": _fit_xor, "predict": _predict,
 }
-
-
-def _time(fn: Callable[[], object], device: torch.device) -> float:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    start = time.perf_counter()
-    fn()
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    return time.perf_counter() - start
 
 
 def run(name: str, repeats: int, smoke: bool, device: torch.device) -> Optional[Dict]:

@@ -26,28 +26,16 @@ import os
 import platform
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
-import numpy as np
 import torch
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import memory  # noqa: E402
-from workloads import WORKLOADS  # noqa: E402
-
-
-def _time(fn: Callable[[], object], device: torch.device) -> float:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    start = time.perf_counter()
-    fn()
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    return time.perf_counter() - start
+from workloads import WORKLOADS, time_call as _time  # noqa: E402
 
 
 def import_time() -> Dict[str, float]:

@@ -2,6 +2,7 @@
 torch loop (same architecture, optimizer, batch size, per-epoch shuffling)."""
 from __future__ import annotations
 
+import time
 from typing import Callable, Dict, Optional
 
 import numpy as np
@@ -9,6 +10,17 @@ import torch
 import torch.nn.functional as F
 
 import torchkeras as keras
+
+
+def time_call(fn: Callable[[], object], device: torch.device) -> float:
+    """Seconds ``fn()`` takes, the device's queued work included."""
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    start = time.perf_counter()
+    fn()
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    return time.perf_counter() - start
 
 
 class Workload:

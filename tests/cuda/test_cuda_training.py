@@ -2,7 +2,6 @@
 training steps, mixed precision with loss scaling, streamed data, jit_compile and cuDNN
 recurrent layers. Every test here skips on a machine without CUDA."""
 import contextlib
-import os
 
 import numpy as np
 import pytest

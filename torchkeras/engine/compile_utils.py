@@ -2,7 +2,7 @@
 ``LossesContainer``/``MetricsContainer`` do (names, order, weighting, reduction)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, List, Optional, Tuple
 
 import torch
 

@@ -7,10 +7,8 @@ host; the progress bar reads the totals when it refreshes and at the end of an e
 """
 from __future__ import annotations
 
-import copy
 import difflib
 import functools
-import warnings
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
@@ -274,7 +272,7 @@ def _ensure_built(model: Any, x: Any) -> None:
 
 def _check_input_shapes(model: Any, x: Any) -> None:
     """Keras's shape error before the first step (the step itself runs unchecked)."""
-    from torchkeras.layers.input_spec import assert_input_compatibility, InputSpec
+    from torchkeras.layers.input_spec import assert_input_compatibility
     inputs = model.inputs
     flat = model._flatten_model_inputs(x) if model._graph is not None else nest.flatten(x)
     if len(flat) != len(inputs):
@@ -367,7 +365,6 @@ class StepRunner:
         return self.model.call(x)
 
     def _collect(self) -> None:
-        from torchkeras.layers.base import Layer
         regularized, constrained, activity = [], [], []
         for layer in self.model._flatten_layers():
             for spec in layer._weight_specs:
