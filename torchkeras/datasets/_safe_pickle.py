@@ -34,6 +34,7 @@ file. The ``numpy._core`` spelling of each name (NumPy 2) is accepted like ``num
 """
 from __future__ import annotations
 
+import itertools
 import math
 import pickle
 from typing import IO, Any, Dict, Optional, Tuple
@@ -283,9 +284,11 @@ def _finish(value: Any, seen: Dict[int, Any]) -> Any:
 
 
 def _finish_items(items: Any, seen: Dict[int, Any]) -> None:
-    """``_finish`` each item of a list or flat object array in place; lists of plain numbers
-    and strings (imdb's millions of word ids) are recognised in one pass at C speed."""
-    if set(map(type, items)) <= _PLAIN:
+    """``_finish`` each item of a list or flat object array in place; lists (of lists) of plain
+    numbers and strings (imdb's millions of word ids) are recognised in one pass at C speed."""
+    types = set(map(type, items))
+    if types <= _PLAIN or (types == {list} and
+                           set(map(type, itertools.chain.from_iterable(items))) <= _PLAIN):
         return
     for i, item in enumerate(items):
         items[i] = _finish(item, seen)
