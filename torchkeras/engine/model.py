@@ -188,9 +188,7 @@ class Model(Layer):
         probe_output_shape(self, input_shape)
         self._build_input_shape = input_shape
 
-    def _maybe_build(self, input_shape: Any) -> None:
-        if self.built:
-            return
+    def _build_unlocked(self, input_shape: Any) -> None:
         self._build_input_shape = input_shape
         self.built = True  # sub-layers build themselves on the first call
 

@@ -16,7 +16,7 @@ from torchkeras.engine.input_layer import Input, InputLayer
 from torchkeras.engine.keras_tensor import KerasTensor
 from torchkeras.engine.model import Model, _module_name
 from torchkeras.layers.base import Layer, _call_parameters, attach_masks, creates_masks
-from torchkeras.layers.base import HOOK_VERSION, has_forward_hooks
+from torchkeras.layers.base import BUILD_LOCK, HOOK_VERSION, has_forward_hooks
 from torchkeras.mixed_precision.autocast import prepare_mixed
 
 
@@ -117,22 +117,28 @@ class Sequential(Model):
             if self._input_tensor is None:
                 raise ValueError("You must provide an `input_shape` argument.")
             return
-        if self._input_tensor is None:
-            shape = tuple(input_shape)
-            first = self._stack[0] if self._stack else None
-            integer_input = getattr(first, "_accepts_integer_inputs", False)
-            self._input_tensor = Input(batch_shape=(None,) + shape[1:],
-                                       name=f"{first.name}_input" if first is not None else None,
-                                       dtype="int64" if integer_input else None)
-            output = self._input_tensor
-            for layer in self._stack:
-                output = layer(output)
-            self._output_tensor = output
-            self._update_plan()
-        self.built = True
-        self._build_input_shape = tuple(input_shape)
+        with BUILD_LOCK:  # threads calling an unbuilt model: one builds, the others wait
+            if self._input_tensor is None:
+                self._build_graph(tuple(input_shape))
+            self.built = True
+            self._build_input_shape = tuple(input_shape)
+
+    def _build_graph(self, shape: tuple) -> None:
+        first = self._stack[0] if self._stack else None
+        integer_input = getattr(first, "_accepts_integer_inputs", False)
+        input_tensor = Input(batch_shape=(None,) + shape[1:],
+                             name=f"{first.name}_input" if first is not None else None,
+                             dtype="int64" if integer_input else None)
+        output = input_tensor
+        for layer in self._stack:
+            output = layer(output)
+        self._output_tensor = output
+        self._update_plan()
+        self._input_tensor = input_tensor  # last: other threads read it as "built"
 
     def _maybe_build(self, input_shape: Any) -> None:
+        # Not Layer's guard on `built`: a Sequential built empty builds again once it has
+        # layers (its `_input_tensor` says whether the stack is built).
         if self._input_tensor is None and self._stack:
             self.build(input_shape)
         self.built = True

@@ -25,6 +25,7 @@ import difflib
 import weakref
 import functools
 import inspect
+import threading
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -71,6 +72,13 @@ def _call_parameters(cls: type) -> Tuple[bool, bool]:
     params = inspect.signature(method).parameters
     has_kwargs = any(p.kind == p.VAR_KEYWORD for p in params.values())
     return ("training" in params or has_kwargs, "mask" in params)
+
+
+# One re-entrant lock for every lazy build (layers and models): threads calling an unbuilt
+# model build it once, the others wait. One lock rather than one per layer: a layer stays
+# picklable/deep-copyable (a lock is neither), and nested builds (a model building its
+# layers, an RNN its cell) cannot deadlock on lock order. Built layers never take it.
+BUILD_LOCK = threading.RLock()
 
 
 # Bumped whenever a forward hook is registered on a layer: model plans, which call built
@@ -375,8 +383,21 @@ class Layer(torch.nn.Module):
         self.built = True
 
     def _maybe_build(self, input_shape: Any) -> None:
-        if self.built:
+        """Build once, thread-safely: the first thread builds under :data:`BUILD_LOCK`,
+        the others wait for it; a built layer returns at once, taking no lock."""
+        if self.built and not self.__dict__.get("_building", False):
             return
+        with BUILD_LOCK:
+            if self.built:  # built by another thread (or by this one, re-entering)
+                return
+            self.__dict__["_building"] = True  # `build` may set `built` before it ends
+            try:
+                self._build_unlocked(input_shape)
+            finally:
+                self.__dict__["_building"] = False
+
+    def _build_unlocked(self, input_shape: Any) -> None:
+        """The lazy build itself (called by :meth:`_maybe_build` under the lock)."""
         self.build(input_shape)
         self.built = True
         if self._build_input_shape is None:
