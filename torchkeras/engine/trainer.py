@@ -670,7 +670,7 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = No
                 # (the progress bar ignores them inside fit).
                 callback_list.on_test_begin()
                 val_logs = _run_evaluation(model, runner, val_data, validation_steps,
-                                           callback_list)
+                                           callback_list, guard)
                 callback_list.on_test_end(val_logs)
                 logs.update({"val_" + k: v for k, v in val_logs.items()})
             callback_list.on_epoch_end(epoch, logs)
@@ -710,7 +710,11 @@ def _should_validate(epoch: int, validation_freq: Any) -> bool:
 
 
 def _run_evaluation(model: Any, runner: StepRunner, data: Any, steps: Optional[int],
-                    callback_list: Optional[CallbackList]) -> Dict[str, float]:
+                    callback_list: Optional[CallbackList],
+                    guard: Optional[interrupt_module.DeferredInterrupt] = None
+                    ) -> Dict[str, float]:
+    """Run the test steps over ``data``; the metric results. ``guard``: fit's Ctrl-C
+    handler, checked after each step (validation stops within one batch, as training)."""
     compiled = model.compiled
     compiled.reset_metrics()
     model.eval()
@@ -733,6 +737,8 @@ def _run_evaluation(model: Any, runner: StepRunner, data: Any, steps: Optional[i
             runner.run_test_step(bx, by, bsw)
             if hooks is not None:
                 hooks.after(step)
+            if guard is not None:
+                guard.check()
         if hooks is not None:
             hooks.finish()
     return compiled.read_logs()
