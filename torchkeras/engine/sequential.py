@@ -7,14 +7,14 @@ builds on its first call.
 """
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 import torch
 
 from torchkeras import backend
 from torchkeras.engine.input_layer import Input, InputLayer
 from torchkeras.engine.keras_tensor import KerasTensor
-from torchkeras.engine.model import Model, _module_name
+from torchkeras.engine.model import Model, _module_name, inputs_from_dict
 from torchkeras.layers.base import Layer, _call_parameters, attach_masks, creates_masks
 from torchkeras.layers.base import BUILD_LOCK, HOOK_VERSION, has_forward_hooks
 from torchkeras.mixed_precision.autocast import prepare_mixed
@@ -137,6 +137,8 @@ class Sequential(Model):
         self._input_tensor = input_tensor  # last: other threads read it as "built"
 
     def _maybe_build(self, input_shape: Any) -> None:
+        if isinstance(input_shape, dict):
+            self._input_from_dict(input_shape)  # raises: no named input to match
         # Not Layer's guard on `built`: a Sequential built empty builds again once it has
         # layers (its `_input_tensor` says whether the stack is built).
         if self._input_tensor is None and self._stack:
@@ -165,7 +167,9 @@ class Sequential(Model):
 
     @property
     def input_names(self) -> List[str]:
-        return [self._input_tensor._keras_history[0].name] if self._input_tensor else []
+        if self._input_tensor is None:  # (a KerasTensor has no truth value)
+            return []
+        return [self._input_tensor._keras_history[0].name]
 
     @property
     def output_names(self) -> List[str]:
@@ -199,6 +203,8 @@ class Sequential(Model):
 
     # ------------------------------------------------------------------- call
     def call(self, inputs: Any, training: Optional[bool] = None, mask: Any = None) -> Any:
+        if isinstance(inputs, dict):
+            inputs = self._input_from_dict(inputs)
         if self._hook_version != HOOK_VERSION[0]:
             self._update_plan()  # a layer got a forward hook: run it through __call__
         if self._slow_plan:
@@ -207,6 +213,17 @@ class Sequential(Model):
         for fn, accepts_training in self._plan:
             outputs = fn(outputs, training=training) if accepts_training else fn(outputs)
         return outputs
+
+    def _input_from_dict(self, inputs: Dict[str, Any]) -> Any:
+        """The input in a data dict keyed by the model's input name (as tf-keras maps a
+        dict onto a Sequential model's ``Input``); a clear error for any other dict."""
+        if self._input_tensor is None:
+            raise ValueError(f'Sequential model "{self.name}" has no named input yet (it was '
+                             "not given an `Input` or an `input_shape`), so it cannot take a "
+                             f"dict of inputs. Received a dict with keys {sorted(inputs)}. "
+                             "Pass the array itself, or start the model with "
+                             "`keras.Input(shape, name=...)` and key the dict by that name.")
+        return inputs_from_dict(inputs, self.input_names)[0]
 
     def _call_with_masks(self, inputs: Any, training: Optional[bool], mask: Any) -> Any:
         """:meth:`call` carrying Keras masks and recording activity losses (only for stacks
