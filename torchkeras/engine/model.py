@@ -165,7 +165,7 @@ class Model(Layer):
             structure = graph.input_structure
             if not isinstance(structure, dict):
                 return inputs_from_dict(inputs, self.input_names)
-            if set(inputs) != set(structure) and not any(
+            if inputs.keys() != structure.keys() and not any(
                     nest.is_nested(v) for v in structure.values()):
                 inputs = dict(zip(sorted(structure), inputs_from_dict(
                     inputs, sorted(structure))))

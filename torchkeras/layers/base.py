@@ -103,6 +103,7 @@ class Layer(torch.nn.Module):
     """Base class of all Keras layers (and models)."""
 
     _autocast_dtype: Optional[torch.dtype] = None  # set under a mixed dtype policy
+    _building = False  # True (on the instance) while `_maybe_build` runs `build`
 
     def __init__(self, trainable: bool = True, name: Optional[str] = None,
                  dtype: Any = None, **kwargs: Any):
@@ -385,7 +386,7 @@ class Layer(torch.nn.Module):
     def _maybe_build(self, input_shape: Any) -> None:
         """Build once, thread-safely: the first thread builds under :data:`BUILD_LOCK`,
         the others wait for it; a built layer returns at once, taking no lock."""
-        if self.built and not self.__dict__.get("_building", False):
+        if self.built and not self._building:
             return
         with BUILD_LOCK:
             if self.built:  # built by another thread (or by this one, re-entering)
