@@ -263,6 +263,9 @@ def test_dict_input_keyed_by_the_input_name_works_and_extra_keys_warn():
     with pytest.warns(UserWarning, match=r"Input dict contained keys \['extra'\] which did "
                                          "not match any model input"):
         model.predict({"features": X, "extra": X}, verbose=0)
+    with pytest.warns(UserWarning, match=r"keys \['extra'\] which did not match"):
+        np.testing.assert_allclose(np.asarray(model({"features": X, "extra": X})),
+                                   model.predict(X, verbose=0), rtol=1e-6)
     two = _functional(dict_inputs=True)
     with pytest.warns(UserWarning, match=r"keys \['z'\] which did not match"):
         out = two.predict({"a": X, "b": X, "z": X}, verbose=0)

@@ -136,9 +136,12 @@ class Sequential(Model):
         self._update_plan()
         self._input_tensor = input_tensor  # last: other threads read it as "built"
 
+    def _eager_call(self, inputs: Any, args: tuple, kwargs: Dict[str, Any]) -> Any:
+        if isinstance(inputs, dict):  # before the build and the input-spec check
+            inputs = self._input_from_dict(inputs)
+        return super()._eager_call(inputs, args, kwargs)
+
     def _maybe_build(self, input_shape: Any) -> None:
-        if isinstance(input_shape, dict):
-            self._input_from_dict(input_shape)  # raises: no named input to match
         # Not Layer's guard on `built`: a Sequential built empty builds again once it has
         # layers (its `_input_tensor` says whether the stack is built).
         if self._input_tensor is None and self._stack:
