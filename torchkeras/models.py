@@ -11,7 +11,7 @@ def model_from_config(config: Dict[str, Any], custom_objects: Optional[Dict[str,
     """A model (or layer) from ``{'class_name': ..., 'config': ...}`` (Keras 2 or 3)."""
     from torchkeras.saving.model_config import deserialize_model
     from torchkeras.saving.object_registration import CustomObjectScope
-    with CustomObjectScope(custom_objects or {}):
+    with CustomObjectScope(custom_objects):
         return deserialize_model(config, custom_objects=custom_objects)
 
 

@@ -139,7 +139,7 @@ def load_model(filepath: Any, custom_objects: Optional[Dict[str, Any]] = None,
     if kind == "dir":
         raise ValueError(f"'{filepath}' is a directory (a TensorFlow SavedModel?). torchkeras "
                          "loads `.keras` and `.h5` files; SavedModel needs TensorFlow.")
-    with CustomObjectScope(custom_objects or {}), SafeModeScope(safe_mode), \
+    with CustomObjectScope(custom_objects), SafeModeScope(safe_mode), \
             _h5py_errors_as_corrupt(filepath):
         if kind == "h5":
             model = hdf5_format.load_model_from_hdf5(filepath, custom_objects, compile=compile)
