@@ -399,6 +399,27 @@ def test_read_member_over_its_bound_is_refused(saved, tmp_path):
     assert "16777216 bytes allowed" in message
 
 
+def test_lying_member_header_cannot_bypass_the_bound(saved, tmp_path):
+    """config.json declares 100 bytes but inflates to 17 MB: reading stops at the declared
+    size and the CRC check refuses the member."""
+    _, paths = saved
+    path = _with_members(paths["m.keras"], tmp_path / "lying.keras",
+                         replace={"config.json": b" " * (17 * 2 ** 20) + b"{}"},
+                         compression=zipfile.ZIP_DEFLATED)
+    data = bytearray(path.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    while data[central + 46:central + 57] != b"config.json":
+        central = data.index(b"PK\x01\x02", central + 4)
+    local = int.from_bytes(data[central + 42:central + 46], "little")
+    data[central + 24:central + 28] = (100).to_bytes(4, "little")
+    data[local + 22:local + 26] = (100).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo("config.json").file_size == 100
+    message = _quick(lambda: keras.models.load_model(path))
+    assert "'config.json' is corrupted (CRC mismatch)" in message
+
+
 def test_crc_error_in_read_member(saved, tmp_path):
     _, paths = saved
     path = _with_members(paths["m.keras"], tmp_path / "crc.keras")
@@ -446,3 +467,19 @@ def test_real_nested_models_are_well_within_the_depth_bound(tmp_path):
         keras.models.load_model(tmp_path / ("nested" + suffix))
     depth = json_limits.nesting_depth(model.to_json())
     assert 12 * 3 < depth < json_limits.MAX_JSON_DEPTH
+
+
+def test_size_guard_counts_only_bytes_the_file_has():
+    """A dataset whose storage size claims more bytes than the whole file (an address
+    past its end, external storage): the guard uses the file size instead."""
+    from types import SimpleNamespace
+    from torchkeras.saving import h5_utils
+    declared = (2 ** 16, 2 ** 12)  # 1 GiB of float32
+    dataset = SimpleNamespace(
+        shape=declared, dtype=np.dtype("float32"),
+        id=SimpleNamespace(get_storage_size=lambda: 2 ** 30),
+        file=SimpleNamespace(id=SimpleNamespace(get_filesize=lambda: 4096)))
+    with pytest.raises(CorruptFileError, match=r"stores only 4096 bytes"):
+        h5_utils._check_declared_size(dataset, "layers/dense/vars/0", "crafted.weights.h5")
+    dataset.file.id.get_filesize = lambda: 2 ** 30 + 4096
+    h5_utils._check_declared_size(dataset, "layers/dense/vars/0", "real.weights.h5")

@@ -153,19 +153,13 @@ def read_member(archive: zipfile.ZipFile, name: str, filepath: str,
             f"Unable to read the Keras archive '{filepath}': the member '{name}' would "
             f"inflate {info.compress_size} bytes to {info.file_size} bytes, more than the "
             f"{bound} bytes allowed (a zip bomb?).")
-    chunks, total = [], 0
     try:
         with archive.open(info) as member:
-            while True:
-                chunk = member.read(min(_READ_CHUNK, bound + 1 - total))
-                if not chunk:
-                    break
-                total += len(chunk)
-                if total > bound:
-                    raise CorruptFileError(
-                        f"Unable to read the Keras archive '{filepath}': the member '{name}' "
-                        f"inflates to more than the {bound} bytes allowed (a zip bomb?).")
-                chunks.append(chunk)
+            data = member.read(bound + 1)  # stops there: a lying header gains nothing
+        if len(data) > bound:
+            raise CorruptFileError(
+                f"Unable to read the Keras archive '{filepath}': the member '{name}' "
+                f"inflates to more than the {bound} bytes allowed (a zip bomb?).")
     except zipfile.BadZipFile as error:
         if "CRC" in str(error):
             raise CorruptFileError(f"Unable to read the Keras archive '{filepath}': the "
@@ -177,7 +171,7 @@ def read_member(archive: zipfile.ZipFile, name: str, filepath: str,
             raise
         raise CorruptFileError(f"Unable to read the Keras archive '{filepath}': the member "
                                f"'{name}' is truncated or corrupted ({error}).") from error
-    return b"".join(chunks)
+    return data
 
 
 def h5_get(parent: Any, path: str, filepath: str) -> Any:
@@ -255,7 +249,6 @@ def _check_own_storage(dataset: Any, filepath: str) -> None:
 
 _MAX_INFLATION = 16  # declared bytes per stored byte that a real weights file never exceeds
 _SMALL_BYTES = 64 * 2 ** 20
-_READ_CHUNK = 2 ** 20
 # what zipfile and its decompressors raise for damaged data (zlib.error is no OSError)
 _INFLATE_ERRORS = (OSError, EOFError, ValueError, NotImplementedError, RuntimeError,
                    zlib.error) + ((lzma.LZMAError,) if lzma is not None else ())
