@@ -16,8 +16,10 @@ def model_from_config(config: Dict[str, Any], custom_objects: Optional[Dict[str,
 
 
 def model_from_json(json_string: str, custom_objects: Optional[Dict[str, Any]] = None):
-    import json
-    return model_from_config(json.loads(json_string), custom_objects=custom_objects)
+    """A model from ``model.to_json()`` text (size and nesting bounded before parsing)."""
+    from torchkeras.saving.model_config import decode_json
+    config = decode_json(json_string, "the string passed to model_from_json")
+    return model_from_config(config, custom_objects=custom_objects)
 
 
 from torchkeras.saving.cloning import clone_model  # noqa: E402

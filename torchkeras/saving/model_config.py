@@ -16,8 +16,9 @@ from __future__ import annotations
 import inspect
 import json
 import warnings
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Type
 
+from torchkeras.saving import json_limits
 from torchkeras.saving.object_registration import get_registered_name, get_registered_object
 
 # Keras-3-only / informational arguments dropped silently when a torchkeras layer lacks them.
@@ -174,10 +175,11 @@ def deserialize_model(config: Dict[str, Any], custom_objects: Optional[Dict[str,
     return layers.deserialize(entry, custom_objects=custom_objects)
 
 
-def decode_json(text: Any) -> Any:
-    if isinstance(text, bytes):
-        text = text.decode("utf8")
-    return json.loads(text)
+def decode_json(text: Any, source: str = "the model config",
+                error: Type[Exception] = ValueError) -> Any:
+    """Parsed JSON, size and nesting bounded first (:mod:`json_limits`); errors name
+    ``source``."""
+    return json_limits.loads_bounded(text, source, error)
 
 
 def to_json_compatible(value: Any) -> Any:

@@ -198,7 +198,7 @@ def _load_weights(model: Any, filepath: str, kind: str, by_name: bool,
         import io
         archive = h5_utils.open_zip(filepath)
         try:
-            data = archive.read("model.weights.h5")
+            data = h5_utils.read_member(archive, "model.weights.h5", filepath)
         except KeyError as error:
             raise h5_utils.CorruptFileError(f"The archive '{filepath}' has no "
                                             "model.weights.h5.") from error
@@ -209,7 +209,7 @@ def _load_weights(model: Any, filepath: str, kind: str, by_name: bool,
         return
     with h5_utils.open_h5(filepath) as h5:
         keras2 = "layer_names" in h5.attrs or "layer_names0" in h5.attrs or \
-            "model_weights" in h5
+            h5_utils.h5_get(h5, "model_weights", filepath) is not None
     if keras2:
         hdf5_format.load_weights_from_hdf5(model, filepath, by_name=by_name,
                                            skip_mismatch=skip_mismatch)
