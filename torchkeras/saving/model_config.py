@@ -94,15 +94,28 @@ def _normalize_value(value: Any, custom_objects: Optional[Dict[str, Any]]) -> An
     return value
 
 
+# Keras 3 ``module`` values whose classes torchkeras has, and the torchkeras module holding
+# them: a fixed table, so a module name read from a file is never imported.
+_KERAS3_MODULES = ("activations", "constraints", "initializers", "losses", "metrics",
+                   "optimizers", "regularizers")
+
+
+def _torchkeras_module(module: str) -> Any:
+    """The torchkeras counterpart of a Keras 3 ``module`` value, or ``None``."""
+    parts = module.split(".")
+    if parts[:2] == ["keras", "src"]:
+        parts = ["keras"] + parts[2:]
+    if len(parts) < 2 or parts[0] != "keras" or parts[1] not in _KERAS3_MODULES:
+        return None
+    import torchkeras  # the package's own public modules, by a fixed name
+    return getattr(torchkeras, parts[1], None)
+
+
 def _drop_unknown_none(module: str, class_name: str, config: Dict[str, Any]) -> Dict[str, Any]:
     """Keras 3 adds arguments such as ``input_axes=None`` to initializer configs; drop the
     ``None`` ones the torchkeras class does not take."""
-    import importlib
-    try:
-        target = importlib.import_module("torchkeras." + module.split(".", 1)[1])
-    except ImportError:
-        return config
-    cls = getattr(target, class_name, None)
+    target = _torchkeras_module(module)
+    cls = getattr(target, class_name, None) if target is not None else None
     if not inspect.isclass(cls):
         return config
     try:
@@ -127,8 +140,10 @@ def _normalize_lambda(config: Dict[str, Any]) -> None:
         inner = function.get("config", {})
         config["function"] = [inner.get("code"), inner.get("defaults"), inner.get("closure")]
         config["function_type"] = "lambda"
-    elif isinstance(function, dict) and "class_name" in function:  # a registered function
-        config["function"] = function.get("config", function["class_name"])
+    elif isinstance(function, dict) and "class_name" in function:  # a named function
+        config["function"] = function.get("registered_name") or function.get(
+            "config", function["class_name"])
+        config["module"] = function.get("module")  # never imported: see function_lookup
         config["function_type"] = "function"
     output_shape = config.get("output_shape")
     if isinstance(output_shape, dict) and output_shape.get("class_name") == "__lambda__":
