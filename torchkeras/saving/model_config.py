@@ -13,11 +13,13 @@ Writing for Keras 3 (``.keras`` files) adds the ``module``/``registered_name``/
 """
 from __future__ import annotations
 
+import difflib
 import inspect
 import json
 import warnings
 from typing import Any, Dict, Optional
 
+from torchkeras.saving.keras_layer_args import KERAS_ONLY_ARGS
 from torchkeras.saving.object_registration import get_registered_name, get_registered_object
 
 # Keras-3-only / informational arguments dropped silently when a torchkeras layer lacks them.
@@ -67,6 +69,11 @@ def normalize_layer_config(class_name: str, config: Dict[str, Any],
     if cls is not None:
         accepted = accepted_arguments(cls)
         if accepted is not None:
+            tolerated = KERAS_ONLY_ARGS.get(class_name, frozenset()) | _BENIGN_EXTRA_ARGS
+            unknown = {k: v for k, v in config.items() if k not in accepted | tolerated}
+            if unknown:
+                raise unrecognized_arguments_error(class_name, config.get("name"), unknown,
+                                                   accepted)
             for key in [k for k in config if k not in accepted]:
                 value = config.pop(key)
                 if value not in (None, False) and key not in _BENIGN_EXTRA_ARGS:
@@ -74,6 +81,22 @@ def normalize_layer_config(class_name: str, config: Dict[str, Any],
                                   f"argument {key}={value!r} is not supported by torchkeras "
                                   "and was ignored.", stacklevel=3)
     return config
+
+
+def unrecognized_arguments_error(class_name: str, layer_name: Any, unknown: Dict[str, Any],
+                                 valid: set) -> TypeError:
+    """Keras 3's "Unrecognized keyword arguments passed to Dense: {...}", naming the layer
+    and the near valid name of each unknown key."""
+    hints = []
+    for key in unknown:
+        close = difflib.get_close_matches(str(key), sorted(valid), n=1)
+        if close:
+            hints.append(f"'{close[0]}'" if len(unknown) == 1 else f"'{close[0]}' for '{key}'")
+    hint = f" Did you mean {', '.join(hints)}?" if hints else ""
+    return TypeError(f"Layer '{layer_name}' in the saved config: Unrecognized keyword "
+                     f"arguments passed to {class_name}: {unknown}.{hint} No version of Keras "
+                     f"writes these arguments for {class_name}; the config is damaged or its "
+                     "class_name is wrong.")
 
 
 def _normalize_value(value: Any, custom_objects: Optional[Dict[str, Any]]) -> Any:
