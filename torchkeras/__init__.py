@@ -15,9 +15,10 @@ from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
 from torchkeras.layers.base import Layer
 from torchkeras import mixed_precision
+from torchkeras import config
 
 __version__ = "0.1.0"
 
 __all__ = ["Input", "InputLayer", "Layer", "Model", "Sequential", "activations", "backend",
-           "callbacks", "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
+           "callbacks", "config", "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
            "mixed_precision", "optimizers", "preprocessing", "regularizers", "saving", "utils"]

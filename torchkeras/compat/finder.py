@@ -46,6 +46,7 @@ TOP_LEVEL: Dict[str, Tuple[str, ...]] = {
     "preprocessing": ("torchkeras.preprocessing",),
     "datasets": ("torchkeras.datasets",),
     "saving": ("torchkeras.saving",),
+    "config": ("torchkeras.config",),
     "engine": ("torchkeras.engine.model", "torchkeras.engine.sequential",
                "torchkeras.engine.input_layer", "torchkeras.layers"),
 }

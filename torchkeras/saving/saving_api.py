@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterator, Optional
 
 from torchkeras.saving import h5_utils, hdf5_format, keras_zip, model_config
 from torchkeras.saving.object_registration import CustomObjectScope
-from torchkeras.saving.serialization import SafeModeScope
+from torchkeras.saving.serialization import SafeModeScope, unsafe_deserialization_enabled
 
 _IGNORED_SAVE_KWARGS = {"signatures", "options", "save_traces", "zipped"}
 
@@ -125,7 +125,9 @@ def load_model(filepath: Any, custom_objects: Optional[Dict[str, Any]] = None,
                **kwargs: Any) -> Any:
     """A model from a ``.keras`` or ``.h5`` file written by Keras 2, Keras 3 or torchkeras.
 
-    ``safe_mode=False`` allows running a ``Lambda`` layer's stored bytecode;
+    ``safe_mode=False`` (or an earlier ``keras.config.enable_unsafe_deserialization()``)
+    allows running a ``Lambda`` layer's stored bytecode and unpickling a Keras 3
+    ``TorchModuleWrapper``'s module; no module named in the file is ever imported;
     ``map_location`` moves the model to a device (files hold NumPy values, so a model saved
     on CUDA loads anywhere).
     """
@@ -139,6 +141,7 @@ def load_model(filepath: Any, custom_objects: Optional[Dict[str, Any]] = None,
     if kind == "dir":
         raise ValueError(f"'{filepath}' is a directory (a TensorFlow SavedModel?). torchkeras "
                          "loads `.keras` and `.h5` files; SavedModel needs TensorFlow.")
+    safe_mode = safe_mode and not unsafe_deserialization_enabled()  # as Keras 3
     with CustomObjectScope(custom_objects), SafeModeScope(safe_mode), \
             _h5py_errors_as_corrupt(filepath):
         if kind == "h5":
