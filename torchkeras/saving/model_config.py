@@ -19,11 +19,8 @@ import json
 import warnings
 from typing import Any, Dict, Optional, Type
 
-<<<<<<< HEAD
 from torchkeras.saving import json_limits
-=======
 from torchkeras.saving.keras_layer_args import KERAS_ONLY_ARGS
->>>>>>> sec-deser
 from torchkeras.saving.object_registration import get_registered_name, get_registered_object
 
 # Keras-3-only / informational arguments dropped silently when a torchkeras layer lacks them.
