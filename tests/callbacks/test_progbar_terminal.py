@@ -8,7 +8,7 @@ import sys
 import numpy as np
 
 import torchkeras as keras
-from torchkeras.callbacks.progbar import ProgbarLogger, bar_text, eta_text
+from torchkeras.callbacks.progbar import ProgbarLogger, bar_text, eta_text, format_logs
 
 
 class FakeTTY(io.StringIO):
@@ -32,6 +32,7 @@ def _screen_lines(text):
 
 
 def _fit(epochs=2):
+    keras.utils.set_random_seed(0)
     rs = np.random.RandomState(0)
     x = rs.rand(200, 3).astype("float32")
     y = (x[:, :1] > 0.5).astype("float32")
@@ -56,8 +57,7 @@ def test_final_epoch_line_keeps_every_metric_on_an_80_column_terminal(monkeypatc
               and "/step" in line]
     assert len(finals) == 2
     logs = {key: values[-1] for key, values in history.history.items()}
-    expected = "".join(f" - {key}: {value:.4f}" for key, value in logs.items())
-    assert finals[-1].endswith(expected), finals[-1]
+    assert finals[-1].endswith(format_logs(logs)), finals[-1]
     assert "val_recall" in finals[-1] and len(finals[-1]) > 80  # not cut to the width
     assert re.match(r"10/10 \[={30}\] - \d+s \d+(ms|us|s)/step - loss: ", finals[-1])
 
@@ -101,3 +101,15 @@ def test_predict_line_shows_no_metrics(monkeypatch):
     assert "loss" not in tty80.getvalue()
     assert re.fullmatch(r"2/2 \[={30}\] - \d+s \d+(ms|us|s)/step",
                         _screen_lines(tty80.getvalue())[0])
+
+
+def test_an_imported_ipykernel_outside_a_kernel_keeps_piped_output_plain(monkeypatch, capsys):
+    # A process that merely imports ipykernel (a test runner, a library) is not a notebook:
+    # its piped stdout gets final lines only, no \r redraws.
+    monkeypatch.setitem(sys.modules, "ipykernel", type(sys)("ipykernel"))
+    monkeypatch.setattr(ProgbarLogger, "refresh_interval", 0.0)
+    _fit(epochs=1)
+    out = capsys.readouterr().out
+    assert "\r" not in out and "ETA:" not in out
+    assert re.fullmatch(r"10/10 \[={30}\] - \d+s \d+(ms|us|s)/step - loss: .* - val_recall: "
+                        r"\S+\n", out)

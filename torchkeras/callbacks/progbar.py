@@ -67,18 +67,19 @@ def _time_text(elapsed: float, per_step: float) -> str:
 def _dynamic_display() -> bool:
     """A line redrawn in place in terminals and notebooks (tf-keras's ``_dynamic_display``
     without its ``"posix"`` test, which holds on every Linux); final lines in logs and pipes."""
-    if "ipykernel" in sys.modules:
+    if _in_notebook():
         return True
     return hasattr(sys.stdout, "isatty") and sys.stdout.isatty()
 
 
 def _in_notebook() -> bool:
-    return "ipykernel" in sys.modules and not (hasattr(sys.stdout, "isatty") and
-                                               sys.stdout.isatty())
+    """stdout is a Jupyter kernel's stream (Jupyter, Colab, VS Code). tf-keras tests
+    ``"ipykernel" in sys.modules``, which any process importing ipykernel also passes."""
+    return type(sys.stdout).__module__.startswith("ipykernel")
 
 
 def bar_text(current: int, target: Optional[int], width: int = 30) -> str:
-    """tf-keras's ``Progbar`` counter and bar: `` 7/32 [======>.......................]``,
+    """tf-keras's ``Progbar`` counter and bar: `` 7/32 [=====>........................]``,
     ``     12/Unknown`` without a target."""
     if target is None:
         return "%7d/Unknown" % current
