@@ -57,7 +57,8 @@ def test_model_to_dot_nodes_and_edges(fake_pydot):
     assert edges == {("x", "a"), ("x", "b"), ("a", "c"), ("b", "c")}
 
 
-def test_plot_model_writes_file(fake_pydot, tmp_path):
+def test_plot_model_writes_file(fake_pydot, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "IPython", None)  # with IPython, an inline Image returns
     model = keras.Sequential([keras.layers.Dense(2, input_shape=(3,)), keras.layers.Dense(1)])
     assert vis_utils.plot_model(model, to_file=str(tmp_path / "m.svg")) is None
 
