@@ -17,8 +17,21 @@ from torchkeras.layers.base import Layer
 from torchkeras import mixed_precision
 from torchkeras import config
 
-__version__ = "0.1.0"
+# Keras 2 semantics, so `keras.__version__` is the tf.keras it follows: version checks in
+# tutorials (`keras.__version__.startswith("2")`) take their Keras 2 branch. torchkeras's own
+# release is `__torchkeras_version__` (`python -m torchkeras --version`).
+__version__ = "2.15.0"
+__torchkeras_version__ = "0.1.0"
 
 __all__ = ["Input", "InputLayer", "Layer", "Model", "Sequential", "activations", "backend",
            "callbacks", "config", "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
            "mixed_precision", "optimizers", "preprocessing", "regularizers", "saving", "utils"]
+
+
+def __getattr__(name: str):
+    """``torchkeras.compat`` on first use: ``import torchkeras`` stays cheap, and the README's
+    ``import torchkeras; torchkeras.compat.install()`` works."""
+    if name == "compat":
+        import importlib
+        return importlib.import_module("torchkeras.compat")
+    raise AttributeError(f"module 'torchkeras' has no attribute '{name}'")

@@ -16,6 +16,7 @@ import torch
 
 from torchkeras import distribute
 from torchkeras import optimizers as optimizers_module
+from torchkeras.backend import phase
 from torchkeras.callbacks import CallbackList, History, ProgbarLogger
 from torchkeras.engine import data as data_module
 from torchkeras.engine import data_checks, interrupt as interrupt_module
@@ -374,9 +375,13 @@ class StepRunner:
     def _direct_call(self, x: Any, training: bool) -> Any:
         """``model.call`` without :func:`model_call`'s cached signature lookup (a cache
         call breaks a ``torch.compile`` graph)."""
-        if self._takes_training:
-            return self.model.call(x, training=training)
-        return self.model.call(x)
+        previous = phase.enter_call_training(training)  # for the layers `call` calls
+        try:
+            if self._takes_training:
+                return self.model.call(x, training=training)
+            return self.model.call(x)
+        finally:
+            phase.exit_call_training(previous)
 
     def _collect(self) -> None:
         regularized, constrained, activity = [], [], []
@@ -523,9 +528,13 @@ def model_call(model: Any, x: Any, training: bool) -> Any:
     """``model.call(x, training=...)``, or ``model.call(x)`` for a subclassed model whose
     ``call`` takes no ``training`` argument (as Keras allows)."""
     from torchkeras.layers.base import _call_parameters
-    if _call_parameters(type(model))[0]:
-        return model.call(x, training=training)
-    return model.call(x)
+    previous = phase.enter_call_training(training)  # the layers `call` calls get it too
+    try:
+        if _call_parameters(type(model))[0]:
+            return model.call(x, training=training)
+        return model.call(x)
+    finally:
+        phase.exit_call_training(previous)
 
 
 def _overrides(model: Any, method: str) -> bool:
@@ -886,6 +895,8 @@ def train_on_batch(model: Any, x: Any, y: Any = None, sample_weight: Any = None,
                    class_weight: Any = None, reset_metrics: bool = True,
                    return_dict: bool = False):
     compiled = _require_compiled(model, "train_on_batch")
+    if reset_metrics:  # tf-keras: before the step (fit leaves its last epoch's totals)
+        compiled.reset_metrics()
     bx, by, bsw = _single_batch(model, x, y, sample_weight, class_weight)
     _ensure_built(model, bx)
     compiled.refresh_output_names()
@@ -893,25 +904,21 @@ def train_on_batch(model: Any, x: Any, y: Any = None, sample_weight: Any = None,
     model.train()
     runner.run_train_step(bx, by, bsw)
     model.eval()
-    result = _batch_result(model, return_dict)
-    if reset_metrics:
-        compiled.reset_metrics()
-    return result
+    return _batch_result(model, return_dict)
 
 
 def test_on_batch(model: Any, x: Any, y: Any = None, sample_weight: Any = None,
                   reset_metrics: bool = True, return_dict: bool = False):
     compiled = _require_compiled(model, "test_on_batch")
+    if reset_metrics:  # tf-keras: before the step, not after
+        compiled.reset_metrics()
     bx, by, bsw = _single_batch(model, x, y, sample_weight)
     _ensure_built(model, bx)
     compiled.refresh_output_names()
     model.eval()
     with torch.no_grad():
         StepRunner(model).run_test_step(bx, by, bsw)
-    result = _batch_result(model, return_dict)
-    if reset_metrics:
-        compiled.reset_metrics()
-    return result
+    return _batch_result(model, return_dict)
 
 
 def predict_on_batch(model: Any, x: Any):

@@ -455,18 +455,28 @@ class Layer(torch.nn.Module):
         self._maybe_build(shape_structure(inputs, build_shapes))
         self._check_input_spec(flat_shapes)
         accepts_training, accepts_mask = _call_parameters(type(self))
-        if accepts_training and kwargs.get("training") is None:
-            kwargs["training"] = phase.learning_phase()
-        mask = kwargs.get("mask")
+        # Keras: `training` and `mask` reach `call` only if it accepts them; `training` is
+        # the one passed, else the enclosing call's, else the learning phase, and it is
+        # passed down to the layers this call calls.
+        training = kwargs.pop("training", None)
+        if training is None:
+            training = phase.call_training()
+        if accepts_training:
+            kwargs["training"] = phase.learning_phase() if training is None else training
+        mask = kwargs.get("mask") if accepts_mask else kwargs.pop("mask", None)
         if mask is None:
             mask = collect_masks(inputs)
             if mask is not None and accepts_mask:
                 kwargs["mask"] = mask
-        if self._autocast_dtype is not None:  # a mixed-precision layer called eagerly
-            with autocast_for(self._autocast_dtype, self._input_device()):
+        previous = phase.enter_call_training(training)
+        try:
+            if self._autocast_dtype is not None:  # a mixed-precision layer called eagerly
+                with autocast_for(self._autocast_dtype, self._input_device()):
+                    outputs = self._module_call(inputs, args, kwargs, has_numpy)
+            else:
                 outputs = self._module_call(inputs, args, kwargs, has_numpy)
-        else:
-            outputs = self._module_call(inputs, args, kwargs, has_numpy)
+        finally:
+            phase.exit_call_training(previous)
         if self.activity_regularizer is not None:
             self._record_activity_loss(outputs)
         if mask is not None or creates_masks(self):
