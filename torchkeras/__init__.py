@@ -7,6 +7,7 @@
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     model.fit(x, y, epochs=10)
 """
+from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras import (activations, backend, callbacks, constraints, datasets, initializers,
                         layers, losses, metrics, models, optimizers, preprocessing, regularizers,
                         saving, utils)
@@ -22,3 +23,6 @@ __version__ = "0.1.0"
 __all__ = ["Input", "InputLayer", "Layer", "Model", "Sequential", "activations", "backend",
            "callbacks", "config", "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
            "mixed_precision", "optimizers", "preprocessing", "regularizers", "saving", "utils"]
+
+
+__getattr__ = not_provided_hook(__name__)  # Keras names not provided yet: a clear error
