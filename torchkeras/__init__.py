@@ -7,6 +7,7 @@
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     model.fit(x, y, epochs=10)
 """
+from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras import (activations, backend, callbacks, constraints, datasets, initializers,
                         layers, losses, metrics, models, optimizers, preprocessing, regularizers,
                         saving, utils)
@@ -28,10 +29,14 @@ __all__ = ["Input", "InputLayer", "Layer", "Model", "Sequential", "activations",
            "mixed_precision", "optimizers", "preprocessing", "regularizers", "saving", "utils"]
 
 
+_missing_keras_name = not_provided_hook(__name__)  # Keras names not provided yet: a clear error
+
+
 def __getattr__(name: str):
     """``torchkeras.compat`` on first use: ``import torchkeras`` stays cheap, and the README's
-    ``import torchkeras; torchkeras.compat.install()`` works."""
+    ``import torchkeras; torchkeras.compat.install()`` works. Other unknown names: a Keras
+    name torchkeras does not provide yet gets an error saying so."""
     if name == "compat":
-        import importlib
+        import importlib  # the import shim loads on first use (keeps `import torchkeras` cheap)
         return importlib.import_module("torchkeras.compat")
-    raise AttributeError(f"module 'torchkeras' has no attribute '{name}'")
+    return _missing_keras_name(name)

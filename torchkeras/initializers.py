@@ -19,6 +19,7 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 
 import torch
 
+from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.backend import get_device, standardize_dtype, to_snake_case, torch_dtype
 from torchkeras.saving.serialization import (deserialize_keras_object,
                                              serialize_keras_object)
@@ -420,3 +421,6 @@ def get(identifier: Any) -> Optional[Initializer]:
     if callable(identifier):
         return identifier() if isinstance(identifier, type) else identifier
     raise ValueError("Could not interpret initializer identifier: " + str(identifier))
+
+
+__getattr__ = not_provided_hook(__name__)  # Keras names not provided yet: a clear error

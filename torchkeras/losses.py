@@ -24,6 +24,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.backend import epsilon, floatx, get_device, to_snake_case, torch_dtype
 from torchkeras.saving.object_registration import get_registered_name
 from torchkeras.saving.serialization import (deserialize_keras_object,
@@ -962,3 +963,5 @@ __all__ = [
     "get", "serialize", "deserialize", "to_loss_object", "compute_weighted_loss",
     "match_dtype_and_rank", "squeeze_or_expand_dimensions", "is_categorical_crossentropy",
 ]
+
+__getattr__ = not_provided_hook(__name__)  # Keras names not provided yet: a clear error

@@ -1,4 +1,5 @@
 """Backend settings and helpers (``keras.backend``)."""
+from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.backend.config import (epsilon, floatx, image_data_format, set_epsilon,
                                        set_floatx, set_image_data_format, standardize_dtype,
                                        torch_dtype)
@@ -17,3 +18,6 @@ def backend() -> str:
 def clear_session() -> None:
     """Reset layer name counters (``dense``, ``dense_1``, ... start again)."""
     reset_uids()
+
+
+__getattr__ = not_provided_hook(__name__)  # Keras names not provided yet: a clear error

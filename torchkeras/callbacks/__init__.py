@@ -1,4 +1,5 @@
 """Callbacks (``keras.callbacks``)."""
+from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.callbacks.base import Callback, CallbackList
 from torchkeras.callbacks.history import History
 from torchkeras.callbacks.progbar import ProgbarLogger
@@ -17,3 +18,6 @@ __all__ = ["Callback", "CallbackList", "History", "ProgbarLogger", "BackupAndRes
            "CSVLogger", "EarlyStopping", "LambdaCallback", "LearningRateScheduler",
            "ModelCheckpoint", "ReduceLROnPlateau", "RemoteMonitor", "TensorBoard",
            "TerminateOnNaN"]
+
+
+__getattr__ = not_provided_hook(__name__)  # Keras names not provided yet: a clear error

@@ -1,6 +1,7 @@
 """Converting user data (NumPy, lists, tensors) into device tensors."""
 from __future__ import annotations
 
+import warnings
 from typing import Any, Optional
 
 import numpy as np
@@ -27,18 +28,29 @@ def to_tensor(value: Any, device: Optional[torch.device] = None, dtype: Optional
             raise ValueError(f"Failed to convert a NumPy array to a Tensor (Unsupported object "
                              f"type {array.dtype}).")
         if array.dtype.kind == "f" or not keep_integers:
-            tensor = torch.from_numpy(np.ascontiguousarray(array, dtype=np.dtype(
+            tensor = from_numpy(np.ascontiguousarray(array, dtype=np.dtype(
                 backend.standardize_dtype(float_dtype))))
         else:
             if array.dtype == np.uint16 or array.dtype == np.uint32 or array.dtype == np.uint64:
                 array = array.astype(np.int64)
-            tensor = torch.from_numpy(np.ascontiguousarray(array))
+            tensor = from_numpy(np.ascontiguousarray(array))
     if tensor.is_floating_point() or not keep_integers:
         if tensor.dtype != float_dtype:
             tensor = tensor.to(float_dtype)
     if tensor.device != device:
         tensor = tensor.to(device)
     return tensor
+
+
+def from_numpy(array: np.ndarray) -> torch.Tensor:
+    """``torch.from_numpy`` without a copy, also for a read-only array (pandas 3's
+    ``to_numpy()``, a memory-mapped file): torch's "non-writable array" warning is silenced
+    for that call only. torchkeras never writes into its input tensors."""
+    if array.flags.writeable:
+        return torch.from_numpy(array)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+        return torch.from_numpy(array)
 
 
 def to_tensor_structure(structure: Any, device: Optional[torch.device] = None,

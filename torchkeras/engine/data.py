@@ -21,8 +21,20 @@ from torchkeras.utils import nest
 Batch = Tuple[Any, Any, Any]  # (x, y, sample_weight), each a structure of tensors or None
 
 
+def is_pandas(value: Any) -> bool:
+    """A pandas object, told by its type's module (pandas itself is never imported)."""
+    return type(value).__module__.startswith("pandas")
+
+
+def pandas_to_numpy(value: Any) -> np.ndarray:
+    """tf-keras's conversion: a ``DataFrame`` is its 2-D array, a ``Series`` a column of
+    shape ``(samples, 1)``; one ``to_numpy()`` (zero-copy where pandas allows)."""
+    array = value.to_numpy()
+    return np.expand_dims(array, -1) if array.ndim == 1 else array
+
+
 def is_array_like(value: Any) -> bool:
-    if isinstance(value, (np.ndarray, torch.Tensor)):
+    if isinstance(value, (np.ndarray, torch.Tensor)) or is_pandas(value):
         return True
     if isinstance(value, (list, tuple)):
         return len(value) > 0 and all(
@@ -47,9 +59,12 @@ def _is_plain_number_list(value: Any) -> bool:
 
 
 def standardize_arrays(value: Any) -> Any:
-    """Lists of numbers become one array; lists of arrays stay a list of inputs."""
+    """Lists of numbers become one array; lists of arrays stay a list of inputs; pandas
+    ``DataFrame``/``Series`` become NumPy arrays (see :func:`pandas_to_numpy`)."""
     if value is None:
         return None
+    if is_pandas(value):
+        return pandas_to_numpy(value)
     if isinstance(value, (list, tuple)) and _is_plain_number_list(value):
         return np.asarray(value)
     if isinstance(value, (list, tuple)):

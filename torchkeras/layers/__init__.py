@@ -10,6 +10,7 @@ import importlib
 import pkgutil
 from typing import Any, Dict, Optional
 
+from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.engine.input_layer import Input, InputLayer
 from torchkeras.layers.base import Layer
 from torchkeras.layers.input_spec import InputSpec
@@ -45,3 +46,6 @@ def serialize(layer: Layer) -> Dict[str, Any]:
 def deserialize(config: Dict[str, Any], custom_objects: Optional[Dict[str, Any]] = None) -> Layer:
     """A layer from ``{'class_name': ..., 'config': ...}``."""
     return deserialize_keras_object(config, _layer_classes(), custom_objects, "layer")
+
+
+__getattr__ = not_provided_hook(__name__)  # Keras names not provided yet: a clear error

@@ -8,6 +8,7 @@ from __future__ import annotations
 import warnings
 from typing import Any, Callable, Dict, Optional, Union
 
+from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.losses import (binary_crossentropy, binary_focal_crossentropy,
                                categorical_crossentropy, categorical_focal_crossentropy,
                                categorical_hinge, hinge, huber, kl_divergence,
@@ -133,3 +134,6 @@ def get(identifier: Any) -> Any:
 
 __all__ = [name for name in _module_objects()] + [
     "MetricVariable", "clone_metric", "get", "serialize", "deserialize", "resolve_metric"]
+
+
+__getattr__ = not_provided_hook(__name__)  # Keras names not provided yet: a clear error

@@ -9,6 +9,7 @@ from typing import Any, Dict, Optional
 
 import torch
 
+from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.optimizers import schedules
 from torchkeras.optimizers.adadelta import Adadelta
 from torchkeras.optimizers.adafactor import Adafactor
@@ -74,3 +75,6 @@ __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta"
            "Adamax",
            "Nadam", "Ftrl", "Lion", "LossScaleOptimizer", "schedules", "get", "serialize",
            "deserialize"]
+
+
+__getattr__ = not_provided_hook(__name__)  # Keras names not provided yet: a clear error

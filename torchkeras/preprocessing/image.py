@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Optional, Sequence as SequenceType, Tuple, U
 
 import numpy as np
 
+from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras import backend
 from torchkeras.utils.sequence import Sequence
 
@@ -693,3 +694,6 @@ class ImageDataGenerator:
             self.std = np.reshape(np.std(x, axis=(0, self.row_axis, self.col_axis)),
                                   broadcast_shape)
             x /= self.std + 1e-6
+
+
+__getattr__ = not_provided_hook(__name__)  # Keras names not provided yet: a clear error

@@ -12,6 +12,7 @@ from typing import Any, Optional, Sequence as SequenceType, Tuple
 
 import numpy as np
 
+from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.utils.sequence import Sequence
 
 __all__ = ["TimeseriesGenerator", "pad_sequences"]
@@ -124,3 +125,6 @@ class TimeseriesGenerator(Sequence):
     def to_json(self, **kwargs: Any) -> str:
         return json.dumps({"class_name": type(self).__name__, "config": self.get_config()},
                           **kwargs)
+
+
+__getattr__ = not_provided_hook(__name__)  # Keras names not provided yet: a clear error

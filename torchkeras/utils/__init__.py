@@ -5,6 +5,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.backend.random import set_random_seed
 from torchkeras.saving.object_registration import (custom_object_scope, get_custom_objects,
                                                    get_registered_name, get_registered_object,
@@ -49,3 +50,6 @@ def pad_sequences(*args: Any, **kwargs: Any) -> np.ndarray:
     """``keras.utils.pad_sequences`` (see :func:`torchkeras.preprocessing.sequence.pad_sequences`)."""
     from torchkeras.preprocessing.sequence import pad_sequences as _pad
     return _pad(*args, **kwargs)
+
+
+__getattr__ = not_provided_hook(__name__)  # Keras names not provided yet: a clear error
