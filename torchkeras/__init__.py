@@ -15,6 +15,13 @@ from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
 from torchkeras.layers.base import Layer
 from torchkeras import mixed_precision
+from torchkeras.compat import keras2_functions as _keras2_functions
+
+# `keras.backend` as users see it: the settings plus Keras 2's `K.*` functions (which sit in
+# compat, above the losses and activations they call; torchkeras code never uses them).
+for _name in _keras2_functions.__all__ + ["to_tensor"]:
+    setattr(backend, _name, getattr(_keras2_functions, _name))
+del _name
 
 __version__ = "0.1.0"
 

@@ -19,8 +19,8 @@ import numpy as np
 import torch
 
 from torchkeras.backend import config
-from torchkeras.backend import keras2_functions as K
-from torchkeras.backend.keras2_functions import Variable
+from torchkeras.compat import keras2_functions as K
+from torchkeras.compat.keras2_functions import Variable
 
 __all__ = ["NotProvidedError", "TFNamespace", "build_tensorflow", "PROVIDED"]
 
