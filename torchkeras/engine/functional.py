@@ -10,8 +10,8 @@ from __future__ import annotations
 import collections
 from typing import Any, Dict, List, Optional, Tuple
 
-from torchkeras.engine.keras_tensor import KerasTensor
-from torchkeras.engine.node import Node, _is_keras_tensor
+from torchkeras.graph.keras_tensor import KerasTensor
+from torchkeras.graph.node import Node, _is_keras_tensor
 from torchkeras.layers.base import HOOK_VERSION
 from torchkeras.utils import nest
 

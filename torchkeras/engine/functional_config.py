@@ -19,7 +19,7 @@ from __future__ import annotations
 import inspect
 from typing import Any, Dict, List, Optional, Tuple
 
-from torchkeras.engine.node import _is_keras_tensor
+from torchkeras.graph.node import _is_keras_tensor
 from torchkeras.utils import nest
 
 KERAS2 = "keras2"

@@ -12,7 +12,7 @@ import torch
 
 from torchkeras.engine import trainer as trainer_module
 from torchkeras.engine.functional import FunctionalGraph
-from torchkeras.layers.base import Layer
+from torchkeras.layers.base import Layer, probe_output_shape
 from torchkeras.mixed_precision.autocast import prepare_mixed
 from torchkeras.utils import nest
 
@@ -183,7 +183,6 @@ class Model(Layer):
         if input_shape is None:
             raise ValueError("Input shape must be defined when calling `build()` on a `Model` "
                              "subclass.")
-        from torchkeras.engine.shape_probe import probe_output_shape
         self.built = True  # call() may build sub-layers lazily
         probe_output_shape(self, input_shape)
         self._build_input_shape = input_shape

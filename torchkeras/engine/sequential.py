@@ -13,7 +13,7 @@ import torch
 
 from torchkeras import backend
 from torchkeras.engine.input_layer import Input, InputLayer
-from torchkeras.engine.keras_tensor import KerasTensor
+from torchkeras.graph.keras_tensor import KerasTensor
 from torchkeras.engine.model import Model, _module_name
 from torchkeras.layers.base import Layer, _call_parameters, attach_masks, creates_masks
 from torchkeras.layers.base import HOOK_VERSION, has_forward_hooks

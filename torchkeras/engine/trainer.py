@@ -23,7 +23,7 @@ from torchkeras.engine import compile_utils
 from torchkeras.engine.batch_hooks import batch_hooks
 from torchkeras.engine.compile_utils import LossesContainer, MetricsContainer
 from torchkeras.engine import jit as jit_module
-from torchkeras.engine.convert import to_numpy
+from torchkeras.graph.convert import to_numpy
 from torchkeras.mixed_precision.autocast import autocast_for, prepare_mixed, to_float32
 from torchkeras.utils import nest
 

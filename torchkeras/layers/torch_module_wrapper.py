@@ -32,7 +32,8 @@ from typing import Any, Dict, Optional, Union
 import torch
 
 from torchkeras import backend
-from torchkeras.layers.base import Layer
+from torchkeras.graph.shapes import _flatten_shapes, _is_shape, _pack_shapes
+from torchkeras.layers.base import Layer, probe_output_shape
 from torchkeras.layers.weights import WeightSpec
 
 __all__ = ["TorchModuleWrapper"]
@@ -157,7 +158,6 @@ class TorchModuleWrapper(Layer):
     def _materialize(self, input_shape: Any) -> None:
         """Run a lazy module once on zeros (in eval mode, without gradients) so its
         parameters get their shapes."""
-        from torchkeras.engine.shape_probe import _flatten_shapes, _is_shape, _pack_shapes
         shapes = _flatten_shapes(input_shape)
         zeros = [torch.zeros([1 if d is None else d for d in shape],
                              device=backend.get_device()) for shape in shapes]
@@ -181,7 +181,6 @@ class TorchModuleWrapper(Layer):
     def compute_output_shape(self, input_shape: Any) -> Any:
         if self._declared_output_shape is not None:
             return self._declared_output_shape
-        from torchkeras.engine.shape_probe import probe_output_shape
         was_training = self.module.training
         try:
             try:
