@@ -28,12 +28,15 @@ for _module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name)
         __all__.append(_name)
 
 
+# Model, Functional and Sequential by name, for configs that nest a model: engine (above
+# layers) fills this in when it is imported.
+_MODEL_CLASSES: Dict[str, Any] = {}
+
+
 def _layer_classes() -> Dict[str, Any]:
-    from torchkeras.engine.model import Model
-    from torchkeras.engine.sequential import Sequential
     classes = {name: obj for name, obj in globals().items()
                if isinstance(obj, type) and issubclass(obj, Layer)}
-    classes.update({"Model": Model, "Functional": Model, "Sequential": Sequential})
+    classes.update(_MODEL_CLASSES)
     return classes
 
 
