@@ -9,6 +9,7 @@ import numpy as np
 
 from torchkeras.callbacks.base import Callback
 from torchkeras.callbacks.early_stopping import print_msg
+from torchkeras.distribute import environment as distribute
 
 
 class ModelCheckpoint(Callback):
@@ -141,7 +142,6 @@ class ModelCheckpoint(Callback):
                       f"{self.best:.5f}")
 
     def _save_handler(self, filepath: str) -> None:
-        from torchkeras import distribute
         if distribute.is_chief():  # under torchrun rank 0 writes, the others wait for it
             if self.save_weights_only:
                 self.model.save_weights(filepath, overwrite=True)

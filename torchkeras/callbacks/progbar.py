@@ -22,6 +22,7 @@ from typing import Any, Callable, Dict, Optional
 from tqdm.auto import tqdm
 
 from torchkeras.callbacks.base import Callback
+from torchkeras.distribute.environment import is_chief
 
 
 def format_value(value: float, signed: bool = False) -> str:
@@ -95,7 +96,6 @@ class ProgbarLogger(Callback):
 
     def set_params(self, params: Dict[str, Any]) -> None:
         super().set_params(params)
-        from torchkeras.distribute import is_chief
         self.verbose = params.get("verbose", 1) if is_chief() else 0  # rank 0 prints
         self.epochs = params.get("epochs", 1)
         self.target = params.get("steps")

@@ -5,6 +5,7 @@ import os
 from typing import Any, Dict, Optional
 
 from torchkeras.callbacks.base import Callback
+from torchkeras.distribute import environment as distribute
 
 
 def _summary_writer_class() -> Any:
@@ -48,7 +49,6 @@ class TensorBoard(Callback):
         self._global_batch = 0
 
     def _writer(self, name: str) -> Any:
-        from torchkeras import distribute
         if not distribute.is_chief():  # under torchrun only rank 0 writes event files
             return _NullWriter()
         if name not in self._writers:

@@ -314,7 +314,8 @@ class StepRunner:
         self._constrained = None
         self._optimizer_calls = None
         # DDP forward and loss scaling; None in one process (no extra work per step).
-        self.distributed = distribute.DistributedStep(model) \
+        self.distributed = distribute.DistributedStep(
+            model, functools.partial(model_call, model, training=True)) \
             if distribute.is_distributed() else None
         # The forward: the model's call, or (mixed precision) a wrapper chosen once here,
         # so the default step does no extra work.
