@@ -15,6 +15,7 @@ from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
 from torchkeras.layers.base import Layer
 from torchkeras import mixed_precision
+from torchkeras.utils import summary as _summary  # noqa: F401  (registers Model.summary's table)
 from torchkeras.compat import keras2_functions as _keras2_functions
 
 # `keras.backend` as users see it: the settings plus Keras 2's `K.*` functions (which sit in
