@@ -5,12 +5,12 @@ from typing import Any, Dict, Optional
 
 from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
+from torchkeras.saving.model_config import deserialize_model
+from torchkeras.saving.object_registration import CustomObjectScope
 
 
 def model_from_config(config: Dict[str, Any], custom_objects: Optional[Dict[str, Any]] = None):
     """A model (or layer) from ``{'class_name': ..., 'config': ...}`` (Keras 2 or 3)."""
-    from torchkeras.saving.model_config import deserialize_model
-    from torchkeras.saving.object_registration import CustomObjectScope
     with CustomObjectScope(custom_objects or {}):
         return deserialize_model(config, custom_objects=custom_objects)
 

@@ -362,14 +362,12 @@ class Model(Layer):
     def get_config(self) -> Dict[str, Any]:
         if self._graph is None:
             return {"name": self.name, "trainable": self.trainable}
-        from torchkeras.engine.functional_config import functional_config
-        return functional_config(self)
+        return extensions.provided("functional_config")(self)
 
     @classmethod
     def from_config(cls, config: Dict[str, Any], custom_objects: Any = None) -> "Model":
         if "layers" in config and "input_layers" in config:
-            from torchkeras.engine.functional_config import functional_from_config
-            return functional_from_config(cls, config, custom_objects)
+            return extensions.provided("functional_from_config")(cls, config, custom_objects)
         return cls(**config)
 
 

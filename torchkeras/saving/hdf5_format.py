@@ -20,6 +20,7 @@ import numpy as np
 
 from torchkeras.saving import h5_utils, model_config, optimizer_state, training_config
 from torchkeras.saving.atomic import atomic_write
+from torchkeras.saving.functional_config import layer_entry
 from torchkeras.saving.h5_utils import (CorruptFileError, load_attributes_from_hdf5_group,
                                         save_attributes_to_hdf5_group)
 
@@ -34,7 +35,6 @@ def save_model_to_hdf5(model: Any, filepath: str, include_optimizer: bool = True
         raise ValueError("Weights for model '%s' have not yet been created. Weights are "
                          "created when the model is first called on inputs or `build()` is "
                          "called with an `input_shape`." % model.name)
-    from torchkeras.engine.functional_config import layer_entry
     config_json = model_config.dumps(layer_entry(model))
     train_config = training_config.training_config(model) if include_optimizer else None
     import h5py

@@ -19,9 +19,13 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
+from torchkeras.engine.sequential import Sequential
+from torchkeras.layers.base import Layer
+from torchkeras.layers.weights import KerasVariable
 from torchkeras.mixed_precision.loss_scale_optimizer import LossScaleOptimizer
 from torchkeras.saving import h5_utils, model_config, optimizer_state, training_config
 from torchkeras.saving.atomic import atomic_write
+from torchkeras.saving.functional_config import KERAS3, layer_entry
 from torchkeras.saving.h5_utils import CorruptFileError
 
 KERAS3_VERSION = "3.15.1"  # the format version written into metadata.json
@@ -41,7 +45,6 @@ def keras3_snake_case(name: str) -> str:
 
 # ------------------------------------------------------------------------ variable paths
 def _class_key(layer: Any) -> str:
-    from torchkeras.engine.sequential import Sequential
     if isinstance(layer, Sequential):
         return "sequential"
     if getattr(layer, "_graph", None) is not None and type(layer).__name__ == "Model":
@@ -51,7 +54,6 @@ def _class_key(layer: Any) -> str:
 
 def _own_variables(layer: Any) -> List[Any]:
     """A layer's own variables in creation order, trainable ones first (Keras 3)."""
-    from torchkeras.layers.weights import KerasVariable
     specs = layer._weight_specs
     return [KerasVariable(layer, s) for s in specs if s.trainable] + \
         [KerasVariable(layer, s) for s in specs if not s.trainable]
@@ -59,7 +61,6 @@ def _own_variables(layer: Any) -> List[Any]:
 
 def variable_groups(layer: Any, path: str) -> List[Tuple[str, Any, List[Any]]]:
     """``(vars_path, owner, variables)`` for ``layer`` and everything under it."""
-    from torchkeras.layers.base import Layer
     prefix = path + "/" if path else ""
     groups: List[Tuple[str, Any, List[Any]]] = []
     is_model = hasattr(layer, "_graph") and (layer._graph is not None or
@@ -118,7 +119,6 @@ def write_weights_store(h5: Any, model: Any, include_optimizer: bool) -> None:
 
 
 def keras3_model_config(model: Any, include_optimizer: bool = True) -> Dict[str, Any]:
-    from torchkeras.engine.functional_config import KERAS3, layer_entry
     if getattr(model, "_graph", None) is None and not hasattr(model, "_stack"):
         raise NotImplementedError(
             "Saving a subclassed model to the .keras format needs a model that can be rebuilt "

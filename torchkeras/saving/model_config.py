@@ -18,6 +18,8 @@ import json
 import warnings
 from typing import Any, Dict, Optional
 
+from torchkeras import layers
+from torchkeras.layers.base import _BASE_LAYER_KWARGS, Layer
 from torchkeras.saving.object_registration import get_registered_name, get_registered_object
 
 # Keras-3-only / informational arguments dropped silently when a torchkeras layer lacks them.
@@ -141,7 +143,6 @@ def _builtin_layer_class(class_name: str, registered_name: Optional[str],
     for name in (registered_name, class_name):
         if name and get_registered_object(name, custom_objects) is not None:
             return None
-    from torchkeras import layers
     cls = layers._layer_classes().get(class_name)
     if cls is None or not cls.__module__.startswith("torchkeras."):
         return None
@@ -150,7 +151,6 @@ def _builtin_layer_class(class_name: str, registered_name: Optional[str],
 
 def accepted_arguments(cls: type) -> Optional[set]:
     """Keyword arguments a torchkeras layer class accepts (``None``: it takes anything)."""
-    from torchkeras.layers.base import _BASE_LAYER_KWARGS, Layer
     if cls.from_config.__func__ is not Layer.from_config.__func__:
         return None  # its own from_config reads the config
     names = set(_BASE_LAYER_KWARGS) | {"trainable", "name", "dtype"}
@@ -169,7 +169,6 @@ def accepted_arguments(cls: type) -> Optional[set]:
 
 def deserialize_model(config: Dict[str, Any], custom_objects: Optional[Dict[str, Any]] = None):
     """A model (or layer) from a Keras 2 or Keras 3 ``{'class_name', 'config'}`` dict."""
-    from torchkeras import layers
     entry = normalize_entry(config, custom_objects)
     return layers.deserialize(entry, custom_objects=custom_objects)
 

@@ -14,6 +14,7 @@ import os
 from typing import Any, Dict, Iterator, Optional
 
 from torchkeras.saving import h5_utils, hdf5_format, keras_zip, model_config
+from torchkeras.saving.functional_config import layer_entry
 from torchkeras.saving.object_registration import CustomObjectScope
 from torchkeras.saving.serialization import SafeModeScope
 
@@ -222,7 +223,6 @@ def _load_weights(model: Any, filepath: str, kind: str, by_name: bool,
 
 def model_to_json(model: Any, **kwargs: Any) -> str:
     """``model.to_json()``: the Keras 2 config plus ``keras_version`` and ``backend``."""
-    from torchkeras.engine.functional_config import layer_entry
     entry = layer_entry(model)
     entry["keras_version"] = hdf5_format.KERAS_VERSION
     entry["backend"] = hdf5_format.BACKEND
