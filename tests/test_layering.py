@@ -44,7 +44,6 @@ LAYERS: Dict[str, int] = {
     "torchkeras.graph": 3,
     # 4 layers
     "torchkeras.layers": 4,
-    "torchkeras.engine.input_layer": 4,
     "torchkeras.mixed_precision.autocast": 4,
     # 5 what compile takes
     "torchkeras.losses": 5,
@@ -55,7 +54,6 @@ LAYERS: Dict[str, int] = {
     "torchkeras.callbacks": 6,
     "torchkeras.distribute": 6,
     "torchkeras.export": 6,
-    "torchkeras.saving.model_config": 6,      # one layer's config, Keras 2/3 dialects
     # 7 engine: Model, Sequential, functional graphs, the training loop
     "torchkeras.engine": 7,
     # 8 model files, summaries and plots (they plug into Model: engine/extensions.py)

@@ -10,7 +10,7 @@
 from torchkeras import (activations, backend, callbacks, constraints, datasets, initializers,
                         layers, losses, metrics, models, optimizers, preprocessing, regularizers,
                         saving, utils)
-from torchkeras.engine.input_layer import Input, InputLayer
+from torchkeras.layers.input_layer import Input, InputLayer
 from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
 from torchkeras.layers.base import Layer

@@ -13,7 +13,7 @@ import torch
 
 from torchkeras import backend
 from torchkeras import layers as layers_module
-from torchkeras.engine.input_layer import Input, InputLayer
+from torchkeras.layers.input_layer import Input, InputLayer
 from torchkeras.graph.keras_tensor import KerasTensor
 from torchkeras.engine.model import Model, _module_name
 from torchkeras.layers.base import Layer, _call_parameters, attach_masks, creates_masks

@@ -10,7 +10,7 @@ import importlib
 import pkgutil
 from typing import Any, Dict, Optional
 
-from torchkeras.engine.input_layer import Input, InputLayer
+from torchkeras.layers.input_layer import Input, InputLayer
 from torchkeras.layers.base import Layer
 from torchkeras.layers.input_spec import InputSpec
 from torchkeras.saving.serialization import deserialize_keras_object, serialize_keras_object

@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect
 from typing import Any, Callable, Dict, Optional
 
-from torchkeras.engine.input_layer import InputLayer
+from torchkeras.layers.input_layer import InputLayer
 from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
 from torchkeras.utils import nest

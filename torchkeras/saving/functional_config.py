@@ -21,7 +21,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from torchkeras import layers as layers_module
 from torchkeras.engine import extensions
-from torchkeras.engine.input_layer import InputLayer
+from torchkeras.layers.input_layer import InputLayer
 from torchkeras.engine.sequential import Sequential
 from torchkeras.graph.node import _is_keras_tensor
 from torchkeras.saving.model_config import keras3_layer_entry, normalize_entry

@@ -6,7 +6,7 @@ from typing import Any, Callable, List, Optional, Sequence
 import numpy as np
 
 from torchkeras.engine import extensions
-from torchkeras.engine.input_layer import InputLayer
+from torchkeras.layers.input_layer import InputLayer
 from torchkeras.engine.sequential import Sequential
 
 
