@@ -1,6 +1,7 @@
 """``keras.models``: Sequential, Model and helpers."""
 from __future__ import annotations
 
+import json
 from typing import Any, Dict, Optional
 
 from torchkeras.engine.model import Model
@@ -16,7 +17,6 @@ def model_from_config(config: Dict[str, Any], custom_objects: Optional[Dict[str,
 
 
 def model_from_json(json_string: str, custom_objects: Optional[Dict[str, Any]] = None):
-    import json
     return model_from_config(json.loads(json_string), custom_objects=custom_objects)
 
 

@@ -1,6 +1,8 @@
 """``ModelCheckpoint``: save the model (or its weights) during training."""
 from __future__ import annotations
 
+import difflib
+import inspect
 import logging
 import os
 from typing import Any, Dict, Optional
@@ -53,8 +55,6 @@ class ModelCheckpoint(Callback):
             logging.warning("`period` argument is deprecated. Please use `save_freq` to "
                             "specify the frequency in number of batches seen.")
         if kwargs:  # tf-keras ignores them silently; a misspelt option deserves a word
-            import difflib
-            import inspect
             valid = list(inspect.signature(ModelCheckpoint.__init__).parameters)
             for key in kwargs:
                 close = difflib.get_close_matches(key, valid, n=1)

@@ -30,6 +30,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
+from torchkeras import constraints, initializers, regularizers
 from torchkeras import backend
 from torchkeras.backend import phase
 from torchkeras.graph.convert import to_tensor_structure
@@ -121,7 +122,6 @@ class Layer(torch.nn.Module):
         self._inbound_nodes: list = []
         self._build_input_shape = None
         self._initial_weights = kwargs.get("weights")
-        from torchkeras import regularizers  # noqa: WPS433 (late: avoids an import cycle)
         self.activity_regularizer = regularizers.get(kwargs.get("activity_regularizer"))
         self._batch_input_shape = self._batch_input_shape_from_kwargs(kwargs)
 
@@ -248,7 +248,6 @@ class Layer(torch.nn.Module):
         Trainable weights are ``torch.nn.Parameter``s, non-trainable ones buffers.
         ``layout`` maps the stored tensor to Keras's layout (identity by default).
         """
-        from torchkeras import constraints, initializers, regularizers
         if isinstance(name, (tuple, list)):  # Keras 3 order: add_weight(shape, ...)
             name, shape = kwargs.pop("name", None), name
         for legacy in ("use_resource", "synchronization", "aggregation", "partitioner",

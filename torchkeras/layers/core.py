@@ -12,6 +12,7 @@ import torch
 from torchkeras import activations, constraints, initializers, regularizers
 from torchkeras.layers.base import Layer
 from torchkeras.layers.input_spec import InputSpec
+from torchkeras.saving.object_registration import get_registered_object
 
 
 __all__ = ["Activation", "Dense", "Lambda"]
@@ -177,7 +178,6 @@ class Lambda(Layer):
                     "function in order to allow `Lambda` layer loading.")
             function = _load_function(function)
         else:
-            from torchkeras.saving.object_registration import get_registered_object
             found = get_registered_object(function, custom_objects)
             module = sys.modules.get(module_name or "")
             if found is None and module is not None:

@@ -35,6 +35,8 @@ from torchkeras import backend
 from torchkeras.graph.shapes import _flatten_shapes, _is_shape, _pack_shapes
 from torchkeras.layers.base import Layer, probe_output_shape
 from torchkeras.layers.weights import WeightSpec
+from torchkeras.saving.object_registration import get_registered_name, get_registered_object
+from torchkeras.saving.serialization import in_safe_mode
 
 __all__ = ["TorchModuleWrapper"]
 
@@ -47,7 +49,6 @@ def _has_uninitialized_params(module: torch.nn.Module) -> bool:
 
 
 def _resolve_registered(name: str, custom_objects: Optional[Dict[str, Any]]) -> Any:
-    from torchkeras.saving.object_registration import get_registered_object
     return get_registered_object(name, custom_objects)
 
 
@@ -97,7 +98,6 @@ class TorchModuleWrapper(Layer):
     # ------------------------------------------------------------------ module
     @staticmethod
     def _module_from_source(source: ModuleSource):
-        from torchkeras.saving.object_registration import get_registered_name
         if isinstance(source, str):
             resolved = _resolve_registered(source, None)
             if resolved is None:
@@ -229,7 +229,6 @@ class TorchModuleWrapper(Layer):
 
     @staticmethod
     def _unpickle(encoded: str, safe_mode: Optional[bool]) -> torch.nn.Module:
-        from torchkeras.saving.serialization import in_safe_mode
         if (in_safe_mode() if safe_mode is None else safe_mode) is not False:
             raise ValueError(
                 "Requested the deserialization of a `torch.nn.Module` object via "

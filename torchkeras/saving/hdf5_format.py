@@ -37,7 +37,7 @@ def save_model_to_hdf5(model: Any, filepath: str, include_optimizer: bool = True
                          "called with an `input_shape`." % model.name)
     config_json = model_config.dumps(layer_entry(model))
     train_config = training_config.training_config(model) if include_optimizer else None
-    import h5py
+    import h5py  # heavy (~0.1 s): loaded for file I/O only
     with atomic_write(filepath) as tmp_path:
         with h5py.File(tmp_path, mode="w") as f:
             f.attrs["keras_version"] = KERAS_VERSION.encode("utf8")
@@ -54,7 +54,7 @@ def save_model_to_hdf5(model: Any, filepath: str, include_optimizer: bool = True
 
 def save_weights_to_hdf5(model: Any, filepath: str) -> None:
     """``save_weights('w.h5')``: the ``model_weights`` layout at the root (atomically)."""
-    import h5py
+    import h5py  # heavy (~0.1 s): loaded for file I/O only
     with atomic_write(filepath) as tmp_path:
         with h5py.File(tmp_path, mode="w") as f:
             save_weights_to_hdf5_group(f, model)

@@ -138,7 +138,7 @@ def save_model_to_keras(model: Any, filepath: str, include_optimizer: bool = Tru
     metadata = {"keras_version": KERAS3_VERSION,
                 "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
                 "saved_by": "torchkeras"}
-    import h5py
+    import h5py  # heavy (~0.1 s): loaded for file I/O only
     buffer = io.BytesIO()
     with h5py.File(buffer, mode="w") as h5:
         write_weights_store(h5, model, include_optimizer)
@@ -151,7 +151,7 @@ def save_model_to_keras(model: Any, filepath: str, include_optimizer: bool = Tru
 
 def save_weights_to_keras3_h5(model: Any, filepath: str) -> None:
     """``save_weights('m.weights.h5')``: Keras 3's weights layout (atomically)."""
-    import h5py
+    import h5py  # heavy (~0.1 s): loaded for file I/O only
     with atomic_write(filepath) as tmp_path:
         with h5py.File(tmp_path, mode="w") as h5:
             write_weights_store(h5, model, include_optimizer=False)
@@ -174,7 +174,7 @@ def load_model_from_keras(filepath: str, custom_objects: Optional[Dict[str, Any]
     compile_config = config.get("compile_config") if isinstance(config, dict) else None
     model = model_config.deserialize_model(config, custom_objects)
     if weights is not None:
-        import h5py
+        import h5py  # heavy (~0.1 s): loaded for file I/O only
         with h5py.File(io.BytesIO(weights), mode="r") as h5:
             load_weights_store(h5, model, filepath=filepath)
             if compile and compile_config:

@@ -14,9 +14,12 @@ Writing for Keras 3 (``.keras`` files) adds the ``module``/``registered_name``/
 from __future__ import annotations
 
 import inspect
+import importlib
 import json
 import warnings
 from typing import Any, Dict, Optional
+
+import numpy as np
 
 from torchkeras import layers
 from torchkeras.layers.base import _BASE_LAYER_KWARGS, Layer
@@ -99,7 +102,6 @@ def _normalize_value(value: Any, custom_objects: Optional[Dict[str, Any]]) -> An
 def _drop_unknown_none(module: str, class_name: str, config: Dict[str, Any]) -> Dict[str, Any]:
     """Keras 3 adds arguments such as ``input_axes=None`` to initializer configs; drop the
     ``None`` ones the torchkeras class does not take."""
-    import importlib
     try:
         target = importlib.import_module("torchkeras." + module.split(".", 1)[1])
     except ImportError:
@@ -181,7 +183,6 @@ def decode_json(text: Any) -> Any:
 
 def to_json_compatible(value: Any) -> Any:
     """``json.dumps`` ``default=``: tuples, numpy scalars/arrays, dtypes, shapes."""
-    import numpy as np
     if isinstance(value, np.ndarray):
         return value.tolist()
     if isinstance(value, np.generic):

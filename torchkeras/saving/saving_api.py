@@ -9,6 +9,8 @@ file's first bytes when loading, so a misnamed file still loads. Every save goes
 from __future__ import annotations
 
 import contextlib
+import difflib
+import io
 import json
 import os
 from typing import Any, Dict, Iterator, Optional
@@ -26,7 +28,6 @@ def _reject_unknown(method: str, kwargs: Dict[str, Any], valid: list,
     """Keras's error for unknown keyword arguments, with the near name when there is one."""
     if not kwargs:
         return
-    import difflib
     hints = [f"'{m[0]}'" for k in kwargs for m in [difflib.get_close_matches(k, valid, n=1)]
              if m]
     hint = f" Did you mean {', '.join(hints)}?" if hints else ""
@@ -195,8 +196,7 @@ def load_weights(model: Any, filepath: Any, by_name: bool = False, skip_mismatch
 def _load_weights(model: Any, filepath: str, kind: str, by_name: bool,
                   skip_mismatch: bool) -> None:
     if kind == "zip":
-        import h5py
-        import io
+        import h5py  # heavy (~0.1 s): loaded for file I/O only
         archive = h5_utils.open_zip(filepath)
         try:
             data = archive.read("model.weights.h5")

@@ -18,10 +18,10 @@ MISSING_MESSAGE = ("You must install pydot (`pip install pydot`) and install gra
 
 def _pydot():
     try:
-        import pydot
+        import pydot  # optional: pydot
     except ImportError:
         try:
-            import pydot_ng as pydot  # noqa: N813
+            import pydot_ng as pydot  # noqa: N813  (optional: pydot_ng)
         except ImportError:
             return None
     return pydot
@@ -80,7 +80,7 @@ def model_to_dot(model: Any, show_shapes: bool = False, show_dtype: bool = False
     dot.set("dpi", dpi)
     dot.set_node_defaults(shape="record")
     layers = list(model.layers)
-    from torchkeras.engine.sequential import Sequential
+    from torchkeras.engine.sequential import Sequential  # late: utils/__init__ imports this module before engine exists
     is_sequential = isinstance(model, Sequential)
     ids: Dict[int, str] = {}
     for layer in layers:
@@ -134,7 +134,7 @@ def plot_model(model: Any, to_file: str = "model.png", show_shapes: bool = False
     dot.write(to_file, format=extension)
     if extension != "pdf":
         try:
-            from IPython import display
+            from IPython import display  # optional: IPython
             return display.Image(filename=to_file)
         except ImportError:
             pass
