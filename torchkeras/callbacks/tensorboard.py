@@ -10,7 +10,7 @@ from torchkeras.distribute import environment as distribute
 
 def _summary_writer_class() -> Any:
     try:
-        from torch.utils.tensorboard import SummaryWriter
+        from torch.utils.tensorboard import SummaryWriter  # optional: tensorboard
     except ImportError as error:  # torch needs the `tensorboard` package for its writer
         raise ImportError("The TensorBoard callback requires the `tensorboard` package "
                           "(torch.utils.tensorboard writes its event files). Install it with "
