@@ -30,8 +30,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
-from torchkeras import constraints, initializers, regularizers
-from torchkeras import backend
+from torchkeras import backend, constraints, initializers, regularizers
 from torchkeras.backend import phase
 from torchkeras.graph.convert import to_tensor_structure
 from torchkeras.graph.node import symbolic_call
