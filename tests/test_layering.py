@@ -12,6 +12,8 @@ import ast
 import os
 from typing import Dict, List, Set, Tuple
 
+import pytest
+
 import torchkeras
 
 ROOT = os.path.dirname(torchkeras.__file__)
@@ -129,8 +131,8 @@ def _edges() -> Dict[str, Dict[str, int]]:
 
 def layer_of(module: str) -> int:
     name = module
-    while name not in LAYERS:
-        if "." not in name:
+    while name not in LAYERS or (name == "torchkeras" and module != "torchkeras"):
+        if "." not in name:  # a new top-level module or package must be placed explicitly
             raise KeyError(f"{module} has no layer in tests/test_layering.py LAYERS: add it")
         name = name.rsplit(".", 1)[0]
     return LAYERS[name]
@@ -241,5 +243,7 @@ def test_the_checker_sees_upward_and_function_level_imports(tmp_path):
     relative = ast.parse("from ..engine import model\n").body[0]
     assert _targets("torchkeras.layers.core", False, relative, modules) == \
         ["torchkeras.engine.model"]
+    with pytest.raises(KeyError, match="torchkeras.newpackage.module has no layer"):
+        layer_of("torchkeras.newpackage.module")
     assert _cycles({"a": {"b": 1}, "b": {"c": 1}, "c": {"d": 1}, "d": {"a": 1}}) == \
         [["a", "b", "c", "d"]]
