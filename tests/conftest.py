@@ -14,3 +14,4 @@ def _fresh_session():
     import torchkeras
     torchkeras.backend.clear_session()
     yield
+    torchkeras.backend.clear_session()  # a module-scoped fixture made next starts fresh too

@@ -33,6 +33,9 @@ LAYERS: Dict[str, int] = {
     "torchkeras.saving.serialization": 1,
     "torchkeras.saving.h5_utils": 1,
     "torchkeras.saving.atomic": 1,
+    "torchkeras.saving.json_limits": 1,       # bounded JSON parsing for every file format
+    "torchkeras.saving.keras_layer_args": 1,  # table of Keras's layer arguments (data only)
+    "torchkeras.saving.function_lookup": 1,   # Lambda's named functions; built-ins register
     # 2 objects a layer is configured with; the data side (no model needed)
     "torchkeras.activations": 2,
     "torchkeras.initializers": 2,
@@ -66,6 +69,7 @@ LAYERS: Dict[str, int] = {
     # 10 the public namespace and the command line
     "torchkeras": 10,
     "torchkeras.models": 10,
+    "torchkeras.config": 10,                  # `keras.config`: re-exports settings
     "torchkeras.__main__": 10,
 }
 

@@ -7,6 +7,8 @@
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     model.fit(x, y, epochs=10)
 """
+import importlib
+
 from torchkeras import (activations, backend, callbacks, constraints, datasets, initializers,
                         layers, losses, metrics, models, optimizers, preprocessing, regularizers,
                         saving, utils)
@@ -15,7 +17,7 @@ from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
 from torchkeras.layers.base import Layer
 from torchkeras import mixed_precision
-from torchkeras.compat import keras2_functions as _keras2_functions
+from torchkeras import config
 from torchkeras.engine import extensions as _extensions
 from torchkeras.saving import saving_api as _saving_api
 from torchkeras.utils import summary as _summary  # noqa: F401  (registers Model.summary's table)
@@ -27,14 +29,33 @@ from torchkeras.utils import summary as _summary  # noqa: F401  (registers Model
 for _name in saving._FILE_FUNCTIONS:
     setattr(saving, _name, getattr(_saving_api, _name))
     _extensions.provide(_name, getattr(_saving_api, _name))
-# `keras.backend`: the settings plus Keras 2's `K.*` functions, which sit in compat, above
-# the losses and activations they call (torchkeras code never uses them).
-for _name in _keras2_functions.__all__ + ["to_tensor"]:
-    setattr(backend, _name, getattr(_keras2_functions, _name))
 del _name
 
-__version__ = "0.1.0"
+
+def _keras2_functions():
+    """Keras 2's ``K.*`` functions: they sit in compat, above the losses and activations they
+    call, and load on first use (``import torchkeras`` does not import compat)."""
+    from torchkeras.compat import keras2_functions  # late: compat loads on first use
+    return keras2_functions
+
+
+# `keras.backend`: the settings plus the `K.*` functions (torchkeras code never uses them).
+backend._provide_keras2_functions(_keras2_functions)
+
+# Keras 2 semantics, so `keras.__version__` is the tf.keras it follows: version checks in
+# tutorials (`keras.__version__.startswith("2")`) take their Keras 2 branch. torchkeras's own
+# release is `__torchkeras_version__` (`python -m torchkeras --version`).
+__version__ = "2.15.0"
+__torchkeras_version__ = "0.1.0"
 
 __all__ = ["Input", "InputLayer", "Layer", "Model", "Sequential", "activations", "backend",
-           "callbacks", "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
+           "callbacks", "config", "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
            "mixed_precision", "optimizers", "preprocessing", "regularizers", "saving", "utils"]
+
+
+def __getattr__(name: str):
+    """``torchkeras.compat`` on first use: ``import torchkeras`` stays cheap, and the README's
+    ``import torchkeras; torchkeras.compat.install()`` works."""
+    if name == "compat":
+        return importlib.import_module("torchkeras.compat")
+    raise AttributeError(f"module 'torchkeras' has no attribute '{name}'")

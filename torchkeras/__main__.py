@@ -47,7 +47,8 @@ def run(target: str, args: List[str], module: bool = False) -> None:
 def main(argv: Optional[List[str]] = None) -> int:
     options = _parser().parse_args(argv)
     if options.version:
-        print(f"torchkeras {torchkeras.__version__}")
+        print(f"torchkeras {torchkeras.__torchkeras_version__} (Keras API "
+              f"{torchkeras.__version__})")
         return 0
     if options.command != "run":
         _parser().print_help()

@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from torchkeras.backend import torch_dtype
+from torchkeras.saving import function_lookup
 from torchkeras.saving.object_registration import get_registered_name
 from torchkeras.saving.serialization import (deserialize_keras_object,
                                              serialize_keras_object)
@@ -307,6 +308,9 @@ def _module_objects() -> Dict[str, Any]:
     objects.update(_LAYER_CLASSES)
     objects.update(_ACTIVATIONS)
     return objects
+
+
+function_lookup.register_builtin_functions("activations", _module_objects)  # Lambda configs
 
 
 def serialize(activation: Callable) -> Union[str, Dict[str, Any]]:

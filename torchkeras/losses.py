@@ -25,6 +25,7 @@ import torch
 import torch.nn.functional as F
 
 from torchkeras.backend import epsilon, floatx, get_device, to_snake_case, torch_dtype
+from torchkeras.saving import function_lookup
 from torchkeras.saving.object_registration import get_registered_name
 from torchkeras.saving.serialization import (deserialize_keras_object,
                                              serialize_keras_object)
@@ -311,7 +312,7 @@ def backend_sparse_categorical_crossentropy(target: TensorLike, output: TensorLi
     """
     if not isinstance(output, torch.Tensor):
         output = as_tensor(output, target.device if isinstance(target, torch.Tensor) else None)
-    target = as_tensor(target, output.device)
+    target = labels = as_tensor(target, output.device)
     if target.dtype != torch.int64:
         target = target.to(torch.int64)
     output, from_logits = _keras_logits(output, from_logits, "Softmax",
@@ -331,14 +332,40 @@ def backend_sparse_categorical_crossentropy(target: TensorLike, output: TensorLi
                          f"dimension. Received: labels.shape={_shape(target)} and "
                          f"logits.shape={_shape(output)}")
     if ignore_class is None:
-        res = F.cross_entropy(flat_logits, flat_target, reduction="none")  # (M,)
+        res = _checked_cross_entropy(flat_logits, flat_target, labels)  # (M,)
         return res.reshape(out_shape[:-1])
     valid = flat_target != ignore_class
     safe_target = torch.where(valid, flat_target, torch.zeros_like(flat_target))
-    res = F.cross_entropy(flat_logits, safe_target, reduction="none")
+    res = _checked_cross_entropy(flat_logits, safe_target, labels, ignore_class)
     res = torch.where(valid, res, torch.zeros_like(res)).reshape(out_shape[:-1])
     res._keras_mask = valid.reshape(out_shape[:-1])
     return res
+
+
+def _checked_cross_entropy(logits: torch.Tensor, target: torch.Tensor, labels: torch.Tensor,
+                           ignore_class: Optional[int] = None) -> torch.Tensor:
+    """``F.cross_entropy`` per sample; a label outside ``[0, classes)`` (NaN included: it
+    casts to -2**63) gives tf-keras's message instead of torch's ``Target ... is out of
+    bounds``. The check runs only when torch has already failed (no host sync per step)."""
+    try:
+        return F.cross_entropy(logits, target, reduction="none")
+    except (IndexError, RuntimeError) as error:
+        classes = int(logits.shape[-1])
+        flat = labels.detach().reshape(-1).cpu()
+        outside = torch.isnan(flat) if flat.is_floating_point() else torch.zeros_like(
+            flat, dtype=torch.bool)
+        outside |= (flat < 0) | (flat >= classes)
+        if ignore_class is not None:
+            outside &= flat != ignore_class
+        if not bool(outside.any()):
+            raise
+        bad = flat[outside][0].item()
+        bad = int(bad) if float(bad).is_integer() else bad
+        shown = " ".join(str(int(v) if float(v).is_integer() else v)
+                         for v in flat[:32].tolist())
+        raise ValueError(f"sparse_categorical_crossentropy: Received a label value of {bad} "
+                         f"which is outside the valid range of [0, {classes}).  Label values: "
+                         f"{shown}") from error
 
 
 def backend_binary_focal_crossentropy(target: TensorLike, output: TensorLike,
@@ -839,6 +866,9 @@ def _module_objects() -> Dict[str, Any]:
     objects.update(_FUNCTIONS)
     objects.update(_ALIASES)
     return objects
+
+
+function_lookup.register_builtin_functions("losses", _module_objects)  # Lambda configs
 
 
 def serialize(loss: Any) -> Any:

@@ -1,23 +1,24 @@
 """``keras.models``: Sequential, Model and helpers."""
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, Optional
 
 from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
-from torchkeras.saving.model_config import deserialize_model
+from torchkeras.saving.model_config import decode_json, deserialize_model
 from torchkeras.saving.object_registration import CustomObjectScope
 
 
 def model_from_config(config: Dict[str, Any], custom_objects: Optional[Dict[str, Any]] = None):
     """A model (or layer) from ``{'class_name': ..., 'config': ...}`` (Keras 2 or 3)."""
-    with CustomObjectScope(custom_objects or {}):
+    with CustomObjectScope(custom_objects):
         return deserialize_model(config, custom_objects=custom_objects)
 
 
 def model_from_json(json_string: str, custom_objects: Optional[Dict[str, Any]] = None):
-    return model_from_config(json.loads(json_string), custom_objects=custom_objects)
+    """A model from ``model.to_json()`` text (size and nesting bounded before parsing)."""
+    config = decode_json(json_string, "the string passed to model_from_json")
+    return model_from_config(config, custom_objects=custom_objects)
 
 
 from torchkeras.saving.cloning import clone_model  # noqa: E402

@@ -70,10 +70,10 @@ def test_uninstall_removes_shim_modules(shim):
     assert not any(type(f).__name__ == "KerasFinder" for f in sys.meta_path)
 
 
-def test_real_installation_is_not_shadowed_without_override(monkeypatch):
+def test_real_installation_is_not_shadowed_with_override_false(monkeypatch):
     monkeypatch.setattr(compat, "_really_installed", lambda root: root == "tensorflow")
     with pytest.warns(UserWarning, match="`tensorflow` is installed"):
-        roots = compat.install()
+        roots = compat.install(override=False)
     try:
         assert "tensorflow" not in roots and "keras" in roots
     finally:

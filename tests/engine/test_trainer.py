@@ -311,3 +311,40 @@ def test_activity_regularizer_of_any_layer_is_added_per_batch():
     functional.compile(optimizer="sgd", loss="mse")
     np.testing.assert_allclose(functional.evaluate(x, y, batch_size=2, verbose=0), 145.2,
                                rtol=1e-6)
+
+
+def test_one_callback_object_is_accepted_as_in_keras():
+    """tf-keras flattens `callbacks`: `callbacks=cb` works like `callbacks=[cb]` in fit,
+    evaluate and predict (and nested lists are flattened)."""
+    x = np.random.default_rng(0).random((12, 3)).astype("float32")
+    y = x.sum(axis=1, keepdims=True)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+
+    class Counter(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.calls = []
+
+        def on_train_end(self, logs=None):
+            self.calls.append("fit")
+
+        def on_test_end(self, logs=None):
+            self.calls.append("evaluate")
+
+        def on_predict_end(self, logs=None):
+            self.calls.append("predict")
+
+    counter = Counter()
+    model.fit(x, y, epochs=1, verbose=0, callbacks=counter)
+    model.evaluate(x, y, verbose=0, callbacks=counter)
+    model.predict(x, verbose=0, callbacks=counter)
+    assert counter.calls == ["fit", "evaluate", "predict"]
+    stopper = keras.callbacks.EarlyStopping(monitor="loss", patience=0)
+    nested = Counter()
+    model.fit(x, y, epochs=2, verbose=0, callbacks=[[nested], stopper])
+    assert nested.calls == ["fit"] and stopper.model is model
+    callbacks = [Counter()]
+    model.fit(x, y, epochs=1, verbose=0, callbacks=callbacks)
+    assert len(callbacks) == 1  # the user's list is not extended with History/ProgbarLogger
+    assert keras.callbacks.CallbackList(counter, model=model).callbacks == [counter]

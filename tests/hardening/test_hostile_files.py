@@ -209,3 +209,277 @@ def test_fuzz_loaders_bounded(saved, tmp_path):
     assert report.generated >= 100
     assert report.failures == []
     assert report.slowest_s < 2.0
+
+
+# --------------------------------------------------------------- data from other files
+# (file, dataset inside it, how it is read): every path that reads weights from HDF5.
+READ_PATHS = [
+    ("m.h5", "model_weights/dense/dense/kernel:0", "load_model"),
+    ("m.h5", "optimizer_weights/Adam/m/dense/kernel:0", "load_model"),
+    ("w.h5", "dense/dense/kernel:0", "load_weights"),
+    ("w.h5", "dense/dense/kernel:0", "by_name"),
+    ("w.weights.h5", "layers/dense/vars/0", "load_weights"),
+    ("m.keras", "layers/dense/vars/0", "load_model"),
+    ("m.keras", "optimizer/vars/2", "load_model"),
+    ("m.keras", "layers/dense/vars/0", "load_weights"),
+]
+LOOT = 7.0  # what the other file holds: it must never reach the model
+
+
+def _crafted(source, tmp_path, mutate):
+    """A copy of ``source`` whose HDF5 data (the archive's weights for .keras) went
+    through ``mutate(h5)``."""
+    out = tmp_path / ("crafted_" + source.name)
+    if source.suffix != ".keras":
+        out.write_bytes(source.read_bytes())
+        with h5py.File(out, "r+") as h5:
+            mutate(h5)
+        return out
+    with zipfile.ZipFile(source) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    inner = tmp_path / "inner.h5"
+    inner.write_bytes(members["model.weights.h5"])
+    with h5py.File(inner, "r+") as h5:
+        mutate(h5)
+    members["model.weights.h5"] = inner.read_bytes()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return out
+
+
+def _load(model, path, how):
+    if how == "load_model":
+        return keras.models.load_model(path)
+    return model.load_weights(path, by_name=how == "by_name")
+
+
+def _replace(h5, dataset_path, make):
+    shape, dtype = h5[dataset_path].shape, h5[dataset_path].dtype
+    del h5[dataset_path]
+    make(h5, dataset_path, shape, dtype)
+
+
+def _external_storage(secret):
+    def make(h5, path, shape, dtype):
+        h5.create_dataset(path, shape=shape, dtype=dtype,
+                          external=[(str(secret), 0, secret.stat().st_size)])
+    return make
+
+
+def _external_link(other):
+    def make(h5, path, shape, dtype):
+        with h5py.File(other, "w") as target:
+            target["loot"] = np.full(shape, LOOT, dtype)
+        h5[path] = h5py.ExternalLink(str(other), "/loot")
+    return make
+
+
+def _soft_link(h5, path, shape, dtype):
+    h5["stash"] = np.full(shape, LOOT, dtype)
+    h5[path] = h5py.SoftLink("/stash")
+
+
+@pytest.mark.parametrize("kind", ["external storage", "ExternalLink", "SoftLink"])
+@pytest.mark.parametrize("name,dataset,how", READ_PATHS)
+def test_data_from_outside_the_file_is_refused(saved, tmp_path, kind, name, dataset, how):
+    model, paths = saved
+    secret = tmp_path / "secret.bin"
+    make = {"external storage": None, "ExternalLink": _external_link(tmp_path / "other.h5"),
+            "SoftLink": _soft_link}[kind]
+
+    def mutate(h5):
+        nonlocal make
+        if make is None:  # raw bytes of the right size for whatever dataset is replaced
+            count = int(np.prod(h5[dataset].shape))
+            np.full(count, LOOT, h5[dataset].dtype).tofile(secret)
+            make = _external_storage(secret)
+        _replace(h5, dataset, make)
+
+    path = _crafted(paths[name], tmp_path, mutate)
+    before = [w.copy() for w in model.get_weights()]
+    message = _quick(lambda: _load(model, path, how))
+    assert str(path) in message and "Not allowed" in message
+    assert (dataset in message) if kind == "external storage" else \
+        (kind in message and dataset in message)
+    for a, b in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(a, b)  # nothing assigned, the loot least of all
+
+
+def test_group_level_links_are_refused(saved, tmp_path):
+    """A link in place of a whole group (Keras 3's own test: 'model_weights')."""
+    model, paths = saved
+    other = tmp_path / "other.weights.h5"
+    other.write_bytes(paths["w.h5"].read_bytes())
+    path = tmp_path / "group_link.h5"
+    with h5py.File(path, "w") as h5:
+        h5["model_weights"] = h5py.ExternalLink(str(other), "/")
+    message = _quick(lambda: model.load_weights(path))
+    assert "ExternalLink" in message and "'/model_weights'" in message and str(other) in message
+
+    def soft(h5):
+        h5.move("layers", "real_layers")
+        h5["layers"] = h5py.SoftLink("/real_layers")
+
+    path = _crafted(paths["w.weights.h5"], tmp_path, soft)
+    message = _quick(lambda: model.load_weights(path))
+    assert "SoftLink" in message and "/real_layers" in message
+
+
+def test_external_dev_zero_is_refused_without_allocating(saved, tmp_path):
+    """/dev/zero behind a huge declared shape: refused before any byte is read."""
+    model, paths = saved
+
+    def mutate(h5):
+        del h5["layers/dense/vars/0"]
+        h5.create_dataset("layers/dense/vars/0", shape=(2 ** 20, 2 ** 12), dtype="float32",
+                          external=[("/dev/zero", 0, 2 ** 34)])
+
+    path = _crafted(paths["w.weights.h5"], tmp_path, mutate)
+    message = _quick(lambda: model.load_weights(path))
+    assert "external storage" in message and "/dev/zero" in message
+
+
+# ------------------------------------------------------------------ zip members, JSON
+@pytest.fixture(scope="module")
+def keras_with_bomb(saved, tmp_path_factory):
+    """The model's .keras plus an unused member: 50 MB of zeros in ~200 bytes of bzip2
+    (under the per-member inflation guard, so only reading it costs anything)."""
+    _, paths = saved
+    path = tmp_path_factory.mktemp("bomb") / "with_bomb.keras"
+    with zipfile.ZipFile(path, "w") as archive, zipfile.ZipFile(paths["m.keras"]) as source:
+        for name in source.namelist():
+            archive.writestr(name, source.read(name))
+        bomb = zipfile.ZipInfo("assets/zeros.bin")
+        bomb.compress_type = zipfile.ZIP_BZIP2
+        with archive.open(bomb, "w") as member:
+            for _ in range(50):
+                member.write(bytes(2 ** 20))
+    return path
+
+
+def _with_members(source, out, replace=None, compression=zipfile.ZIP_STORED):
+    with zipfile.ZipFile(source) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    members.update(replace or {})
+    with zipfile.ZipFile(out, "w", compression=compression) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return out
+
+
+def test_unread_zip_member_is_never_inflated(saved, keras_with_bomb, monkeypatch):
+    model, _ = saved
+    with zipfile.ZipFile(keras_with_bomb) as archive:
+        info = archive.getinfo("assets/zeros.bin")
+    assert info.file_size == 50 * 2 ** 20 and info.compress_size < 1000
+    opened = []
+    real_open = zipfile.ZipFile.open
+
+    def spy(self, name, *args, **kwargs):
+        opened.append(getattr(name, "filename", name))
+        return real_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", spy)
+    start = time.monotonic()
+    keras.models.load_model(keras_with_bomb)
+    model.load_weights(keras_with_bomb)
+    assert time.monotonic() - start < 2.0
+    assert "assets/zeros.bin" not in opened and "config.json" in opened
+
+
+def test_read_member_over_its_bound_is_refused(saved, tmp_path):
+    """config.json of 17 MB (17 KB deflated): over the JSON bound, refused while inflating."""
+    _, paths = saved
+    path = _with_members(paths["m.keras"], tmp_path / "big_config.keras",
+                         replace={"config.json": b" " * (17 * 2 ** 20) + b"{}"},
+                         compression=zipfile.ZIP_DEFLATED)
+    message = _quick(lambda: keras.models.load_model(path))
+    assert "config.json" in message and "big_config.keras" in message
+    assert "16777216 bytes allowed" in message
+
+
+def test_lying_member_header_cannot_bypass_the_bound(saved, tmp_path):
+    """config.json declares 100 bytes but inflates to 17 MB: reading stops at the declared
+    size and the CRC check refuses the member."""
+    _, paths = saved
+    path = _with_members(paths["m.keras"], tmp_path / "lying.keras",
+                         replace={"config.json": b" " * (17 * 2 ** 20) + b"{}"},
+                         compression=zipfile.ZIP_DEFLATED)
+    data = bytearray(path.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    while data[central + 46:central + 57] != b"config.json":
+        central = data.index(b"PK\x01\x02", central + 4)
+    local = int.from_bytes(data[central + 42:central + 46], "little")
+    data[central + 24:central + 28] = (100).to_bytes(4, "little")
+    data[local + 22:local + 26] = (100).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo("config.json").file_size == 100
+    message = _quick(lambda: keras.models.load_model(path))
+    assert "'config.json' is corrupted (CRC mismatch)" in message
+
+
+def test_crc_error_in_read_member(saved, tmp_path):
+    _, paths = saved
+    path = _with_members(paths["m.keras"], tmp_path / "crc.keras")
+    data = bytearray(path.read_bytes())
+    at = data.index(b'"class_name"')  # inside the stored config.json
+    data[at + 1:at + 6] = b"CLASS"
+    path.write_bytes(bytes(data))
+    message = _quick(lambda: keras.models.load_model(path))
+    assert "'config.json' is corrupted (CRC mismatch)" in message and "crc.keras" in message
+
+
+DEEP = "[" * 31000 + "]" * 31000  # 62 KB
+
+
+def test_deeply_nested_config_json(tmp_path):
+    path = tmp_path / "deep.keras"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("config.json", DEEP)
+    message = _quick(lambda: keras.models.load_model(path))
+    assert "config.json of '" + str(path) in message and "31000 levels deep" in message
+
+
+def test_deeply_nested_h5_attributes_and_model_from_json(saved, tmp_path):
+    _, paths = saved
+    for attribute in ("model_config", "training_config"):
+        path = tmp_path / f"deep_{attribute}.h5"
+        path.write_bytes(paths["m.h5"].read_bytes())
+        with h5py.File(path, "r+") as h5:
+            h5.attrs[attribute] = DEEP.encode()
+        message = _quick(lambda: keras.models.load_model(path))
+        assert f"the '{attribute}' attribute of '{path}'" in message and "levels deep" in message
+    start = time.monotonic()
+    with pytest.raises(ValueError, match="model_from_json is nested 31000 levels deep"):
+        keras.models.model_from_json(DEEP)
+    assert time.monotonic() - start < 2.0
+
+
+def test_real_nested_models_are_well_within_the_depth_bound(tmp_path):
+    from torchkeras.saving import json_limits
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
+    for _ in range(12):
+        model = keras.Sequential([keras.Input((3,)), model, layers.Dense(3)])
+    for suffix in (".keras", ".h5"):
+        model.save(tmp_path / ("nested" + suffix))
+        keras.models.load_model(tmp_path / ("nested" + suffix))
+    depth = json_limits.nesting_depth(model.to_json())
+    assert 12 * 3 < depth < json_limits.MAX_JSON_DEPTH
+
+
+def test_size_guard_counts_only_bytes_the_file_has():
+    """A dataset whose storage size claims more bytes than the whole file (an address
+    past its end, external storage): the guard uses the file size instead."""
+    from types import SimpleNamespace
+    from torchkeras.saving import h5_utils
+    declared = (2 ** 16, 2 ** 12)  # 1 GiB of float32
+    dataset = SimpleNamespace(
+        shape=declared, dtype=np.dtype("float32"),
+        id=SimpleNamespace(get_storage_size=lambda: 2 ** 30),
+        file=SimpleNamespace(id=SimpleNamespace(get_filesize=lambda: 4096)))
+    with pytest.raises(CorruptFileError, match=r"stores only 4096 bytes"):
+        h5_utils._check_declared_size(dataset, "layers/dense/vars/0", "crafted.weights.h5")
+    dataset.file.id.get_filesize = lambda: 2 ** 30 + 4096
+    h5_utils._check_declared_size(dataset, "layers/dense/vars/0", "real.weights.h5")

@@ -121,3 +121,74 @@ def test_interrupted_save_leaves_old_file(tmp_path, monkeypatch, name):
         save(path)
     assert path.read_bytes() == good
     assert sorted(os.listdir(tmp_path)) == [name]  # no temporary file left behind
+
+
+class _InterruptValidationAt(keras.callbacks.Callback):
+    """Ctrl-C (SIGINT, or a KeyboardInterrupt raised) on validation batch ``batch`` of
+    epoch ``epoch``; counts the validation and training batches run after it."""
+
+    def __init__(self, epoch, batch, use_signal):
+        super().__init__()
+        self.at = (epoch, batch)
+        self.use_signal = use_signal
+        self.epoch = 0
+        self.signalled = False
+        self.test_batches_after = 0
+        self.train_batches_after = 0
+        self.ended = False
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_test_batch_end(self, batch, logs=None):
+        if self.signalled:
+            self.test_batches_after += 1
+        elif (self.epoch, batch) == self.at:
+            self.signalled = True
+            if self.use_signal:
+                os.kill(os.getpid(), signal.SIGINT)  # deferred to the end of this step
+            else:
+                raise KeyboardInterrupt
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.signalled:
+            self.train_batches_after += 1
+
+    def on_train_end(self, logs=None):
+        self.ended = True
+
+
+@pytest.mark.parametrize("use_signal", [False, True])
+def test_interrupt_during_validation_stops_within_one_batch(use_signal):
+    model = _model()
+    big_x = np.repeat(X, 50, axis=0)  # 400 validation batches of 8
+    callback = _InterruptValidationAt(epoch=1, batch=2, use_signal=use_signal)
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(X, Y, batch_size=8, epochs=4, verbose=0, callbacks=[callback],
+                  validation_data=(big_x, big_x.sum(axis=1, keepdims=True)))
+    assert callback.signalled and callback.ended
+    assert callback.test_batches_after <= 1 and callback.train_batches_after == 0
+    assert model.history.epoch == [0]  # the interrupted epoch never ended
+    assert "val_loss" in model.history.history
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert not model.training
+    assert model.evaluate(X, Y, verbose=0) >= 0  # the model is usable afterwards
+
+
+def test_interrupt_from_validation_generator_stops_fit():
+    """A data source raising KeyboardInterrupt mid-validation ends fit at once."""
+    model = _model()
+    served = []
+
+    def validation_batches():
+        for index in range(100):
+            if index == 3:
+                raise KeyboardInterrupt
+            served.append(index)
+            yield X[:8], Y[:8]
+
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(X, Y, batch_size=8, epochs=2, verbose=0,
+                  validation_data=validation_batches(), validation_steps=50)
+    assert served == [0, 1, 2]
+    assert model.history.epoch == []

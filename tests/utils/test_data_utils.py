@@ -45,13 +45,36 @@ def test_download_and_hash(home, monkeypatch):
         data_utils.get_file("g.bin", origin="https://x.invalid/g.bin", file_hash="0" * 64)
 
 
-def test_wrong_hash_offline_falls_back_to_cache_with_warning(home):
+def test_wrong_hash_offline_is_an_error_naming_file_and_both_hashes(home):
     path = home / ".keras" / "datasets" / "old.npz"
     path.parent.mkdir(parents=True)
     path.write_bytes(b"old")
-    with pytest.warns(UserWarning, match="hash does not match"):
-        assert data_utils.get_file("old.npz", origin="https://x.invalid/old.npz",
-                                   file_hash="1" * 64) == str(path)
+    with pytest.raises(ValueError, match="hash does not match") as info:
+        data_utils.get_file("old.npz", origin="https://x.invalid/old.npz", file_hash="1" * 64)
+    message = str(info.value)
+    assert str(path) in message and "1" * 64 in message
+    assert hashlib.sha256(b"old").hexdigest() in message  # the hash the file has
+    assert "URL fetch failure on https://x.invalid/old.npz" in message
+    assert path.read_bytes() == b"old"  # left for its owner to inspect, never used
+
+
+def test_wrong_hash_is_downloaded_again(home, monkeypatch):
+    path = home / ".keras" / "datasets" / "new.npz"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"planted")
+    monkeypatch.setattr(data_utils, "_urlopen", lambda url, timeout=60.0: io.BytesIO(b"good"))
+    digest = hashlib.md5(b"good").hexdigest()
+    assert data_utils.get_file("new.npz", origin="https://x.invalid/new.npz",
+                               md5_hash=digest) == str(path)
+    assert path.read_bytes() == b"good"
+
+
+def test_downloaded_file_with_wrong_hash_names_both_hashes(home, monkeypatch):
+    monkeypatch.setattr(data_utils, "_urlopen", lambda url, timeout=60.0: io.BytesIO(b"evil"))
+    with pytest.raises(ValueError, match="hash does not match") as info:
+        data_utils.get_file("h.bin", origin="https://x.invalid/h.bin", file_hash="2" * 64)
+    assert hashlib.sha256(b"evil").hexdigest() in str(info.value) and "2" * 64 in str(info.value)
+    assert not (home / ".keras" / "datasets" / "h.bin").exists()
 
 
 def test_untar(home, monkeypatch):

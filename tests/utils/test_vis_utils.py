@@ -57,9 +57,18 @@ def test_model_to_dot_nodes_and_edges(fake_pydot):
     assert edges == {("x", "a"), ("x", "b"), ("a", "c"), ("b", "c")}
 
 
-def test_plot_model_writes_file(fake_pydot, tmp_path):
+def test_plot_model_writes_file(fake_pydot, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "IPython", None)  # outside a notebook: nothing to show
     model = keras.Sequential([keras.layers.Dense(2, input_shape=(3,)), keras.layers.Dense(1)])
     assert vis_utils.plot_model(model, to_file=str(tmp_path / "m.svg")) is None
+
+
+def test_plot_model_shows_svg_in_ipython(fake_pydot, tmp_path):
+    display = pytest.importorskip("IPython.display")
+    model = keras.Sequential([keras.layers.Dense(2, input_shape=(3,)), keras.layers.Dense(1)])
+    (tmp_path / "m.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')  # what dot writes
+    shown = vis_utils.plot_model(model, to_file=str(tmp_path / "m.svg"))
+    assert isinstance(shown, display.SVG)
 
 
 def test_plot_model_without_pydot(monkeypatch):

@@ -11,6 +11,7 @@ from typing import Iterator, Optional
 
 _LEARNING_PHASE: Optional[bool] = None
 _RECORDING_DEPTH = 0
+_CALL_TRAINING: Optional[bool] = None  # the `training` of the enclosing layer/model call
 
 
 def learning_phase() -> bool:
@@ -31,6 +32,26 @@ def learning_phase_scope(value: bool) -> Iterator[None]:
         yield
     finally:
         _LEARNING_PHASE = previous
+
+
+def call_training() -> Optional[bool]:
+    """The ``training`` value of the enclosing layer or model call (``None`` outside one):
+    Keras passes it down to inner layers called without ``training``."""
+    return _CALL_TRAINING
+
+
+def enter_call_training(value: Optional[bool]) -> Optional[bool]:
+    """Make ``value`` the enclosing call's ``training``; returns the previous one for
+    :func:`exit_call_training` (two plain calls: cheap, and traceable by torch.compile)."""
+    global _CALL_TRAINING
+    previous = _CALL_TRAINING
+    _CALL_TRAINING = value
+    return previous
+
+
+def exit_call_training(previous: Optional[bool]) -> None:
+    global _CALL_TRAINING
+    _CALL_TRAINING = previous
 
 
 def is_recording() -> bool:

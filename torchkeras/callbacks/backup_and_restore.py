@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
+import re
 from typing import Any, Dict, Optional
 
+import numpy as np
 import torch
 
 from torchkeras.callbacks.base import Callback
@@ -20,8 +23,10 @@ class BackupAndRestore(Callback):
     ``save_freq='epoch'`` backs up at each epoch end; an integer backs up every that many
     batches (a run interrupted mid-epoch restarts that epoch with the state of the last
     backup). ``delete_checkpoint`` removes the backup when training ends normally.
-    The backup is one ``torch.save`` file (the model's weights in Keras order, the
+    The backup is one ``torch.save`` file (the model's weights in Keras order as tensors, the
     optimizer's ``state_dict`` and the counters), written to a temporary name and renamed, so it is never half-written.
+    It is read with ``torch.load(weights_only=True)``: a file planted in ``backup_dir`` runs
+    no code, and a damaged or foreign one is an error saying how to start over.
 
     Example:
         >>> model.fit(x, y, epochs=10, callbacks=[BackupAndRestore('/tmp/backup')])
@@ -63,12 +68,41 @@ class BackupAndRestore(Callback):
             optimizer.build(model.trainable_weights)
         if not os.path.exists(self._backup_path):
             return
-        state = torch.load(self._backup_path, map_location="cpu", weights_only=False)
-        model.set_weights(state["weights"])
-        if optimizer is not None and state.get("optimizer") is not None:
-            optimizer.load_state_dict(state["optimizer"])
+        state = self._read_backup()
+        try:
+            model.set_weights([w.numpy() for w in state["weights"]])
+            if optimizer is not None and state.get("optimizer") is not None:
+                optimizer.load_state_dict(state["optimizer"])
+        except (ValueError, KeyError, IndexError, TypeError, RuntimeError) as error:
+            raise self._cannot_restore(f"it does not match this model and optimizer "
+                                       f"({error})") from error
         epoch, completed = state["epoch"], state["epoch_completed"]
         model._initial_epoch_override = epoch + 1 if completed else epoch
+
+    def _cannot_restore(self, reason: str) -> ValueError:
+        return ValueError(
+            f"BackupAndRestore cannot restore the training state from {self._backup_path}: "
+            f"{reason}. The file is damaged or was not written by this model's "
+            "BackupAndRestore (it is read with torch.load(weights_only=True), which runs no "
+            f"code from it). To start training over, delete the directory "
+            f"backup_dir='{self.backup_dir}' (or that file) and call fit() again.")
+
+    def _read_backup(self) -> Dict[str, Any]:
+        """The backup's state dict, loaded with ``weights_only=True`` and checked."""
+        try:
+            state = torch.load(self._backup_path, map_location="cpu", weights_only=True)
+        except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, OSError,
+                TypeError, KeyError, AttributeError, IndexError) as error:
+            raise self._cannot_restore(_load_failure(error)) from error
+        valid = (isinstance(state, dict) and isinstance(state.get("weights"), list) and
+                 all(isinstance(w, torch.Tensor) for w in state["weights"]) and
+                 isinstance(state.get("optimizer"), (dict, type(None))) and
+                 type(state.get("epoch")) is int and
+                 isinstance(state.get("epoch_completed"), bool))
+        if not valid:
+            raise self._cannot_restore("it does not hold a training state (weights, "
+                                       "optimizer, epoch, epoch_completed)")
+        return state
 
     def on_epoch_begin(self, epoch: int, logs: Optional[Dict[str, Any]] = None) -> None:
         self._current_epoch = epoch
@@ -102,13 +136,24 @@ class BackupAndRestore(Callback):
             return
         optimizer = getattr(self.model, "optimizer", None)
         state = {
-            "weights": self.model.get_weights(),  # Keras order: independent of layer names
+            # Keras order (independent of layer names), as tensors: weights_only=True loads them
+            "weights": [torch.from_numpy(np.ascontiguousarray(w))
+                        for w in self.model.get_weights()],
             "optimizer": optimizer.state_dict() if optimizer is not None and
             getattr(optimizer, "built", True) else None,
-            "epoch": epoch,
-            "epoch_completed": completed,
+            "epoch": int(epoch),
+            "epoch_completed": bool(completed),
         }
         os.makedirs(self.backup_dir, exist_ok=True)
         temporary = self._backup_path + ".tmp"
         torch.save(state, temporary)
         os.replace(temporary, self._backup_path)
+
+
+def _load_failure(error: BaseException) -> str:
+    """The useful line of ``torch.load``'s error (not its advice to use weights_only=False)."""
+    text = str(error)
+    found = re.search(r"WeightsUnpickler error:\s*(.+?)(?:\.\s|\n|$)", text)
+    if found:
+        return f"{type(error).__name__}: {found.group(1)}"
+    return f"{type(error).__name__}: {text.splitlines()[0] if text else ''}"

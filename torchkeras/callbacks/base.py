@@ -4,7 +4,9 @@ from __future__ import annotations
 import difflib
 import functools
 import inspect
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Union
+
+from torchkeras.utils import nest
 
 Logs = Optional[Dict[str, Any]]
 
@@ -104,9 +106,10 @@ def _fresh(logs: Logs) -> Dict[str, Any]:
 class CallbackList:
     """Calls each hook on every callback in order."""
 
-    def __init__(self, callbacks: Optional[Iterable[Callback]] = None, model: Any = None,
-                 **params: Any):
-        self.callbacks: List[Callback] = list(callbacks or [])
+    def __init__(self, callbacks: Optional[Union[Callback, Iterable[Callback]]] = None,
+                 model: Any = None, **params: Any):
+        # tf-keras flattens `callbacks`: one callback, a list, or nested lists
+        self.callbacks: List[Callback] = [] if callbacks is None else nest.flatten(callbacks)
         self.model = model
         self.params = params
         for callback in self.callbacks:

@@ -1,25 +1,32 @@
-"""The progress display of fit/evaluate/predict: a tqdm bar in Keras's format.
+"""The progress display of fit/evaluate/predict: tf-keras's ``Progbar`` lines.
 
-``verbose=1``::
+``verbose=1``, in a terminal or a notebook, redraws one line in place (``\r``)::
 
     Epoch 1/3
+    12/32 [==========>...................] - ETA: 0s - loss: 0.6931 - accuracy: 0.5000
+
+and ends each epoch with the full line, every metric included (never cut to the terminal's
+width; a terminal wraps it)::
+
     32/32 [==============================] - 0s 2ms/step - loss: 0.6931 - accuracy: 0.5000
 
 ``verbose=2`` prints one line per epoch (and one for evaluate and predict)::
 
     32/32 - 0s - loss: 0.6931 - accuracy: 0.5000 - 51ms/epoch - 2ms/step
 
-Metric values are read from the device only when
-the bar refreshes (at most every ``refresh_interval`` seconds) and at the end.
+When stdout is neither a terminal nor a notebook (a pipe, a log file), ``verbose=1`` prints
+only the final line of each epoch. Metric values are read from the device only when the
+line refreshes (at most every ``refresh_interval`` seconds) and at the end. In a terminal,
+the running line keeps to the terminal's width (whole `` - name: value`` items are left out)
+so that ``\r`` redraws it in place; in a notebook it is plain text, so the saved notebook
+keeps each epoch's final line.
 """
 from __future__ import annotations
 
 import shutil
 import sys
 import time
-from typing import Any, Callable, Dict, Optional
-
-from tqdm.auto import tqdm
+from typing import Any, Callable, Dict, List, Optional
 
 from torchkeras.callbacks.base import Callback
 from torchkeras.distribute.environment import is_chief
@@ -53,27 +60,60 @@ def _per_unit(seconds: float, unit: str) -> str:
     return f"{seconds * 1e6:.0f}us/{unit}"
 
 
-def _time_text(elapsed: float, steps: int) -> str:
-    return f"{elapsed:.0f}s " + _per_unit(elapsed / max(steps, 1), "step")
+def _time_text(elapsed: float, per_step: float) -> str:
+    """``0s 5ms/step``: the elapsed seconds and the time per step."""
+    return f"{elapsed:.0f}s " + _per_unit(per_step, "step")
 
 
 def _dynamic_display() -> bool:
-    """A live bar in terminals and notebooks; plain final lines in logs and pipes."""
-    if "ipykernel" in sys.modules:
+    """A line redrawn in place in terminals and notebooks (tf-keras's ``_dynamic_display``
+    without its ``"posix"`` test, which holds on every Linux); final lines in logs and pipes."""
+    if _in_notebook():
         return True
     return hasattr(sys.stdout, "isatty") and sys.stdout.isatty()
 
 
-class _KerasBar(tqdm):
-    """tqdm with a ``{keras}`` field holding ``' - 0s 2ms/step - loss: ...'``."""
+def _in_notebook() -> bool:
+    """stdout is a Jupyter kernel's stream (Jupyter, Colab, VS Code). tf-keras tests
+    ``"ipykernel" in sys.modules``, which any process importing ipykernel also passes."""
+    return type(sys.stdout).__module__.startswith("ipykernel")
 
-    keras_text = ""
 
-    @property
-    def format_dict(self):
-        values = super().format_dict
-        values["keras"] = self.keras_text
-        return values
+def bar_text(current: int, target: Optional[int], width: int = 30) -> str:
+    """tf-keras's ``Progbar`` counter and bar: `` 7/32 [=====>........................]``,
+    ``     12/Unknown`` without a target."""
+    if target is None:
+        return "%7d/Unknown" % current
+    target = max(int(target), 1)
+    filled = int(width * min(current, target) / target)
+    bar = f"{current:{len(str(target))}d}/{target} ["
+    if filled > 0:
+        bar += "=" * (filled - 1) + (">" if current < target else "=")
+    return bar + "." * (width - filled) + "]"
+
+
+def eta_text(seconds: float) -> str:
+    """tf-keras's ETA: ``3s``, ``2:05``, ``1:02:03``."""
+    if seconds > 3600:
+        return "%d:%02d:%02d" % (seconds // 3600, (seconds % 3600) // 60, seconds % 60)
+    if seconds > 60:
+        return "%d:%02d" % (seconds // 60, seconds % 60)
+    return "%ds" % seconds
+
+
+def _log_items(logs: Dict[str, Any]) -> List[str]:
+    return [f" - {key}: {format_value(float(value))}"
+            for key, value in logs.items() if _is_number(value)]
+
+
+def _fit_width(bar: str, items: List[str], columns: int) -> str:
+    """The bar and as many whole items as fit in ``columns - 1`` characters."""
+    line = bar
+    for item in items:
+        if len(line) + len(item) > columns - 1:
+            break
+        line += item
+    return line
 
 
 class ProgbarLogger(Callback):
@@ -87,11 +127,15 @@ class ProgbarLogger(Callback):
         self.verbose = 1
         self.epochs = 1
         self.target: Optional[int] = None
-        self._bar: Optional[_KerasBar] = None
+        self._dynamic = False
+        self._columns = 0  # the terminal's width for the running line; 0: no limit
+        self._shown = 0  # length of the line on screen (padding clears its leftovers)
         self._last_refresh = 0.0
         self._start = 0.0
+        self._after_first_step: Optional[float] = None
         self._seen = 0
         self._target: Optional[int] = None
+        self._with_logs = True
         self.read_logs: Optional[Callable[[], Dict[str, float]]] = None
 
     def set_params(self, params: Dict[str, Any]) -> None:
@@ -100,53 +144,72 @@ class ProgbarLogger(Callback):
         self.epochs = params.get("epochs", 1)
         self.target = params.get("steps")
 
-    # ------------------------------------------------------------------ bar
-    def _open(self, target: Optional[int]) -> None:
+    # ------------------------------------------------------------------ line
+    def _open(self, target: Optional[int], with_logs: bool = True) -> None:
+        self._with_logs = with_logs  # predict's line shows no metrics
         self._start = time.monotonic()
-        self._last_refresh = self._start
+        self._last_refresh = float("-inf")  # the first step draws, as Keras
+        self._after_first_step = None
         self._seen = 0
+        self._shown = 0
         self._target = target
-        if self.verbose == 1 and _dynamic_display():
-            # A pseudo-terminal may report a 0x0 size, which makes tqdm print nothing.
-            columns, rows = shutil.get_terminal_size((160, 24))
-            self._bar = _KerasBar(total=target, file=sys.stdout, ascii=".>=",
-                                  bar_format="{n_fmt}/{total_fmt} [{bar:30}]{keras}",
-                                  mininterval=self.refresh_interval, leave=True,
-                                  dynamic_ncols=False, ncols=columns if columns > 0 else 160,
-                                  nrows=rows if rows > 0 else 24)
+        self._dynamic = self.verbose == 1 and _dynamic_display()
+        self._columns = 0
+        if self._dynamic and not _in_notebook():
+            # A pseudo-terminal may report a 0x0 size: then no limit.
+            self._columns = max(shutil.get_terminal_size((0, 0)).columns, 0)
 
-    def _advance(self, steps: int, final: bool = False) -> None:
+    def _step_time(self, now: float) -> float:
+        """tf-keras's ``_estimate_step_duration``: the first step (tracing, warm-up) left
+        out once there are more."""
+        if not self._seen:
+            return 0.0
+        if self._after_first_step is not None and self._seen > 1:
+            return (now - self._after_first_step) / (self._seen - 1)
+        return (now - self._start) / self._seen
+
+    def _write(self, line: str, final: bool) -> None:
+        pad = " " * max(self._shown - len(line), 0)
+        self._shown = 0 if final else len(line)
+        sys.stdout.write("\r" + line + pad + ("\n" if final else ""))
+        sys.stdout.flush()
+
+    def _advance(self, steps: int) -> None:
         self._seen += steps
-        if self._bar is None:
+        if self._seen == 1 and steps == 1:
+            self._after_first_step = time.monotonic()
+        if not self._dynamic:
             return
         now = time.monotonic()
-        if final or now - self._last_refresh >= self.refresh_interval:
-            self._last_refresh = now
-            logs = self.read_logs() if self.read_logs is not None else {}
-            self._bar.keras_text = (" - " + _time_text(now - self._start, self._seen) +
-                                    format_logs(logs))
-            self._bar.update(self._seen - self._bar.n)
-            if final:
-                self._bar.refresh()
+        if now - self._last_refresh < self.refresh_interval:
+            return
+        self._last_refresh = now
+        logs = self.read_logs() if self.read_logs is not None and self._with_logs else {}
+        bar = bar_text(self._seen, self._target)
+        if self._target is None:
+            timing = " - " + _time_text(now - self._start, self._step_time(now))
+        else:
+            timing = " - ETA: " + eta_text(self._step_time(now) * max(self._target - self._seen, 0))
+        items = [timing] + _log_items(logs)
+        self._write(_fit_width(bar, items, self._columns) if self._columns else
+                    bar + "".join(items), final=False)
 
     def _close(self, logs: Optional[Dict[str, Any]]) -> None:
-        elapsed = time.monotonic() - self._start
-        text = " - " + _time_text(elapsed, self._seen) + format_logs(logs or {})
-        if self._bar is not None:
-            self._bar.keras_text = text
-            self._bar.n = self._seen
-            self._bar.close()  # draws the final state once
-            self._bar = None
-        elif self.verbose == 1:  # not a terminal or notebook: one final line, as Keras
-            total = self._target or self._seen
-            filled = 30 if self._seen >= total else int(30 * self._seen / max(total, 1))
-            bar = "=" * filled + "." * (30 - filled)
-            print(f"{self._seen}/{total} [{bar}]{text}", flush=True)
+        now = time.monotonic()
+        elapsed = now - self._start
+        total = self._target or self._seen
+        if self.verbose == 1:  # the full final line, also when not a terminal or notebook
+            line = (bar_text(self._seen, total) + " - " + _time_text(elapsed, self._step_time(now))
+                    + format_logs(logs or {}))
+            if self._dynamic:
+                self._write(line, final=True)
+            else:
+                print(line, flush=True)
         elif self.verbose == 2:  # fit's epochs, evaluate and predict alike, as tf-keras
-            total = self._target or self._seen
             print(f"{total}/{total} - {elapsed:.0f}s" + format_logs(logs or {}, signed=True) +
                   " - " + _per_unit(elapsed, "epoch") +
                   " - " + _per_unit(elapsed / max(total, 1), "step"), flush=True)
+        self._dynamic = False
 
     # ---------------------------------------------------------------- hooks
     def on_epoch_begin(self, epoch: int, logs: Optional[Dict[str, Any]] = None) -> None:
@@ -174,7 +237,7 @@ class ProgbarLogger(Callback):
             self._close(logs)
 
     def on_predict_begin(self, logs: Optional[Dict[str, Any]] = None) -> None:
-        self._open(self.params.get("steps"))
+        self._open(self.params.get("steps"), with_logs=False)
 
     def on_predict_batch_end(self, batch: int, logs: Optional[Dict[str, Any]] = None) -> None:
         self._advance(batch + 1 - self._seen)  # steps_per_execution: N steps at once

@@ -5,12 +5,14 @@ with ``keras``, ``keras.*``, ``tensorflow``, ``tensorflow.keras.*``,
 ``tensorflow.python.keras.*`` and ``tf_keras`` resolved to torchkeras. From Python (a
 notebook)::
 
-    import torchkeras.compat
+    import torchkeras
     torchkeras.compat.install()      # before `import tensorflow` / `import keras`
     import tensorflow as tf          # the emulated namespace; tf.keras is torchkeras
 
-Importing torchkeras alone changes nothing. ``install()`` leaves a really installed
-TensorFlow or Keras alone unless ``override=True`` (the runner passes it).
+Importing torchkeras alone changes nothing. ``install()`` serves ``tensorflow``, ``keras``
+and ``tf_keras`` even where the real packages are installed (Colab); if one of them is
+already imported it raises, as the shim must come first. ``install(override=False)`` leaves
+really installed packages to themselves instead (with a warning).
 """
 from __future__ import annotations
 
@@ -39,12 +41,13 @@ def _really_installed(root: str) -> bool:
         return True
 
 
-def install(override: bool = False) -> List[str]:
+def install(override: bool = True) -> List[str]:
     """Resolve Keras/TensorFlow imports to torchkeras from now on; returns the roots served.
 
-    Without ``override``, a root (``tensorflow``, ``keras``, ``tf_keras``) that is really
-    installed is left to it, with a warning. With ``override=True`` every root is served
-    (already-imported real modules must not be present: start a fresh process).
+    ``override=True`` (the default): every root (``tensorflow``, ``keras``, ``tf_keras``) is
+    served, also where the real package is installed; a real one already imported raises a
+    ``RuntimeError`` (call ``install()`` before importing it, or restart the kernel).
+    ``override=False``: a root that is really installed is left to it, with a warning.
     """
     global _FINDER
     if _FINDER is not None:
@@ -54,13 +57,17 @@ def install(override: bool = False) -> List[str]:
         loaded = sys.modules.get(root)
         if loaded is not None and not isinstance(loaded, (AliasModule, TFNamespace)):
             if override:
-                raise RuntimeError(f"The real `{root}` is already imported in this process; "
-                                   "install the torchkeras shim before importing it (restart "
-                                   "the interpreter or notebook kernel).")
+                raise RuntimeError(
+                    f"torchkeras.compat.install() must run before `import {root}`: the real "
+                    f"`{root}` is already imported in this process (from "
+                    f"{getattr(loaded, '__file__', None)!r}). Restart the interpreter or "
+                    f"notebook kernel and call install() first, or pass override=False to "
+                    f"keep the real `{root}`.")
             continue
         if not override and _really_installed(root):
-            warnings.warn(f"`{root}` is installed: torchkeras.compat.install() leaves it in place "
-                          "(pass override=True to run it on torchkeras instead).")
+            warnings.warn(f"`{root}` is installed: torchkeras.compat.install(override=False) "
+                          "leaves it in place (the default, override=True, runs it on "
+                          "torchkeras instead).")
             continue
         roots.append(root)
     _FINDER = KerasFinder(roots)

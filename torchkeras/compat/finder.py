@@ -46,6 +46,7 @@ TOP_LEVEL: Dict[str, Tuple[str, ...]] = {
     "preprocessing": ("torchkeras.preprocessing",),
     "datasets": ("torchkeras.datasets",),
     "saving": ("torchkeras.saving",),
+    "config": ("torchkeras.config",),
     "engine": ("torchkeras.engine.model", "torchkeras.engine.sequential",
                "torchkeras.layers.input_layer", "torchkeras.layers"),
 }
@@ -140,6 +141,10 @@ class AliasModule(types.ModuleType):
                                                                  if not n.startswith("_")])
                           if n not in names]
             return names
+        if attr == "__version__":  # `keras.__version__`: the Keras version followed
+            for module in self._modules():
+                if hasattr(module, "__version__"):
+                    return module.__version__
         if attr.startswith("__") and attr.endswith("__"):
             raise AttributeError(attr)
         child = f"{self.__name__}.{attr}"

@@ -26,7 +26,7 @@ from torchkeras.utils import dataset_utils
 
 __all__ = ["NotProvidedError", "TFNamespace", "build_tensorflow", "PROVIDED"]
 
-VERSION = "2.15.0"  # the tf.keras API generation the namespace follows
+VERSION = "2.15.0"  # the TensorFlow/tf.keras generation followed (= torchkeras.__version__)
 
 
 class NotProvidedError(AttributeError):
@@ -538,6 +538,7 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
         "print": tf_print, "function": function, "executing_eagerly": executing_eagerly,
     })
     members["math"] = _sub("tf", "math", math)
+    members["version"] = _sub("tf", "version", {"VERSION": VERSION})
     members["nn"] = _sub("tf", "nn", _nn_members())
     members["dtypes"] = _sub("tf", "dtypes", dict(dtypes, as_dtype=as_dtype, DType=torch.dtype))
     members["random"] = _sub("tf", "random", {

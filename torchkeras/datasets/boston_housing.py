@@ -6,6 +6,7 @@ from typing import Optional
 import numpy as np
 
 from torchkeras.datasets._files import ORIGIN, fetch
+from torchkeras.datasets._npz import load_npz
 
 
 def load_data(path: str = "boston_housing.npz", test_split: float = 0.2, seed: int = 113,
@@ -14,8 +15,8 @@ def load_data(path: str = "boston_housing.npz", test_split: float = 0.2, seed: i
     assert 0 <= test_split < 1
     path = fetch(path, ORIGIN + "boston_housing.npz", cache_dir=cache_dir, file_hash=(
         "f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5"))
-    with np.load(path, allow_pickle=True) as f:
-        x, y = f["x"], f["y"]
+    f = load_npz(path)
+    x, y = f["x"], f["y"]
     indices = np.arange(len(x))
     np.random.RandomState(seed).shuffle(indices)
     x, y = x[indices], y[indices]

@@ -10,6 +10,7 @@ import numpy as np
 
 from torchkeras.datasets._files import (ORIGIN, fetch, limit_vocabulary, remove_long_seq,
                                         shift_sequences)
+from torchkeras.datasets._npz import load_npz
 
 
 def load_data(path: str = "imdb.npz", num_words: Optional[int] = None, skip_top: int = 0,
@@ -25,9 +26,9 @@ def load_data(path: str = "imdb.npz", num_words: Optional[int] = None, skip_top:
         raise TypeError(f"Unrecognized keyword arguments: {str(kwargs)}.")
     path = fetch(path, ORIGIN + "imdb.npz", cache_dir=cache_dir, file_hash=(
         "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"))
-    with np.load(path, allow_pickle=True) as f:
-        x_train, labels_train = f["x_train"], f["y_train"]
-        x_test, labels_test = f["x_test"], f["y_test"]
+    f = load_npz(path, allow_objects=True)  # sequences: object arrays of lists
+    x_train, labels_train = f["x_train"], f["y_train"]
+    x_test, labels_test = f["x_test"], f["y_test"]
     rng = np.random.RandomState(seed)
     indices = np.arange(len(x_train))
     rng.shuffle(indices)

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-import numpy as np
-
 from torchkeras.datasets._files import ORIGIN, fetch
+from torchkeras.datasets._npz import load_npz
 
 
 def load_data(path: str = "mnist.npz", cache_dir: Optional[str] = None):
@@ -13,5 +12,5 @@ def load_data(path: str = "mnist.npz", cache_dir: Optional[str] = None):
     and uint8 labels, read from ``~/.keras/datasets/mnist.npz`` (downloaded if missing)."""
     path = fetch(path, ORIGIN + "mnist.npz", cache_dir=cache_dir, file_hash=(
         "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"))
-    with np.load(path, allow_pickle=True) as f:
-        return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
+    f = load_npz(path)
+    return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])

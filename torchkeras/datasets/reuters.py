@@ -9,6 +9,7 @@ import numpy as np
 
 from torchkeras.datasets._files import (ORIGIN, fetch, limit_vocabulary, remove_long_seq,
                                         shift_sequences)
+from torchkeras.datasets._npz import load_npz
 
 _LABELS = ("cocoa", "grain", "veg-oil", "earn", "acq", "wheat", "copper", "housing",
            "money-supply", "coffee", "sugar", "trade", "reserves", "ship", "cotton", "carcass",
@@ -30,8 +31,8 @@ def load_data(path: str = "reuters.npz", num_words: Optional[int] = None, skip_t
         raise TypeError(f"Unrecognized keyword arguments: {str(kwargs)}")
     path = fetch(path, ORIGIN + "reuters.npz", cache_dir=cache_dir, file_hash=(
         "d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916"))
-    with np.load(path, allow_pickle=True) as f:
-        xs, labels = f["x"], f["y"]
+    f = load_npz(path, allow_objects=True)  # sequences: an object array of lists
+    xs, labels = f["x"], f["y"]
     indices = np.arange(len(xs))
     np.random.RandomState(seed).shuffle(indices)
     xs, labels = xs[indices], labels[indices]

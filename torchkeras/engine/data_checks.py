@@ -4,7 +4,7 @@
   screen, one host read for all of them; an element-wise scan only for a suspicious array). Keras has no such check; it is on by default and
   costs one pass over the data per ``fit`` call. Turn it off with
   ``torchkeras.engine.data_checks.CHECK_FINITE = False``.
-* :func:`check_sparse_labels`: integer labels outside ``[0, classes)`` for
+* :func:`check_sparse_labels`: labels outside ``[0, classes)`` (or NaN) for
   ``sparse_categorical_crossentropy`` give a ``ValueError`` naming the label and the class
   count, instead of an index error inside the loss (a device-side assert on CUDA).
 
@@ -12,6 +12,7 @@ Neither adds work to the training step.
 """
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any, List, Optional, Sequence, Tuple
 
@@ -80,7 +81,8 @@ def _output_classes(model: Any, index: int) -> Optional[int]:
 
 
 def check_sparse_labels(model: Any, targets: List[Any], argument: str = "y") -> None:
-    """``ValueError`` for a sparse-CCE label outside ``[0, classes)`` (one host read)."""
+    """``ValueError`` for a sparse-CCE label outside ``[0, classes)`` or NaN (one host
+    read)."""
     losses = getattr(model.compiled, "losses", None)
     if losses is None:
         return
@@ -102,7 +104,10 @@ def check_sparse_labels(model: Any, targets: List[Any], argument: str = "y") -> 
     values = torch.stack([torch.stack([lo.double(), hi.double()])
                           for _, _, lo, hi in checks]).cpu().tolist()
     for (index, classes, _, _), (low, high) in zip(checks, values):
-        bad = high if high >= classes else (low if low < 0 else None)
+        if math.isnan(low) or math.isnan(high):  # min/max propagate NaN
+            bad: Any = float("nan")
+        else:
+            bad = high if high >= classes else (low if low < 0 else None)
         if bad is None:
             continue
         name = argument if len(losses.losses) == 1 else \

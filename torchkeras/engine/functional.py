@@ -160,6 +160,10 @@ class FunctionalGraph:
             single = (len(args) == 1 and isinstance(args[0], _Slot) and not any(
                 isinstance(x, _Slot) for x in nest.flatten(list(kwargs.values()))))
             layer = node.layer
+            if isinstance(layer, Layer):  # Keras passes these only to a `call` taking them
+                takes_training, takes_mask = _call_parameters(type(layer))
+                kwargs = {k: v for k, v in kwargs.items() if
+                          (k != "training" or takes_training) and (k != "mask" or takes_mask)}
             accepts_training = (isinstance(layer, Layer) and _call_parameters(type(layer))[0]
                                 and "training" not in kwargs)
             steps.append(_Step(layer, args, kwargs, outputs,

@@ -2,7 +2,8 @@
 
 While ``fit`` runs in the main thread, SIGINT only sets a flag; ``fit`` raises
 ``KeyboardInterrupt`` after the step (and its ``on_train_batch_end``) completes, so the
-weights and optimizer state are never half-updated. A second Ctrl-C interrupts at once.
+weights and optimizer state are never half-updated; during the validation pass, after the
+current validation step (not at the end of the pass). A second Ctrl-C interrupts at once.
 ``fit`` then calls ``on_train_end``, sets ``model.history`` to the epochs completed so far,
 and lets the ``KeyboardInterrupt`` propagate, as Keras does.
 """

@@ -5,6 +5,7 @@ model stays a thin ``Layer`` with a graph.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any, Dict, List, Optional, Union
 
 import numpy as np
@@ -162,14 +163,14 @@ class Model(Layer):
     def _flatten_model_inputs(self, inputs: Any) -> List[Any]:
         graph = self._graph
         expected = len(graph.inputs)
-        if isinstance(inputs, dict) and not isinstance(graph.input_structure, dict):
-            names = self.input_names
-            missing = [n for n in names if n not in inputs]
-            if missing:
-                raise ValueError(f"Missing data for input \"{missing[0]}\". You passed a data "
-                                 f"dictionary with keys {sorted(inputs)}. Expected the "
-                                 f"following keys: {names}")
-            return [inputs[n] for n in names]
+        if isinstance(inputs, dict):
+            structure = graph.input_structure
+            if not isinstance(structure, dict):
+                return inputs_from_dict(inputs, self.input_names)
+            if inputs.keys() != structure.keys() and not any(
+                    nest.is_nested(v) for v in structure.values()):
+                inputs = dict(zip(sorted(structure), inputs_from_dict(
+                    inputs, sorted(structure))))
         flat = nest.flatten(inputs)
         if len(flat) != expected:
             raise ValueError(f'Layer "{self.name}" expects {expected} input(s), but it received '
@@ -189,9 +190,7 @@ class Model(Layer):
         probe_output_shape(self, input_shape)
         self._build_input_shape = input_shape
 
-    def _maybe_build(self, input_shape: Any) -> None:
-        if self.built:
-            return
+    def _build_unlocked(self, input_shape: Any) -> None:
         self._build_input_shape = input_shape
         self.built = True  # sub-layers build themselves on the first call
 
@@ -369,6 +368,22 @@ class Model(Layer):
         if "layers" in config and "input_layers" in config:
             return extensions.provided("functional_from_config")(cls, config, custom_objects)
         return cls(**config)
+
+
+def inputs_from_dict(inputs: Dict[str, Any], names: List[str]) -> List[Any]:
+    """The values of a data dict for the model inputs ``names``, in that order: tf-keras's
+    error naming the expected and the received keys when one is missing, its warning for
+    keys that match no input (they are ignored)."""
+    missing = [n for n in names if n not in inputs]
+    if missing:
+        raise ValueError(f"Missing data for input \"{missing[0]}\". You passed a data "
+                         f"dictionary with keys {sorted(inputs)}. Expected the following "
+                         f"keys: {names}")
+    unused = [key for key in inputs if key not in names]
+    if unused:
+        warnings.warn(f"Input dict contained keys {unused} which did not match any model "
+                      "input. They will be ignored by the model.", stacklevel=4)
+    return [inputs[n] for n in names]
 
 
 def _module_name(layer: Layer, index: int, owner: torch.nn.Module) -> str:

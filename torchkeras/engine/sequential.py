@@ -7,7 +7,7 @@ builds on its first call.
 """
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 import torch
 
@@ -15,9 +15,9 @@ from torchkeras import backend
 from torchkeras import layers as layers_module
 from torchkeras.layers.input_layer import Input, InputLayer
 from torchkeras.graph.keras_tensor import KerasTensor
-from torchkeras.engine.model import Model, _module_name
+from torchkeras.engine.model import Model, _module_name, inputs_from_dict
 from torchkeras.layers.base import Layer, _call_parameters, attach_masks, creates_masks
-from torchkeras.layers.base import HOOK_VERSION, has_forward_hooks
+from torchkeras.layers.base import BUILD_LOCK, HOOK_VERSION, has_forward_hooks
 from torchkeras.layers.input_spec import InputSpec
 from torchkeras.mixed_precision.autocast import prepare_mixed
 from torchkeras.saving.serialization import serialize_keras_object
@@ -120,22 +120,33 @@ class Sequential(Model):
             if self._input_tensor is None:
                 raise ValueError("You must provide an `input_shape` argument.")
             return
-        if self._input_tensor is None:
-            shape = tuple(input_shape)
-            first = self._stack[0] if self._stack else None
-            integer_input = getattr(first, "_accepts_integer_inputs", False)
-            self._input_tensor = Input(batch_shape=(None,) + shape[1:],
-                                       name=f"{first.name}_input" if first is not None else None,
-                                       dtype="int64" if integer_input else None)
-            output = self._input_tensor
-            for layer in self._stack:
-                output = layer(output)
-            self._output_tensor = output
-            self._update_plan()
-        self.built = True
-        self._build_input_shape = tuple(input_shape)
+        with BUILD_LOCK:  # threads calling an unbuilt model: one builds, the others wait
+            if self._input_tensor is None:
+                self._build_graph(tuple(input_shape))
+            self.built = True
+            self._build_input_shape = tuple(input_shape)
+
+    def _build_graph(self, shape: tuple) -> None:
+        first = self._stack[0] if self._stack else None
+        integer_input = getattr(first, "_accepts_integer_inputs", False)
+        input_tensor = Input(batch_shape=(None,) + shape[1:],
+                             name=f"{first.name}_input" if first is not None else None,
+                             dtype="int64" if integer_input else None)
+        output = input_tensor
+        for layer in self._stack:
+            output = layer(output)
+        self._output_tensor = output
+        self._update_plan()
+        self._input_tensor = input_tensor  # last: other threads read it as "built"
+
+    def _eager_call(self, inputs: Any, args: tuple, kwargs: Dict[str, Any]) -> Any:
+        if isinstance(inputs, dict):  # before the build and the input-spec check
+            inputs = self._input_from_dict(inputs)
+        return super()._eager_call(inputs, args, kwargs)
 
     def _maybe_build(self, input_shape: Any) -> None:
+        # Not Layer's guard on `built`: a Sequential built empty builds again once it has
+        # layers (its `_input_tensor` says whether the stack is built).
         if self._input_tensor is None and self._stack:
             self.build(input_shape)
         self.built = True
@@ -162,7 +173,9 @@ class Sequential(Model):
 
     @property
     def input_names(self) -> List[str]:
-        return [self._input_tensor._keras_history[0].name] if self._input_tensor else []
+        if self._input_tensor is None:  # (a KerasTensor has no truth value)
+            return []
+        return [self._input_tensor._keras_history[0].name]
 
     @property
     def output_names(self) -> List[str]:
@@ -195,6 +208,8 @@ class Sequential(Model):
 
     # ------------------------------------------------------------------- call
     def call(self, inputs: Any, training: Optional[bool] = None, mask: Any = None) -> Any:
+        if isinstance(inputs, dict):
+            inputs = self._input_from_dict(inputs)
         if self._hook_version != HOOK_VERSION[0]:
             self._update_plan()  # a layer got a forward hook: run it through __call__
         if self._slow_plan:
@@ -203,6 +218,17 @@ class Sequential(Model):
         for fn, accepts_training in self._plan:
             outputs = fn(outputs, training=training) if accepts_training else fn(outputs)
         return outputs
+
+    def _input_from_dict(self, inputs: Dict[str, Any]) -> Any:
+        """The input in a data dict keyed by the model's input name (as tf-keras maps a
+        dict onto a Sequential model's ``Input``); a clear error for any other dict."""
+        if self._input_tensor is None:
+            raise ValueError(f'Sequential model "{self.name}" has no named input yet (it was '
+                             "not given an `Input` or an `input_shape`), so it cannot take a "
+                             f"dict of inputs. Received a dict with keys {sorted(inputs)}. "
+                             "Pass the array itself, or start the model with "
+                             "`keras.Input(shape, name=...)` and key the dict by that name.")
+        return inputs_from_dict(inputs, self.input_names)[0]
 
     def _call_with_masks(self, inputs: Any, training: Optional[bool], mask: Any) -> Any:
         """:meth:`call` carrying Keras masks and recording activity losses (only for stacks

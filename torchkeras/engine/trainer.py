@@ -16,6 +16,7 @@ import torch
 
 from torchkeras import distribute
 from torchkeras import optimizers as optimizers_module
+from torchkeras.backend import phase
 from torchkeras.callbacks import CallbackList, History, ProgbarLogger
 from torchkeras.engine import data as data_module
 from torchkeras.engine import data_checks, interrupt as interrupt_module
@@ -197,6 +198,7 @@ def _model_device(model: Any) -> torch.device:
 
 def make_data(model: Any, x: Any, y: Any, sample_weight: Any, batch_size: Optional[int],
               shuffle: Any, steps: Optional[int] = None):
+    _check_batch_size(batch_size)
     device = _model_device(model)
     dtypes = _input_dtypes(model)
     if data_module.is_iterable_source(x):
@@ -207,15 +209,23 @@ def make_data(model: Any, x: Any, y: Any, sample_weight: Any, batch_size: Option
                                                               dtypes), model)
     if x is None:
         raise ValueError("Unexpected value for `x`: None. Provide the input data.")
-    if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or
-                                   batch_size <= 0):
-        raise ValueError(f"`batch_size` must be a positive integer. Received: "
-                         f"batch_size={batch_size}")
     x = data_module.standardize_arrays(x)
     y = data_module.standardize_arrays(y)
     sample_weight = data_module.standardize_arrays(sample_weight)
     data = data_module.ArrayData(x, y, sample_weight, batch_size or 32, shuffle, device, dtypes)
     return distribute.shard_data(data, model)  # unchanged unless distributed
+
+
+def _check_batch_size(batch_size: Any) -> None:
+    """``ValueError`` unless ``batch_size`` is None or a positive int; the message shows
+    the value's repr and type (``'4'`` is a str, not the number 4)."""
+    if batch_size is None:
+        return
+    if isinstance(batch_size, (bool, np.bool_)) or \
+            not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+        shown = repr(batch_size) if isinstance(batch_size, str) else batch_size
+        raise ValueError(f"`batch_size` must be a positive integer. Received: "
+                         f"batch_size={shown} (of type {type(batch_size).__name__})")
 
 
 def _flat_targets(compiled: CompiledModel, y: Any) -> List[Any]:
@@ -274,7 +284,12 @@ def _check_input_shapes(model: Any, x: Any) -> None:
     """Keras's shape error before the first step (the step itself runs unchecked)."""
     from torchkeras.layers.input_spec import assert_input_compatibility
     inputs = model.inputs
-    flat = model._flatten_model_inputs(x) if model._graph is not None else nest.flatten(x)
+    if model._graph is not None:
+        flat = model._flatten_model_inputs(x)
+    elif isinstance(x, dict) and hasattr(model, "_input_from_dict"):  # a Sequential
+        flat = [model._input_from_dict(x)]
+    else:
+        flat = nest.flatten(x)
     if len(flat) != len(inputs):
         raise ValueError(f'Layer "{model.name}" expects {len(inputs)} input(s), but it '
                          f"received {len(flat)} input tensors.")
@@ -361,9 +376,13 @@ class StepRunner:
     def _direct_call(self, x: Any, training: bool) -> Any:
         """``model.call`` without :func:`model_call`'s cached signature lookup (a cache
         call breaks a ``torch.compile`` graph)."""
-        if self._takes_training:
-            return self.model.call(x, training=training)
-        return self.model.call(x)
+        previous = phase.enter_call_training(training)  # for the layers `call` calls
+        try:
+            if self._takes_training:
+                return self.model.call(x, training=training)
+            return self.model.call(x)
+        finally:
+            phase.exit_call_training(previous)
 
     def _collect(self) -> None:
         regularized, constrained, activity = [], [], []
@@ -510,9 +529,13 @@ def model_call(model: Any, x: Any, training: bool) -> Any:
     """``model.call(x, training=...)``, or ``model.call(x)`` for a subclassed model whose
     ``call`` takes no ``training`` argument (as Keras allows)."""
     from torchkeras.layers.base import _call_parameters
-    if _call_parameters(type(model))[0]:
-        return model.call(x, training=training)
-    return model.call(x)
+    previous = phase.enter_call_training(training)  # the layers `call` calls get it too
+    try:
+        if _call_parameters(type(model))[0]:
+            return model.call(x, training=training)
+        return model.call(x)
+    finally:
+        phase.exit_call_training(previous)
 
 
 def _overrides(model: Any, method: str) -> bool:
@@ -565,7 +588,7 @@ def _resolve_verbose(verbose: Any) -> int:
 
 def _make_callbacks(model: Any, callbacks: Any, verbose: int, epochs: int, steps: Optional[int],
                     add_history: bool, **extra: Any) -> CallbackList:
-    callbacks = list(callbacks or [])
+    callbacks = [] if callbacks is None else nest.flatten(callbacks)  # one callback or many
     for callback in callbacks:
         if not hasattr(callback, "on_epoch_end"):
             raise TypeError(f"Expected a keras.callbacks.Callback in `callbacks`, received "
@@ -657,6 +680,8 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = No
                 if first:
                     _ensure_built(model, bx)
                     compiled.refresh_output_names()
+                    _check_labels_once(model, train_data, "y")  # a lazy model: now built
+                    _check_labels_once(model, val_data, "validation_data y")
                     first = False
                 hooks.before(step)
                 runner.run_train_step(bx, by, bsw)
@@ -671,7 +696,7 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Optional[int] = No
                 # (the progress bar ignores them inside fit).
                 callback_list.on_test_begin()
                 val_logs = _run_evaluation(model, runner, val_data, validation_steps,
-                                           callback_list)
+                                           callback_list, guard)
                 callback_list.on_test_end(val_logs)
                 logs.update({"val_" + k: v for k, v in val_logs.items()})
             callback_list.on_epoch_end(epoch, logs)
@@ -697,11 +722,21 @@ def _check_data_at_start(model: Any, data: Any, val_data: Any) -> None:
         if not isinstance(source, data_module.ArrayData):
             continue
         data_checks.warn_non_finite([(prefix + "x", source.x), (prefix + "y", source.y)])
-        try:
-            targets = _flat_targets(model.compiled, source.y)
-        except ValueError:  # the outputs are known only after the first batch
-            continue
-        data_checks.check_sparse_labels(model, targets, (prefix + "y").strip())
+        _check_labels_once(model, source, (prefix + "y").strip())
+
+
+def _check_labels_once(model: Any, data: Any, argument: str) -> None:
+    """The sparse-label range/NaN check of in-memory ``data``: at the start when the
+    model's outputs are known, else (a lazy model) after its first batch built it; once."""
+    if not isinstance(data, data_module.ArrayData) or data.__dict__.get("_labels_checked") \
+            or not model.outputs:
+        return
+    data._labels_checked = True
+    try:
+        targets = _flat_targets(model.compiled, data.y)
+    except ValueError:  # a target structure the first step reports
+        return
+    data_checks.check_sparse_labels(model, targets, argument)
 
 
 def _should_validate(epoch: int, validation_freq: Any) -> bool:
@@ -711,7 +746,11 @@ def _should_validate(epoch: int, validation_freq: Any) -> bool:
 
 
 def _run_evaluation(model: Any, runner: StepRunner, data: Any, steps: Optional[int],
-                    callback_list: Optional[CallbackList]) -> Dict[str, float]:
+                    callback_list: Optional[CallbackList],
+                    guard: Optional[interrupt_module.DeferredInterrupt] = None
+                    ) -> Dict[str, float]:
+    """Run the test steps over ``data``; the metric results. ``guard``: fit's Ctrl-C
+    handler, checked after each step (validation stops within one batch, as training)."""
     compiled = model.compiled
     compiled.reset_metrics()
     model.eval()
@@ -728,12 +767,15 @@ def _run_evaluation(model: Any, runner: StepRunner, data: Any, steps: Optional[i
             if first:
                 _ensure_built(model, bx)
                 compiled.refresh_output_names()
+                _check_labels_once(model, data, "y")  # a lazy model: now built
                 first = False
             if hooks is not None:
                 hooks.before(step)
             runner.run_test_step(bx, by, bsw)
             if hooks is not None:
                 hooks.after(step)
+            if guard is not None:
+                guard.check()
         if hooks is not None:
             hooks.finish()
     return compiled.read_logs()
@@ -854,6 +896,8 @@ def train_on_batch(model: Any, x: Any, y: Any = None, sample_weight: Any = None,
                    class_weight: Any = None, reset_metrics: bool = True,
                    return_dict: bool = False):
     compiled = _require_compiled(model, "train_on_batch")
+    if reset_metrics:  # tf-keras: before the step (fit leaves its last epoch's totals)
+        compiled.reset_metrics()
     bx, by, bsw = _single_batch(model, x, y, sample_weight, class_weight)
     _ensure_built(model, bx)
     compiled.refresh_output_names()
@@ -861,25 +905,21 @@ def train_on_batch(model: Any, x: Any, y: Any = None, sample_weight: Any = None,
     model.train()
     runner.run_train_step(bx, by, bsw)
     model.eval()
-    result = _batch_result(model, return_dict)
-    if reset_metrics:
-        compiled.reset_metrics()
-    return result
+    return _batch_result(model, return_dict)
 
 
 def test_on_batch(model: Any, x: Any, y: Any = None, sample_weight: Any = None,
                   reset_metrics: bool = True, return_dict: bool = False):
     compiled = _require_compiled(model, "test_on_batch")
+    if reset_metrics:  # tf-keras: before the step, not after
+        compiled.reset_metrics()
     bx, by, bsw = _single_batch(model, x, y, sample_weight)
     _ensure_built(model, bx)
     compiled.refresh_output_names()
     model.eval()
     with torch.no_grad():
         StepRunner(model).run_test_step(bx, by, bsw)
-    result = _batch_result(model, return_dict)
-    if reset_metrics:
-        compiled.reset_metrics()
-    return result
+    return _batch_result(model, return_dict)
 
 
 def predict_on_batch(model: Any, x: Any):

@@ -25,6 +25,7 @@ import difflib
 import weakref
 import functools
 import inspect
+import threading
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -76,6 +77,13 @@ def _call_parameters(cls: type) -> Tuple[bool, bool]:
     return ("training" in params or has_kwargs, "mask" in params)
 
 
+# One re-entrant lock for every lazy build (layers and models): threads calling an unbuilt
+# model build it once, the others wait. One lock rather than one per layer: a layer stays
+# picklable/deep-copyable (a lock is neither), and nested builds (a model building its
+# layers, an RNN its cell) cannot deadlock on lock order. Built layers never take it.
+BUILD_LOCK = threading.RLock()
+
+
 # Bumped whenever a forward hook is registered on a layer: model plans, which call built
 # layers' `call` directly, then route hooked layers through `__call__` so the hooks run.
 HOOK_VERSION = [0]
@@ -98,6 +106,7 @@ class Layer(torch.nn.Module):
     """Base class of all Keras layers (and models)."""
 
     _autocast_dtype: Optional[torch.dtype] = None  # set under a mixed dtype policy
+    _building = False  # True (on the instance) while `_maybe_build` runs `build`
 
     def __init__(self, trainable: bool = True, name: Optional[str] = None,
                  dtype: Any = None, **kwargs: Any):
@@ -376,8 +385,21 @@ class Layer(torch.nn.Module):
         self.built = True
 
     def _maybe_build(self, input_shape: Any) -> None:
-        if self.built:
+        """Build once, thread-safely: the first thread builds under :data:`BUILD_LOCK`,
+        the others wait for it; a built layer returns at once, taking no lock."""
+        if self.built and not self._building:
             return
+        with BUILD_LOCK:
+            if self.built:  # built by another thread (or by this one, re-entering)
+                return
+            self.__dict__["_building"] = True  # `build` may set `built` before it ends
+            try:
+                self._build_unlocked(input_shape)
+            finally:
+                self.__dict__["_building"] = False
+
+    def _build_unlocked(self, input_shape: Any) -> None:
+        """The lazy build itself (called by :meth:`_maybe_build` under the lock)."""
         self.build(input_shape)
         self.built = True
         if self._build_input_shape is None:
@@ -431,18 +453,28 @@ class Layer(torch.nn.Module):
         self._maybe_build(shape_structure(inputs, build_shapes))
         self._check_input_spec(flat_shapes)
         accepts_training, accepts_mask = _call_parameters(type(self))
-        if accepts_training and kwargs.get("training") is None:
-            kwargs["training"] = phase.learning_phase()
-        mask = kwargs.get("mask")
+        # Keras: `training` and `mask` reach `call` only if it accepts them; `training` is
+        # the one passed, else the enclosing call's, else the learning phase, and it is
+        # passed down to the layers this call calls.
+        training = kwargs.pop("training", None)
+        if training is None:
+            training = phase.call_training()
+        if accepts_training:
+            kwargs["training"] = phase.learning_phase() if training is None else training
+        mask = kwargs.get("mask") if accepts_mask else kwargs.pop("mask", None)
         if mask is None:
             mask = collect_masks(inputs)
             if mask is not None and accepts_mask:
                 kwargs["mask"] = mask
-        if self._autocast_dtype is not None:  # a mixed-precision layer called eagerly
-            with autocast_for(self._autocast_dtype, self._input_device()):
+        previous = phase.enter_call_training(training)
+        try:
+            if self._autocast_dtype is not None:  # a mixed-precision layer called eagerly
+                with autocast_for(self._autocast_dtype, self._input_device()):
+                    outputs = self._module_call(inputs, args, kwargs, has_numpy)
+            else:
                 outputs = self._module_call(inputs, args, kwargs, has_numpy)
-        else:
-            outputs = self._module_call(inputs, args, kwargs, has_numpy)
+        finally:
+            phase.exit_call_training(previous)
         if self.activity_regularizer is not None:
             self._record_activity_loss(outputs)
         if mask is not None or creates_masks(self):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import codecs
 import marshal
-import sys
 import types
 from typing import Any, Callable, Dict, Optional
 
@@ -12,7 +11,8 @@ import torch
 from torchkeras import activations, constraints, initializers, regularizers
 from torchkeras.layers.base import Layer
 from torchkeras.layers.input_spec import InputSpec
-from torchkeras.saving.object_registration import get_registered_object
+from torchkeras.saving.function_lookup import resolve_function
+from torchkeras.saving.serialization import in_safe_mode
 
 
 __all__ = ["Activation", "Dense", "Lambda"]
@@ -161,13 +161,27 @@ class Lambda(Layer):
 
     @classmethod
     def from_config(cls, config: Dict[str, Any], custom_objects: Any = None,
-                    safe_mode: bool = True) -> "Lambda":
+                    safe_mode: Optional[bool] = None) -> "Lambda":
+        """``safe_mode=None`` follows the loading call (safe outside one). A function named
+        by the config resolves only from ``custom_objects``, registered objects, Keras's
+        built-in activations/losses/metrics and pure torch ops: never from a module the
+        config names."""
+        safe_mode = (in_safe_mode() if safe_mode is None else safe_mode) is not False
         config = dict(config)
         function = config.pop("function")
         function_type = config.pop("function_type", "function")
-        config.pop("output_shape_type", None)
+        if config.pop("output_shape_type", None) == "lambda":
+            config["output_shape"] = None  # stored bytecode: the shape is found by running
         module_name = config.pop("module", None)
         config.pop("output_shape_module", None)
+        if isinstance(function, dict) and function.get("class_name") == "__lambda__":
+            inner = function.get("config") or {}  # Keras 3's form
+            function = [inner.get("code"), inner.get("defaults"), inner.get("closure")]
+            function_type = "lambda"
+        elif isinstance(function, dict):  # Keras 3: {'class_name': 'function', ...}
+            module_name = function.get("module")
+            function = function.get("registered_name") or function.get("config")
+            function_type = "function"
         if function_type == "lambda":
             if safe_mode:
                 raise ValueError(
@@ -177,15 +191,13 @@ class Lambda(Layer):
                     "of the saved model, you can pass `safe_mode=False` to the loading "
                     "function in order to allow `Lambda` layer loading.")
             function = _load_function(function)
+        elif function_type == "function":
+            function = resolve_function(function, module_name, custom_objects,
+                                        owner=f"Lambda layer '{config.get('name')}'")
         else:
-            found = get_registered_object(function, custom_objects)
-            module = sys.modules.get(module_name or "")
-            if found is None and module is not None:
-                found = getattr(module, function, None)
-            if found is None:
-                raise ValueError(f"Unknown function in Lambda layer: '{function}'. Pass it in "
-                                 "`custom_objects`.")
-            function = found
+            raise TypeError("Unsupported value for `function_type` argument. Received: "
+                            f"function_type={function_type}. Expected one of "
+                            "['function', 'lambda']")
         if isinstance(config.get("output_shape"), list):
             config["output_shape"] = tuple(config["output_shape"])
         return cls(function, **config)

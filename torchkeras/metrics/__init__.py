@@ -41,6 +41,7 @@ from torchkeras.metrics.regression import (CosineSimilarity, LogCoshError, MeanA
                                            MeanAbsolutePercentageError, MeanRelativeError,
                                            MeanSquaredError, MeanSquaredLogarithmicError,
                                            RootMeanSquaredError, cosine_similarity, logcosh)
+from torchkeras.saving import function_lookup
 from torchkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
 
 # Keras 2 aliases
@@ -132,6 +133,7 @@ def get(identifier: Any) -> Any:
 
 
 _reduction._metric_lookup = get  # MeanMetricWrapper.from_config resolves `fn` with it
+function_lookup.register_builtin_functions("metrics", _module_objects)  # Lambda configs
 
 # After `get`: compile's resolution looks names up through this package.
 from torchkeras.metrics.resolve import resolve_metric  # noqa: E402

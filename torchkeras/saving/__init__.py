@@ -16,13 +16,14 @@ from torchkeras.saving.object_registration import (CustomObjectScope, custom_obj
                                                    get_registered_object,
                                                    register_keras_serializable)
 from torchkeras.saving.serialization import (SafeModeScope, deserialize_keras_object,
+                                             enable_unsafe_deserialization,
                                              serialize_keras_object)
 
 # Added by `import torchkeras` (torchkeras/__init__.py) from saving_api.
 _FILE_FUNCTIONS = ("load_model", "load_weights", "model_to_json", "save_model", "save_weights")
 
 __all__ = ["CorruptFileError", "CustomObjectScope", "SafeModeScope", "custom_object_scope",
-           "deserialize_keras_object", "get_custom_objects", "get_registered_name",
+           "deserialize_keras_object", "enable_unsafe_deserialization", "get_custom_objects", "get_registered_name",
            "get_registered_object", "load_model", "load_weights", "model_to_json",
            "register_keras_serializable", "save_model", "save_weights",
            "serialize_keras_object"]

@@ -20,9 +20,13 @@ def _clone_layer(layer: Any) -> Any:
     function is not untrusted input."""
     from_config = type(layer).from_config
     params = inspect.signature(from_config).parameters
+    kwargs: Dict[str, Any] = {}
     if "safe_mode" in params:
-        return from_config(layer.get_config(), safe_mode=False)
-    return from_config(layer.get_config())
+        kwargs["safe_mode"] = False
+    function = getattr(layer, "function", None)  # a Lambda's builtin, named in its config
+    if "custom_objects" in params and callable(function) and hasattr(function, "__name__"):
+        kwargs["custom_objects"] = {function.__name__: function}
+    return from_config(layer.get_config(), **kwargs)
 
 
 def clone_model(model: Any, input_tensors: Any = None,

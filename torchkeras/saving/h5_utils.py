@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import os
 import zipfile
-from typing import Any, List
+import zlib
+from typing import Any, List, Optional
 
 import numpy as np
+
+try:
+    import lzma
+except ImportError:  # Python built without liblzma: zipfile then refuses LZMA members
+    lzma = None  # type: ignore[assignment]
 
 HDF5_OBJECT_HEADER_LIMIT = 64512
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
@@ -121,44 +127,131 @@ def open_h5(filepath: str, mode: str = "r") -> Any:
 
 
 def open_zip(filepath: str) -> zipfile.ZipFile:
-    """``zipfile.ZipFile(filepath)`` with a clear error for truncated or corrupt archives."""
+    """``zipfile.ZipFile(filepath)`` with a clear error for truncated or corrupt archives.
+    Members are checked when read (:func:`read_member`), never all up front."""
     try:
-        archive = zipfile.ZipFile(filepath, "r")
-        for info in archive.infolist():  # before inflating anything: a zip bomb?
-            if info.file_size > _MAX_INFLATION * info.compress_size + _SMALL_BYTES:
-                archive.close()
-                raise CorruptFileError(
-                    f"Unable to read the Keras archive '{filepath}': the member "
-                    f"'{info.filename}' would inflate {info.compress_size} bytes to "
-                    f"{info.file_size} bytes (a zip bomb?).")
-        bad = archive.testzip()
+        return zipfile.ZipFile(filepath, "r")
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise CorruptFileError(
             f"Unable to read the Keras archive '{filepath}': it is truncated or corrupted "
             f"({error}).") from error
-    if bad is not None:
-        archive.close()
+
+
+def read_member(archive: zipfile.ZipFile, name: str, filepath: str,
+                limit: Optional[int] = None) -> bytes:
+    """One member's bytes, inflated at most to ``_MAX_INFLATION`` times its stored size (plus
+    ``_SMALL_BYTES``), and at most to ``limit`` when given. A member declaring more
+    is refused before inflating; one whose header lies is cut off while streaming. A CRC
+    mismatch raises :class:`CorruptFileError`. ``KeyError`` when there is no such member."""
+    info = archive.getinfo(name)
+    stored = min(info.compress_size, os.path.getsize(filepath)) \
+        if os.path.isfile(filepath) else info.compress_size
+    bound = _MAX_INFLATION * stored + _SMALL_BYTES
+    bound = bound if limit is None else min(bound, limit)
+    if info.file_size > bound:
+        raise CorruptFileError(
+            f"Unable to read the Keras archive '{filepath}': the member '{name}' would "
+            f"inflate {info.compress_size} bytes to {info.file_size} bytes, more than the "
+            f"{bound} bytes allowed (a zip bomb?).")
+    try:
+        with archive.open(info) as member:
+            data = member.read(bound + 1)  # stops there: a lying header gains nothing
+        if len(data) > bound:
+            raise CorruptFileError(
+                f"Unable to read the Keras archive '{filepath}': the member '{name}' "
+                f"inflates to more than the {bound} bytes allowed (a zip bomb?).")
+    except zipfile.BadZipFile as error:
+        if "CRC" in str(error):
+            raise CorruptFileError(f"Unable to read the Keras archive '{filepath}': the "
+                                   f"member '{name}' is corrupted (CRC mismatch).") from error
         raise CorruptFileError(f"Unable to read the Keras archive '{filepath}': the member "
-                               f"'{bad}' is corrupted (CRC mismatch).")
-    return archive
+                               f"'{name}' is truncated or corrupted ({error}).") from error
+    except _INFLATE_ERRORS as error:
+        if isinstance(error, CorruptFileError):
+            raise
+        raise CorruptFileError(f"Unable to read the Keras archive '{filepath}': the member "
+                               f"'{name}' is truncated or corrupted ({error}).") from error
+    return data
+
+
+def h5_get(parent: Any, path: str, filepath: str) -> Any:
+    """``parent[path]`` or ``None`` when absent, following hard links only: the path is
+    walked one name at a time and a soft link, an external link (to another file) or a
+    user-defined link on the way is refused with :class:`CorruptFileError`, as Keras 3
+    refuses them. Nothing outside the file is ever opened."""
+    import h5py  # heavy (~0.1 s): loaded for file I/O only
+    from h5py import h5l  # heavy: h5py, as above
+    node = parent
+    for part in path.split("/"):
+        if not part:
+            raise CorruptFileError(f"Invalid path '{path}' in the HDF5 file '{filepath}'.")
+        if not isinstance(node, h5py.Group):
+            return None
+        key = part.encode("utf8")
+        if not node.id.links.exists(key):
+            return None
+        kind = node.id.links.get_info(key).type
+        if kind != h5l.TYPE_HARD:
+            where = node.name.rstrip("/") + "/" + part
+            raise CorruptFileError(
+                f"Not allowed: the HDF5 file '{filepath}' has {_describe_link(node, key, kind)} "
+                f"at '{where}'. Links are refused: a Keras weights file holds its data "
+                "itself.")
+        node = node[part]
+    return node
+
+
+def _describe_link(node: Any, key: bytes, kind: int) -> str:
+    from h5py import h5l  # heavy: h5py, loaded for file I/O only
+    if kind == h5l.TYPE_SOFT:
+        return f"a SoftLink (to '{node.id.links.get_val(key).decode('utf8', 'replace')}')"
+    if kind == h5l.TYPE_EXTERNAL:
+        target_file, target_path = node.id.links.get_val(key)
+        return (f"an ExternalLink (to '{target_path.decode('utf8', 'replace')}' in "
+                f"'{target_file.decode('utf8', 'replace')}')")
+    return f"a user-defined link (type {kind})"
 
 
 def read_dataset(group: Any, name: str, filepath: str) -> np.ndarray:
-    """``np.asarray(group[name])`` with an error naming the file when the data is damaged."""
+    """``np.asarray(group[name])`` with an error naming the file when the data is damaged,
+    refusing links, external storage and virtual datasets (data held by other files)."""
     try:
-        dataset = group[name]
+        dataset = h5_get(group, name, filepath)
+        if dataset is None:
+            raise KeyError(f"no object named '{name}' in '{group.name}'")
         if not hasattr(dataset, "dtype") or not hasattr(dataset, "shape"):
             raise CorruptFileError(f"'{name}' in '{filepath}' is a {type(dataset).__name__}, "
                                    "not a weight array: the file is corrupted or crafted.")
+        _check_own_storage(dataset, filepath)
         _check_declared_size(dataset, name, filepath)
         return np.asarray(dataset)
     except (OSError, KeyError, RuntimeError) as error:
+        if isinstance(error, CorruptFileError):
+            raise
         raise CorruptFileError(f"Unable to read the weight '{name}' from '{filepath}': the "
                                f"file is truncated or corrupted ({error}).") from error
 
 
+def _check_own_storage(dataset: Any, filepath: str) -> None:
+    """Refuse a dataset whose data lives outside the file: external raw storage (any file,
+    ``/dev/zero`` included) or a virtual dataset mapping other files."""
+    external = dataset.external
+    if external:
+        files = [entry[0] for entry in external]
+        raise CorruptFileError(
+            f"Not allowed: the dataset '{dataset.name}' in the HDF5 file '{filepath}' uses "
+            f"external storage (its data would be read from {files}).")
+    if dataset.is_virtual:
+        raise CorruptFileError(
+            f"Not allowed: the dataset '{dataset.name}' in the HDF5 file '{filepath}' is a "
+            "virtual dataset (its data would be read from other files).")
+
+
 _MAX_INFLATION = 16  # declared bytes per stored byte that a real weights file never exceeds
 _SMALL_BYTES = 64 * 2 ** 20
+# what zipfile and its decompressors raise for damaged data (zlib.error is no OSError)
+_INFLATE_ERRORS = (OSError, EOFError, ValueError, NotImplementedError, RuntimeError,
+                   zlib.error) + ((lzma.LZMAError,) if lzma is not None else ())
 
 
 def _check_declared_size(dataset: Any, name: str, filepath: str) -> None:
@@ -168,7 +261,7 @@ def _check_declared_size(dataset: Any, name: str, filepath: str) -> None:
         if dataset.shape is not None else 0
     if declared <= _SMALL_BYTES:
         return
-    stored = dataset.id.get_storage_size()
+    stored = min(dataset.id.get_storage_size(), dataset.file.id.get_filesize())
     if declared > _MAX_INFLATION * stored + _SMALL_BYTES:
         raise CorruptFileError(
             f"The weight '{name}' in '{filepath}' declares shape {dataset.shape} "

@@ -105,11 +105,14 @@ def load_model_from_hdf5(filepath: str, custom_objects: Optional[Dict[str, Any]]
         raw = _read_attribute(f, "model_config", filepath)
         if raw is None:
             raise ValueError(f"No model config found in the file at {filepath}.")
-        model = model_config.deserialize_model(model_config.decode_json(raw), custom_objects)
-        if "model_weights" not in f:
+        config = model_config.decode_json(raw, f"the 'model_config' attribute of '{filepath}'",
+                                          CorruptFileError)
+        model = model_config.deserialize_model(config, custom_objects)
+        weights = h5_utils.h5_get(f, "model_weights", filepath)
+        if weights is None:
             raise CorruptFileError(f"The file '{filepath}' has a model config but no "
                                    "'model_weights' group: it is incomplete or corrupted.")
-        load_weights_from_hdf5_group(f["model_weights"], model, filepath=filepath)
+        load_weights_from_hdf5_group(weights, model, filepath=filepath)
         if compile:
             raw_training = _read_attribute(f, "training_config", filepath)
             if raw_training is None:
@@ -117,11 +120,14 @@ def load_model_from_hdf5(filepath: str, custom_objects: Optional[Dict[str, Any]]
                               "model was *not* compiled. Compile it manually.", stacklevel=3)
                 return model
             args = training_config.compile_args_from_training_config(
-                model_config.decode_json(raw_training), len(model.outputs or [None]),
+                model_config.decode_json(
+                    raw_training, f"the 'training_config' attribute of '{filepath}'",
+                    CorruptFileError), len(model.outputs or [None]),
                 custom_objects)
             model.compile(**args)
-            if "optimizer_weights" in f:
-                values = _load_optimizer_weights(f, filepath)
+            group = h5_utils.h5_get(f, "optimizer_weights", filepath)
+            if group is not None:
+                values = _load_optimizer_weights(group, filepath)
                 optimizer_state.set_optimizer_weights(model.optimizer, model, values,
                                                       source=f"'{filepath}'")
         return model
@@ -137,8 +143,7 @@ def _read_attribute(f: Any, name: str, filepath: str) -> Any:
                                f"file is truncated or corrupted ({error}).") from error
 
 
-def _load_optimizer_weights(f: Any, filepath: str) -> List[np.ndarray]:
-    group = f["optimizer_weights"]
+def _load_optimizer_weights(group: Any, filepath: str) -> List[np.ndarray]:
     names = load_attributes_from_hdf5_group(group, "weight_names")
     return [h5_utils.read_dataset(group, name, filepath) for name in names]
 
@@ -148,8 +153,9 @@ def load_weights_from_hdf5(model: Any, filepath: str, by_name: bool = False,
     """``load_weights('w.h5')``: a weights file, or the weights of a whole-model file."""
     f = h5_utils.open_h5(filepath)
     try:
-        group = f["model_weights"] if "layer_names" not in f.attrs and \
-            "model_weights" in f else f
+        weights = h5_utils.h5_get(f, "model_weights", filepath) \
+            if "layer_names" not in f.attrs else None
+        group = weights if weights is not None else f
         if by_name:
             load_weights_from_hdf5_group_by_name(group, model, skip_mismatch, filepath)
         else:
@@ -167,10 +173,10 @@ def _layer_names(group: Any, filepath: str) -> List[str]:
 
 
 def _saved_weights(group: Any, name: str, filepath: str) -> List[np.ndarray]:
-    if name not in group:
+    layer_group = h5_utils.h5_get(group, name, filepath) if name else None
+    if layer_group is None:
         raise CorruptFileError(f"The file '{filepath}' lists layer '{name}' but has no group "
                                "for it: it is truncated or corrupted.")
-    layer_group = group[name]
     names = load_attributes_from_hdf5_group(layer_group, "weight_names")
     return [h5_utils.read_dataset(layer_group, n, filepath) for n in names]
 

@@ -23,7 +23,8 @@ from torchkeras.engine.sequential import Sequential
 from torchkeras.layers.base import Layer
 from torchkeras.layers.weights import KerasVariable
 from torchkeras.mixed_precision.loss_scale_optimizer import LossScaleOptimizer
-from torchkeras.saving import h5_utils, model_config, optimizer_state, training_config
+from torchkeras.saving import (h5_utils, json_limits, model_config, optimizer_state,
+                               training_config)
 from torchkeras.saving.atomic import atomic_write
 from torchkeras.saving.functional_config import KERAS3, layer_entry
 from torchkeras.saving.h5_utils import CorruptFileError
@@ -167,8 +168,10 @@ def load_model_from_keras(filepath: str, custom_objects: Optional[Dict[str, Any]
         if _CONFIG not in names:
             raise CorruptFileError(f"The archive '{filepath}' has no {_CONFIG}: it is not a "
                                    "Keras model file, or it is incomplete.")
-        config = json.loads(archive.read(_CONFIG).decode("utf8"))
-        weights = archive.read(_WEIGHTS) if _WEIGHTS in names else None
+        raw = h5_utils.read_member(archive, _CONFIG, filepath, json_limits.MAX_JSON_BYTES)
+        config = model_config.decode_json(raw, f"{_CONFIG} of '{filepath}'", CorruptFileError)
+        weights = h5_utils.read_member(archive, _WEIGHTS, filepath) if _WEIGHTS in names \
+            else None
     finally:
         archive.close()
     compile_config = config.get("compile_config") if isinstance(config, dict) else None
@@ -179,8 +182,9 @@ def load_model_from_keras(filepath: str, custom_objects: Optional[Dict[str, Any]
             load_weights_store(h5, model, filepath=filepath)
             if compile and compile_config:
                 _compile(model, compile_config, custom_objects)
-                if "optimizer" in h5 and "vars" in h5["optimizer"]:
-                    values = _numbered(h5["optimizer/vars"], filepath)
+                group = h5_utils.h5_get(h5, "optimizer/vars", filepath)
+                if group is not None:
+                    values = _numbered(group, filepath)
                     optimizer_state.set_optimizer_weights(model.optimizer, model, values,
                                                           source=f"'{filepath}'")
     elif compile and compile_config:
@@ -212,7 +216,8 @@ def load_weights_store(h5: Any, model: Any, skip_mismatch: bool = False,
     for vars_path, owner, variables in variable_groups(model, ""):
         if not variables:
             continue
-        if vars_path not in h5:
+        group = h5_utils.h5_get(h5, vars_path, filepath)
+        if group is None:
             message = (f"Layer '{owner.name}' expects {len(variables)} variables, but the "
                        f"weights file '{filepath}' has none at '{vars_path}' (the file "
                        "belongs to a different model).")
@@ -220,7 +225,7 @@ def load_weights_store(h5: Any, model: Any, skip_mismatch: bool = False,
                 warnings.warn(message, stacklevel=3)
                 continue
             raise ValueError(message)
-        values = _numbered(h5[vars_path], filepath)
+        values = _numbered(group, filepath)
         if len(values) != len(variables):
             message = (f"Layer '{owner.name}' expected {len(variables)} variables, but "
                        f"received {len(values)} variables during loading from '{filepath}'. "

@@ -13,16 +13,19 @@ Writing for Keras 3 (``.keras`` files) adds the ``module``/``registered_name``/
 """
 from __future__ import annotations
 
+import difflib
 import inspect
-import importlib
 import json
 import warnings
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Type
 
 import numpy as np
 
-from torchkeras import layers
+from torchkeras import (activations, constraints, initializers, layers, losses, metrics,
+                        optimizers, regularizers)
 from torchkeras.layers.base import _BASE_LAYER_KWARGS, Layer
+from torchkeras.saving import json_limits
+from torchkeras.saving.keras_layer_args import KERAS_ONLY_ARGS
 from torchkeras.saving.object_registration import get_registered_name, get_registered_object
 
 # Keras-3-only / informational arguments dropped silently when a torchkeras layer lacks them.
@@ -72,6 +75,11 @@ def normalize_layer_config(class_name: str, config: Dict[str, Any],
     if cls is not None:
         accepted = accepted_arguments(cls)
         if accepted is not None:
+            tolerated = KERAS_ONLY_ARGS.get(class_name, frozenset()) | _BENIGN_EXTRA_ARGS
+            unknown = {k: v for k, v in config.items() if k not in accepted | tolerated}
+            if unknown:
+                raise unrecognized_arguments_error(class_name, config.get("name"), unknown,
+                                                   accepted)
             for key in [k for k in config if k not in accepted]:
                 value = config.pop(key)
                 if value not in (None, False) and key not in _BENIGN_EXTRA_ARGS:
@@ -79,6 +87,22 @@ def normalize_layer_config(class_name: str, config: Dict[str, Any],
                                   f"argument {key}={value!r} is not supported by torchkeras "
                                   "and was ignored.", stacklevel=3)
     return config
+
+
+def unrecognized_arguments_error(class_name: str, layer_name: Any, unknown: Dict[str, Any],
+                                 valid: set) -> TypeError:
+    """Keras 3's "Unrecognized keyword arguments passed to Dense: {...}", naming the layer
+    and the near valid name of each unknown key."""
+    hints = []
+    for key in unknown:
+        close = difflib.get_close_matches(str(key), sorted(valid), n=1)
+        if close:
+            hints.append(f"'{close[0]}'" if len(unknown) == 1 else f"'{close[0]}' for '{key}'")
+    hint = f" Did you mean {', '.join(hints)}?" if hints else ""
+    return TypeError(f"Layer '{layer_name}' in the saved config: Unrecognized keyword "
+                     f"arguments passed to {class_name}: {unknown}.{hint} No version of Keras "
+                     f"writes these arguments for {class_name}; the config is damaged or its "
+                     "class_name is wrong.")
 
 
 def _normalize_value(value: Any, custom_objects: Optional[Dict[str, Any]]) -> Any:
@@ -99,14 +123,28 @@ def _normalize_value(value: Any, custom_objects: Optional[Dict[str, Any]]) -> An
     return value
 
 
+# Keras 3 ``module`` values whose classes torchkeras has, and the torchkeras module holding
+# them: a fixed table, so a module name read from a file is never imported.
+_KERAS3_MODULES = {"activations": activations, "constraints": constraints,
+                   "initializers": initializers, "losses": losses, "metrics": metrics,
+                   "optimizers": optimizers, "regularizers": regularizers}
+
+
+def _torchkeras_module(module: str) -> Any:
+    """The torchkeras counterpart of a Keras 3 ``module`` value, or ``None``."""
+    parts = module.split(".")
+    if parts[:2] == ["keras", "src"]:
+        parts = ["keras"] + parts[2:]
+    if len(parts) < 2 or parts[0] != "keras" or parts[1] not in _KERAS3_MODULES:
+        return None
+    return _KERAS3_MODULES[parts[1]]
+
+
 def _drop_unknown_none(module: str, class_name: str, config: Dict[str, Any]) -> Dict[str, Any]:
     """Keras 3 adds arguments such as ``input_axes=None`` to initializer configs; drop the
     ``None`` ones the torchkeras class does not take."""
-    try:
-        target = importlib.import_module("torchkeras." + module.split(".", 1)[1])
-    except ImportError:
-        return config
-    cls = getattr(target, class_name, None)
+    target = _torchkeras_module(module)
+    cls = getattr(target, class_name, None) if target is not None else None
     if not inspect.isclass(cls):
         return config
     try:
@@ -131,8 +169,10 @@ def _normalize_lambda(config: Dict[str, Any]) -> None:
         inner = function.get("config", {})
         config["function"] = [inner.get("code"), inner.get("defaults"), inner.get("closure")]
         config["function_type"] = "lambda"
-    elif isinstance(function, dict) and "class_name" in function:  # a registered function
-        config["function"] = function.get("config", function["class_name"])
+    elif isinstance(function, dict) and "class_name" in function:  # a named function
+        config["function"] = function.get("registered_name") or function.get(
+            "config", function["class_name"])
+        config["module"] = function.get("module")  # never imported: see function_lookup
         config["function_type"] = "function"
     output_shape = config.get("output_shape")
     if isinstance(output_shape, dict) and output_shape.get("class_name") == "__lambda__":
@@ -175,10 +215,11 @@ def deserialize_model(config: Dict[str, Any], custom_objects: Optional[Dict[str,
     return layers.deserialize(entry, custom_objects=custom_objects)
 
 
-def decode_json(text: Any) -> Any:
-    if isinstance(text, bytes):
-        text = text.decode("utf8")
-    return json.loads(text)
+def decode_json(text: Any, source: str = "the model config",
+                error: Type[Exception] = ValueError) -> Any:
+    """Parsed JSON, size and nesting bounded first (:mod:`json_limits`); errors name
+    ``source``."""
+    return json_limits.loads_bounded(text, source, error)
 
 
 def to_json_compatible(value: Any) -> Any:

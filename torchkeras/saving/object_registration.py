@@ -1,11 +1,21 @@
 """User-registered classes and functions, looked up by name when deserializing."""
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Mapping, Optional
 
 _GLOBAL_CUSTOM_OBJECTS: Dict[str, Any] = {}
 _GLOBAL_CUSTOM_NAMES: Dict[Any, str] = {}
 _SCOPE_STACK: list = []
+
+
+def check_custom_objects(custom_objects: Any) -> None:
+    """``TypeError`` unless ``custom_objects`` is None or a dict (a list or a str of names
+    would otherwise fail deep inside ``dict.update`` or match names by substring)."""
+    if custom_objects is not None and not isinstance(custom_objects, Mapping):
+        raise TypeError("`custom_objects` must be a dict mapping names to classes or "
+                        "functions, e.g. {'MyLayer': MyLayer}. Received: "
+                        f"custom_objects={custom_objects!r} (of type "
+                        f"{type(custom_objects).__name__})")
 
 
 class CustomObjectScope:
@@ -14,6 +24,7 @@ class CustomObjectScope:
     def __init__(self, *args: Dict[str, Any]):
         self.custom_objects = {}
         for arg in args:
+            check_custom_objects(arg)
             self.custom_objects.update(arg or {})
 
     def __enter__(self):
@@ -55,6 +66,7 @@ def get_registered_name(obj: Any) -> str:
 def get_registered_object(name: str, custom_objects: Optional[Dict[str, Any]] = None,
                           module_objects: Optional[Dict[str, Any]] = None) -> Any:
     """Find ``name`` in the custom object scopes, globals, ``custom_objects``, then module."""
+    check_custom_objects(custom_objects)
     for scope in reversed(_SCOPE_STACK):
         if name in scope:
             return scope[name]

@@ -18,7 +18,7 @@ from typing import Any, Dict, Iterator, Optional
 from torchkeras.saving import h5_utils, hdf5_format, keras_zip, model_config
 from torchkeras.saving.functional_config import layer_entry
 from torchkeras.saving.object_registration import CustomObjectScope
-from torchkeras.saving.serialization import SafeModeScope
+from torchkeras.saving.serialization import SafeModeScope, unsafe_deserialization_enabled
 
 _IGNORED_SAVE_KWARGS = {"signatures", "options", "save_traces", "zipped"}
 
@@ -127,7 +127,9 @@ def load_model(filepath: Any, custom_objects: Optional[Dict[str, Any]] = None,
                **kwargs: Any) -> Any:
     """A model from a ``.keras`` or ``.h5`` file written by Keras 2, Keras 3 or torchkeras.
 
-    ``safe_mode=False`` allows running a ``Lambda`` layer's stored bytecode;
+    ``safe_mode=False`` (or an earlier ``keras.config.enable_unsafe_deserialization()``)
+    allows running a ``Lambda`` layer's stored bytecode and unpickling a Keras 3
+    ``TorchModuleWrapper``'s module; no module named in the file is ever imported;
     ``map_location`` moves the model to a device (files hold NumPy values, so a model saved
     on CUDA loads anywhere).
     """
@@ -141,7 +143,8 @@ def load_model(filepath: Any, custom_objects: Optional[Dict[str, Any]] = None,
     if kind == "dir":
         raise ValueError(f"'{filepath}' is a directory (a TensorFlow SavedModel?). torchkeras "
                          "loads `.keras` and `.h5` files; SavedModel needs TensorFlow.")
-    with CustomObjectScope(custom_objects or {}), SafeModeScope(safe_mode), \
+    safe_mode = safe_mode and not unsafe_deserialization_enabled()  # as Keras 3
+    with CustomObjectScope(custom_objects), SafeModeScope(safe_mode), \
             _h5py_errors_as_corrupt(filepath):
         if kind == "h5":
             model = hdf5_format.load_model_from_hdf5(filepath, custom_objects, compile=compile)
@@ -199,7 +202,7 @@ def _load_weights(model: Any, filepath: str, kind: str, by_name: bool,
         import h5py  # heavy (~0.1 s): loaded for file I/O only
         archive = h5_utils.open_zip(filepath)
         try:
-            data = archive.read("model.weights.h5")
+            data = h5_utils.read_member(archive, "model.weights.h5", filepath)
         except KeyError as error:
             raise h5_utils.CorruptFileError(f"The archive '{filepath}' has no "
                                             "model.weights.h5.") from error
@@ -210,7 +213,7 @@ def _load_weights(model: Any, filepath: str, kind: str, by_name: bool,
         return
     with h5_utils.open_h5(filepath) as h5:
         keras2 = "layer_names" in h5.attrs or "layer_names0" in h5.attrs or \
-            "model_weights" in h5
+            h5_utils.h5_get(h5, "model_weights", filepath) is not None
     if keras2:
         hdf5_format.load_weights_from_hdf5(model, filepath, by_name=by_name,
                                            skip_mismatch=skip_mismatch)

@@ -14,6 +14,7 @@ from typing import Any, Dict, Optional
 from torchkeras.saving.object_registration import get_registered_name, get_registered_object
 
 _SAFE_MODE_STACK: list = []
+_UNSAFE_ENABLED = [False]  # set by enable_unsafe_deserialization()
 
 
 class SafeModeScope:
@@ -32,8 +33,22 @@ class SafeModeScope:
 
 
 def in_safe_mode() -> bool:
-    """The innermost :class:`SafeModeScope`'s value (``True`` outside any scope)."""
-    return _SAFE_MODE_STACK[-1] if _SAFE_MODE_STACK else True
+    """The innermost :class:`SafeModeScope`'s value; outside any scope ``True`` unless
+    :func:`enable_unsafe_deserialization` was called."""
+    if _SAFE_MODE_STACK:
+        return _SAFE_MODE_STACK[-1]
+    return not _UNSAFE_ENABLED[0]
+
+
+def enable_unsafe_deserialization() -> None:
+    """Keras 3's ``keras.config.enable_unsafe_deserialization()``: from now on loading may
+    run stored code (``Lambda`` bytecode, pickled torch modules), even where a loading
+    function is called with its default ``safe_mode=True``."""
+    _UNSAFE_ENABLED[0] = True
+
+
+def unsafe_deserialization_enabled() -> bool:
+    return _UNSAFE_ENABLED[0]
 
 
 def serialize_keras_object(instance: Any) -> Any:
@@ -64,16 +79,32 @@ def unknown_identifier_error(kind: str, name: str, valid_names) -> ValueError:
     return ValueError(message)
 
 
-def deserialize_keras_object(identifier: Any, module_objects: Dict[str, Any],
+def deserialize_keras_object(identifier: Any, module_objects: Optional[Dict[str, Any]] = None,
                              custom_objects: Optional[Dict[str, Any]] = None,
-                             printable_module_name: str = "object") -> Any:
+                             printable_module_name: str = "object",
+                             safe_mode: Optional[bool] = None) -> Any:
     """Resolve ``identifier`` (string or config dict) against ``module_objects``.
 
     A string naming a class returns an instance made with default arguments; a string
     naming a function returns the function; a config dict returns ``cls.from_config(config)``.
+    Names resolve only from custom/registered objects and ``module_objects``: a ``module``
+    named in the config is never imported. ``safe_mode`` (``None``: the enclosing loading
+    call's) decides whether stored code may run.
     """
+    if safe_mode is not None and not (safe_mode and unsafe_deserialization_enabled()):
+        with SafeModeScope(safe_mode):
+            return deserialize_keras_object(identifier, module_objects, custom_objects,
+                                            printable_module_name)
+    module_objects = module_objects or {}
     if identifier is None:
         return None
+    if isinstance(identifier, dict) and identifier.get("class_name") == "function" \
+            and isinstance(identifier.get("config"), str):
+        # Keras 3's {'module': ..., 'class_name': 'function', 'config': name}: by name only.
+        identifier = identifier.get("registered_name") or identifier["config"]
+        if ">" in identifier and get_registered_object(identifier, custom_objects,
+                                                       module_objects) is None:
+            identifier = identifier.split(">", 1)[1]
     if isinstance(identifier, dict):
         class_name = identifier.get("class_name")
         if class_name is None:

@@ -11,7 +11,6 @@ import tarfile
 import tempfile
 import urllib.error
 import urllib.request
-import warnings
 import zipfile
 from typing import Any, Optional
 from urllib.parse import urlsplit
@@ -54,14 +53,28 @@ def _resolve_hasher(algorithm: str, file_hash: Optional[str] = None):
     return hashlib.md5()
 
 
-def validate_file(fpath: str, file_hash: str, algorithm: str = "auto",
-                  chunk_size: int = _CHUNK) -> bool:
-    """Whether the file's sha256 (64 hex digits) or md5 hash equals ``file_hash``."""
+def _hash_file(fpath: str, algorithm: str = "auto", file_hash: Optional[str] = None,
+               chunk_size: int = _CHUNK) -> str:
+    """The file's sha256 or md5 hex digest (``auto``: the kind of ``file_hash``)."""
     hasher = _resolve_hasher(algorithm, file_hash)
     with open(fpath, "rb") as handle:
         for chunk in iter(lambda: handle.read(chunk_size), b""):
             hasher.update(chunk)
-    return hasher.hexdigest() == str(file_hash)
+    return hasher.hexdigest()
+
+
+def validate_file(fpath: str, file_hash: str, algorithm: str = "auto",
+                  chunk_size: int = _CHUNK) -> bool:
+    """Whether the file's sha256 (64 hex digits) or md5 hash equals ``file_hash``."""
+    return _hash_file(fpath, algorithm, file_hash, chunk_size) == str(file_hash)
+
+
+def _hash_mismatch(fpath: str, file_hash: str, algorithm: str) -> str:
+    """Keras's hash error, plus the file and the hash it has."""
+    name = _resolve_hasher(algorithm, file_hash).name
+    actual = _hash_file(fpath, algorithm, file_hash)
+    return (f"Incomplete or corrupted file detected. The {name} file hash does not match the "
+            f"provided value of {file_hash}: {fpath} has the {name} hash {actual}.")
 
 
 def _download(origin: str, fpath: str) -> None:
@@ -116,7 +129,8 @@ def get_file(fname: Optional[str] = None, origin: Optional[str] = None, untar: b
 
     ``untar=True`` returns the extracted folder (``fname`` without ``.tar.gz``);
     ``extract=True`` extracts next to the file. A cached file whose hash does not match
-    ``file_hash`` is downloaded again.
+    ``file_hash`` is downloaded again; if that download fails, or the new file does not
+    match either, it is an error (the mismatching file is never used: it could be anything).
     """
     if origin is None:
         raise ValueError('Please specify the "origin" argument (URL of the file to download).')
@@ -152,15 +166,16 @@ def get_file(fname: Optional[str] = None, origin: Optional[str] = None, untar: b
         except DownloadError as error:
             if not os.path.exists(fpath):
                 raise
-            # Offline with a cached file that fails the hash check (a different release or a
-            # hand-made file): use it rather than fail, and say so.
-            warnings.warn(f"Using the cached file {fpath} although its hash does not match "
-                          f"{file_hash}: the download failed ({error}).")
-            file_hash = None
+            # A cached file that fails the hash check is never used (a planted file could run
+            # code in the loader that opens it). Unlike Keras it is kept, for its owner to see.
+            failure = str(error).splitlines()[0]
+            raise ValueError(f"{_hash_mismatch(fpath, file_hash, hash_algorithm)} Downloading "
+                             f"it again failed ({failure}). Delete {fpath}, or replace it with "
+                             f"the file from {origin}, and run again.") from error
         if file_hash is not None and not validate_file(fpath, file_hash, hash_algorithm):
+            message = _hash_mismatch(fpath, file_hash, hash_algorithm)
             os.remove(fpath)
-            raise ValueError(f"Incomplete or corrupted file detected. The {hash_algorithm} file "
-                             f"hash does not match the provided value of {file_hash}.")
+            raise ValueError(f"{message} The downloaded file was removed.")
     if untar:
         if not os.path.exists(untar_fpath):
             _extract_archive(fpath, datadir, archive_format="tar")

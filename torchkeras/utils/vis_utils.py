@@ -134,7 +134,9 @@ def plot_model(model: Any, to_file: str = "model.png", show_shapes: bool = False
     dot.write(to_file, format=extension)
     if extension != "pdf":
         try:
-            from IPython import display  # optional: IPython
+            from IPython import display  # optional: only to show the picture in a notebook
+            if extension == "svg":  # IPython's Image cannot embed SVG
+                return display.SVG(filename=to_file)
             return display.Image(filename=to_file)
         except ImportError:
             pass
