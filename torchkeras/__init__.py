@@ -7,16 +7,42 @@
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     model.fit(x, y, epochs=10)
 """
+import importlib
+
 from torchkeras.backend._not_provided import not_provided_hook
+
 from torchkeras import (activations, backend, callbacks, constraints, datasets, initializers,
                         layers, losses, metrics, models, optimizers, preprocessing, regularizers,
                         saving, utils)
-from torchkeras.engine.input_layer import Input, InputLayer
+from torchkeras.layers.input_layer import Input, InputLayer
 from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
 from torchkeras.layers.base import Layer
 from torchkeras import mixed_precision
 from torchkeras import config
+from torchkeras.engine import extensions as _extensions
+from torchkeras.saving import saving_api as _saving_api
+from torchkeras.utils import summary as _summary  # noqa: F401  (registers Model.summary's table)
+
+# The public faces that packages of several layers make together (README "Layout"):
+# `keras.saving`: the registry plus the file functions, which sit above engine
+# (saving/__init__.py imports only the registry); Model.save, load_weights, ... forward to
+# the same functions.
+for _name in saving._FILE_FUNCTIONS:
+    setattr(saving, _name, getattr(_saving_api, _name))
+    _extensions.provide(_name, getattr(_saving_api, _name))
+del _name
+
+
+def _keras2_functions():
+    """Keras 2's ``K.*`` functions: they sit in compat, above the losses and activations they
+    call, and load on first use (``import torchkeras`` does not import compat)."""
+    from torchkeras.compat import keras2_functions  # late: compat loads on first use
+    return keras2_functions
+
+
+# `keras.backend`: the settings plus the `K.*` functions (torchkeras code never uses them).
+backend._provide_keras2_functions(_keras2_functions)
 
 # Keras 2 semantics, so `keras.__version__` is the tf.keras it follows: version checks in
 # tutorials (`keras.__version__.startswith("2")`) take their Keras 2 branch. torchkeras's own
@@ -37,6 +63,5 @@ def __getattr__(name: str):
     ``import torchkeras; torchkeras.compat.install()`` works. Other unknown names: a Keras
     name torchkeras does not provide yet gets an error saying so."""
     if name == "compat":
-        import importlib  # the import shim loads on first use (keeps `import torchkeras` cheap)
         return importlib.import_module("torchkeras.compat")
     return _missing_keras_name(name)

@@ -13,6 +13,9 @@ import runpy
 import sys
 from typing import List, Optional
 
+import torchkeras
+from torchkeras import compat
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="torchkeras", description=__doc__.split("\n\n")[0])
@@ -28,7 +31,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def run(target: str, args: List[str], module: bool = False) -> None:
     """Run ``target`` as ``__main__`` with the import shim installed."""
-    from torchkeras import compat
     compat.install(override=True)
     compat.eager_tensor_numpy()
     if module:
@@ -45,7 +47,6 @@ def run(target: str, args: List[str], module: bool = False) -> None:
 def main(argv: Optional[List[str]] = None) -> int:
     options = _parser().parse_args(argv)
     if options.version:
-        import torchkeras
         print(f"torchkeras {torchkeras.__torchkeras_version__} (Keras API "
               f"{torchkeras.__version__})")
         return 0

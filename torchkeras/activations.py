@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from torchkeras.backend import torch_dtype
+from torchkeras.saving import function_lookup
 from torchkeras.saving.object_registration import get_registered_name
 from torchkeras.saving.serialization import (deserialize_keras_object,
                                              serialize_keras_object)
@@ -297,20 +298,19 @@ _ACTIVATIONS["hard_swish"] = hard_silu
 _ACTIVATIONS["softmax_v2"] = softmax  # TF 2's internal name for tf.nn.softmax
 
 _LAYER_NAMES = ("ReLU", "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU", "Softmax")
+# Those classes by name: layers/activation.py (a layer above this module) fills this in.
+_LAYER_CLASSES: Dict[str, Any] = {}
 
 
 def _module_objects() -> Dict[str, Any]:
     """Activation functions plus, as in tf-keras, the activation layer classes."""
     objects: Dict[str, Any] = {}
-    try:  # layers are optional here: they may import this module
-        from torchkeras import layers as _layers
-        for name in _LAYER_NAMES:
-            if hasattr(_layers, name):
-                objects[name] = getattr(_layers, name)
-    except ImportError:
-        pass
+    objects.update(_LAYER_CLASSES)
     objects.update(_ACTIVATIONS)
     return objects
+
+
+function_lookup.register_builtin_functions("activations", _module_objects)  # Lambda configs
 
 
 def serialize(activation: Callable) -> Union[str, Dict[str, Any]]:

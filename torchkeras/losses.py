@@ -26,6 +26,7 @@ import torch.nn.functional as F
 
 from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.backend import epsilon, floatx, get_device, to_snake_case, torch_dtype
+from torchkeras.saving import function_lookup
 from torchkeras.saving.object_registration import get_registered_name
 from torchkeras.saving.serialization import (deserialize_keras_object,
                                              serialize_keras_object)
@@ -866,6 +867,9 @@ def _module_objects() -> Dict[str, Any]:
     objects.update(_FUNCTIONS)
     objects.update(_ALIASES)
     return objects
+
+
+function_lookup.register_builtin_functions("losses", _module_objects)  # Lambda configs
 
 
 def serialize(loss: Any) -> Any:

@@ -1,5 +1,10 @@
 """Keras 2 ``K.*`` functions on torch tensors (values are checked against tf-keras in
 compat/test_dropin.py; here: semantics, gradients, use inside compile)."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -65,3 +70,23 @@ def test_floatx_and_formats():
     assert K.floatx() == "float32" and K.epsilon() == 1e-7
     assert K.image_data_format() == "channels_last"
     assert K.learning_phase() == 0
+
+
+def test_backend_serves_exactly_the_keras2_functions():
+    from torchkeras.compat import keras2_functions
+    assert K._KERAS2_FUNCTIONS == set(keras2_functions.__all__) | {"to_tensor"}
+    assert K._KERAS2_FUNCTIONS <= set(dir(K))
+    assert K.mean is keras2_functions.mean and K.to_tensor is keras2_functions.to_tensor
+    with pytest.raises(AttributeError, match="'torchkeras.backend' has no attribute 'nope'"):
+        K.nope
+
+
+def test_k_functions_load_on_first_use_without_compat_at_import():
+    code = ("import sys, torchkeras as keras\n"
+            "print('torchkeras.compat' in sys.modules, 'mean' in dir(keras.backend))\n"
+            "from torchkeras.backend import mean\n"
+            "print(float(mean(keras.backend.to_tensor([1.0, 3.0]))))\n")
+    root = str(Path(__file__).resolve().parents[2])
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=root), check=True).stdout
+    assert out.split() == ["False", "True", "2.0"]

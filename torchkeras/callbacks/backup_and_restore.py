@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from torchkeras.callbacks.base import Callback
+from torchkeras.distribute import environment as distribute
 
 _BACKUP_FILE = "training_state.pt"
 
@@ -120,7 +121,6 @@ class BackupAndRestore(Callback):
             self._backup(epoch, completed=True)
 
     def on_train_end(self, logs: Optional[Dict[str, Any]] = None) -> None:
-        from torchkeras import distribute
         distribute.barrier()  # every rank has finished before rank 0 deletes the backup
         if not distribute.is_chief():
             return
@@ -132,7 +132,6 @@ class BackupAndRestore(Callback):
                 pass
 
     def _backup(self, epoch: int, completed: bool) -> None:
-        from torchkeras import distribute
         if not distribute.is_chief():  # under torchrun rank 0 writes the one backup
             return
         optimizer = getattr(self.model, "optimizer", None)

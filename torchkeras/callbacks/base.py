@@ -1,6 +1,9 @@
 """``Callback`` (every Keras hook) and ``CallbackList`` (calls them in order)."""
 from __future__ import annotations
 
+import difflib
+import functools
+import inspect
 from typing import Any, Dict, Iterable, List, Optional, Union
 
 from torchkeras.utils import nest
@@ -15,9 +18,6 @@ _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_tr
 def _suggest_keywords(init: Any) -> Any:
     """Wrap a callback's ``__init__`` so that a misspelt keyword argument's ``TypeError``
     names the near valid one (``patiance`` -> ``patience``); costs nothing otherwise."""
-    import difflib
-    import functools
-    import inspect
 
     @functools.wraps(init)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> None:
@@ -129,8 +129,8 @@ class CallbackList:
                        for h in hooks) for c in self.callbacks)
 
     def needs_batch_logs(self) -> bool:
-        from torchkeras.callbacks.history import History
-        from torchkeras.callbacks.progbar import ProgbarLogger
+        from torchkeras.callbacks.history import History  # late: history.py imports this module
+        from torchkeras.callbacks.progbar import ProgbarLogger  # late: progbar.py imports this module
         return any(c._implements_batch_hooks() for c in self.callbacks
                    if not isinstance(c, (ProgbarLogger, History)))
 

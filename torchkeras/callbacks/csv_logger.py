@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 
 from torchkeras.callbacks.base import Callback
+from torchkeras.distribute.environment import is_chief
 
 
 def _handle_value(value: Any) -> Any:
@@ -42,7 +43,6 @@ class CSVLogger(Callback):
         super().__init__()
 
     def on_train_begin(self, logs: Optional[Dict[str, Any]] = None) -> None:
-        from torchkeras.distribute import is_chief
         if not is_chief():  # under torchrun only rank 0 writes the log
             return
         if self.append:

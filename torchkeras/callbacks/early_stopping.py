@@ -7,11 +7,11 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 
 from torchkeras.callbacks.base import Callback
+from torchkeras.distribute.environment import is_chief
 
 
 def print_msg(message: str) -> None:
     """Keras's ``io_utils.print_msg`` (stdout, one line; under torchrun rank 0 only)."""
-    from torchkeras.distribute import is_chief
     if is_chief():
         print(message, flush=True)
 

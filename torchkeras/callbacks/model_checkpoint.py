@@ -1,6 +1,8 @@
 """``ModelCheckpoint``: save the model (or its weights) during training."""
 from __future__ import annotations
 
+import difflib
+import inspect
 import logging
 import os
 from typing import Any, Dict, Optional
@@ -9,6 +11,7 @@ import numpy as np
 
 from torchkeras.callbacks.base import Callback
 from torchkeras.callbacks.early_stopping import print_msg
+from torchkeras.distribute import environment as distribute
 
 
 class ModelCheckpoint(Callback):
@@ -52,8 +55,6 @@ class ModelCheckpoint(Callback):
             logging.warning("`period` argument is deprecated. Please use `save_freq` to "
                             "specify the frequency in number of batches seen.")
         if kwargs:  # tf-keras ignores them silently; a misspelt option deserves a word
-            import difflib
-            import inspect
             valid = list(inspect.signature(ModelCheckpoint.__init__).parameters)
             for key in kwargs:
                 close = difflib.get_close_matches(key, valid, n=1)
@@ -141,7 +142,6 @@ class ModelCheckpoint(Callback):
                       f"{self.best:.5f}")
 
     def _save_handler(self, filepath: str) -> None:
-        from torchkeras import distribute
         if distribute.is_chief():  # under torchrun rank 0 writes, the others wait for it
             if self.save_weights_only:
                 self.model.save_weights(filepath, overwrite=True)

@@ -29,6 +29,7 @@ import time
 from typing import Any, Callable, Dict, List, Optional
 
 from torchkeras.callbacks.base import Callback
+from torchkeras.distribute.environment import is_chief
 
 
 def format_value(value: float, signed: bool = False) -> str:
@@ -139,7 +140,6 @@ class ProgbarLogger(Callback):
 
     def set_params(self, params: Dict[str, Any]) -> None:
         super().set_params(params)
-        from torchkeras.distribute import is_chief
         self.verbose = params.get("verbose", 1) if is_chief() else 0  # rank 0 prints
         self.epochs = params.get("epochs", 1)
         self.target = params.get("steps")

@@ -21,6 +21,8 @@ import sys
 import warnings
 from typing import List, Optional
 
+import torch
+
 from torchkeras.compat.finder import ROOTS, AliasModule, KerasFinder, NotProvidedImportError
 from torchkeras.compat.gradient_tape import GradientTape
 from torchkeras.compat.tf_namespace import NotProvidedError, TFNamespace
@@ -99,7 +101,6 @@ def eager_tensor_numpy() -> None:
     it also works on tensors that require grad or live on a GPU (``numpy(force=True)``), and
     ``float(loss)`` on a recorded loss no longer warns. The runner turns this on; a notebook
     may call it explicitly. It changes ``torch.Tensor.numpy`` globally, hence opt-in."""
-    import torch
     if getattr(torch.Tensor.numpy, "_torchkeras_eager", False):
         return
     original = torch.Tensor.numpy

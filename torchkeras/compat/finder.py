@@ -48,7 +48,7 @@ TOP_LEVEL: Dict[str, Tuple[str, ...]] = {
     "saving": ("torchkeras.saving",),
     "config": ("torchkeras.config",),
     "engine": ("torchkeras.engine.model", "torchkeras.engine.sequential",
-               "torchkeras.engine.input_layer", "torchkeras.layers"),
+               "torchkeras.layers.input_layer", "torchkeras.layers"),
 }
 # Keras 2 utility modules whose names live elsewhere in torchkeras.
 UTILS_ALIASES: Dict[str, Tuple[str, ...]] = {

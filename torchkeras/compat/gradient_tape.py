@@ -131,6 +131,6 @@ class GradientTape:
         return nest.pack_sequence_as(sources, result)
 
     def jacobian(self, *args: Any, **kwargs: Any) -> Any:
-        from torchkeras.compat.tf_namespace import NotProvidedError
+        from torchkeras.compat.tf_namespace import NotProvidedError  # late: tf_namespace imports this module
         raise NotProvidedError("`tf.GradientTape.jacobian` is not provided by torchkeras; use "
                                "`torch.autograd.functional.jacobian`.")

@@ -18,9 +18,11 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
 import numpy as np
 import torch
 
+from torchkeras import distribute
 from torchkeras.backend import config
-from torchkeras.backend import keras2_functions as K
-from torchkeras.backend.keras2_functions import Variable
+from torchkeras.compat import keras2_functions as K
+from torchkeras.compat.keras2_functions import Variable
+from torchkeras.utils import dataset_utils
 
 __all__ = ["NotProvidedError", "TFNamespace", "build_tensorflow", "PROVIDED"]
 
@@ -512,8 +514,7 @@ def _sub(parent: str, name: str, members: Dict[str, Any]) -> TFNamespace:
 
 def build_tensorflow(keras_module: Any) -> TFNamespace:
     """The ``tensorflow`` module; ``keras_module`` is what ``tf.keras`` should be."""
-    from torchkeras.compat.gradient_tape import GradientTape, UnconnectedGradients
-    from torchkeras.utils import dataset_utils
+    from torchkeras.compat.gradient_tape import GradientTape, UnconnectedGradients  # late: gradient_tape imports this module
     dtypes = {name: config.torch_dtype(name) for name in _DTYPES}
     math = _math_members()
     members: Dict[str, Any] = dict(math)
@@ -554,7 +555,6 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
         "Dataset": dataset_utils.Dataset, "AUTOTUNE": dataset_utils.AUTOTUNE,
         "experimental": TFNamespace("tensorflow.data.experimental", "tf.data.experimental",
                                     {"AUTOTUNE": dataset_utils.AUTOTUNE})})
-    from torchkeras import distribute
     members["distribute"] = _sub("tf", "distribute", {
         name: getattr(distribute, name) for name in (
             "MirroredStrategy", "MultiWorkerMirroredStrategy", "Strategy", "ReduceOp",

@@ -14,6 +14,7 @@ from torch.nn.parallel import DistributedDataParallel
 
 from torchkeras.distribute import environment
 from torchkeras.distribute.data import BatchShard
+from torchkeras.layers.base import _call_parameters
 from torchkeras.utils import nest
 
 
@@ -23,7 +24,6 @@ class _TrainingForward(torch.nn.Module):
 
     def __init__(self, model: torch.nn.Module):
         super().__init__()
-        from torchkeras.layers.base import _call_parameters
         self.model = model
         self._takes_training = bool(_call_parameters(type(model))[0])
 
@@ -53,8 +53,11 @@ def wrap_model(model: torch.nn.Module) -> Optional[DistributedDataParallel]:
 class DistributedStep:
     """What the built-in train step does differently when distributed."""
 
-    def __init__(self, model: torch.nn.Module):
+    def __init__(self, model: torch.nn.Module, call: Optional[Callable[[Any], Any]] = None):
+        """``call``: the training forward ``x -> outputs`` used when DDP has nothing to wrap
+        (the trainer passes its model call); by default ``model.call(x, training=True)``."""
         self.model = model
+        self._call = call if call is not None else _TrainingForward(model)
         self.shard: Optional[BatchShard] = None  # the training data's shard (set by fit)
         self._wrapper: Optional[DistributedDataParallel] = None
         self._wrapped = False
@@ -65,8 +68,7 @@ class DistributedStep:
             self._wrapper = wrap_model(self.model)
             self._wrapped = True
         if self._wrapper is None:
-            from torchkeras.engine.trainer import model_call
-            return model_call(self.model, x, True)
+            return self._call(x)
         return self._wrapper(x)
 
     @property

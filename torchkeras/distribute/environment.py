@@ -14,6 +14,8 @@ from typing import Optional
 import torch
 import torch.distributed as dist
 
+from torchkeras.backend.device import get_device
+
 _LAUNCH_VARIABLES = ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")
 
 
@@ -65,7 +67,6 @@ def initialize() -> bool:
         return dist.get_world_size() > 1
     if not launched():
         return False
-    from torchkeras.backend.device import get_device
     device = get_device()  # cuda:LOCAL_RANK under a launcher with GPUs
     if device.type == "cuda":
         torch.cuda.set_device(device)
@@ -98,6 +99,5 @@ def shutdown() -> None:
 
 
 def describe_device(device: Optional[torch.device] = None) -> str:
-    from torchkeras.backend.device import get_device
     device = device or get_device()
     return str(device)

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from torchkeras.engine import data_placement as placement
-from torchkeras.engine.convert import to_tensor
+from torchkeras.graph.convert import to_tensor
 from torchkeras.utils import nest
 
 Batch = Tuple[Any, Any, Any]  # (x, y, sample_weight), each a structure of tensors or None

@@ -18,6 +18,7 @@ from typing import Any, List, Optional, Sequence, Tuple
 
 import torch
 
+from torchkeras import losses as losses_module
 from torchkeras.utils import nest
 
 CHECK_FINITE = True  # set to False to skip the NaN/inf scan at fit start
@@ -63,7 +64,6 @@ def warn_non_finite(arrays: Sequence[Tuple[str, Any]]) -> None:
 
 
 def _is_sparse_cce(loss_obj: Any) -> Tuple[bool, Optional[int]]:
-    from torchkeras import losses as losses_module
     fn = getattr(loss_obj, "fn", loss_obj)
     if fn is not losses_module.sparse_categorical_crossentropy:
         return False, None

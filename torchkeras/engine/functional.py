@@ -10,9 +10,11 @@ from __future__ import annotations
 import collections
 from typing import Any, Dict, List, Optional, Tuple
 
-from torchkeras.engine.keras_tensor import KerasTensor
-from torchkeras.engine.node import Node, _is_keras_tensor
-from torchkeras.layers.base import HOOK_VERSION
+from torchkeras.graph.keras_tensor import KerasTensor
+from torchkeras.graph.node import Node, _is_keras_tensor
+from torchkeras.layers.base import (HOOK_VERSION, Layer, _call_parameters, attach_masks,
+                                     creates_masks, has_forward_hooks)
+from torchkeras.layers.input_layer import InputLayer
 from torchkeras.utils import nest
 
 
@@ -39,7 +41,6 @@ class _Step:
         self.accepts_training = accepts_training
         self.multi_output = multi_output
         self.fn = layer.call if _fast(layer) else layer
-        from torchkeras.layers.base import Layer, _call_parameters
         self.accepts_mask = isinstance(layer, Layer) and _call_parameters(type(layer))[1]
         # Direct `call`s skip Layer.__call__, so the plan records activity losses itself.
         self.regularized = self.fn is not layer and \
@@ -76,7 +77,6 @@ class FunctionalGraph:
     """The layers and execution plan of a graph from ``inputs`` to ``outputs``."""
 
     def __init__(self, inputs: Any, outputs: Any):
-        from torchkeras.engine.input_layer import InputLayer
         self.input_structure = inputs
         self.output_structure = outputs
         self.inputs: List[KerasTensor] = nest.flatten(inputs)
@@ -124,7 +124,6 @@ class FunctionalGraph:
 
     def _refresh_hooked_steps(self) -> None:
         """Layers that got forward hooks since the plan was made run through ``__call__``."""
-        from torchkeras.layers.base import HOOK_VERSION
         self.hook_version = HOOK_VERSION[0]
         for step in self.steps:
             step.fn = step.layer.call if _fast(step.layer) else step.layer
@@ -141,7 +140,6 @@ class FunctionalGraph:
                             f"layers were accessed without issue: []")
 
     def _compile_plan(self) -> None:
-        from torchkeras.layers.base import Layer, _call_parameters
         slot_of: Dict[int, int] = {}
 
         def slot(tensor: KerasTensor) -> int:
@@ -172,7 +170,6 @@ class FunctionalGraph:
                                args[0].index if single else None, accepts_training,
                                nest.is_nested(node.outputs)))
         self.steps = steps
-        from torchkeras.layers.base import creates_masks
         self.uses_masks = any(creates_masks(step.layer) for step in steps)
         self.output_slots = [slot_of[id(t)] for t in self.outputs]
         self.num_slots = len(slot_of)
@@ -210,7 +207,6 @@ class FunctionalGraph:
     def _run_with_masks(self, flat_inputs: List[Any], training: Optional[bool]) -> List[Any]:
         """:meth:`run` that also carries Keras masks from layer to layer (slower path, only
         for graphs with a mask-creating layer such as ``Embedding(mask_zero=True)``)."""
-        from torchkeras.layers.base import attach_masks
         values: List[Any] = [None] * self.num_slots
         masks: List[Any] = [None] * self.num_slots
         for index, value in zip(self.input_slots, flat_inputs):
@@ -248,7 +244,6 @@ class FunctionalGraph:
 def _fast(layer: Any) -> bool:
     """Built Keras layers are called through ``call`` directly (no per-call bookkeeping);
     plain torch modules through ``__call__``."""
-    from torchkeras.layers.base import Layer, has_forward_hooks
     return isinstance(layer, Layer) and layer.built and type(layer).forward is Layer.forward \
         and not has_forward_hooks(layer)
 

@@ -11,9 +11,12 @@ from typing import Any, Dict, List, Optional, Union
 import numpy as np
 import torch
 
-from torchkeras.engine import trainer as trainer_module
+from torchkeras import backend
+from torchkeras.distribute.environment import is_chief
+from torchkeras.engine import extensions, trainer as trainer_module
 from torchkeras.engine.functional import FunctionalGraph
-from torchkeras.layers.base import Layer
+from torchkeras.export import export_model
+from torchkeras.layers.base import Layer, probe_output_shape
 from torchkeras.mixed_precision.autocast import prepare_mixed
 from torchkeras.utils import nest
 
@@ -49,7 +52,6 @@ class Model(Layer):
             self._init_graph(inputs, outputs)
 
     def _default_name(self) -> str:
-        from torchkeras import backend
         if type(self) is Model:
             return backend.unique_object_name("model")
         return super()._default_name()
@@ -184,7 +186,6 @@ class Model(Layer):
         if input_shape is None:
             raise ValueError("Input shape must be defined when calling `build()` on a `Model` "
                              "subclass.")
-        from torchkeras.engine.shape_probe import probe_output_shape
         self.built = True  # call() may build sub-layers lazily
         probe_output_shape(self, input_shape)
         self._build_input_shape = input_shape
@@ -317,60 +318,55 @@ class Model(Layer):
                 print_fn: Any = None, expand_nested: bool = False,
                 show_trainable: bool = False, layer_range: Any = None) -> None:
         """Print Keras's summary table."""
-        from torchkeras.utils.summary import print_summary
-        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
-                      expand_nested=expand_nested, show_trainable=show_trainable)
+        extensions.provided("print_summary")(
+            self, line_length=line_length, positions=positions, print_fn=print_fn,
+            expand_nested=expand_nested, show_trainable=show_trainable)
 
     # ------------------------------------------------------------------ files
-    # The formats live in torchkeras.saving; these methods only forward to it.
+    # The formats live in torchkeras.saving (above engine); these methods forward to the
+    # functions it registers in engine/extensions.py.
     def save(self, filepath: Any, overwrite: bool = True, save_format: Optional[str] = None,
              **kwargs: Any) -> None:
         """Save architecture, weights and compile state (``.h5`` or ``.keras``). Under
         ``torchrun`` only rank 0 writes."""
-        from torchkeras.distribute import is_chief
         if not is_chief():
             return
-        from torchkeras.saving import save_model
-        save_model(self, filepath, overwrite=overwrite, save_format=save_format, **kwargs)
+        extensions.provided("save_model")(self, filepath, overwrite=overwrite,
+                                          save_format=save_format, **kwargs)
 
     def save_weights(self, filepath: Any, overwrite: bool = True,
                      save_format: Optional[str] = None, **kwargs: Any) -> None:
-        from torchkeras.distribute import is_chief
         if not is_chief():  # under torchrun only rank 0 writes
             return
-        from torchkeras.saving import save_weights
-        save_weights(self, filepath, overwrite=overwrite, save_format=save_format, **kwargs)
+        extensions.provided("save_weights")(self, filepath, overwrite=overwrite,
+                                            save_format=save_format, **kwargs)
 
     def load_weights(self, filepath: Any, by_name: bool = False, skip_mismatch: bool = False,
                      **kwargs: Any) -> None:
-        from torchkeras.saving import load_weights
-        load_weights(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch, **kwargs)
+        extensions.provided("load_weights")(self, filepath, by_name=by_name,
+                                            skip_mismatch=skip_mismatch, **kwargs)
 
     def export(self, filepath: Any, format: str = "torch_export", verbose: bool = False,
                input_signature: Any = None, **kwargs: Any) -> None:
         """Export the inference forward: ``'torch_export'``, ``'torchscript'`` or ``'onnx'``
         (see :mod:`torchkeras.export`)."""
-        from torchkeras.export import export_model
         export_model(self, filepath, format=format, input_signature=input_signature,
                      verbose=verbose, **kwargs)
 
     def to_json(self, **kwargs: Any) -> str:
         """The model's architecture as Keras JSON (``model_from_json`` reads it back)."""
-        from torchkeras.saving import model_to_json
-        return model_to_json(self, **kwargs)
+        return extensions.provided("model_to_json")(self, **kwargs)
 
     # ----------------------------------------------------------------- config
     def get_config(self) -> Dict[str, Any]:
         if self._graph is None:
             return {"name": self.name, "trainable": self.trainable}
-        from torchkeras.engine.functional_config import functional_config
-        return functional_config(self)
+        return extensions.provided("functional_config")(self)
 
     @classmethod
     def from_config(cls, config: Dict[str, Any], custom_objects: Any = None) -> "Model":
         if "layers" in config and "input_layers" in config:
-            from torchkeras.engine.functional_config import functional_from_config
-            return functional_from_config(cls, config, custom_objects)
+            return extensions.provided("functional_from_config")(cls, config, custom_objects)
         return cls(**config)
 
 

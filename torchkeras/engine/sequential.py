@@ -12,12 +12,15 @@ from typing import Any, Dict, List, Optional, Sequence
 import torch
 
 from torchkeras import backend
-from torchkeras.engine.input_layer import Input, InputLayer
-from torchkeras.engine.keras_tensor import KerasTensor
+from torchkeras import layers as layers_module
+from torchkeras.layers.input_layer import Input, InputLayer
+from torchkeras.graph.keras_tensor import KerasTensor
 from torchkeras.engine.model import Model, _module_name, inputs_from_dict
 from torchkeras.layers.base import Layer, _call_parameters, attach_masks, creates_masks
 from torchkeras.layers.base import BUILD_LOCK, HOOK_VERSION, has_forward_hooks
+from torchkeras.layers.input_spec import InputSpec
 from torchkeras.mixed_precision.autocast import prepare_mixed
+from torchkeras.saving.serialization import serialize_keras_object
 
 
 class Sequential(Model):
@@ -196,7 +199,6 @@ class Sequential(Model):
     def input_spec(self):
         if self._input_tensor is None:
             return None
-        from torchkeras.layers.input_spec import InputSpec
         shape = self._input_tensor.shape
         return InputSpec(ndim=len(shape), axes={-1: shape[-1]} if shape[-1] else None)
 
@@ -247,7 +249,6 @@ class Sequential(Model):
 
     # ----------------------------------------------------------------- config
     def get_config(self):
-        from torchkeras.saving.serialization import serialize_keras_object
         layers = []
         if self._input_tensor is not None:
             input_layer = self._input_tensor._keras_history[0]
@@ -257,7 +258,6 @@ class Sequential(Model):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from torchkeras import layers as layers_module
         model = cls(name=config.get("name"))
         layer_configs = config["layers"] if isinstance(config, dict) else config
         for layer_config in layer_configs:
@@ -268,3 +268,7 @@ class Sequential(Model):
 def _is_fast(layer: Any) -> bool:
     return isinstance(layer, Layer) and type(layer).forward is Layer.forward and \
         layer.built and not has_forward_hooks(layer)
+
+
+# `keras.layers.deserialize` reads nested models by these names (layers sit below engine).
+layers_module._MODEL_CLASSES.update({"Model": Model, "Functional": Model, "Sequential": Sequential})

@@ -24,7 +24,7 @@ from torchkeras.engine import compile_utils
 from torchkeras.engine.batch_hooks import batch_hooks
 from torchkeras.engine.compile_utils import LossesContainer, MetricsContainer
 from torchkeras.engine import jit as jit_module
-from torchkeras.engine.convert import to_numpy
+from torchkeras.graph.convert import to_numpy
 from torchkeras.mixed_precision.autocast import autocast_for, prepare_mixed, to_float32
 from torchkeras.utils import nest
 
@@ -329,7 +329,8 @@ class StepRunner:
         self._constrained = None
         self._optimizer_calls = None
         # DDP forward and loss scaling; None in one process (no extra work per step).
-        self.distributed = distribute.DistributedStep(model) \
+        self.distributed = distribute.DistributedStep(
+            model, functools.partial(model_call, model, training=True)) \
             if distribute.is_distributed() else None
         # The forward: the model's call, or (mixed precision) a wrapper chosen once here,
         # so the default step does no extra work.

@@ -1,6 +1,7 @@
 """The export formats: one function per format, each writing ``filepath``."""
 from __future__ import annotations
 
+import importlib.util
 import warnings
 from typing import Any, List
 
@@ -55,5 +56,4 @@ def _dynamic_shapes(inputs: List[torch.Tensor], dynamic: List[bool]) -> Any:
 
 
 def _importable(name: str) -> bool:
-    import importlib.util
     return importlib.util.find_spec(name) is not None

@@ -7,6 +7,7 @@ import numpy as np
 import torch
 
 from torchkeras import backend
+from torchkeras.layers.base import _call_parameters
 from torchkeras.utils import nest
 
 _EXAMPLE_BATCH = 2  # batch size of the zeros traced when no sample input is given
@@ -21,7 +22,6 @@ class InferenceModule(torch.nn.Module):
         self.model = model
         self.num_inputs = num_inputs
         self.input_structure = input_structure
-        from torchkeras.layers.base import _call_parameters
         self.call_kwargs = {"training": False} if _call_parameters(type(model))[0] else {}
 
     def forward(self, *inputs: torch.Tensor) -> Any:

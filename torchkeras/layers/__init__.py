@@ -11,7 +11,7 @@ import pkgutil
 from typing import Any, Dict, Optional
 
 from torchkeras.backend._not_provided import not_provided_hook
-from torchkeras.engine.input_layer import Input, InputLayer
+from torchkeras.layers.input_layer import Input, InputLayer
 from torchkeras.layers.base import Layer
 from torchkeras.layers.input_spec import InputSpec
 from torchkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
@@ -29,12 +29,15 @@ for _module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name)
         __all__.append(_name)
 
 
+# Model, Functional and Sequential by name, for configs that nest a model: engine (above
+# layers) fills this in when it is imported.
+_MODEL_CLASSES: Dict[str, Any] = {}
+
+
 def _layer_classes() -> Dict[str, Any]:
-    from torchkeras.engine.model import Model
-    from torchkeras.engine.sequential import Sequential
     classes = {name: obj for name, obj in globals().items()
                if isinstance(obj, type) and issubclass(obj, Layer)}
-    classes.update({"Model": Model, "Functional": Model, "Sequential": Sequential})
+    classes.update(_MODEL_CLASSES)
     return classes
 
 

@@ -199,3 +199,7 @@ class Softmax(_ElementwiseActivation):
         if self.robust_masking:
             config["robust_masking"] = True
         return config
+
+
+# `activations.get("ReLU")` accepts these classes by name, as tf-keras does.
+activations._LAYER_CLASSES.update((name, globals()[name]) for name in activations._LAYER_NAMES)

@@ -3,7 +3,7 @@
 ``__init__(**config)`` stores config · ``build(input_shape)`` creates weights (lazily, on the
 first call or from ``input_shape=``) · ``call(inputs, training=None)`` computes ·
 ``compute_output_shape`` · ``get_config``. Keras's view of the weights (names, layout, order)
-is in :mod:`torchkeras.layers.weights`; the functional graph in :mod:`torchkeras.engine`.
+is in :mod:`torchkeras.layers.weights`; symbolic tensors in :mod:`torchkeras.graph`.
 
 Example::
 
@@ -31,8 +31,11 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
-from torchkeras import backend
+from torchkeras import backend, constraints, initializers, regularizers
 from torchkeras.backend import phase
+from torchkeras.graph.convert import to_tensor_structure
+from torchkeras.graph.node import symbolic_call
+from torchkeras.graph.shapes import _flatten_shapes, _is_shape, _pack_shapes
 from torchkeras.layers.input_spec import assert_input_compatibility
 from torchkeras.mixed_precision import policy as policy_module
 from torchkeras.mixed_precision.autocast import Float32Call, autocast_for
@@ -127,7 +130,6 @@ class Layer(torch.nn.Module):
         self._inbound_nodes: list = []
         self._build_input_shape = None
         self._initial_weights = kwargs.get("weights")
-        from torchkeras import regularizers  # noqa: WPS433 (late: avoids an import cycle)
         self.activity_regularizer = regularizers.get(kwargs.get("activity_regularizer"))
         self._batch_input_shape = self._batch_input_shape_from_kwargs(kwargs)
 
@@ -254,7 +256,6 @@ class Layer(torch.nn.Module):
         Trainable weights are ``torch.nn.Parameter``s, non-trainable ones buffers.
         ``layout`` maps the stored tensor to Keras's layout (identity by default).
         """
-        from torchkeras import constraints, initializers, regularizers
         if isinstance(name, (tuple, list)):  # Keras 3 order: add_weight(shape, ...)
             name, shape = kwargs.pop("name", None), name
         for legacy in ("use_resource", "synchronization", "aggregation", "partitioner",
@@ -427,7 +428,6 @@ class Layer(torch.nn.Module):
 
         The default runs the layer on zeros and reads the result's shape.
         """
-        from torchkeras.engine.shape_probe import probe_output_shape
         return probe_output_shape(self, input_shape)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -440,12 +440,10 @@ class Layer(torch.nn.Module):
                             "argument: 'inputs'")
         flat = nest.flatten(inputs)
         if any(_is_symbolic(x) for x in flat + nest.flatten(list(kwargs.values()))):
-            from torchkeras.engine.node import symbolic_call
             return symbolic_call(self, inputs, args, kwargs)
         return self._eager_call(inputs, args, kwargs)
 
     def _eager_call(self, inputs: Any, args: tuple, kwargs: Dict[str, Any]) -> Any:
-        from torchkeras.engine.convert import to_tensor_structure
         # NumPy data (or the EagerTensor a NumPy call returned) runs without autograd.
         has_numpy = any(not isinstance(x, torch.Tensor) or isinstance(x, EagerTensor)
                         for x in nest.flatten(inputs))
@@ -632,3 +630,47 @@ def shape_structure(inputs: Any, flat_shapes: List[Shape]) -> Any:
     if not nest.is_nested(inputs):
         return flat_shapes[0]
     return nest.pack_sequence_as(inputs, list(flat_shapes))
+
+
+# ---------------------------------------------------------------- output shapes by probing
+_PROBE_BATCH = 2
+_PROBE_SIZES = (3, 4)
+
+
+def probe_output_shape(layer: Any, input_shape: Any, dtypes: Any = None) -> Any:
+    """Call ``layer`` on zeros of ``input_shape`` (``None`` dims filled in) and return the
+    output shape(s), with ``None`` for the batch dim and for dims that follow a ``None``."""
+    flat_shapes = _flatten_shapes(input_shape)
+    flat_dtypes = nest.flatten(dtypes) if dtypes is not None else [None] * len(flat_shapes)
+    results = []
+    for size in _PROBE_SIZES:
+        zeros = []
+        for shape, dtype in zip(flat_shapes, flat_dtypes):
+            concrete = [(_PROBE_BATCH if i == 0 else size) if d is None else d
+                        for i, d in enumerate(shape)]
+            zeros.append(torch.zeros(concrete, dtype=backend.torch_dtype(dtype),
+                                     device=layer._input_device()))
+        inputs = zeros[0] if _is_shape(input_shape) else _pack_shapes(input_shape, zeros)
+        with torch.no_grad():
+            kwargs = {}
+            if isinstance(layer, Layer):
+                if _call_parameters(type(layer))[0]:
+                    kwargs["training"] = False
+            outputs = layer.call(inputs, **kwargs)
+        results.append(outputs)
+        if all(None not in s[1:] for s in flat_shapes):
+            break
+    first = nest.flatten(results[0])
+    other = nest.flatten(results[-1])
+    shapes = []
+    for a, b in zip(first, other):
+        dims = [None if i == 0 else (d if d == e else None)
+                for i, (d, e) in enumerate(zip(a.shape, b.shape))]
+        shapes.append(tuple(dims))
+    if not nest.is_nested(results[0]):
+        return shapes[0]
+    return nest.pack_sequence_as(results[0], shapes)
+
+
+def probe_output_dtypes(layer: Any, outputs: Any) -> Any:
+    return nest.map_structure(lambda t: backend.standardize_dtype(t.dtype), outputs)

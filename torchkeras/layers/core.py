@@ -11,6 +11,8 @@ import torch
 from torchkeras import activations, constraints, initializers, regularizers
 from torchkeras.layers.base import Layer
 from torchkeras.layers.input_spec import InputSpec
+from torchkeras.saving.function_lookup import resolve_function
+from torchkeras.saving.serialization import in_safe_mode
 
 
 __all__ = ["Activation", "Dense", "Lambda"]
@@ -164,8 +166,6 @@ class Lambda(Layer):
         by the config resolves only from ``custom_objects``, registered objects, Keras's
         built-in activations/losses/metrics and pure torch ops: never from a module the
         config names."""
-        from torchkeras.saving.function_lookup import resolve_function
-        from torchkeras.saving.serialization import in_safe_mode
         safe_mode = (in_safe_mode() if safe_mode is None else safe_mode) is not False
         config = dict(config)
         function = config.pop("function")

@@ -19,9 +19,10 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import torch
 
-from torchkeras import activations, constraints, initializers, regularizers
+from torchkeras import activations, backend, constraints, initializers, regularizers
 from torchkeras.layers.base import Layer, _call_parameters
 from torchkeras.layers.input_spec import InputSpec, assert_input_compatibility
+from torchkeras.saving.serialization import serialize_keras_object
 from torchkeras.utils import nest
 
 __all__ = ["AbstractRNNCell", "RNN", "StackedRNNCells"]
@@ -129,7 +130,6 @@ def zero_states(cell: Any, batch_size: int, dtype: Any = None,
                 device: Optional[torch.device] = None) -> Any:
     """Zero states of ``cell`` for ``batch_size`` samples, a list or one tensor as
     ``state_size`` is a list or not."""
-    from torchkeras import backend
     torch_dtype = dtype if isinstance(dtype, torch.dtype) else backend.torch_dtype(dtype)
     device = device or backend.get_device()
     zeros = [torch.zeros((batch_size,) + shape, dtype=torch_dtype, device=device)
@@ -295,14 +295,13 @@ class StackedRNNCells(Layer):
         return inputs, new_nested
 
     def get_config(self) -> Dict[str, Any]:
-        from torchkeras.saving.serialization import serialize_keras_object
         config = super().get_config()
         config["cells"] = [serialize_keras_object(c) for c in self.cells]
         return config
 
     @classmethod
     def from_config(cls, config: Dict[str, Any], custom_objects: Any = None) -> "StackedRNNCells":
-        from torchkeras.layers import deserialize
+        from torchkeras.layers import deserialize  # late: the package defines it after importing this module
         config = dict(config)
         cells = [deserialize(c, custom_objects=custom_objects) for c in config.pop("cells")]
         return cls(cells, **config)
@@ -538,7 +537,6 @@ class RNN(Layer):
 
     # ------------------------------------------------------------------ config
     def get_config(self) -> Dict[str, Any]:
-        from torchkeras.saving.serialization import serialize_keras_object
         config = super().get_config()
         config.update({"return_sequences": self.return_sequences,
                        "return_state": self.return_state,
@@ -553,7 +551,7 @@ class RNN(Layer):
 
     @classmethod
     def from_config(cls, config: Dict[str, Any], custom_objects: Any = None) -> "RNN":
-        from torchkeras.layers import deserialize
+        from torchkeras.layers import deserialize  # late: the package defines it after importing this module
         config = dict(config)
         cell = deserialize(config.pop("cell"), custom_objects=custom_objects)
         return cls(cell, **config)

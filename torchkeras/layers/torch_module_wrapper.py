@@ -32,8 +32,11 @@ from typing import Any, Dict, Optional, Union
 import torch
 
 from torchkeras import backend
-from torchkeras.layers.base import Layer
+from torchkeras.graph.shapes import _flatten_shapes, _is_shape, _pack_shapes
+from torchkeras.layers.base import Layer, probe_output_shape
 from torchkeras.layers.weights import WeightSpec
+from torchkeras.saving.object_registration import get_registered_name, get_registered_object
+from torchkeras.saving.serialization import in_safe_mode
 
 __all__ = ["TorchModuleWrapper"]
 
@@ -46,7 +49,6 @@ def _has_uninitialized_params(module: torch.nn.Module) -> bool:
 
 
 def _resolve_registered(name: str, custom_objects: Optional[Dict[str, Any]]) -> Any:
-    from torchkeras.saving.object_registration import get_registered_object
     return get_registered_object(name, custom_objects)
 
 
@@ -96,7 +98,6 @@ class TorchModuleWrapper(Layer):
     # ------------------------------------------------------------------ module
     @staticmethod
     def _module_from_source(source: ModuleSource):
-        from torchkeras.saving.object_registration import get_registered_name
         if isinstance(source, str):
             resolved = _resolve_registered(source, None)
             if resolved is None:
@@ -157,7 +158,6 @@ class TorchModuleWrapper(Layer):
     def _materialize(self, input_shape: Any) -> None:
         """Run a lazy module once on zeros (in eval mode, without gradients) so its
         parameters get their shapes."""
-        from torchkeras.engine.shape_probe import _flatten_shapes, _is_shape, _pack_shapes
         shapes = _flatten_shapes(input_shape)
         zeros = [torch.zeros([1 if d is None else d for d in shape],
                              device=backend.get_device()) for shape in shapes]
@@ -181,7 +181,6 @@ class TorchModuleWrapper(Layer):
     def compute_output_shape(self, input_shape: Any) -> Any:
         if self._declared_output_shape is not None:
             return self._declared_output_shape
-        from torchkeras.engine.shape_probe import probe_output_shape
         was_training = self.module.training
         try:
             try:
@@ -230,7 +229,6 @@ class TorchModuleWrapper(Layer):
 
     @staticmethod
     def _unpickle(encoded: str, safe_mode: Optional[bool]) -> torch.nn.Module:
-        from torchkeras.saving.serialization import in_safe_mode
         if (in_safe_mode() if safe_mode is None else safe_mode) is not False:
             raise ValueError(
                 "Requested the deserialization of a `torch.nn.Module` object via "

@@ -7,8 +7,9 @@ from typing import Any, Dict, List, Optional, Tuple
 import torch
 
 from torchkeras.layers.base import Layer, _call_parameters
-from torchkeras.layers.input_spec import InputSpec
+from torchkeras.layers.input_spec import InputSpec, assert_input_compatibility
 from torchkeras.layers.rnn import RNN, flat_state_shapes
+from torchkeras.saving.serialization import serialize_keras_object
 
 __all__ = ["Bidirectional", "TimeDistributed", "Wrapper"]
 
@@ -39,14 +40,13 @@ class Wrapper(Layer):
         self.layer = layer
 
     def get_config(self) -> Dict[str, Any]:
-        from torchkeras.saving.serialization import serialize_keras_object
         config = super().get_config()
         config["layer"] = serialize_keras_object(self.layer)
         return config
 
     @classmethod
     def from_config(cls, config: Dict[str, Any], custom_objects: Any = None) -> "Wrapper":
-        from torchkeras.layers import deserialize
+        from torchkeras.layers import deserialize  # late: the package defines it after importing this module
         config = copy.deepcopy(config)
         layer = deserialize(config.pop("layer"), custom_objects=custom_objects)
         return cls(layer, **config)
@@ -80,7 +80,6 @@ class Bidirectional(Wrapper):
             self.backward_layer = self._recreate(layer, go_backwards=True)
             self._backward_layer_config = None
         else:
-            from torchkeras.saving.serialization import serialize_keras_object
             self.backward_layer = backward_layer
             self._backward_layer_config = serialize_keras_object(backward_layer)
         self.forward_layer._name = "forward_" + self.forward_layer.name
@@ -128,7 +127,6 @@ class Bidirectional(Wrapper):
 
     def _check_input_spec(self, flat_shapes: List[Any]) -> None:
         if self.input_spec is not None and flat_shapes:
-            from torchkeras.layers.input_spec import assert_input_compatibility
             assert_input_compatibility(self.input_spec, flat_shapes[:1], self.name)
 
     def build(self, input_shape: Any) -> None:
@@ -240,7 +238,7 @@ class Bidirectional(Wrapper):
 
     @classmethod
     def from_config(cls, config: Dict[str, Any], custom_objects: Any = None) -> "Bidirectional":
-        from torchkeras.layers import deserialize
+        from torchkeras.layers import deserialize  # late: the package defines it after importing this module
         config = copy.deepcopy(config)
         config.pop("num_constants", None)
         layer = deserialize(config.pop("layer"), custom_objects=custom_objects)

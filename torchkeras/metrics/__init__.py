@@ -35,13 +35,14 @@ from torchkeras.metrics.r2_score import R2Score
 from torchkeras.metrics.probabilistic import (BinaryCrossentropy, CategoricalCrossentropy,
                                               CategoricalHinge, Hinge, KLDivergence, Poisson,
                                               SparseCategoricalCrossentropy, SquaredHinge)
+from torchkeras.metrics import reduction as _reduction
 from torchkeras.metrics.reduction import (Mean, MeanMetricWrapper, Reduce, Sum,
                                           SumOverBatchSize, SumOverBatchSizeMetricWrapper)
 from torchkeras.metrics.regression import (CosineSimilarity, LogCoshError, MeanAbsoluteError,
                                            MeanAbsolutePercentageError, MeanRelativeError,
                                            MeanSquaredError, MeanSquaredLogarithmicError,
                                            RootMeanSquaredError, cosine_similarity, logcosh)
-from torchkeras.metrics.resolve import resolve_metric
+from torchkeras.saving import function_lookup
 from torchkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
 
 # Keras 2 aliases
@@ -131,6 +132,12 @@ def get(identifier: Any) -> Any:
         return identifier
     raise ValueError(f"Could not interpret metric identifier: {identifier}")
 
+
+_reduction._metric_lookup = get  # MeanMetricWrapper.from_config resolves `fn` with it
+function_lookup.register_builtin_functions("metrics", _module_objects)  # Lambda configs
+
+# After `get`: compile's resolution looks names up through this package.
+from torchkeras.metrics.resolve import resolve_metric  # noqa: E402
 
 __all__ = [name for name in _module_objects()] + [
     "MetricVariable", "clone_metric", "get", "serialize", "deserialize", "resolve_metric"]

@@ -15,6 +15,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 import numpy as np
 import torch
 
+from torchkeras import initializers
 from torchkeras.backend import (floatx, get_device, standardize_dtype, to_snake_case,
                                 torch_dtype, unique_object_name)
 
@@ -179,7 +180,6 @@ class Metric:
         elif isinstance(initializer, (int, float)):
             data = torch.full(shape, float(initializer), dtype=torch_type, device=device)
         else:
-            from torchkeras import initializers  # only custom metrics need these
             init = initializers.get(initializer)
             data = torch.as_tensor(init(shape, dtype=standardize_dtype(torch_type)))
             data = data.to(device=device, dtype=torch_type)

@@ -13,6 +13,10 @@ from torchkeras import losses as losses_mod
 from torchkeras.metrics.base import Metric
 
 
+# `metrics.get`, the package's name lookup: it knows every metric module, so it sits above
+# this one, and metrics/__init__.py sets it here.
+_metric_lookup: Callable[[Any], Any]
+
 class MetricReduction:
     """How a :class:`Reduce` metric combines values."""
     SUM = "sum"
@@ -182,8 +186,7 @@ class MeanMetricWrapper(Mean):
         config = dict(config)
         fn = config.pop("fn", None)
         if cls is MeanMetricWrapper:
-            from torchkeras.metrics import get  # the package's lookup (avoids an import cycle)
-            return cls(get(fn), **config)
+            return cls(_metric_lookup(fn), **config)
         return cls(**config)
 
 

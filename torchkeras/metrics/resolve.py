@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional, Sequence
 
+from torchkeras import metrics as metrics_mod  # the package: imports this module after `get`
 from torchkeras.backend import to_snake_case
 
 from torchkeras.losses import Loss, get_custom_object_name
@@ -34,8 +35,6 @@ def resolve_metric(identifier: Any, y_true: Any, y_pred: Any,
     >>> resolve_metric('acc', (32,), (32, 10)).name
     'acc'
     """
-    from torchkeras import metrics as metrics_mod  # the package (imports this module)
-
     if identifier is None:
         return None
     if str(identifier).lower() not in _SHAPE_RESOLVED:

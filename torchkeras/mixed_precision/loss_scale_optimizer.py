@@ -25,7 +25,7 @@ class LossScaleOptimizer:
     def __init__(self, inner_optimizer: Any, dynamic: bool = True,
                  initial_scale: Optional[float] = None,
                  dynamic_growth_steps: Optional[int] = None, **kwargs: Any):
-        from torchkeras import optimizers
+        from torchkeras import optimizers  # late: optimizers/__init__ imports this module
         kwargs.pop("name", None)
         if kwargs:
             raise TypeError(f"Unexpected keyword arguments: {list(kwargs)}")
@@ -149,7 +149,7 @@ class LossScaleOptimizer:
 
     def minimize(self, loss: Any, var_list: Any, tape: Any = None) -> None:
         """Scale ``loss``, differentiate, unscale, apply (or skip)."""
-        from torchkeras.optimizers.base import _storage
+        from torchkeras.optimizers.base import _storage  # late: optimizers/__init__ imports this module
         if callable(var_list):
             var_list = var_list()
         var_list = list(var_list)
@@ -180,7 +180,7 @@ class LossScaleOptimizer:
     def get_config(self) -> Dict[str, Any]:
         """tf-keras's config: ``{inner_optimizer, dynamic, initial_scale,
         dynamic_growth_steps}`` (``dynamic_growth_steps`` is None when not dynamic)."""
-        from torchkeras import optimizers
+        from torchkeras import optimizers  # late: optimizers/__init__ imports this module
         config = {"inner_optimizer": optimizers.serialize(self.inner_optimizer),
                   "dynamic": self.dynamic, "initial_scale": self.initial_scale}
         config["dynamic_growth_steps"] = self.dynamic_growth_steps if self.dynamic else None
@@ -191,7 +191,7 @@ class LossScaleOptimizer:
                     ) -> "LossScaleOptimizer":
         """From tf-keras's config, Keras 3's (``name`` and no ``dynamic``; base-optimizer
         arguments at their defaults) or TF <= 2.3's (a ``loss_scale`` object)."""
-        from torchkeras import optimizers
+        from torchkeras import optimizers  # late: optimizers/__init__ imports this module
         config = dict(config)
         inner = config.pop("inner_optimizer", None)
         if inner is None and "optimizer" in config:  # TF <= 2.3

@@ -19,6 +19,7 @@ float32 tensors do) and passed to the kernels as Python numbers: no device->host
 """
 from __future__ import annotations
 
+import difflib
 import inspect
 import re
 import sys
@@ -99,8 +100,6 @@ class CallableList(list):
 
 def _near_names(cls: type, kwargs: Dict[str, Any]) -> str:
     """``". Did you mean 'momentum'?"`` for misspelt keyword arguments, else ``""``."""
-    import difflib
-    import inspect
     valid = {name for klass in cls.__mro__ if "__init__" in vars(klass)
              for name in inspect.signature(vars(klass)["__init__"]).parameters}
     hints = [f"'{match[0]}'" for key in kwargs

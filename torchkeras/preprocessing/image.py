@@ -28,7 +28,7 @@ _PIL_INTERPOLATION = ("nearest", "bilinear", "bicubic", "hamming", "box", "lancz
 # ----------------------------------------------------------------------------- files
 def _pil_image():
     try:
-        from PIL import Image
+        from PIL import Image  # optional: pillow
     except ImportError as error:
         raise ImportError("Could not import PIL.Image. The use of `load_img` requires PIL. "
                           "Install it with `pip install pillow`.") from error

@@ -9,6 +9,9 @@ from __future__ import annotations
 import inspect
 from typing import Any, Callable, Dict, Optional
 
+from torchkeras.layers.input_layer import InputLayer
+from torchkeras.engine.model import Model
+from torchkeras.engine.sequential import Sequential
 from torchkeras.utils import nest
 
 
@@ -33,9 +36,6 @@ def clone_model(model: Any, input_tensors: Any = None,
     >>> clone = keras.models.clone_model(model)
     >>> clone.set_weights(model.get_weights())   # to copy the values too
     """
-    from torchkeras.engine.input_layer import InputLayer
-    from torchkeras.engine.model import Model
-    from torchkeras.engine.sequential import Sequential
     clone_function = clone_function or _clone_layer
     if isinstance(model, Sequential):
         return _clone_sequential(model, input_tensors, clone_function)
@@ -84,8 +84,6 @@ def clone_model(model: Any, input_tensors: Any = None,
 
 def _clone_sequential(model: Any, input_tensors: Any,
                       clone_function: Callable[[Any], Any]) -> Any:
-    from torchkeras.engine.input_layer import InputLayer
-    from torchkeras.engine.sequential import Sequential
     clone = Sequential(name=model.name)
     if input_tensors is not None:
         clone.add(nest.flatten(input_tensors)[0])

@@ -17,6 +17,8 @@ from __future__ import annotations
 import inspect
 from typing import Any, Callable, Dict, Optional
 
+import torch
+
 from torchkeras.saving.object_registration import get_registered_object
 
 # Pure tensor computations from the ``torch`` namespace (no I/O, no global state).
@@ -34,14 +36,29 @@ TORCH_TENSOR_OPS = frozenset({
 })
 
 
+# Where the built-in functions come from, in lookup order (a later source wins a name):
+# activations.py, losses.py and metrics/__init__.py register their tables when imported
+# (they sit above this module; README "Layout": registration instead of upward imports).
+_BUILTIN_ORDER = ("metrics", "losses", "activations")
+_BUILTIN_SOURCES: Dict[str, Callable[[], Dict[str, Any]]] = {}
+
+
+def register_builtin_functions(source: str, module_objects: Callable[[], Dict[str, Any]]) -> None:
+    """Register ``module_objects`` (name -> object) as the built-in ``source``
+    (``'activations'``, ``'losses'`` or ``'metrics'``)."""
+    if source not in _BUILTIN_ORDER:
+        raise ValueError(f"function_lookup: unknown built-in source {source!r}; expected one "
+                         f"of {list(_BUILTIN_ORDER)}")
+    _BUILTIN_SOURCES[source] = module_objects
+
+
 def builtin_functions() -> Dict[str, Callable]:
     """torchkeras's own activation, loss and metric functions, by name."""
-    from torchkeras import activations, losses, metrics  # below saving: imported on use
     table: Dict[str, Callable] = {}
-    for module_objects in (metrics._module_objects(), losses._module_objects(),
-                           activations._module_objects()):
-        table.update({name: obj for name, obj in module_objects.items()
-                      if inspect.isfunction(obj)})
+    for source in _BUILTIN_ORDER:
+        if source in _BUILTIN_SOURCES:
+            table.update({name: obj for name, obj in _BUILTIN_SOURCES[source]().items()
+                          if inspect.isfunction(obj)})
     return table
 
 
@@ -55,7 +72,6 @@ def resolve_function(name: Any, module: Optional[str] = None,
         if found is None:
             found = builtin_functions().get(name)
         if found is None and module == "torch" and name in TORCH_TENSOR_OPS:
-            import torch
             found = getattr(torch, name, None)
     if found is None or not callable(found):
         where = f"'{module}.{name}'" if module else f"'{name}'"

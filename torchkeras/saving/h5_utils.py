@@ -115,7 +115,7 @@ def _has_hdf5_signature_at_offset(filepath: str) -> bool:
 
 def open_h5(filepath: str, mode: str = "r") -> Any:
     """``h5py.File(filepath, mode)`` with a clear error for truncated or corrupt files."""
-    import h5py
+    import h5py  # heavy (~0.1 s): loaded for file I/O only
     try:
         return h5py.File(filepath, mode=mode)
     except OSError as error:
@@ -179,8 +179,8 @@ def h5_get(parent: Any, path: str, filepath: str) -> Any:
     walked one name at a time and a soft link, an external link (to another file) or a
     user-defined link on the way is refused with :class:`CorruptFileError`, as Keras 3
     refuses them. Nothing outside the file is ever opened."""
-    import h5py
-    from h5py import h5l
+    import h5py  # heavy (~0.1 s): loaded for file I/O only
+    from h5py import h5l  # heavy: h5py, as above
     node = parent
     for part in path.split("/"):
         if not part:
@@ -202,7 +202,7 @@ def h5_get(parent: Any, path: str, filepath: str) -> Any:
 
 
 def _describe_link(node: Any, key: bytes, kind: int) -> str:
-    from h5py import h5l
+    from h5py import h5l  # heavy: h5py, loaded for file I/O only
     if kind == h5l.TYPE_SOFT:
         return f"a SoftLink (to '{node.id.links.get_val(key).decode('utf8', 'replace')}')"
     if kind == h5l.TYPE_EXTERNAL:

@@ -20,6 +20,7 @@ import numpy as np
 
 from torchkeras.saving import h5_utils, model_config, optimizer_state, training_config
 from torchkeras.saving.atomic import atomic_write
+from torchkeras.saving.functional_config import layer_entry
 from torchkeras.saving.h5_utils import (CorruptFileError, load_attributes_from_hdf5_group,
                                         save_attributes_to_hdf5_group)
 
@@ -34,10 +35,9 @@ def save_model_to_hdf5(model: Any, filepath: str, include_optimizer: bool = True
         raise ValueError("Weights for model '%s' have not yet been created. Weights are "
                          "created when the model is first called on inputs or `build()` is "
                          "called with an `input_shape`." % model.name)
-    from torchkeras.engine.functional_config import layer_entry
     config_json = model_config.dumps(layer_entry(model))
     train_config = training_config.training_config(model) if include_optimizer else None
-    import h5py
+    import h5py  # heavy (~0.1 s): loaded for file I/O only
     with atomic_write(filepath) as tmp_path:
         with h5py.File(tmp_path, mode="w") as f:
             f.attrs["keras_version"] = KERAS_VERSION.encode("utf8")
@@ -54,7 +54,7 @@ def save_model_to_hdf5(model: Any, filepath: str, include_optimizer: bool = True
 
 def save_weights_to_hdf5(model: Any, filepath: str) -> None:
     """``save_weights('w.h5')``: the ``model_weights`` layout at the root (atomically)."""
-    import h5py
+    import h5py  # heavy (~0.1 s): loaded for file I/O only
     with atomic_write(filepath) as tmp_path:
         with h5py.File(tmp_path, mode="w") as f:
             save_weights_to_hdf5_group(f, model)

@@ -19,10 +19,14 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
+from torchkeras.engine.sequential import Sequential
+from torchkeras.layers.base import Layer
+from torchkeras.layers.weights import KerasVariable
 from torchkeras.mixed_precision.loss_scale_optimizer import LossScaleOptimizer
 from torchkeras.saving import (h5_utils, json_limits, model_config, optimizer_state,
                                training_config)
 from torchkeras.saving.atomic import atomic_write
+from torchkeras.saving.functional_config import KERAS3, layer_entry
 from torchkeras.saving.h5_utils import CorruptFileError
 
 KERAS3_VERSION = "3.15.1"  # the format version written into metadata.json
@@ -42,7 +46,6 @@ def keras3_snake_case(name: str) -> str:
 
 # ------------------------------------------------------------------------ variable paths
 def _class_key(layer: Any) -> str:
-    from torchkeras.engine.sequential import Sequential
     if isinstance(layer, Sequential):
         return "sequential"
     if getattr(layer, "_graph", None) is not None and type(layer).__name__ == "Model":
@@ -52,7 +55,6 @@ def _class_key(layer: Any) -> str:
 
 def _own_variables(layer: Any) -> List[Any]:
     """A layer's own variables in creation order, trainable ones first (Keras 3)."""
-    from torchkeras.layers.weights import KerasVariable
     specs = layer._weight_specs
     return [KerasVariable(layer, s) for s in specs if s.trainable] + \
         [KerasVariable(layer, s) for s in specs if not s.trainable]
@@ -60,7 +62,6 @@ def _own_variables(layer: Any) -> List[Any]:
 
 def variable_groups(layer: Any, path: str) -> List[Tuple[str, Any, List[Any]]]:
     """``(vars_path, owner, variables)`` for ``layer`` and everything under it."""
-    from torchkeras.layers.base import Layer
     prefix = path + "/" if path else ""
     groups: List[Tuple[str, Any, List[Any]]] = []
     is_model = hasattr(layer, "_graph") and (layer._graph is not None or
@@ -119,7 +120,6 @@ def write_weights_store(h5: Any, model: Any, include_optimizer: bool) -> None:
 
 
 def keras3_model_config(model: Any, include_optimizer: bool = True) -> Dict[str, Any]:
-    from torchkeras.engine.functional_config import KERAS3, layer_entry
     if getattr(model, "_graph", None) is None and not hasattr(model, "_stack"):
         raise NotImplementedError(
             "Saving a subclassed model to the .keras format needs a model that can be rebuilt "
@@ -139,7 +139,7 @@ def save_model_to_keras(model: Any, filepath: str, include_optimizer: bool = Tru
     metadata = {"keras_version": KERAS3_VERSION,
                 "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
                 "saved_by": "torchkeras"}
-    import h5py
+    import h5py  # heavy (~0.1 s): loaded for file I/O only
     buffer = io.BytesIO()
     with h5py.File(buffer, mode="w") as h5:
         write_weights_store(h5, model, include_optimizer)
@@ -152,7 +152,7 @@ def save_model_to_keras(model: Any, filepath: str, include_optimizer: bool = Tru
 
 def save_weights_to_keras3_h5(model: Any, filepath: str) -> None:
     """``save_weights('m.weights.h5')``: Keras 3's weights layout (atomically)."""
-    import h5py
+    import h5py  # heavy (~0.1 s): loaded for file I/O only
     with atomic_write(filepath) as tmp_path:
         with h5py.File(tmp_path, mode="w") as h5:
             write_weights_store(h5, model, include_optimizer=False)
@@ -177,7 +177,7 @@ def load_model_from_keras(filepath: str, custom_objects: Optional[Dict[str, Any]
     compile_config = config.get("compile_config") if isinstance(config, dict) else None
     model = model_config.deserialize_model(config, custom_objects)
     if weights is not None:
-        import h5py
+        import h5py  # heavy (~0.1 s): loaded for file I/O only
         with h5py.File(io.BytesIO(weights), mode="r") as h5:
             load_weights_store(h5, model, filepath=filepath)
             if compile and compile_config:

@@ -19,6 +19,11 @@ import json
 import warnings
 from typing import Any, Dict, Optional, Type
 
+import numpy as np
+
+from torchkeras import (activations, constraints, initializers, layers, losses, metrics,
+                        optimizers, regularizers)
+from torchkeras.layers.base import _BASE_LAYER_KWARGS, Layer
 from torchkeras.saving import json_limits
 from torchkeras.saving.keras_layer_args import KERAS_ONLY_ARGS
 from torchkeras.saving.object_registration import get_registered_name, get_registered_object
@@ -120,8 +125,9 @@ def _normalize_value(value: Any, custom_objects: Optional[Dict[str, Any]]) -> An
 
 # Keras 3 ``module`` values whose classes torchkeras has, and the torchkeras module holding
 # them: a fixed table, so a module name read from a file is never imported.
-_KERAS3_MODULES = ("activations", "constraints", "initializers", "losses", "metrics",
-                   "optimizers", "regularizers")
+_KERAS3_MODULES = {"activations": activations, "constraints": constraints,
+                   "initializers": initializers, "losses": losses, "metrics": metrics,
+                   "optimizers": optimizers, "regularizers": regularizers}
 
 
 def _torchkeras_module(module: str) -> Any:
@@ -131,8 +137,7 @@ def _torchkeras_module(module: str) -> Any:
         parts = ["keras"] + parts[2:]
     if len(parts) < 2 or parts[0] != "keras" or parts[1] not in _KERAS3_MODULES:
         return None
-    import torchkeras  # the package's own public modules, by a fixed name
-    return getattr(torchkeras, parts[1], None)
+    return _KERAS3_MODULES[parts[1]]
 
 
 def _drop_unknown_none(module: str, class_name: str, config: Dict[str, Any]) -> Dict[str, Any]:
@@ -180,7 +185,6 @@ def _builtin_layer_class(class_name: str, registered_name: Optional[str],
     for name in (registered_name, class_name):
         if name and get_registered_object(name, custom_objects) is not None:
             return None
-    from torchkeras import layers
     cls = layers._layer_classes().get(class_name)
     if cls is None or not cls.__module__.startswith("torchkeras."):
         return None
@@ -189,7 +193,6 @@ def _builtin_layer_class(class_name: str, registered_name: Optional[str],
 
 def accepted_arguments(cls: type) -> Optional[set]:
     """Keyword arguments a torchkeras layer class accepts (``None``: it takes anything)."""
-    from torchkeras.layers.base import _BASE_LAYER_KWARGS, Layer
     if cls.from_config.__func__ is not Layer.from_config.__func__:
         return None  # its own from_config reads the config
     names = set(_BASE_LAYER_KWARGS) | {"trainable", "name", "dtype"}
@@ -208,7 +211,6 @@ def accepted_arguments(cls: type) -> Optional[set]:
 
 def deserialize_model(config: Dict[str, Any], custom_objects: Optional[Dict[str, Any]] = None):
     """A model (or layer) from a Keras 2 or Keras 3 ``{'class_name', 'config'}`` dict."""
-    from torchkeras import layers
     entry = normalize_entry(config, custom_objects)
     return layers.deserialize(entry, custom_objects=custom_objects)
 
@@ -222,7 +224,6 @@ def decode_json(text: Any, source: str = "the model config",
 
 def to_json_compatible(value: Any) -> Any:
     """``json.dumps`` ``default=``: tuples, numpy scalars/arrays, dtypes, shapes."""
-    import numpy as np
     if isinstance(value, np.ndarray):
         return value.tolist()
     if isinstance(value, np.generic):

@@ -9,11 +9,14 @@ file's first bytes when loading, so a misnamed file still loads. Every save goes
 from __future__ import annotations
 
 import contextlib
+import difflib
+import io
 import json
 import os
 from typing import Any, Dict, Iterator, Optional
 
 from torchkeras.saving import h5_utils, hdf5_format, keras_zip, model_config
+from torchkeras.saving.functional_config import layer_entry
 from torchkeras.saving.object_registration import CustomObjectScope
 from torchkeras.saving.serialization import SafeModeScope, unsafe_deserialization_enabled
 
@@ -25,7 +28,6 @@ def _reject_unknown(method: str, kwargs: Dict[str, Any], valid: list,
     """Keras's error for unknown keyword arguments, with the near name when there is one."""
     if not kwargs:
         return
-    import difflib
     hints = [f"'{m[0]}'" for k in kwargs for m in [difflib.get_close_matches(k, valid, n=1)]
              if m]
     hint = f" Did you mean {', '.join(hints)}?" if hints else ""
@@ -197,8 +199,7 @@ def load_weights(model: Any, filepath: Any, by_name: bool = False, skip_mismatch
 def _load_weights(model: Any, filepath: str, kind: str, by_name: bool,
                   skip_mismatch: bool) -> None:
     if kind == "zip":
-        import h5py
-        import io
+        import h5py  # heavy (~0.1 s): loaded for file I/O only
         archive = h5_utils.open_zip(filepath)
         try:
             data = h5_utils.read_member(archive, "model.weights.h5", filepath)
@@ -225,7 +226,6 @@ def _load_weights(model: Any, filepath: str, kind: str, by_name: bool,
 
 def model_to_json(model: Any, **kwargs: Any) -> str:
     """``model.to_json()``: the Keras 2 config plus ``keras_version`` and ``backend``."""
-    from torchkeras.engine.functional_config import layer_entry
     entry = layer_entry(model)
     entry["keras_version"] = hdf5_format.KERAS_VERSION
     entry["backend"] = hdf5_format.BACKEND

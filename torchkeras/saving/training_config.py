@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
+from torchkeras import losses, metrics, optimizers
 from torchkeras.saving.serialization import serialize_keras_object
 
 _STRING_METRICS = {"accuracy", "acc", "crossentropy", "ce"}
@@ -70,7 +71,6 @@ def _serialize_metrics(value: Any) -> Any:
     name (tf-keras would otherwise call it ``mean_absolute_error``); the accuracy and
     crossentropy names stay strings (resolved by shape when compiled)."""
     if isinstance(value, str) and value not in _STRING_METRICS:
-        from torchkeras import metrics
         try:
             fn = metrics.get(value)
         except ValueError:
@@ -100,7 +100,6 @@ def compile_args_from_training_config(config: Dict[str, Any], num_outputs: int,
                                       custom_objects: Optional[Dict[str, Any]] = None
                                       ) -> Dict[str, Any]:
     """``compile(**args)`` from a tf-keras ``training_config`` or Keras 3 ``compile_config``."""
-    from torchkeras import optimizers
     optimizer_config = config.get("optimizer_config") or config.get("optimizer")
     optimizer = "rmsprop"
     if isinstance(optimizer_config, dict):
@@ -147,7 +146,6 @@ def _deserialize_nested(value: Any, kind: str, custom_objects: Optional[Dict[str
 
 def _deserialize_object(value: Dict[str, Any], kind: str,
                         custom_objects: Optional[Dict[str, Any]]) -> Any:
-    from torchkeras import losses, metrics
     value = {k: v for k, v in value.items() if k != "module"}
     if not value.get("registered_name"):
         value.pop("registered_name", None)

@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, Iterator, List, Optional, Sequence, 
 import numpy as np
 import torch
 
+from torchkeras.preprocessing import image as image_module
 from torchkeras.utils import nest
 
 AUTOTUNE = -1
@@ -379,7 +380,6 @@ def image_dataset_from_directory(directory: str, labels: Any = "inferred",
     Images are float32 arrays of shape ``image_size + (channels,)`` with values 0..255; the
     result has ``class_names`` and ``file_paths`` like Keras's dataset.
     """
-    from torchkeras.preprocessing.image import img_to_array, load_img
     _check_split(validation_split, subset, shuffle, seed)
     if seed is None and shuffle:
         seed = np.random.randint(1e6)
@@ -392,10 +392,11 @@ def image_dataset_from_directory(directory: str, labels: Any = "inferred",
     size = tuple(image_size)
 
     def load(path: Any) -> torch.Tensor:
-        img = load_img(str(path), color_mode=color_mode, target_size=size,
-                       interpolation=interpolation, keep_aspect_ratio=crop_to_aspect_ratio)
-        return torch.from_numpy(img_to_array(img, data_format="channels_last",
-                                             dtype="float32"))
+        img = image_module.load_img(str(path), color_mode=color_mode, target_size=size,
+                                    interpolation=interpolation,
+                                    keep_aspect_ratio=crop_to_aspect_ratio)
+        return torch.from_numpy(image_module.img_to_array(img, data_format="channels_last",
+                                                          dtype="float32"))
 
     images = Dataset.from_tensor_slices(np.asarray(paths, dtype=object)).map(load)
     dataset = _finish(_labelled(images, label_ids, label_mode, len(class_names)), batch_size,

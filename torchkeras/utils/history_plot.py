@@ -21,9 +21,9 @@ def plot_history(history: Any, path: str = "history.png", metrics: Optional[Sequ
     saved to ``path``; returns the path. Needs matplotlib (``pip install matplotlib``)."""
     values = _history_dict(history)
     try:
-        import matplotlib
+        import matplotlib  # optional: matplotlib
         matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # optional: matplotlib
     except ImportError as error:
         raise ImportError("plot_history needs matplotlib: install it with "
                           "`pip install matplotlib`.") from error

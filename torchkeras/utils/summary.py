@@ -5,6 +5,10 @@ from typing import Any, Callable, List, Optional, Sequence
 
 import numpy as np
 
+from torchkeras.engine import extensions
+from torchkeras.layers.input_layer import InputLayer
+from torchkeras.engine.sequential import Sequential
+
 
 def readable_memory_size(size: float) -> str:
     for unit in ["Byte", "KB", "MB", "GB", "TB", "PB"]:
@@ -54,7 +58,6 @@ def _shape_text(shape: Any) -> str:
 
 
 def _output_shape(layer: Any, model: Any) -> str:
-    from torchkeras.engine.input_layer import InputLayer
     nodes = [n for n in layer._inbound_nodes if _node_in_model(n, model)]
     if isinstance(layer, InputLayer):
         return "[" + _shape_text(layer._batch_input_shape) + "]"
@@ -99,7 +102,6 @@ def print_summary(model: Any, line_length: Optional[int] = None, positions: Any 
                   print_fn: Optional[Callable] = None, expand_nested: bool = False,
                   show_trainable: bool = False) -> None:
     """Print Keras's summary table for ``model``."""
-    from torchkeras.engine.sequential import Sequential
     print_fn = print_fn or print
     if not model.built:
         raise ValueError("This model has not yet been built. Build the model first by calling "
@@ -129,7 +131,6 @@ def print_summary(model: Any, line_length: Optional[int] = None, positions: Any 
     print_fn("_" * line_length)
     _print_row(header, positions, print_fn)
     print_fn("=" * line_length)
-    from torchkeras.engine.input_layer import InputLayer
 
     def row(layer: Any, owner: Any, nested_level: int) -> None:
         name = f"{layer.name} ({_class_name(layer)})"
@@ -216,3 +217,6 @@ def _is_chain(model: Any) -> bool:
             return False
         previous = node
     return True
+
+
+extensions.provide("print_summary", print_summary)  # Model.summary (engine sits below)

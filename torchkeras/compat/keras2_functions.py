@@ -15,7 +15,10 @@ from typing import Any, List, Optional, Sequence, Tuple, Union
 import numpy as np
 import torch
 
+from torchkeras import activations
 from torchkeras.backend import config, phase
+from torchkeras.losses import (backend_binary_crossentropy, backend_categorical_crossentropy,
+                               backend_sparse_categorical_crossentropy)
 
 Axis = Optional[Union[int, Sequence[int]]]
 
@@ -286,7 +289,6 @@ def tanh(x: Any) -> torch.Tensor:
 
 def relu(x: Any, alpha: float = 0.0, max_value: Optional[float] = None,
          threshold: float = 0.0) -> torch.Tensor:
-    from torchkeras import activations
     return activations.relu(to_tensor(x), alpha=alpha, max_value=max_value, threshold=threshold)
 
 
@@ -315,20 +317,17 @@ def l2_normalize(x: Any, axis: Axis = None) -> torch.Tensor:
 
 
 def binary_crossentropy(target: Any, output: Any, from_logits: bool = False) -> torch.Tensor:
-    from torchkeras.losses import backend_binary_crossentropy
     return backend_binary_crossentropy(to_tensor(target), to_tensor(output), from_logits)
 
 
 def categorical_crossentropy(target: Any, output: Any, from_logits: bool = False,
                              axis: int = -1) -> torch.Tensor:
-    from torchkeras.losses import backend_categorical_crossentropy
     return backend_categorical_crossentropy(to_tensor(target), to_tensor(output), from_logits,
                                             axis)
 
 
 def sparse_categorical_crossentropy(target: Any, output: Any, from_logits: bool = False,
                                     axis: int = -1) -> torch.Tensor:
-    from torchkeras.losses import backend_sparse_categorical_crossentropy
     return backend_sparse_categorical_crossentropy(to_tensor(target), to_tensor(output),
                                                    from_logits, axis)
 

@@ -19,7 +19,13 @@ from __future__ import annotations
 import inspect
 from typing import Any, Dict, List, Optional, Tuple
 
-from torchkeras.engine.node import _is_keras_tensor
+from torchkeras import layers as layers_module
+from torchkeras.engine import extensions
+from torchkeras.layers.input_layer import InputLayer
+from torchkeras.engine.sequential import Sequential
+from torchkeras.graph.node import _is_keras_tensor
+from torchkeras.saving.model_config import keras3_layer_entry, normalize_entry
+from torchkeras.saving.object_registration import get_registered_name
 from torchkeras.utils import nest
 
 KERAS2 = "keras2"
@@ -78,9 +84,6 @@ def sequential_config(model: Any, style: str = KERAS2) -> Dict[str, Any]:
 
 def layer_entry(layer: Any, style: str = KERAS2) -> Dict[str, Any]:
     """``{'class_name', 'config'}`` of a layer or nested model in the given dialect."""
-    from torchkeras.engine.sequential import Sequential
-    from torchkeras.saving.model_config import keras3_layer_entry
-    from torchkeras.saving.object_registration import get_registered_name
     if isinstance(layer, Sequential):
         entry = {"class_name": "Sequential", "config": sequential_config(layer, style)}
         if style == KERAS3:
@@ -103,7 +106,6 @@ def layer_entry(layer: Any, style: str = KERAS2) -> Dict[str, Any]:
 
 def node_offset(layer: Any, style: str) -> int:
     """1 when Keras numbers this nested model's nodes from 1 (see the module docstring)."""
-    from torchkeras.engine.sequential import Sequential
     if isinstance(layer, Sequential):
         return 1 if style == KERAS2 and layer._input_tensor is not None else 0
     return 1 if getattr(layer, "_graph", None) is not None else 0
@@ -146,9 +148,6 @@ def _serialize_node(node: Any, ref: Any, style: str) -> Any:
 def functional_from_config(cls: type, config: Dict[str, Any],
                            custom_objects: Optional[Dict[str, Any]] = None) -> Any:
     """Rebuild a functional model from a Keras 2 or Keras 3 functional config."""
-    from torchkeras import layers as layers_module
-    from torchkeras.engine.input_layer import InputLayer
-    from torchkeras.saving.model_config import normalize_entry
 
     created: Dict[str, Any] = {}
     outputs_of: Dict[str, List[Any]] = {}
@@ -274,3 +273,8 @@ def _call_node(layer: Any, node_data: Any, tensor_at: Any, created: Dict[str, An
 
     kwargs = {k: decode_kwarg(v) for k, v in kwargs.items() if v is not None}
     return layer(inputs[0] if len(inputs) == 1 else inputs, **kwargs)
+
+
+# Model.get_config/from_config of a functional model read and write through these.
+extensions.provide("functional_config", functional_config)
+extensions.provide("functional_from_config", functional_from_config)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Any, Dict, Optional, Sequence
 
 from torchkeras import backend
-from torchkeras.engine.keras_tensor import KerasTensor
-from torchkeras.engine.node import Node
+from torchkeras.graph.keras_tensor import KerasTensor
+from torchkeras.graph.node import Node
 from torchkeras.layers.base import Layer
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from torchkeras.engine.keras_tensor import KerasTensor
-from torchkeras.engine.shape_probe import _flatten_shapes, _is_shape, _pack_shapes
+from torchkeras.graph.keras_tensor import KerasTensor
+from torchkeras.graph.shapes import _flatten_shapes, _is_shape, _pack_shapes
 from torchkeras.utils import nest
 
 
