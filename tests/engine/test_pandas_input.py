@@ -8,7 +8,8 @@ import pytest
 import torch
 
 import torchkeras as keras
-from torchkeras.engine import convert, data
+from torchkeras.engine import data
+from torchkeras.graph import convert
 
 pd = pytest.importorskip("pandas")
 
