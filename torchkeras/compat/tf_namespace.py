@@ -18,6 +18,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
 import numpy as np
 import torch
 
+from torchkeras import data as tf_data
 from torchkeras.backend import config
 from torchkeras.backend import keras2_functions as K
 from torchkeras.backend.keras2_functions import Variable
@@ -510,10 +511,20 @@ def _sub(parent: str, name: str, members: Dict[str, Any]) -> TFNamespace:
     return TFNamespace(f"tensorflow.{name}", f"tf.{name}", members)
 
 
+def _data_members(tf_data: Any) -> Dict[str, Any]:
+    """``tf.data`` and ``tf.data.experimental`` (torchkeras.data)."""
+    constants = {"AUTOTUNE": tf_data.AUTOTUNE,
+                 "INFINITE_CARDINALITY": tf_data.INFINITE_CARDINALITY,
+                 "UNKNOWN_CARDINALITY": tf_data.UNKNOWN_CARDINALITY}
+    experimental = TFNamespace("tensorflow.data.experimental", "tf.data.experimental", dict(
+        constants, cardinality=tf_data.cardinality, AutoShardPolicy=tf_data.AutoShardPolicy))
+    return dict(constants, Dataset=tf_data.Dataset, TextLineDataset=tf_data.TextLineDataset,
+                Options=tf_data.Options, experimental=experimental)
+
+
 def build_tensorflow(keras_module: Any) -> TFNamespace:
     """The ``tensorflow`` module; ``keras_module`` is what ``tf.keras`` should be."""
     from torchkeras.compat.gradient_tape import GradientTape, UnconnectedGradients
-    from torchkeras.utils import dataset_utils
     dtypes = {name: config.torch_dtype(name) for name in _DTYPES}
     math = _math_members()
     members: Dict[str, Any] = dict(math)
@@ -550,10 +561,8 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
         "list_physical_devices": _list_physical_devices,
         "list_logical_devices": _list_logical_devices, "set_visible_devices": _noop,
         "experimental": experimental})
-    members["data"] = _sub("tf", "data", {
-        "Dataset": dataset_utils.Dataset, "AUTOTUNE": dataset_utils.AUTOTUNE,
-        "experimental": TFNamespace("tensorflow.data.experimental", "tf.data.experimental",
-                                    {"AUTOTUNE": dataset_utils.AUTOTUNE})})
+    members["data"] = _sub("tf", "data", _data_members(tf_data))
+    members.update({"TensorSpec": tf_data.TensorSpec, "string": tf_data.string})
     from torchkeras import distribute
     members["distribute"] = _sub("tf", "distribute", {
         name: getattr(distribute, name) for name in (
