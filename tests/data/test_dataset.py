@@ -157,3 +157,23 @@ def test_fit_on_datasets_matches_fit_on_arrays():
     assert sorted(history) == ["loss", "val_loss"]
     assert model.predict(named.map(lambda d, t: d), verbose=0).shape == (64, 1)
     assert np.isfinite(model.evaluate(named, verbose=0))
+
+
+def test_in_memory_fast_path_gives_the_element_wise_results():
+    x = np.arange(40, dtype="float32").reshape(20, 2)
+    fast = Dataset.from_tensor_slices((x, np.arange(20)))
+    slow = fast.map(lambda a, b: (a, b))  # map leaves the indexed fast path
+    assert fast._slices is not None and slow._slices is None
+
+    def run(ds):
+        return [(a.tolist(), b.tolist()) for a, b in ds]
+
+    for build in (lambda d: d.shuffle(7, seed=4).batch(6),
+                  lambda d: d.shuffle(30, seed=1).repeat(2).batch(7, drop_remainder=True),
+                  lambda d: d.skip(3).take(12).shard(3, 2).batch(2),
+                  lambda d: d.repeat(3).take(25).batch(8)):
+        assert run(build(fast)) == run(build(slow))
+    cached = fast.shuffle(20, seed=2).cache()
+    assert run(cached) == run(cached)  # cache replays the first shuffled pass, as tf.data
+    reshuffled = fast.shuffle(20, seed=2)
+    assert run(reshuffled) != run(reshuffled)

@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 import numpy as np
 import torch
 
-from torchkeras.data import pipeline
+from torchkeras.data import indexed, pipeline
 from torchkeras.data.options import Options
 from torchkeras.data.structure import (TensorSpec, flatten, is_string, map_leaves, pack,
                                        same_structure, spec_of, stack, to_element, to_leaf)
@@ -79,6 +79,14 @@ class Dataset:
         self._spec_fn = spec
         self._spec: Any = None
         self._options = options or Options()
+        self._slices: Optional[indexed.Slices] = None  # in-memory fast path (indexed.py)
+
+    def _derive_slices(self, order: indexed.Order, cardinality: int) -> "Dataset":
+        """A dataset reading this one's slices in another order."""
+        slices = self._slices.with_order(order)
+        result = self._derive(slices.elements, cardinality, lambda: self.element_spec)
+        result._slices = slices
+        return result
 
     def _derive(self, make: Callable[[], Iterator[Any]], cardinality: int,
                 spec: Optional[Callable[[], Any]] = None) -> "Dataset":
@@ -97,17 +105,12 @@ class Dataset:
             if size != sizes[0]:
                 raise ValueError(f"Dimensions {sizes[0]} and {size} are not compatible")
         count = sizes[0]
-        single = len(leaves) == 1 and not isinstance(structure, (tuple, dict))
-
-        def make() -> Iterator[Any]:
-            if single:
-                leaf = leaves[0]
-                return (leaf[i] for i in builtins.range(count))
-            return (pack(structure, [leaf[i] for leaf in leaves])
-                    for i in builtins.range(count))
-
-        return Dataset(make, count, lambda: map_leaves(_unbatched_spec,
-                                                       _spec_from_element(structure)))
+        slices = indexed.Slices(structure, leaves,
+                                lambda: iter([np.arange(count, dtype=np.int64)]))
+        dataset = Dataset(slices.elements, count, lambda: map_leaves(
+            _unbatched_spec, _spec_from_element(structure)))
+        dataset._slices = slices
+        return dataset
 
     @staticmethod
     def from_tensors(tensors: Any, name: Optional[str] = None) -> "Dataset":
@@ -265,6 +268,12 @@ class Dataset:
                 columns = zip(*[flatten(e) for e in chunk])
                 yield pack(chunk[0], [_batch_leaves(c, i) for i, c in enumerate(columns)])
 
+        if self._slices is not None:  # one gather per component and batch
+            slices = self._slices
+
+            def make() -> Iterator[Any]:  # noqa: F811
+                return slices.batches(batch_size, drop_remainder)
+
         dim = batch_size if drop_remainder else None
         return self._derive(make, _batched(self._cardinality, batch_size, drop_remainder),
                             lambda: map_leaves(lambda s: TensorSpec(
@@ -365,9 +374,16 @@ class Dataset:
         base = int(np.random.randint(2 ** 31 - 1)) if seed is None else int(seed)
         epochs = itertools.count()
 
-        def make() -> Iterator[Any]:
+        def rng_for_pass() -> np.random.Generator:
             epoch = 0 if reshuffle_each_iteration is False else next(epochs)
-            rng = np.random.default_rng([base, epoch])
+            return np.random.default_rng([base, epoch])
+
+        if self._slices is not None:
+            return self._derive_slices(indexed.shuffled(self._slices.order, buffer_size,
+                                                        rng_for_pass), self._cardinality)
+
+        def make() -> Iterator[Any]:
+            rng = rng_for_pass()  # the same draws as indexed.buffer_shuffle
             buffer: List[Any] = []
             for element in self._make():
                 if len(buffer) < buffer_size:
@@ -376,10 +392,8 @@ class Dataset:
                 index = int(rng.integers(buffer_size))
                 yield buffer[index]
                 buffer[index] = element
-            while buffer:
-                index = int(rng.integers(len(buffer)))
-                buffer[index], buffer[-1] = buffer[-1], buffer[index]
-                yield buffer.pop()
+            for index in rng.permutation(len(buffer)).tolist():
+                yield buffer[index]
 
         return self._derive(make, self._cardinality, lambda: self.element_spec)
 
@@ -404,6 +418,9 @@ class Dataset:
         else:
             cardinality = self._cardinality * count if self._cardinality >= 0 else \
                 self._cardinality
+        if self._slices is not None:
+            return self._derive_slices(indexed.repeated(self._slices.order, count),
+                                       cardinality)
         return self._derive(make, cardinality, lambda: self.element_spec)
 
     def take(self, count: int, name: Optional[str] = None) -> "Dataset":
@@ -416,6 +433,8 @@ class Dataset:
         else:
             cardinality = count if self._cardinality == INFINITE else \
                 min(count, self._cardinality)
+        if self._slices is not None and count >= 0:
+            return self._derive_slices(indexed.taken(self._slices.order, count), cardinality)
         return self._derive(
             lambda: itertools.islice(self._make(), count if count >= 0 else None),
             cardinality, lambda: self.element_spec)
@@ -430,6 +449,9 @@ class Dataset:
         else:
             cardinality = self._cardinality
 
+        if self._slices is not None and count >= 0:
+            return self._derive_slices(indexed.skipped(self._slices.order, count), cardinality)
+
         def make() -> Iterator[Any]:
             if count < 0:
                 return iter(())
@@ -440,6 +462,8 @@ class Dataset:
     def cache(self, filename: str = "", name: Optional[str] = None) -> "Dataset":
         """Replays the first complete pass from memory (``filename`` is accepted; the cache
         lives in memory for this process)."""
+        if self._slices is not None:  # in memory already: replay the first pass's order
+            return self._derive_slices(indexed.cached(self._slices.order), self._cardinality)
         store: List[Any] = []
         complete = [False]
 
@@ -603,6 +627,9 @@ class Dataset:
                              f"num_shards={num_shards}")
         n = self._cardinality
         count = n // num_shards + (1 if index < n % num_shards else 0) if n >= 0 else n
+        if self._slices is not None:
+            return self._derive_slices(indexed.sharded(self._slices.order, num_shards, index),
+                                       count)
         return self._derive(lambda: itertools.islice(self._make(), index, None, num_shards),
                             count, lambda: self.element_spec)
 
