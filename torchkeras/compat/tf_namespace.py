@@ -19,10 +19,10 @@ import numpy as np
 import torch
 
 from torchkeras import distribute
+from torchkeras import data as tf_data
 from torchkeras.backend import config
 from torchkeras.compat import keras2_functions as K
 from torchkeras.compat.keras2_functions import Variable
-from torchkeras.utils import dataset_utils
 
 __all__ = ["NotProvidedError", "TFNamespace", "build_tensorflow", "PROVIDED"]
 
@@ -512,6 +512,17 @@ def _sub(parent: str, name: str, members: Dict[str, Any]) -> TFNamespace:
     return TFNamespace(f"tensorflow.{name}", f"tf.{name}", members)
 
 
+def _data_members(tf_data: Any) -> Dict[str, Any]:
+    """``tf.data`` and ``tf.data.experimental`` (torchkeras.data)."""
+    constants = {"AUTOTUNE": tf_data.AUTOTUNE,
+                 "INFINITE_CARDINALITY": tf_data.INFINITE_CARDINALITY,
+                 "UNKNOWN_CARDINALITY": tf_data.UNKNOWN_CARDINALITY}
+    experimental = TFNamespace("tensorflow.data.experimental", "tf.data.experimental", dict(
+        constants, cardinality=tf_data.cardinality, AutoShardPolicy=tf_data.AutoShardPolicy))
+    return dict(constants, Dataset=tf_data.Dataset, TextLineDataset=tf_data.TextLineDataset,
+                Options=tf_data.Options, experimental=experimental)
+
+
 def build_tensorflow(keras_module: Any) -> TFNamespace:
     """The ``tensorflow`` module; ``keras_module`` is what ``tf.keras`` should be."""
     from torchkeras.compat.gradient_tape import GradientTape, UnconnectedGradients  # late: gradient_tape imports this module
@@ -551,10 +562,8 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
         "list_physical_devices": _list_physical_devices,
         "list_logical_devices": _list_logical_devices, "set_visible_devices": _noop,
         "experimental": experimental})
-    members["data"] = _sub("tf", "data", {
-        "Dataset": dataset_utils.Dataset, "AUTOTUNE": dataset_utils.AUTOTUNE,
-        "experimental": TFNamespace("tensorflow.data.experimental", "tf.data.experimental",
-                                    {"AUTOTUNE": dataset_utils.AUTOTUNE})})
+    members["data"] = _sub("tf", "data", _data_members(tf_data))
+    members.update({"TensorSpec": tf_data.TensorSpec, "string": tf_data.string})
     members["distribute"] = _sub("tf", "distribute", {
         name: getattr(distribute, name) for name in (
             "MirroredStrategy", "MultiWorkerMirroredStrategy", "Strategy", "ReduceOp",

@@ -1,0 +1,30 @@
+"""``tf.data`` on torch.utils.data: ``Dataset``, ``TextLineDataset``, ``Options``, ``AUTOTUNE``.
+
+``import torchkeras.data as data; data.Dataset.from_tensor_slices(...)``, or ``tf.data`` through
+the compat runner. See dataset.py (the lazy description), pipeline.py (how it runs) and
+structure.py (elements and ``TensorSpec``).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from torchkeras.data.dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset, TextLineDataset
+from torchkeras.data.options import AutoShardPolicy, Options
+from torchkeras.data.structure import TensorSpec, string
+
+INFINITE_CARDINALITY = INFINITE
+UNKNOWN_CARDINALITY = UNKNOWN
+
+__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "AutoShardPolicy",
+           "Dataset", "Options", "TensorSpec", "TextLineDataset", "cardinality", "string"]
+
+
+def cardinality(dataset: Dataset) -> torch.Tensor:
+    """``tf.data.experimental.cardinality(dataset)``."""
+    return dataset.cardinality()
+
+
+def __getattr__(name: str) -> Any:
+    raise AttributeError(f"`tf.data.{name}` is not provided by torchkeras.")

@@ -1,0 +1,833 @@
+"""``tf.data.Dataset``: a lazy description of an input pipeline.
+
+Each method returns a new ``Dataset`` holding a recipe (``make()`` -> a fresh iterator, the
+cardinality, the element spec); nothing runs until iteration, which builds the
+``torch.utils.data`` pipeline (see pipeline.py). Each iteration is one epoch: ``shuffle``
+reshuffles per iteration unless ``reshuffle_each_iteration=False``; ``cache`` replays its first
+complete pass. Elements are tuples/dicts of CPU torch tensors (numbers) and NumPy values
+(strings), as structure.py describes.
+"""
+from __future__ import annotations
+
+import builtins
+import collections
+import glob as _glob
+import itertools
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
+
+import numpy as np
+import torch
+
+from torchkeras.data import indexed, pipeline
+from torchkeras.data.options import Options
+from torchkeras.data.structure import (TensorSpec, flatten, is_string, map_leaves, pack,
+                                       same_structure, spec_of, stack, to_element, to_leaf)
+
+AUTOTUNE = pipeline.AUTOTUNE
+INFINITE = -1
+UNKNOWN = -2
+
+__all__ = ["AUTOTUNE", "INFINITE", "UNKNOWN", "Dataset", "TextLineDataset"]
+
+
+def _call(fn: Callable, element: Any) -> Any:
+    """tf.data's calling convention: a tuple element is unpacked into positional arguments."""
+    if isinstance(element, tuple) and not hasattr(element, "_fields"):
+        return fn(*element)
+    return fn(element)
+
+
+def _fn_name(fn: Callable) -> str:
+    return getattr(fn, "__qualname__", None) or type(fn).__name__
+
+
+def _failed(error: Exception, method: str, fn: Callable, index: int) -> Exception:
+    message = (f"Error in the function `{_fn_name(fn)}` passed to `Dataset.{method}`, on element "
+               f"{index}: {type(error).__name__}: {error}")
+    try:
+        return type(error)(message)
+    except Exception:  # an exception type with another constructor
+        return RuntimeError(message)
+
+
+def _batch_leaves(leaves: Sequence[Any], component: int) -> Any:
+    shapes = [tuple(np.shape(leaf)) for leaf in leaves]
+    for i, shape in enumerate(shapes):
+        if shape != shapes[0]:
+            raise ValueError(f"Cannot batch tensors with different shapes in component "
+                             f"{component}. First element had shape {list(shapes[0])} and "
+                             f"element {i} had shape {list(shape)}.")
+    return stack(leaves)
+
+
+def _spec_from_element(element: Any) -> Any:
+    return map_leaves(spec_of, element)
+
+
+def _unbatched_spec(spec: TensorSpec) -> TensorSpec:
+    return TensorSpec(None if spec.shape is None else spec.shape[1:], spec.dtype)
+
+
+class Dataset:
+    """A re-iterable stream of elements, with the ``tf.data.Dataset`` methods."""
+
+    def __init__(self, make: Callable[[], Iterator[Any]], cardinality: int = UNKNOWN,
+                 spec: Optional[Callable[[], Any]] = None,
+                 options: Optional[Options] = None) -> None:
+        self._make = make
+        self._cardinality = cardinality
+        self._spec_fn = spec
+        self._spec: Any = None
+        self._options = options or Options()
+        self._slices: Optional[indexed.Slices] = None  # in-memory fast path (indexed.py)
+
+    def _derive_slices(self, order: indexed.Order, cardinality: int) -> "Dataset":
+        """A dataset reading this one's slices in another order."""
+        slices = self._slices.with_order(order)
+        result = self._derive(slices.elements, cardinality, lambda: self.element_spec)
+        result._slices = slices
+        return result
+
+    def _derive(self, make: Callable[[], Iterator[Any]], cardinality: int,
+                spec: Optional[Callable[[], Any]] = None) -> "Dataset":
+        return Dataset(make, cardinality, spec, self._options)
+
+    # ------------------------------------------------------------------ sources
+    @staticmethod
+    def from_tensor_slices(tensors: Any, name: Optional[str] = None) -> "Dataset":
+        """Elements are the slices ``tensors[i]`` of every component."""
+        structure = to_element(tensors)
+        leaves = flatten(structure)
+        sizes = [int(np.shape(leaf)[0]) if np.ndim(leaf) else None for leaf in leaves]
+        if None in sizes:
+            raise ValueError("Unbatching a tensor is only supported for rank >= 1")
+        for size in sizes[1:]:
+            if size != sizes[0]:
+                raise ValueError(f"Dimensions {sizes[0]} and {size} are not compatible")
+        count = sizes[0]
+        slices = indexed.Slices(structure, leaves,
+                                lambda: iter([np.arange(count, dtype=np.int64)]))
+        dataset = Dataset(slices.elements, count, lambda: map_leaves(
+            _unbatched_spec, _spec_from_element(structure)))
+        dataset._slices = slices
+        return dataset
+
+    @staticmethod
+    def from_tensors(tensors: Any, name: Optional[str] = None) -> "Dataset":
+        """One element: ``tensors`` itself."""
+        element = to_element(tensors)
+        return Dataset(lambda: iter([element]), 1, lambda: _spec_from_element(element))
+
+    @staticmethod
+    def from_generator(generator: Callable[..., Any], output_types: Any = None,
+                       output_shapes: Any = None, args: Optional[Sequence[Any]] = None,
+                       output_signature: Any = None, name: Optional[str] = None) -> "Dataset":
+        """Elements from ``generator(*args)``, checked against ``output_signature`` (or
+        ``output_types``/``output_shapes``) and converted to its dtypes."""
+        if not callable(generator):
+            raise TypeError("`generator` must be a Python callable.")
+        if output_signature is not None:
+            if output_types is not None or output_shapes is not None:
+                raise TypeError("The `output_types` and `output_shapes` arguments can only be "
+                                "used if `output_signature` is not set.")
+            signature = output_signature
+        elif output_types is not None:
+            signature = _signature(output_types, output_shapes)
+        else:
+            raise TypeError("To specify the output signature you need to provide either the "
+                            "`output_signature` argument or the `output_types` argument.")
+        specs = flatten(signature)
+        call_args = tuple(args or ())
+
+        def convert(value: Any) -> Any:
+            if not same_structure(signature, value) or len(flatten(value)) != len(specs):
+                raise TypeError("`generator` yielded an element that did not match the "
+                                f"expected structure. The expected structure was {signature}, "
+                                f"but the yielded element was {value}.")
+            leaves = []
+            for spec, leaf in zip(specs, flatten(value)):
+                leaf = _as_dtype(leaf, spec)
+                shape = tuple(np.shape(leaf))
+                if spec.shape is not None and (len(shape) != len(spec.shape) or any(
+                        e is not None and e != a for e, a in zip(spec.shape, shape))):
+                    raise ValueError(f"`generator` yielded an element of shape {shape} where "
+                                     f"an element of shape {spec.shape} was expected.")
+                leaves.append(leaf)
+            return pack(signature, leaves)
+
+        def make() -> Iterator[Any]:
+            return (convert(value) for value in generator(*call_args))
+
+        return Dataset(make, UNKNOWN, lambda: signature)
+
+    @staticmethod
+    def range(*args: int, output_type: Any = None, name: Optional[str] = None) -> "Dataset":
+        """``range(stop)``, ``range(start, stop[, step])`` as int64 scalars."""
+        values = builtins.range(*args)
+        dtype = torch.int64 if output_type is None else TensorSpec((), output_type).dtype
+        return Dataset(lambda: (torch.tensor(v, dtype=dtype) for v in values), len(values),
+                       lambda: TensorSpec((), dtype))
+
+    @staticmethod
+    def zip(*args: Any, datasets: Any = None, name: Optional[str] = None) -> "Dataset":
+        """Elements ``(a_i, b_i, ...)`` (the structure of ``datasets``) until one ends."""
+        if datasets is None:
+            datasets = args[0] if len(args) == 1 else tuple(args)
+        parts = flatten(datasets)
+        for i, part in enumerate(parts):
+            if not isinstance(part, Dataset):
+                raise TypeError("Invalid `datasets`. `datasets` is expected to be a (nested) "
+                                f"structure of `tf.data.Dataset` objects. Component {i} is "
+                                f"{type(part).__name__}.")
+        counts = [p._cardinality for p in parts]
+        known = [n for n in counts if n >= 0]
+        if known:
+            count = min(known) if UNKNOWN not in counts or min(known) == 0 else UNKNOWN
+        else:
+            count = UNKNOWN if UNKNOWN in counts else INFINITE
+
+        def make() -> Iterator[Any]:
+            return (pack(datasets, list(items)) for items in zip(*parts))
+
+        return Dataset(make, count, lambda: pack(datasets, [p.element_spec for p in parts]))
+
+    @staticmethod
+    def list_files(file_pattern: Any, shuffle: Optional[bool] = None,
+                   seed: Optional[int] = None, name: Optional[str] = None) -> "Dataset":
+        """File names matching ``file_pattern`` (a glob), shuffled unless ``shuffle=False``."""
+        patterns = [file_pattern] if isinstance(file_pattern, (str, bytes)) else \
+            list(np.asarray(file_pattern).reshape(-1))
+        files = sorted({f for p in patterns for f in _glob.glob(str(p))})
+        if not files:
+            raise ValueError(f"No files matched pattern: {', '.join(map(str, patterns))}")
+        dataset = Dataset.from_tensor_slices(np.asarray(files))
+        return dataset if shuffle is False else dataset.shuffle(len(files), seed=seed)
+
+    # --------------------------------------------------------- transformations
+    def map(self, map_func: Callable, num_parallel_calls: Optional[int] = None,
+            deterministic: Optional[bool] = None, name: Optional[str] = None) -> "Dataset":
+        """``map_func(*element)`` for each element; ``num_parallel_calls`` > 1 or
+        ``AUTOTUNE`` runs that many calls at once in threads, keeping the input order."""
+        workers = pipeline.resolve_parallelism(num_parallel_calls)
+
+        def apply(indexed: Any) -> Any:
+            index, element = indexed
+            try:
+                return to_element(_call(map_func, element))
+            except Exception as error:
+                raise _failed(error, "map", map_func, index) from error
+
+        def make() -> Iterator[Any]:
+            source = enumerate(self._make())
+            if workers == 1:
+                return builtins.map(apply, source)
+            return pipeline.parallel_map(source, apply, workers, deterministic is not False)
+
+        return self._derive(make, self._cardinality, lambda: self._traced_spec(map_func))
+
+    def _traced_spec(self, fn: Callable) -> Any:
+        """The spec of ``fn``'s result on the first element; a leading dimension that is
+        unknown in the input stays unknown (as in a traced tf.function)."""
+        first = next(iter(self._make()))
+        result = _spec_from_element(to_element(_call(fn, first)))
+        batch_unknown = any(s.shape and s.shape[0] is None for s in flatten(self.element_spec))
+        if not batch_unknown:
+            return result
+        batch = {int(np.shape(leaf)[0]) for leaf in flatten(first) if np.ndim(leaf)}
+        return map_leaves(lambda s: TensorSpec((None,) + s.shape[1:], s.dtype)
+                          if s.shape and s.shape[0] in batch else s, result)
+
+    def filter(self, predicate: Callable, name: Optional[str] = None) -> "Dataset":
+        """The elements for which ``predicate(*element)`` is True."""
+        def keep(index: int, element: Any) -> bool:
+            try:
+                result = _call(predicate, element)
+            except Exception as error:
+                raise _failed(error, "filter", predicate, index) from error
+            if np.ndim(result) != 0:
+                raise ValueError("Invalid `predicate`. `predicate` must return a scalar "
+                                 f"boolean tensor, but its return shape is "
+                                 f"{tuple(np.shape(result))}.")
+            return bool(result)
+
+        return self._derive(lambda: (e for i, e in enumerate(self._make()) if keep(i, e)),
+                            UNKNOWN, lambda: self.element_spec)
+
+    def batch(self, batch_size: int, drop_remainder: bool = False,
+              num_parallel_calls: Optional[int] = None, deterministic: Optional[bool] = None,
+              name: Optional[str] = None) -> "Dataset":
+        """Consecutive elements stacked into batches of ``batch_size``."""
+        batch_size = _positive(batch_size, "batch_size")
+
+        def make() -> Iterator[Any]:
+            iterator = self._make()
+            while True:
+                chunk = list(itertools.islice(iterator, batch_size))
+                if not chunk or (drop_remainder and len(chunk) < batch_size):
+                    return
+                columns = zip(*[flatten(e) for e in chunk])
+                yield pack(chunk[0], [_batch_leaves(c, i) for i, c in enumerate(columns)])
+
+        if self._slices is not None:  # one gather per component and batch
+            slices = self._slices
+
+            def make() -> Iterator[Any]:  # noqa: F811
+                return slices.batches(batch_size, drop_remainder)
+
+        dim = batch_size if drop_remainder else None
+        return self._derive(make, _batched(self._cardinality, batch_size, drop_remainder),
+                            lambda: map_leaves(lambda s: TensorSpec(
+                                None if s.shape is None else (dim,) + s.shape, s.dtype),
+                                self.element_spec))
+
+    def padded_batch(self, batch_size: int, padded_shapes: Any = None,
+                     padding_values: Any = None, drop_remainder: bool = False,
+                     name: Optional[str] = None) -> "Dataset":
+        """Batches whose components are padded (at the end of each dimension) to
+        ``padded_shapes`` (None dimensions: the longest in the batch)."""
+        batch_size = _positive(batch_size, "batch_size")
+
+        def spec_structure() -> Any:
+            return self.element_spec
+
+        def targets(structure: Any) -> List[Any]:
+            shapes = padded_shapes
+            if shapes is None:
+                return [None] * len(flatten(structure))
+            if not same_structure(structure, shapes):
+                raise ValueError("The padded shape structure does not match the dataset "
+                                 f"element structure: padded_shapes={shapes}, "
+                                 f"element={structure}.")
+            return flatten(shapes) if isinstance(shapes, (tuple, dict)) else [shapes]
+
+        def values(structure: Any) -> List[Any]:
+            if padding_values is None:
+                return [None] * len(flatten(structure))
+            if not isinstance(padding_values, (tuple, dict)):
+                return [padding_values] * len(flatten(structure))
+            if not same_structure(structure, padding_values):
+                raise ValueError("The padding values structure does not match the dataset "
+                                 f"element structure: padding_values={padding_values}, "
+                                 f"element={structure}.")
+            return flatten(padding_values)
+
+        def make() -> Iterator[Any]:
+            iterator = self._make()
+            while True:
+                chunk = list(itertools.islice(iterator, batch_size))
+                if not chunk or (drop_remainder and len(chunk) < batch_size):
+                    return
+                shapes, pads = targets(chunk[0]), values(chunk[0])
+                columns = zip(*[flatten(e) for e in chunk])
+                yield pack(chunk[0], [_pad_batch(list(c), shapes[i], pads[i], i)
+                                      for i, c in enumerate(columns)])
+
+        def spec() -> Any:
+            structure = spec_structure()
+            dim = batch_size if drop_remainder else None
+            shapes = targets(structure)
+            out = []
+            for s, target in zip(flatten(structure), shapes):
+                inner = tuple(None if t is None or t == -1 else int(t) for t in target) \
+                    if target is not None else (None,) * len(s.shape or ())
+                out.append(TensorSpec((dim,) + inner, s.dtype))
+            return pack(structure, out)
+
+        return self._derive(make, _batched(self._cardinality, batch_size, drop_remainder), spec)
+
+    def unbatch(self, name: Optional[str] = None) -> "Dataset":
+        """Splits each element's components along their first dimension."""
+        def make() -> Iterator[Any]:
+            for element in self._make():
+                leaves = flatten(element)
+                sizes = {int(np.shape(leaf)[0]) for leaf in leaves}
+                if len(sizes) != 1:
+                    raise ValueError("Input element components have different first "
+                                     f"dimensions: {sorted(sizes)}.")
+                for i in builtins.range(sizes.pop()):
+                    yield pack(element, [leaf[i] for leaf in leaves])
+
+        return self._derive(make, self._unbatched_cardinality(),
+                            lambda: map_leaves(_unbatched_spec, self.element_spec))
+
+    def _unbatched_cardinality(self) -> int:
+        if self._cardinality == INFINITE:
+            return INFINITE
+        if self._cardinality < 0:
+            return UNKNOWN
+        dims = {s.shape[0] if s.shape else None for s in flatten(self.element_spec)}
+        return self._cardinality * dims.pop() if len(dims) == 1 and None not in dims \
+            else UNKNOWN
+
+    def rebatch(self, batch_size: int, drop_remainder: bool = False,
+                name: Optional[str] = None) -> "Dataset":
+        """``unbatch().batch(batch_size, drop_remainder)``."""
+        return self.unbatch().batch(batch_size, drop_remainder=drop_remainder)
+
+    def shuffle(self, buffer_size: int, seed: Optional[int] = None,
+                reshuffle_each_iteration: Optional[bool] = None,
+                name: Optional[str] = None) -> "Dataset":
+        """tf.data's buffer shuffle: fill ``buffer_size`` elements, emit a random one and
+        put the next input element in its place. A new order each iteration (epoch) unless
+        ``reshuffle_each_iteration=False``; ``seed`` makes the orders repeatable."""
+        buffer_size = _positive(buffer_size, "buffer_size")
+        base = int(np.random.randint(2 ** 31 - 1)) if seed is None else int(seed)
+        epochs = itertools.count()
+
+        def rng_for_pass() -> np.random.Generator:
+            epoch = 0 if reshuffle_each_iteration is False else next(epochs)
+            return np.random.default_rng([base, epoch])
+
+        if self._slices is not None:
+            return self._derive_slices(indexed.shuffled(self._slices.order, buffer_size,
+                                                        rng_for_pass), self._cardinality)
+
+        def make() -> Iterator[Any]:
+            rng = rng_for_pass()  # the same draws as indexed.buffer_shuffle
+            buffer: List[Any] = []
+            for element in self._make():
+                if len(buffer) < buffer_size:
+                    buffer.append(element)
+                    continue
+                index = int(rng.integers(buffer_size))
+                yield buffer[index]
+                buffer[index] = element
+            for index in rng.permutation(len(buffer)).tolist():
+                yield buffer[index]
+
+        return self._derive(make, self._cardinality, lambda: self.element_spec)
+
+    def repeat(self, count: Optional[int] = None, name: Optional[str] = None) -> "Dataset":
+        """The dataset ``count`` times (forever for None or -1)."""
+        forever = count is None or count < 0
+
+        def make() -> Iterator[Any]:
+            passes = itertools.count() if forever else builtins.range(count)
+            for _ in passes:
+                empty = True
+                for element in self._make():
+                    empty = False
+                    yield element
+                if empty:
+                    return
+
+        if count == 0 or self._cardinality == 0:
+            cardinality = 0
+        elif forever:
+            cardinality = INFINITE
+        else:
+            cardinality = self._cardinality * count if self._cardinality >= 0 else \
+                self._cardinality
+        if self._slices is not None:
+            return self._derive_slices(indexed.repeated(self._slices.order, count),
+                                       cardinality)
+        return self._derive(make, cardinality, lambda: self.element_spec)
+
+    def take(self, count: int, name: Optional[str] = None) -> "Dataset":
+        """The first ``count`` elements (all for -1)."""
+        count = int(count)
+        if count < 0:
+            cardinality = self._cardinality
+        elif self._cardinality == UNKNOWN:
+            cardinality = UNKNOWN
+        else:
+            cardinality = count if self._cardinality == INFINITE else \
+                min(count, self._cardinality)
+        if self._slices is not None and count >= 0:
+            return self._derive_slices(indexed.taken(self._slices.order, count), cardinality)
+        return self._derive(
+            lambda: itertools.islice(self._make(), count if count >= 0 else None),
+            cardinality, lambda: self.element_spec)
+
+    def skip(self, count: int, name: Optional[str] = None) -> "Dataset":
+        """All but the first ``count`` elements (none for -1)."""
+        count = int(count)
+        if count < 0:
+            cardinality = 0
+        elif self._cardinality >= 0:
+            cardinality = max(self._cardinality - count, 0)
+        else:
+            cardinality = self._cardinality
+
+        if self._slices is not None and count >= 0:
+            return self._derive_slices(indexed.skipped(self._slices.order, count), cardinality)
+
+        def make() -> Iterator[Any]:
+            if count < 0:
+                return iter(())
+            return itertools.islice(self._make(), count, None)
+
+        return self._derive(make, cardinality, lambda: self.element_spec)
+
+    def cache(self, filename: str = "", name: Optional[str] = None) -> "Dataset":
+        """Replays the first complete pass from memory (``filename`` is accepted; the cache
+        lives in memory for this process)."""
+        if self._slices is not None:  # in memory already: replay the first pass's order
+            return self._derive_slices(indexed.cached(self._slices.order), self._cardinality)
+        store: List[Any] = []
+        complete = [False]
+
+        def make() -> Iterator[Any]:
+            if complete[0]:
+                yield from store
+                return
+            fresh: List[Any] = []
+            for element in self._make():
+                fresh.append(element)
+                yield element
+            store[:] = fresh
+            complete[0] = True
+
+        result = self._derive(make, self._cardinality, lambda: self.element_spec)
+        for attr in ("class_names", "file_paths"):
+            if hasattr(self, attr):
+                setattr(result, attr, getattr(self, attr))
+        return result
+
+    def prefetch(self, buffer_size: int = AUTOTUNE, name: Optional[str] = None) -> "Dataset":
+        """Produces up to ``buffer_size`` elements ahead in a background thread."""
+        size = 2 if buffer_size is None or buffer_size == AUTOTUNE else int(buffer_size)
+        if size == 0:
+            return self
+        result = self._derive(lambda: pipeline.prefetch(self._make(), size),
+                              self._cardinality, lambda: self.element_spec)
+        for attr in ("class_names", "file_paths"):
+            if hasattr(self, attr):
+                setattr(result, attr, getattr(self, attr))
+        return result
+
+    def concatenate(self, dataset: "Dataset", name: Optional[str] = None) -> "Dataset":
+        """This dataset's elements followed by ``dataset``'s."""
+        if not isinstance(dataset, Dataset):
+            raise TypeError(f"Expected a `tf.data.Dataset` to concatenate, received "
+                            f"{type(dataset).__name__}.")
+        a, b = self._cardinality, dataset._cardinality
+        if INFINITE in (a, b):
+            count = INFINITE
+        elif UNKNOWN in (a, b):
+            count = UNKNOWN
+        else:
+            count = a + b
+        return self._derive(lambda: itertools.chain(self._make(), dataset._make()), count,
+                            lambda: self.element_spec)
+
+    def enumerate(self, start: int = 0, name: Optional[str] = None) -> "Dataset":
+        """Elements ``(index, element)`` with int64 indices from ``start``."""
+        return self._derive(
+            lambda: ((torch.tensor(i, dtype=torch.int64), e)
+                     for i, e in builtins.enumerate(self._make(), start)),
+            self._cardinality, lambda: (TensorSpec((), torch.int64), self.element_spec))
+
+    def flat_map(self, map_func: Callable, name: Optional[str] = None) -> "Dataset":
+        """The concatenation of the datasets ``map_func(*element)`` returns."""
+        def make() -> Iterator[Any]:
+            for index, element in builtins.enumerate(self._make()):
+                yield from _as_dataset(_call(map_func, element), "flat_map", map_func,
+                                       index)._make()
+
+        return self._derive(make, UNKNOWN, lambda: self._inner_spec(map_func, "flat_map"))
+
+    def _inner_spec(self, map_func: Callable, method: str) -> Any:
+        """The element spec of the dataset ``map_func`` returns for the first element."""
+        for element in self._make():
+            return _as_dataset(_call(map_func, element), method, map_func, 0).element_spec
+        return TensorSpec(None)
+
+    def interleave(self, map_func: Callable, cycle_length: Optional[int] = None,
+                   block_length: Optional[int] = None, num_parallel_calls: Optional[int] = None,
+                   deterministic: Optional[bool] = None,
+                   name: Optional[str] = None) -> "Dataset":
+        """``cycle_length`` of the datasets ``map_func`` returns, read ``block_length``
+        elements at a time in turn, as tf.data's interleave."""
+        cycle = pipeline.resolve_parallelism(AUTOTUNE if cycle_length in (None, AUTOTUNE)
+                                             else cycle_length)
+        block = 1 if block_length is None else _positive(block_length, "block_length")
+
+        def make() -> Iterator[Any]:
+            inputs = builtins.enumerate(self._make())
+            slots: List[Optional[Iterator[Any]]] = [None] * cycle
+            index = block_index = opened = 0
+            exhausted = False
+            while not (exhausted and opened == 0):
+                if slots[index] is not None:
+                    try:
+                        element = next(slots[index])
+                    except StopIteration:
+                        slots[index], opened, block_index = None, opened - 1, 0
+                        index = (index + 1) % cycle
+                        continue
+                    block_index += 1
+                    if block_index == block:
+                        index, block_index = (index + 1) % cycle, 0
+                    yield element
+                elif not exhausted:
+                    try:
+                        position, element = next(inputs)
+                    except StopIteration:
+                        exhausted = True
+                        continue
+                    slots[index] = _as_dataset(_call(map_func, element), "interleave",
+                                               map_func, position)._make()
+                    opened += 1
+                else:
+                    index, block_index = (index + 1) % cycle, 0
+
+        return self._derive(make, UNKNOWN, lambda: self._inner_spec(map_func, "interleave"))
+
+    def window(self, size: int, shift: Optional[int] = None, stride: int = 1,
+               drop_remainder: bool = False, name: Optional[str] = None) -> "Dataset":
+        """Elements that are windows: (structures of) datasets of ``size`` input elements
+        ``stride`` apart, a window starting every ``shift`` elements."""
+        size = _positive(size, "size")
+        shift = size if shift is None else _positive(shift, "shift")
+        stride = _positive(stride, "stride")
+        span = (size - 1) * stride + 1
+
+        def window_of(elements: List[Any]) -> Any:
+            columns = list(zip(*[flatten(e) for e in elements]))
+            return pack(elements[0], [_ListDataset(list(c)) for c in columns])
+
+        def make() -> Iterator[Any]:
+            buffer: "collections.deque" = collections.deque()
+            start = 0  # input index of buffer[0]
+            next_window = 0
+            for position, element in builtins.enumerate(self._make()):
+                buffer.append(element)
+                if position == next_window + span - 1:
+                    yield window_of([buffer[next_window - start + k * stride]
+                                     for k in builtins.range(size)])
+                    next_window += shift
+                    while buffer and start < next_window:
+                        buffer.popleft()
+                        start += 1
+            if drop_remainder:
+                return
+            total = start + len(buffer)
+            while next_window < total:
+                picks = [buffer[next_window - start + k * stride] for k in builtins.range(size)
+                         if next_window + k * stride < total]
+                yield window_of(picks)
+                next_window += shift
+
+        if self._cardinality == INFINITE:
+            cardinality = INFINITE
+        elif self._cardinality >= 0:
+            n = self._cardinality
+            cardinality = max(n - span, -1) // shift + 1 if drop_remainder else -(-n // shift)
+        else:
+            cardinality = UNKNOWN
+        return self._derive(make, cardinality,
+                            lambda: map_leaves(lambda s: _WindowSpec(s), self.element_spec))
+
+    def shard(self, num_shards: int, index: int, name: Optional[str] = None) -> "Dataset":
+        """Every ``num_shards``-th element, starting at ``index``."""
+        num_shards = _positive(num_shards, "num_shards")
+        if not 0 <= index < num_shards:
+            raise ValueError(f"`index` must be in [0, num_shards), received: index={index}, "
+                             f"num_shards={num_shards}")
+        n = self._cardinality
+        count = n // num_shards + (1 if index < n % num_shards else 0) if n >= 0 else n
+        if self._slices is not None:
+            return self._derive_slices(indexed.sharded(self._slices.order, num_shards, index),
+                                       count)
+        return self._derive(lambda: itertools.islice(self._make(), index, None, num_shards),
+                            count, lambda: self.element_spec)
+
+    def apply(self, transformation_func: Callable[["Dataset"], "Dataset"]) -> "Dataset":
+        result = transformation_func(self)
+        if not isinstance(result, Dataset):
+            raise TypeError("`transformation_func` must return a `tf.data.Dataset` object, "
+                            f"received {type(result).__name__}.")
+        return result
+
+    def reduce(self, initial_state: Any, reduce_func: Callable[[Any, Any], Any]) -> Any:
+        """``reduce_func(state, element)`` folded over the dataset."""
+        state = to_element(initial_state)
+        for element in self._make():
+            state = to_element(reduce_func(state, element))
+        return state
+
+    def with_options(self, options: Options, name: Optional[str] = None) -> "Dataset":
+        result = self._derive(self._make, self._cardinality, lambda: self.element_spec)
+        result._options = self._options.merge(options)
+        return result
+
+    def options(self) -> Options:
+        return self._options
+
+    # ------------------------------------------------------------------ reading
+    def __iter__(self) -> Iterator[Any]:
+        return iter(pipeline.loader(self._make))
+
+    def as_numpy_iterator(self) -> Iterator[Any]:
+        """Elements with NumPy arrays in place of tensors."""
+        def numpy(leaf: Any) -> Any:
+            if isinstance(leaf, torch.Tensor):
+                return leaf.numpy() if leaf.dim() else leaf.numpy()[()]
+            return leaf
+        return (map_leaves(numpy, e) for e in self._make())
+
+    @property
+    def element_spec(self) -> Any:
+        if self._spec is None:
+            if self._spec_fn is None:
+                self._spec = _first_spec(self._make)
+            else:
+                self._spec = self._spec_fn()
+        return self._spec
+
+    def cardinality(self) -> torch.Tensor:
+        """The number of elements; ``INFINITE`` (-1) or ``UNKNOWN`` (-2)."""
+        return torch.tensor(self._cardinality, dtype=torch.int64)
+
+    def __len__(self) -> int:
+        if self._cardinality == INFINITE:
+            raise TypeError("The dataset is infinite.")
+        if self._cardinality == UNKNOWN:
+            raise TypeError("The dataset length is unknown.")
+        return self._cardinality
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return f"<Dataset element_spec={self.element_spec}>"
+
+
+class _ListDataset(Dataset):
+    """A window component: a dataset over a list of leaves."""
+
+    def __init__(self, leaves: List[Any]) -> None:
+        super().__init__(lambda: iter(leaves), len(leaves),
+                         lambda: spec_of(leaves[0]) if leaves else TensorSpec(None))
+
+
+class _WindowSpec:
+    """The spec of a window component: a dataset whose elements have ``spec``."""
+
+    def __init__(self, spec: TensorSpec) -> None:
+        self.element_spec = spec
+
+    def __repr__(self) -> str:
+        return f"DatasetSpec({self.element_spec}, TensorShape([]))"
+
+
+class TextLineDataset(Dataset):
+    """The lines of text files (without the line ending), as ``bytes``."""
+
+    def __init__(self, filenames: Any, compression_type: Optional[str] = None,
+                 buffer_size: Optional[int] = None, num_parallel_reads: Optional[int] = None,
+                 name: Optional[str] = None) -> None:
+        if compression_type not in (None, ""):
+            raise ValueError("`TextLineDataset(compression_type=...)` is not provided by "
+                             f"torchkeras; received compression_type={compression_type!r}.")
+        names = [filenames] if isinstance(filenames, (str, bytes)) else \
+            [str(f) for f in np.asarray(filenames).reshape(-1)]
+
+        def make() -> Iterator[Any]:
+            for filename in names:
+                with open(filename, "rb") as handle:
+                    for line in handle:
+                        yield np.bytes_(line.rstrip(b"\n").rstrip(b"\r"))
+
+        super().__init__(make, UNKNOWN, lambda: TensorSpec((), "string"))
+
+
+# ------------------------------------------------------------------- helpers
+def _positive(value: Any, argument: str) -> int:
+    value = int(value)
+    if value <= 0:
+        raise ValueError(f"`{argument}` must be greater than zero, received: "
+                         f"{argument}={value}")
+    return value
+
+
+def _batched(cardinality: int, batch_size: int, drop_remainder: bool) -> int:
+    if cardinality < 0:
+        return cardinality
+    return cardinality // batch_size if drop_remainder else -(-cardinality // batch_size)
+
+
+def _first_spec(make: Callable[[], Iterator[Any]]) -> Any:
+    for element in make():
+        return _spec_from_element(element)
+    return TensorSpec(None)
+
+
+def _as_dataset(value: Any, method: str, fn: Callable, index: int) -> Dataset:
+    if isinstance(value, Dataset):
+        return value
+    if isinstance(value, tuple) and value and all(isinstance(v, Dataset) for v in value):
+        return Dataset.zip(value)
+    raise TypeError(f"The function `{_fn_name(fn)}` passed to `Dataset.{method}` must return a "
+                    f"`tf.data.Dataset`; on element {index} it returned "
+                    f"{type(value).__name__}.")
+
+
+def _signature(output_types: Any, output_shapes: Any) -> Any:
+    types = flatten(output_types) if isinstance(output_types, (tuple, dict)) else [output_types]
+    if output_shapes is None:
+        shapes: List[Any] = [None] * len(types)
+    elif isinstance(output_types, (tuple, dict)):
+        shapes = [tuple(s) if s is not None else None for s in
+                  _flatten_shapes(output_shapes, output_types)]
+    else:
+        shapes = [tuple(output_shapes)]
+    specs = [TensorSpec(s, t) for s, t in zip(shapes, types)]
+    return pack(output_types, specs) if isinstance(output_types, (tuple, dict)) else specs[0]
+
+
+def _flatten_shapes(shapes: Any, types: Any) -> List[Any]:
+    if isinstance(types, dict):
+        return [s for key in sorted(types) for s in _flatten_shapes(shapes[key], types[key])]
+    if isinstance(types, tuple):
+        return [s for sub_s, sub_t in zip(shapes, types) for s in _flatten_shapes(sub_s, sub_t)]
+    return [shapes]
+
+
+def _as_dtype(leaf: Any, spec: TensorSpec) -> Any:
+    if spec.dtype_name == "string":
+        if not is_string(leaf):
+            raise TypeError(f"`generator` yielded an element of type {type(leaf).__name__} "
+                            "where an element of type tf.string was expected.")
+        return to_leaf(leaf)
+    if is_string(leaf):
+        raise TypeError(f"`generator` yielded a string where an element of type "
+                        f"tf.{spec.dtype_name} was expected.")
+    if isinstance(leaf, torch.Tensor):
+        return leaf.to(spec.dtype)
+    return torch.from_numpy(np.array(leaf, dtype=spec.dtype_name, copy=True)) \
+        if spec.dtype_name != "bfloat16" else torch.tensor(np.asarray(leaf), dtype=spec.dtype)
+
+
+def _pad_batch(leaves: List[Any], target: Any, value: Any, component: int) -> Any:
+    ranks = {np.ndim(leaf) for leaf in leaves}
+    if len(ranks) != 1:
+        raise ValueError(f"Cannot batch tensors of different ranks in component {component}: "
+                         f"{sorted(ranks)}.")
+    rank = ranks.pop()
+    longest = [max(int(np.shape(leaf)[d]) for leaf in leaves) for d in builtins.range(rank)]
+    if target is not None:
+        target = tuple(target)
+        if len(target) != rank:
+            raise ValueError(f"The padded shape {list(target)} of component {component} has "
+                             f"rank {len(target)}, but the component has rank {rank}.")
+        for d, t in enumerate(target):
+            if t is not None and t != -1:
+                if longest[d] > t:
+                    raise ValueError(f"Attempted to pad to a smaller size than the input "
+                                     f"element in component {component}: dimension {d} is "
+                                     f"{longest[d]}, padded shape is {list(target)}.")
+                longest[d] = int(t)
+    if is_string(leaves[0]):
+        fill = "" if value is None else value
+        out = np.full([len(leaves)] + longest, fill, dtype=object)
+        for i, leaf in enumerate(leaves):
+            out[(i,) + tuple(slice(0, s) for s in np.shape(leaf))] = leaf
+        return out.astype(np.asarray(leaves[0]).dtype.kind == "S" and "S" or "U")
+    first = leaves[0]
+    fill = 0 if value is None else (value.item() if isinstance(value, torch.Tensor) else value)
+    out = torch.full([len(leaves)] + longest, fill, dtype=first.dtype)  # (batch, *longest)
+    for i, leaf in enumerate(leaves):
+        out[(i,) + tuple(slice(0, s) for s in leaf.shape)] = leaf
+    return out

@@ -1,0 +1,138 @@
+"""Running a dataset: the torch.utils.data side.
+
+A ``Dataset`` iterates through ``torch.utils.data.DataLoader`` over :class:`Pipeline` (an
+``IterableDataset`` whose iterator is the chain of transformations). Parallel ``map`` runs
+``map_func`` in a pool of threads, ``num_parallel_calls`` at a time, and yields results in input
+order (tf.data's default ``deterministic=True``). Threads, not DataLoader worker processes:
+the work tutorials put in ``map`` (torch ops, Pillow decode/resize, NumPy) releases the GIL,
+threads share the upstream pipeline (a shuffle or generator upstream is not duplicated per
+process), start in microseconds, and need nothing picklable. ``prefetch`` fills a bounded queue
+from a background thread (pinning tensors when asked, for non-blocking copies to CUDA).
+"""
+from __future__ import annotations
+
+import collections
+import os
+import queue
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+import torch
+import torch.utils.data
+
+from torchkeras.data.structure import map_leaves
+
+AUTOTUNE = -1
+
+__all__ = ["AUTOTUNE", "Pipeline", "parallel_map", "prefetch", "resolve_parallelism"]
+
+
+def resolve_parallelism(num_parallel_calls: Optional[int]) -> int:
+    """``AUTOTUNE`` -> the number of CPU cores; ``None`` -> 1 (sequential)."""
+    if num_parallel_calls is None:
+        return 1
+    if num_parallel_calls == AUTOTUNE:
+        return max(os.cpu_count() or 1, 1)
+    if num_parallel_calls < 1:
+        raise ValueError("`num_parallel_calls` must be a positive integer or "
+                         f"`tf.data.AUTOTUNE`, received: {num_parallel_calls}")
+    return int(num_parallel_calls)
+
+
+def parallel_map(source: Iterable[Any], fn: Callable[[Any], Any], workers: int,
+                 deterministic: bool = True) -> Iterator[Any]:
+    """``fn`` over ``source`` in ``workers`` threads; input order unless ``deterministic``
+    is False (then results come as they finish)."""
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tf.data.map")
+    pending: "collections.deque" = collections.deque()
+    window = 2 * workers
+    try:
+        for element in source:
+            pending.append(pool.submit(fn, element))
+            if len(pending) >= window:
+                if not deterministic:
+                    done = next((f for f in pending if f.done()), pending[0])
+                    pending.remove(done)
+                    yield done.result()
+                else:
+                    yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=False)
+
+
+_END = object()
+
+
+class _Failure:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def _pin(leaf: Any) -> Any:
+    return leaf.pin_memory() if isinstance(leaf, torch.Tensor) else leaf
+
+
+def prefetch(source: Iterable[Any], buffer_size: int, pin_memory: bool = False) -> Iterator[Any]:
+    """Elements of ``source`` produced ahead by a background thread, ``buffer_size`` at most."""
+    items: "queue.Queue" = queue.Queue(maxsize=max(buffer_size, 1))
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                items.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for element in source:
+                if pin_memory:
+                    element = map_leaves(_pin, element)
+                if not put(element):
+                    return
+        except BaseException as error:  # handed to the consumer, raised there
+            put(_Failure(error))
+            return
+        put(_END)
+
+    thread = threading.Thread(target=produce, name="tf.data.prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = items.get()
+            if item is _END:
+                return
+            if isinstance(item, _Failure):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+
+
+class Pipeline(torch.utils.data.IterableDataset):
+    """The ``IterableDataset`` a ``Dataset`` runs as: ``make()`` returns one pass's iterator."""
+
+    def __init__(self, make: Callable[[], Iterator[Any]]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._make())
+
+
+def _identity(element: Any) -> Any:
+    return element
+
+
+def loader(make: Callable[[], Iterator[Any]]) -> torch.utils.data.DataLoader:
+    """A DataLoader yielding the pipeline's elements as they are (no collation: elements are
+    already batched by the pipeline, and tuples must stay tuples)."""
+    return torch.utils.data.DataLoader(Pipeline(make), batch_size=None, collate_fn=_identity)

@@ -1,0 +1,195 @@
+"""Elements of a ``tf.data.Dataset``: nested structures, leaf conversion, ``TensorSpec``.
+
+tf.data's structure rules (not tf.nest's general ones): tuples, namedtuples and dicts are
+structure; a list is converted to one tensor (``from_tensor_slices([[1, 2], [3, 4]])``).
+Dict components are ordered by sorted key. Numeric leaves are CPU torch tensors; torch has
+no string tensors, so string leaves are NumPy ``str``/``bytes`` values or arrays.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, List, Optional, Sequence, Tuple
+
+import numpy as np
+import torch
+
+__all__ = ["TensorSpec", "string", "flatten", "pack", "map_leaves", "to_leaf", "to_element",
+           "spec_of", "stack", "is_string"]
+
+
+class _StringDType:
+    """``tf.string``: the dtype of string elements (NumPy ``str``/``bytes`` values)."""
+    name = "string"
+
+    def __repr__(self) -> str:
+        return "tf.string"
+
+
+string = _StringDType()
+
+
+def flatten(structure: Any) -> List[Any]:
+    """Leaves in tf.data order (dicts by sorted key)."""
+    if isinstance(structure, dict):
+        return [leaf for key in sorted(structure) for leaf in flatten(structure[key])]
+    if isinstance(structure, tuple):
+        return [leaf for item in structure for leaf in flatten(item)]
+    return [structure]
+
+
+def pack(structure: Any, flat: Sequence[Any]) -> Any:
+    """Inverse of :func:`flatten`."""
+    iterator = iter(flat)
+
+    def build(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: build(node[key]) for key in sorted(node)}
+        if isinstance(node, tuple) and hasattr(node, "_fields"):
+            return type(node)(*[build(item) for item in node])
+        if isinstance(node, tuple):
+            return tuple(build(item) for item in node)
+        return next(iterator)
+
+    return build(structure)
+
+
+def map_leaves(fn: Callable[[Any], Any], structure: Any) -> Any:
+    if isinstance(structure, torch.Tensor):  # the common case, without the walk
+        return fn(structure)
+    return pack(structure, [fn(leaf) for leaf in flatten(structure)])
+
+
+def same_structure(a: Any, b: Any) -> bool:
+    if isinstance(a, dict) or isinstance(b, dict):
+        return isinstance(a, dict) and isinstance(b, dict) and sorted(a) == sorted(b) and \
+            all(same_structure(a[k], b[k]) for k in a)
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        return isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and \
+            all(same_structure(x, y) for x, y in zip(a, b))
+    return True
+
+
+def is_string(leaf: Any) -> bool:
+    if isinstance(leaf, (str, bytes)):
+        return True
+    return isinstance(leaf, (np.ndarray, np.generic)) and leaf.dtype.kind in "USO"
+
+
+def _plain_dtype(values: Any) -> Optional[str]:
+    """tf.constant's dtype for Python numbers: int32, float32 or bool."""
+    flat: List[Any] = []
+
+    def walk(v: Any) -> None:
+        if isinstance(v, (list, tuple)):
+            for item in v:
+                walk(item)
+        else:
+            flat.append(v)
+    walk(values)
+    if flat and all(isinstance(v, bool) for v in flat):
+        return "bool"
+    if flat and all(isinstance(v, int) and not isinstance(v, bool) for v in flat):
+        return "int32"
+    if flat and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in flat):
+        return "float32"
+    return None
+
+
+def to_leaf(value: Any) -> Any:
+    """A torch tensor for numbers (Python numbers as tf.constant types them), a NumPy value
+    or array for strings."""
+    if isinstance(value, torch.Tensor):
+        return value
+    if isinstance(value, (str, bytes)):
+        return np.str_(value) if isinstance(value, str) else np.bytes_(value)
+    plain = _plain_dtype(value) if isinstance(value, (int, float, bool, list)) else None
+    array = np.asarray(value, dtype=plain)
+    if array.dtype.kind in "USO":
+        if array.dtype.kind == "O" and array.size and not isinstance(array.flat[0], (str, bytes)):
+            raise TypeError(f"Unsupported element value of type {type(array.flat[0]).__name__}; "
+                            "elements must be numbers, strings or structures (tuples, dicts) "
+                            "of them.")
+        return array[()] if array.ndim == 0 else array
+    if not array.flags.c_contiguous or not array.flags.writeable:
+        array = array.copy(order="C")
+    return torch.from_numpy(array)
+
+
+def to_element(value: Any) -> Any:
+    """A structure of leaves: tuples and dicts stay structure, anything else is one leaf."""
+    if isinstance(value, dict):
+        return {key: to_element(value[key]) for key in value}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return type(value)(*[to_element(item) for item in value])
+    if isinstance(value, tuple):
+        return tuple(to_element(item) for item in value)
+    return to_leaf(value)
+
+
+def stack(leaves: Sequence[Any]) -> Any:
+    """One batch from equally shaped leaves."""
+    first = leaves[0]
+    if isinstance(first, torch.Tensor):
+        return torch.stack(list(leaves))
+    return np.asarray(leaves)
+
+
+# ---------------------------------------------------------------------------- specs
+def _dtype_name(dtype: Any) -> str:
+    if dtype is None:
+        return "float32"
+    if dtype is string or dtype is str or dtype is bytes or getattr(dtype, "name", None) == \
+            "string":
+        return "string"
+    if isinstance(dtype, torch.dtype):
+        return str(dtype).replace("torch.", "")
+    if isinstance(dtype, str):
+        return dtype
+    return np.dtype(dtype).name
+
+
+class TensorSpec:
+    """``tf.TensorSpec(shape, dtype, name)``: the type of one element component."""
+
+    def __init__(self, shape: Any = None, dtype: Any = "float32",
+                 name: Optional[str] = None) -> None:
+        self.shape: Optional[Tuple[Optional[int], ...]] = None if shape is None else tuple(
+            None if d is None or d == -1 else int(d) for d in shape)
+        self.dtype_name = _dtype_name(dtype)
+        self.name = name
+
+    @property
+    def dtype(self) -> Any:
+        if self.dtype_name == "string":
+            return string
+        return getattr(torch, self.dtype_name)
+
+    def is_compatible_with(self, leaf: Any) -> bool:
+        actual = spec_of(leaf)
+        if actual.dtype_name != self.dtype_name:
+            return False
+        if self.shape is None:
+            return True
+        return len(self.shape) == len(actual.shape) and all(
+            e is None or e == a for e, a in zip(self.shape, actual.shape))
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, TensorSpec) and (self.shape, self.dtype_name) == \
+            (other.shape, other.dtype_name)
+
+    def __hash__(self) -> int:
+        return hash((self.shape, self.dtype_name))
+
+    def __repr__(self) -> str:
+        shape = "<unknown>" if self.shape is None else \
+            "(" + ", ".join("None" if d is None else str(d) for d in self.shape) + \
+            ("," if len(self.shape) == 1 else "") + ")"
+        return f"TensorSpec(shape={shape}, dtype=tf.{self.dtype_name}, name={self.name!r})"
+
+
+def spec_of(leaf: Any) -> TensorSpec:
+    """The spec of one concrete leaf."""
+    if isinstance(leaf, torch.Tensor):
+        return TensorSpec(tuple(leaf.shape), leaf.dtype)
+    if is_string(leaf):
+        return TensorSpec(tuple(np.shape(leaf)), string)
+    return TensorSpec(tuple(np.shape(leaf)), np.asarray(leaf).dtype)
