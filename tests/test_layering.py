@@ -64,6 +64,7 @@ LAYERS: Dict[str, int] = {
     "torchkeras.engine": 7,
     # 8 model files, summaries and plots (they plug into Model: engine/extensions.py)
     "torchkeras.saving": 8,
+    "torchkeras.saving.formats": 8,           # the table of file formats saving_api uses
     "torchkeras.utils": 8,
     # 9 compat: the tf namespace, the import finder, Keras 2 `K.*` functions
     "torchkeras.compat": 9,

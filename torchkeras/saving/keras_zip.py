@@ -203,6 +203,20 @@ def load_weights_from_keras3_h5(model: Any, filepath: str, skip_mismatch: bool =
         load_weights_store(h5, model, skip_mismatch=skip_mismatch, filepath=filepath)
 
 
+def load_weights_from_keras(model: Any, filepath: str, skip_mismatch: bool = False) -> None:
+    """``load_weights('m.keras')``: the weights of a whole-model archive."""
+    import h5py  # heavy (~0.1 s): loaded for file I/O only
+    archive = h5_utils.open_zip(filepath)
+    try:
+        data = h5_utils.read_member(archive, _WEIGHTS, filepath)
+    except KeyError as error:
+        raise CorruptFileError(f"The archive '{filepath}' has no {_WEIGHTS}.") from error
+    finally:
+        archive.close()
+    with h5py.File(io.BytesIO(data), mode="r") as h5:
+        load_weights_store(h5, model, skip_mismatch, filepath)
+
+
 def _numbered(group: Any, filepath: str) -> List[np.ndarray]:
     keys = sorted((k for k in group.keys() if k.isdigit()), key=int)
     return [h5_utils.read_dataset(group, k, filepath) for k in keys]
