@@ -37,6 +37,7 @@ LAYERS: Dict[str, int] = {
     "torchkeras.saving.json_limits": 1,       # bounded JSON parsing for every file format
     "torchkeras.saving.keras_layer_args": 1,  # table of Keras's layer arguments (data only)
     "torchkeras.saving.function_lookup": 1,   # Lambda's named functions; built-ins register
+    "torchkeras.saving.weight_check": 1,      # the weight check every format runs on load
     # 2 objects a layer is configured with; the data side (no model needed)
     "torchkeras.activations": 2,
     "torchkeras.initializers": 2,
@@ -64,6 +65,7 @@ LAYERS: Dict[str, int] = {
     "torchkeras.engine": 7,
     # 8 model files, summaries and plots (they plug into Model: engine/extensions.py)
     "torchkeras.saving": 8,
+    "torchkeras.saving.formats": 8,           # the table of file formats saving_api uses
     "torchkeras.utils": 8,
     # 9 compat: the tf namespace, the import finder, Keras 2 `K.*` functions
     "torchkeras.compat": 9,

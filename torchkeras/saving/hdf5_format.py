@@ -18,7 +18,8 @@ from typing import Any, Dict, List, Optional
 
 import numpy as np
 
-from torchkeras.saving import h5_utils, model_config, optimizer_state, training_config
+from torchkeras.saving import (h5_utils, model_config, optimizer_state, training_config,
+                               weight_check)
 from torchkeras.saving.atomic import atomic_write
 from torchkeras.saving.functional_config import layer_entry
 from torchkeras.saving.h5_utils import (CorruptFileError, load_attributes_from_hdf5_group,
@@ -200,14 +201,14 @@ def load_weights_from_hdf5_group(group: Any, model: Any, skip_mismatch: bool = F
     assignments = []
     for k, (layer, (name, values)) in enumerate(zip(layers, saved)):
         variables = layer.weights
-        if len(values) != len(variables):
-            raise ValueError(
-                f"Weight count mismatch for layer #{k} (named {layer.name} in the current "
-                f"model, {name} in the save file '{filepath}'). Layer expects "
-                f"{len(variables)} weight(s). Received {len(values)} saved weight(s)")
-        assignments.extend(_check_shapes(layer, k, name, variables, values, skip_mismatch,
-                                         filepath))
-    _assign(assignments)
+        assignments.extend(weight_check.check_layer_weights(
+            variables, values, layer=f"#{k} (named {layer.name})",
+            where=f"layer '{name}' in '{filepath}'", skip_mismatch=skip_mismatch,
+            count_error=f"Weight count mismatch for layer #{k} (named {layer.name} in the "
+                        f"current model, {name} in the save file '{filepath}'). Layer expects "
+                        f"{len(variables)} weight(s). Received {len(values)} saved weight(s)",
+            shape_warning_prefix=_SKIPPING) or [])
+    weight_check.assign(assignments)
 
 
 def load_weights_from_hdf5_group_by_name(group: Any, model: Any, skip_mismatch: bool = False,
@@ -220,42 +221,20 @@ def load_weights_from_hdf5_group_by_name(group: Any, model: Any, skip_mismatch: 
     for k, name in enumerate(_layer_names(group, filepath)):
         values = _saved_weights(group, name, filepath)
         for layer in index.get(name, []):
-            variables = layer.weights
-            if len(values) != len(variables):
-                message = (f"Weight count mismatch for layer #{k} (named {layer.name}). Layer "
-                           f"expects {len(variables)} weight(s). Received {len(values)} saved "
-                           f"weight(s) (file '{filepath}')")
-                if skip_mismatch:
-                    warnings.warn("Skipping loading of weights for layer " + message[25:],
-                                  stacklevel=4)
-                    continue
-                raise ValueError(message)
-            assignments.extend(_check_shapes(layer, k, name, variables, values, skip_mismatch,
-                                             filepath))
-    _assign(assignments)
+            counts = (f"Layer expects {len(layer.weights)} weight(s). Received {len(values)} "
+                      f"saved weight(s) (file '{filepath}')")
+            assignments.extend(weight_check.check_layer_weights(
+                layer.weights, values, layer=f"#{k} (named {layer.name})",
+                where=f"layer '{name}' in '{filepath}'", skip_mismatch=skip_mismatch,
+                count_error=f"Weight count mismatch for layer #{k} (named {layer.name}). "
+                            + counts,
+                count_warning=f"Skipping loading of weights for layer #{k} (named "
+                              f"{layer.name}) due to mismatch in number of weights. " + counts,
+                shape_warning_prefix=_SKIPPING) or [])
+    weight_check.assign(assignments)
 
 
-def _check_shapes(layer: Any, k: int, saved_name: str, variables: List[Any],
-                  values: List[np.ndarray], skip_mismatch: bool, filepath: str) -> list:
-    out = []
-    for variable, value in zip(variables, values):
-        if tuple(variable.shape) != tuple(value.shape):
-            message = (f"Shape mismatch in layer #{k} (named {layer.name}) for weight "
-                       f"{variable.name}. Weight expects shape {tuple(variable.shape)}. "
-                       f"Received saved weight with shape {tuple(value.shape)} (layer "
-                       f"'{saved_name}' in '{filepath}')")
-            if skip_mismatch:
-                warnings.warn("Skipping loading weights: " + message, stacklevel=5)
-                continue
-            raise ValueError(message)
-        out.append((variable, value))
-    return out
-
-
-def _assign(assignments: list) -> None:
-    """Set all values only after every check passed (a failed load changes nothing)."""
-    for variable, value in assignments:
-        variable.assign(value)
+_SKIPPING = "Skipping loading weights: "
 
 
 def is_hdf5_path(filepath: Any) -> bool:

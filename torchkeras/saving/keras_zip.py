@@ -13,7 +13,6 @@ import datetime
 import io
 import json
 import re
-import warnings
 import zipfile
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -24,7 +23,7 @@ from torchkeras.layers.base import Layer
 from torchkeras.layers.weights import KerasVariable
 from torchkeras.mixed_precision.loss_scale_optimizer import LossScaleOptimizer
 from torchkeras.saving import (h5_utils, json_limits, model_config, optimizer_state,
-                               training_config)
+                               training_config, weight_check)
 from torchkeras.saving.atomic import atomic_write
 from torchkeras.saving.functional_config import KERAS3, layer_entry
 from torchkeras.saving.h5_utils import CorruptFileError
@@ -204,6 +203,20 @@ def load_weights_from_keras3_h5(model: Any, filepath: str, skip_mismatch: bool =
         load_weights_store(h5, model, skip_mismatch=skip_mismatch, filepath=filepath)
 
 
+def load_weights_from_keras(model: Any, filepath: str, skip_mismatch: bool = False) -> None:
+    """``load_weights('m.keras')``: the weights of a whole-model archive."""
+    import h5py  # heavy (~0.1 s): loaded for file I/O only
+    archive = h5_utils.open_zip(filepath)
+    try:
+        data = h5_utils.read_member(archive, _WEIGHTS, filepath)
+    except KeyError as error:
+        raise CorruptFileError(f"The archive '{filepath}' has no {_WEIGHTS}.") from error
+    finally:
+        archive.close()
+    with h5py.File(io.BytesIO(data), mode="r") as h5:
+        load_weights_store(h5, model, skip_mismatch, filepath)
+
+
 def _numbered(group: Any, filepath: str) -> List[np.ndarray]:
     keys = sorted((k for k in group.keys() if k.isdigit()), key=int)
     return [h5_utils.read_dataset(group, k, filepath) for k in keys]
@@ -218,32 +231,17 @@ def load_weights_store(h5: Any, model: Any, skip_mismatch: bool = False,
             continue
         group = h5_utils.h5_get(h5, vars_path, filepath)
         if group is None:
-            message = (f"Layer '{owner.name}' expects {len(variables)} variables, but the "
-                       f"weights file '{filepath}' has none at '{vars_path}' (the file "
-                       "belongs to a different model).")
-            if skip_mismatch:
-                warnings.warn(message, stacklevel=3)
-                continue
-            raise ValueError(message)
+            weight_check.mismatch(
+                f"Layer '{owner.name}' expects {len(variables)} variables, but the weights "
+                f"file '{filepath}' has none at '{vars_path}' (the file belongs to a "
+                "different model).", skip_mismatch)
+            continue
         values = _numbered(group, filepath)
-        if len(values) != len(variables):
-            message = (f"Layer '{owner.name}' expected {len(variables)} variables, but "
+        count_error = (f"Layer '{owner.name}' expected {len(variables)} variables, but "
                        f"received {len(values)} variables during loading from '{filepath}'. "
                        f"Expected: {[v.name for v in variables]}")
-            if skip_mismatch:
-                warnings.warn(message, stacklevel=3)
-                continue
-            raise ValueError(message)
-        for variable, value in zip(variables, values):
-            if tuple(variable.shape) != tuple(value.shape):
-                message = (f"Shape mismatch in layer '{owner.name}' for weight "
-                           f"{variable.name}. Weight expects shape {tuple(variable.shape)}. "
-                           f"Received saved weight with shape {tuple(value.shape)} "
-                           f"('{vars_path}' in '{filepath}')")
-                if skip_mismatch:
-                    warnings.warn(message, stacklevel=3)
-                    continue
-                raise ValueError(message)
-            assignments.append((variable, value))
-    for variable, value in assignments:
-        variable.assign(value)
+        assignments.extend(weight_check.check_layer_weights(
+            variables, values, layer=f"'{owner.name}'", where=f"'{vars_path}' in '{filepath}'",
+            count_error=count_error, count_warning=count_error,
+            skip_mismatch=skip_mismatch) or [])
+    weight_check.assign(assignments)

@@ -1,6 +1,5 @@
-"""``save_model``/``load_model``/``save_weights``/``load_weights``: pick the format, then
-hand over to :mod:`hdf5_format` (Keras 2 ``.h5``) or :mod:`keras_zip` (Keras 3 ``.keras``,
-``.weights.h5``).
+"""``save_model``/``load_model``/``save_weights``/``load_weights``: check the arguments, pick
+the format from the table in :mod:`torchkeras.saving.formats`, call its read or write.
 
 Formats are chosen by extension when saving (``save_format='h5'`` forces HDF5) and by the
 file's first bytes when loading, so a misnamed file still loads. Every save goes through
@@ -10,12 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import io
 import json
 import os
 from typing import Any, Dict, Iterator, Optional
 
-from torchkeras.saving import h5_utils, hdf5_format, keras_zip, model_config
+from torchkeras.saving import formats, h5_utils, hdf5_format, model_config
 from torchkeras.saving.functional_config import layer_entry
 from torchkeras.saving.object_registration import CustomObjectScope
 from torchkeras.saving.serialization import SafeModeScope, unsafe_deserialization_enabled
@@ -73,30 +71,6 @@ def _proceed_with_overwrite(filepath: str) -> bool:
     return True
 
 
-def _save_format(filepath: str, save_format: Optional[str]) -> str:
-    if save_format is not None:
-        fmt = str(save_format).lower()
-        if fmt in ("h5", "hdf5", "keras_h5"):
-            return "h5"
-        if fmt in ("keras", "keras_v3"):
-            return "keras"
-        if fmt in ("tf", "tensorflow", "savedmodel"):
-            raise NotImplementedError(
-                "The TensorFlow SavedModel format needs TensorFlow; torchkeras saves `.keras` "
-                "(Keras 3) and `.h5` (Keras 2) files. Use `model.save('model.keras')` or "
-                "`model.save('model.h5')`.")
-        raise ValueError(f"Unknown `save_format`: {save_format!r}. Expected 'keras' or 'h5'.")
-    if filepath.endswith(".keras"):
-        return "keras"
-    if filepath.endswith((".h5", ".hdf5")):
-        return "h5"
-    raise ValueError("Invalid filepath extension for saving. Please add either a `.keras` "
-                     "extension for the native Keras format (recommended) or a `.h5` "
-                     "extension. Use `model.export(filepath)` if you want to export a "
-                     f"SavedModel for use with TFLite/TFServing/etc. Received: "
-                     f"filepath={filepath}.")
-
-
 def save_model(model: Any, filepath: Any, overwrite: bool = True,
                save_format: Optional[str] = None, include_optimizer: bool = True,
                **kwargs: Any) -> None:
@@ -104,7 +78,7 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True,
     _reject_unknown("save", {k: v for k, v in kwargs.items() if k not in _IGNORED_SAVE_KWARGS},
                     ["filepath", "overwrite", "save_format", "include_optimizer"])
     filepath = _path(filepath)
-    fmt = _save_format(filepath, save_format)
+    file_format = formats.model_format_for_save(filepath, save_format)
     if not overwrite and os.path.exists(filepath) and not _proceed_with_overwrite(filepath):
         return
     if getattr(model, "_graph", None) is None and not hasattr(model, "_stack"):
@@ -113,13 +87,10 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True,
             "Sequential model. It does not work for subclassed models, because such models "
             "are defined via the body of a Python method, which isn't safely serializable. "
             "Consider saving to the .keras format, or using `save_weights`.") \
-            if fmt == "h5" else NotImplementedError(
+            if file_format is formats.H5_MODEL else NotImplementedError(
             "Saving a subclassed model needs a config that rebuilds it; use a Functional or "
             "Sequential model, or `save_weights()`.")
-    if fmt == "h5":
-        hdf5_format.save_model_to_hdf5(model, filepath, include_optimizer=include_optimizer)
-    else:
-        keras_zip.save_model_to_keras(model, filepath, include_optimizer=include_optimizer)
+    file_format.write(model, filepath, include_optimizer=include_optimizer)
 
 
 def load_model(filepath: Any, custom_objects: Optional[Dict[str, Any]] = None,
@@ -137,19 +108,11 @@ def load_model(filepath: Any, custom_objects: Optional[Dict[str, Any]] = None,
     _reject_unknown("load_model", kwargs,
                     ["filepath", "custom_objects", "compile", "safe_mode", "map_location"])
     filepath = _path(filepath)
-    kind = h5_utils.file_kind(filepath)
-    if kind == "missing":
-        raise OSError(f"No file or directory found at {filepath}")
-    if kind == "dir":
-        raise ValueError(f"'{filepath}' is a directory (a TensorFlow SavedModel?). torchkeras "
-                         "loads `.keras` and `.h5` files; SavedModel needs TensorFlow.")
+    file_format = formats.model_format_for_load(filepath)
     safe_mode = safe_mode and not unsafe_deserialization_enabled()  # as Keras 3
     with CustomObjectScope(custom_objects), SafeModeScope(safe_mode), \
             _h5py_errors_as_corrupt(filepath):
-        if kind == "h5":
-            model = hdf5_format.load_model_from_hdf5(filepath, custom_objects, compile=compile)
-        else:
-            model = keras_zip.load_model_from_keras(filepath, custom_objects, compile=compile)
+        model = file_format.read(filepath, custom_objects, compile=compile)
     if map_location is not None:
         model.to(map_location)
     return model
@@ -165,18 +128,10 @@ def save_weights(model: Any, filepath: Any, overwrite: bool = True,
     _reject_unknown("save_weights", kwargs, ["filepath", "overwrite", "save_format"],
                     TypeError)
     filepath = _path(filepath)
-    if filepath.endswith(".keras"):
-        raise ValueError("The filename must end in `.weights.h5`. Received: "
-                         f"filepath={filepath}")
+    formats.check_weights_name(filepath)
     if not overwrite and os.path.exists(filepath) and not _proceed_with_overwrite(filepath):
         return
-    if save_format is not None and str(save_format).lower() == "tf":
-        raise NotImplementedError("TensorFlow checkpoints need TensorFlow; save weights to "
-                                  "an `.h5` or `.weights.h5` file.")
-    if filepath.endswith(".weights.h5") and save_format is None:
-        keras_zip.save_weights_to_keras3_h5(model, filepath)
-    else:
-        hdf5_format.save_weights_to_hdf5(model, filepath)
+    formats.weights_format_for_save(filepath, save_format).write(model, filepath)
 
 
 def load_weights(model: Any, filepath: Any, by_name: bool = False, skip_mismatch: bool = False,
@@ -186,42 +141,9 @@ def load_weights(model: Any, filepath: Any, by_name: bool = False, skip_mismatch
     _reject_unknown("load_weights", kwargs, ["filepath", "by_name", "skip_mismatch"],
                     TypeError)
     filepath = _path(filepath)
-    kind = h5_utils.file_kind(filepath)
-    if kind == "missing":
-        raise FileNotFoundError(f"Unable to load weights: the file {filepath} does not exist.")
-    if kind == "dir":
-        raise ValueError(f"'{filepath}' is a directory (a TensorFlow checkpoint?); torchkeras "
-                         "loads weights from `.h5`, `.weights.h5` and `.keras` files.")
     with _h5py_errors_as_corrupt(filepath):
-        _load_weights(model, filepath, kind, by_name, skip_mismatch)
-
-
-def _load_weights(model: Any, filepath: str, kind: str, by_name: bool,
-                  skip_mismatch: bool) -> None:
-    if kind == "zip":
-        import h5py  # heavy (~0.1 s): loaded for file I/O only
-        archive = h5_utils.open_zip(filepath)
-        try:
-            data = h5_utils.read_member(archive, "model.weights.h5", filepath)
-        except KeyError as error:
-            raise h5_utils.CorruptFileError(f"The archive '{filepath}' has no "
-                                            "model.weights.h5.") from error
-        finally:
-            archive.close()
-        with h5py.File(io.BytesIO(data), mode="r") as h5:
-            keras_zip.load_weights_store(h5, model, skip_mismatch, filepath)
-        return
-    with h5_utils.open_h5(filepath) as h5:
-        keras2 = "layer_names" in h5.attrs or "layer_names0" in h5.attrs or \
-            h5_utils.h5_get(h5, "model_weights", filepath) is not None
-    if keras2:
-        hdf5_format.load_weights_from_hdf5(model, filepath, by_name=by_name,
-                                           skip_mismatch=skip_mismatch)
-    else:
-        if by_name:
-            raise ValueError("by_name=True is only supported for Keras 2 `.h5` weights files "
-                             f"(layer_names/weight_names); '{filepath}' uses Keras 3's layout.")
-        keras_zip.load_weights_from_keras3_h5(model, filepath, skip_mismatch=skip_mismatch)
+        formats.weights_format_for_load(filepath).read(model, filepath, by_name=by_name,
+                                                       skip_mismatch=skip_mismatch)
 
 
 def model_to_json(model: Any, **kwargs: Any) -> str:
