@@ -47,10 +47,12 @@ def _check_fill(fill_mode: str, interpolation: str, owner: str) -> None:
 class _RandomLayer(Layer):
     """Seeded random draws; ``training`` defaults to True for a standalone call (Keras 2)."""
 
-    def __init__(self, seed: Optional[int] = None, **kwargs: Any):
+    def __init__(self, seed: Optional[int] = None, rng_type: Optional[str] = None,
+                 **kwargs: Any):
         kwargs.pop("force_generator", None)
         super().__init__(**kwargs)
         self.seed = seed
+        self.rng_type = rng_type  # Keras 2 (tf.random generator kind); torch draws here
         self._generator: Optional[torch.Generator] = None
         self.supports_masking = False
 
@@ -71,6 +73,11 @@ class _RandomLayer(Layer):
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         return input_shape
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        config["rng_type"] = self.rng_type
+        return config
 
     def __getstate__(self) -> Dict[str, Any]:
         state = super().__getstate__()

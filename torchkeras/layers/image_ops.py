@@ -54,10 +54,14 @@ def _resize_matrix(in_size: int, out_size: int, method: str,
     floor = torch.floor(center)
     rows = torch.arange(out_size, device=device)
     if method == "bicubic":
+        # TF's ResizeBicubic: Keys a=-0.5 read from a 1024-entry table (delta rounded to
+        # 1/1024); out-of-range taps get weight 0 and the rest are renormalised.
+        center32 = (out_index.float() + 0.5) * float(in_size / out_size) - 0.5
+        floor = torch.floor(center32).double()
+        delta = torch.round((center32.double() - floor) * 1024) / 1024
         taps = [floor + k for k in (-1, 0, 1, 2)]
-        weights = [_cubic_weights(center - t) for t in taps]
+        weights = [_cubic_weights(d) for d in (1 + delta, delta, 1 - delta, 2 - delta)]
         inside = [((t >= 0) & (t <= in_size - 1)).double() for t in taps]
-        # TF zeroes the weights of out-of-range taps and renormalises the rest.
         weights = [w * m for w, m in zip(weights, inside)]
         total = sum(weights)
         for tap, weight in zip(taps, weights):
