@@ -64,10 +64,16 @@ class EinsumDense(Layer):
         return self.activation(outputs)
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
-        if self.full_output_shape is None:
-            self.full_output_shape = analyze_einsum_string(
-                self.equation, self.bias_axes, tuple(input_shape), self.partial_output_shape)[2]
-        return (input_shape[0],) + tuple(self.full_output_shape[1:])
+        full = analyze_einsum_string(self.equation, self.bias_axes, tuple(input_shape),
+                                     self.partial_output_shape)[2]
+        # As Keras 3: an output dim left None takes the input's size on a shared axis.
+        spec = re.sub(r"\.\.\.", "0", self.equation)
+        in_spec, out_spec = spec.split(",")[0], spec.split("->")[1]
+        if "0" not in in_spec and "0" not in out_spec:
+            for i, char in enumerate(out_spec):
+                if full[i] is None and char in in_spec:
+                    full[i] = input_shape[in_spec.index(char)]
+        return (input_shape[0],) + tuple(full[1:])
 
     def get_config(self) -> Dict[str, Any]:
         config = super().get_config()
