@@ -48,9 +48,22 @@ def test_augmentation_contract_and_inference_identity(cls, kwargs):
 @pytest.mark.parametrize("cls,kwargs", AUGMENT, ids=[c for c, _ in AUGMENT])
 def test_augmentation_changes_images_when_training(cls, kwargs):
     layer = getattr(keras.layers, cls)(**kwargs)
-    outputs = [np.asarray(layer(IMAGES)) for _ in range(4)]  # standalone call: training
+    outputs = [np.asarray(layer(IMAGES, training=True)) for _ in range(4)]
     assert any(not np.allclose(o, IMAGES) for o in outputs)
     assert all(o.shape == IMAGES.shape for o in outputs)
+
+
+def test_standalone_call_augments_as_keras2():
+    # Outside any model call and learning-phase scope (earlier tests in the suite can leave
+    # the enclosing-call `training` set: reset it for this check).
+    previous, previous_call = phase._LEARNING_PHASE, phase.enter_call_training(None)
+    phase.set_learning_phase(None)
+    try:
+        out = np.asarray(keras.layers.RandomBrightness(0.5, seed=2)(IMAGES))
+    finally:
+        phase.set_learning_phase(previous)
+        phase.exit_call_training(previous_call)
+    assert not np.allclose(out, IMAGES)
 
 
 def test_seeded_layers_repeat_their_draws():
