@@ -79,11 +79,7 @@ LAYERS: Dict[str, int] = {
 MAX_CYCLE = 3
 
 # Modules whose imports inside functions may go without a reason (see the test below).
-UNEXPLAINED_LATE_IMPORTS_ALLOWED = {
-    # The trainer split (issue 16, "Also in this step") is moving these functions to new
-    # modules in another branch; their imports move with them.
-    "torchkeras/engine/trainer.py",
-}
+UNEXPLAINED_LATE_IMPORTS_ALLOWED: Set[str] = set()
 
 
 def _modules() -> Dict[str, str]:

@@ -71,7 +71,7 @@ def test_train_steps_do_not_synchronise_with_the_host():
     runner = trainer.StepRunner(model)
     with _no_host_sync():  # raises on .item(), .cpu(), nonzero(), ...
         for start in range(0, 256, 32):
-            runner.run_train_step(xt[start:start + 32], yt[start:start + 32], None)
+            runner.dispatch_train_step(xt[start:start + 32], yt[start:start + 32], None)
     torch.cuda.synchronize()
 
 

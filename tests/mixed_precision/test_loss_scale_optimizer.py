@@ -206,3 +206,49 @@ def test_scale_state_set_and_read():
     p.grad = torch.tensor([1.0])
     opt.step()  # the second finite step in a row: the scale doubles
     assert opt.scale_state() == (0, 1024.0)
+
+
+def _dense_twins():
+    layers = []
+    for _ in range(2):
+        keras.utils.set_random_seed(3)
+        layer = keras.layers.Dense(2)
+        layer.build((None, 3))
+        layers.append(layer)
+    return layers
+
+
+def test_minimize_is_optimizer_minimize_through_the_scaled_loss():
+    """LossScaleOptimizer.minimize reuses Optimizer.minimize: its compute_gradients scales
+    and unscales, its apply_gradients checks; the update equals the plain optimizer's."""
+    scaled_layer, plain_layer = _dense_twins()
+    x = torch.tensor([[1.0, -2.0, 0.5]])
+    scaled = LossScaleOptimizer(keras.optimizers.SGD(0.1), initial_scale=1024.0)
+    plain = keras.optimizers.SGD(0.1)
+    pairs = scaled.compute_gradients(lambda: (scaled_layer(x) ** 2).sum(),
+                                     [scaled_layer.kernel, scaled_layer.bias])
+    expected = plain.compute_gradients(lambda: (plain_layer(x) ** 2).sum(),
+                                       [plain_layer.kernel, plain_layer.bias])
+    assert [v is w for (_, v), w in zip(pairs, [scaled_layer.kernel, scaled_layer.bias])] == \
+        [True, True]
+    for (g, _), (e, _) in zip(pairs, expected):
+        np.testing.assert_allclose(g.numpy(), e.numpy(), rtol=1e-6)  # unscaled, Keras layout
+    for _ in range(2):
+        scaled.minimize(lambda: (scaled_layer(x) ** 2).sum(),
+                        [scaled_layer.kernel, scaled_layer.bias])
+        plain.minimize(lambda: (plain_layer(x) ** 2).sum(),
+                       [plain_layer.kernel, plain_layer.bias])
+    for a, b in zip(scaled_layer.get_weights(), plain_layer.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+    assert scaled.iterations == 2
+
+
+def test_minimize_skips_a_non_finite_step_and_halves_the_scale():
+    layer, _ = _dense_twins()
+    before = [w.copy() for w in layer.get_weights()]
+    opt = LossScaleOptimizer(keras.optimizers.SGD(0.1), initial_scale=8.0)
+    opt.minimize(lambda: layer(torch.tensor([[float("inf"), 0.0, 0.0]])).sum(),
+                 [layer.kernel, layer.bias])
+    for a, b in zip(layer.get_weights(), before):
+        np.testing.assert_array_equal(a, b)
+    assert float(opt.loss_scale) == 4.0 and opt.iterations == 0

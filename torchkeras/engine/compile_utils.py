@@ -2,7 +2,7 @@
 ``LossesContainer``/``MetricsContainer`` do (names, order, weighting, reduction)."""
 from __future__ import annotations
 
-from typing import Any, List, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 import torch
 
@@ -11,23 +11,40 @@ from torchkeras import metrics as metrics_module
 from torchkeras.losses import apply_mask, match_dtype_and_rank
 
 
-def _per_output(value: Any, output_names: List[str], argument: str,
-                broadcast: bool) -> List[Any]:
-    """Spread a compile argument over the outputs: one value for all, a list, or a dict."""
+def spread_over_outputs(value: Any, output_names: List[str], check_keys: bool = True,
+                        list_error: Optional[Callable[[Any], str]] = None,
+                        single_error: Optional[Callable[[Any], str]] = None) -> List[Any]:
+    """One entry per output from ``value``: ``None`` for each, a dict by output name, a
+    list (``list_error(value)``: the message when its length is not the output count), or
+    one value for all (``single_error(value)``: the message when several outputs need
+    several values)."""
     count = len(output_names)
+    if value is None:
+        return [None] * count
     if isinstance(value, dict):
-        unknown = [k for k in value if k not in output_names]
-        if unknown:
-            raise ValueError(f"Found unexpected keys that do not correspond to any Model "
-                             f"output: {unknown}. Expected: {output_names}")
+        if check_keys:
+            unknown = [k for k in value if k not in output_names]
+            if unknown:
+                raise ValueError(f"Found unexpected keys that do not correspond to any Model "
+                                 f"output: {unknown}. Expected: {output_names}")
         return [value.get(name) for name in output_names]
-    if isinstance(value, (list, tuple)) and not broadcast:
-        if len(value) != count:
-            raise ValueError(f"When passing a list as `{argument}`, it should have one entry "
-                             f"per model output. The model has {count} output(s), but you "
-                             f"passed {argument}={value}")
+    if isinstance(value, (list, tuple)):
+        if list_error is not None and len(value) != count:
+            raise ValueError(list_error(value))
         return list(value)
+    if single_error is not None and count > 1:
+        raise ValueError(single_error(value))
     return [value] * count
+
+
+def _compile_argument(value: Any, output_names: List[str], argument: str) -> List[Any]:
+    """A compile argument (``loss``, ``loss_weights``) per output."""
+    count = len(output_names)
+    return spread_over_outputs(
+        value, output_names,
+        list_error=lambda v: f"When passing a list as `{argument}`, it should have one entry "
+                             f"per model output. The model has {count} output(s), but you "
+                             f"passed {argument}={v}")
 
 
 def accumulate_mean(tracker: Any, value: torch.Tensor, weight: int) -> None:
@@ -53,10 +70,9 @@ class LossesContainer:
 
     def __init__(self, loss: Any, loss_weights: Any, output_names: List[str]):
         self.output_names = output_names
-        losses = _per_output(loss, output_names, "loss", broadcast=False)
+        losses = _compile_argument(loss, output_names, "loss")
         self.losses = [None if l is None else losses_module.to_loss_object(l) for l in losses]
-        weights = _per_output(loss_weights, output_names, "loss_weights", broadcast=False) \
-            if loss_weights is not None else [None] * len(output_names)
+        weights = _compile_argument(loss_weights, output_names, "loss_weights")
         self.loss_weights = [None if w is None else float(w) for w in weights]
         self.total_tracker = metrics_module.Mean(name="loss")
         self.output_trackers = [metrics_module.Mean(name=f"{name}_loss")
@@ -132,11 +148,7 @@ class MetricsContainer:
         if value is None:
             return [[] for _ in range(count)]
         if isinstance(value, dict):
-            unknown = [k for k in value if k not in self.output_names]
-            if unknown:
-                raise ValueError(f"Found unexpected keys that do not correspond to any Model "
-                                 f"output: {unknown}. Expected: {self.output_names}")
-            return [_as_list(value.get(name)) for name in self.output_names]
+            return [_as_list(v) for v in spread_over_outputs(value, self.output_names)]
         if isinstance(value, (list, tuple)) and value and all(
                 isinstance(v, (list, tuple)) or v is None for v in value):
             if len(value) != count:

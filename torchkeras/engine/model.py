@@ -13,8 +13,11 @@ import torch
 
 from torchkeras import backend
 from torchkeras.distribute.environment import is_chief
-from torchkeras.engine import extensions, trainer as trainer_module
+from torchkeras.engine import data as data_module, extensions, step_hooks, \
+    trainer as trainer_module
+from torchkeras.engine.compiled_model import CompiledModel
 from torchkeras.engine.functional import FunctionalGraph
+from torchkeras.engine.step_runner import keras_default, model_call
 from torchkeras.export import export_model
 from torchkeras.layers.base import Layer, probe_output_shape
 from torchkeras.mixed_precision.autocast import prepare_mixed
@@ -42,7 +45,7 @@ class Model(Layer):
         trainable = kwargs.pop("trainable", True)
         super().__init__(name=name, trainable=trainable, **kwargs)
         self._graph: Optional[FunctionalGraph] = None
-        self.compiled = None            # set by compile(): trainer.CompiledModel
+        self.compiled: Optional[CompiledModel] = None  # set by compile()
         self.history = None
         self.stop_training = False
         self.optimizer = None
@@ -70,6 +73,17 @@ class Model(Layer):
     @property
     def _is_graph_network(self) -> bool:
         return self._graph is not None
+
+    @property
+    def functional_graph(self) -> Optional[FunctionalGraph]:
+        """The graph of a functional model (``Model(inputs, outputs)``); ``None`` for a
+        subclassed model and a Sequential."""
+        return self._graph
+
+    @property
+    def is_sequential(self) -> bool:
+        """Whether this is a ``Sequential`` (its layers are a stack, not a graph)."""
+        return False
 
     @property
     def layers(self) -> List[Layer]:
@@ -259,33 +273,36 @@ class Model(Layer):
 
     # Keras's customisation points: override these in a subclass (see Keras's "Customizing
     # what happens in fit()"); fit/evaluate/predict call the overrides.
+    @keras_default
     def train_step(self, data: Any) -> Dict[str, Any]:
         """One training step on ``data`` (``x``, ``(x, y)`` or ``(x, y, sample_weight)``);
         returns ``{metric name: value}`` for the progress bar and History."""
-        return trainer_module.default_train_step(self, data)
+        return step_hooks.default_train_step(self, data)
 
+    @keras_default
     def test_step(self, data: Any) -> Dict[str, Any]:
-        return trainer_module.default_test_step(self, data)
+        return step_hooks.default_test_step(self, data)
 
+    @keras_default
     def predict_step(self, data: Any) -> Any:
-        x, _, _ = trainer_module.data_module.unpack_batch(data)
-        return trainer_module.model_call(self, x, False)
+        x, _, _ = data_module.unpack_batch(data)
+        return model_call(self, x, False)
 
     def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None,
                      sample_weight: Any = None) -> torch.Tensor:
-        return trainer_module.compute_loss(self, x, y, y_pred, sample_weight)
+        return step_hooks.compute_loss(self, x, y, y_pred, sample_weight)
 
     def compute_metrics(self, x: Any, y: Any, y_pred: Any,
                         sample_weight: Any = None) -> Dict[str, Any]:
-        return trainer_module.compute_metrics(self, x, y, y_pred, sample_weight)
+        return step_hooks.compute_metrics(self, x, y, y_pred, sample_weight)
 
     @property
-    def compiled_loss(self) -> "trainer_module.CompiledLoss":
-        return trainer_module.CompiledLoss(self)
+    def compiled_loss(self) -> step_hooks.CompiledLoss:
+        return step_hooks.CompiledLoss(self)
 
     @property
-    def compiled_metrics(self) -> "trainer_module.CompiledMetrics":
-        return trainer_module.CompiledMetrics(self)
+    def compiled_metrics(self) -> step_hooks.CompiledMetrics:
+        return step_hooks.CompiledMetrics(self)
 
     def reset_metrics(self) -> None:
         if self.compiled is not None:

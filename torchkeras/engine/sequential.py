@@ -114,6 +114,11 @@ class Sequential(Model):
     def layers(self) -> List[Layer]:
         return list(self._stack)
 
+    @property
+    def is_sequential(self) -> bool:
+        """True: a Sequential's layers are a stack (see ``Model.is_sequential``)."""
+        return True
+
     def build(self, input_shape: Any = None) -> None:
         """Build every layer for ``input_shape`` (batch dim included)."""
         if input_shape is None:

@@ -97,7 +97,7 @@ def _is_single(signature: Any) -> bool:
 
 def inference_module(model: Any, num_inputs: int) -> InferenceModule:
     structure = None
-    graph = getattr(model, "_graph", None)
+    graph = getattr(model, "functional_graph", None)
     if graph is not None and isinstance(graph.input_structure, dict):
         structure = graph.input_structure
     return InferenceModule(model, num_inputs, structure)

@@ -147,20 +147,19 @@ class LossScaleOptimizer:
             return inner.apply_gradients(pairs, *args, **kwargs)
         return inner.iterations
 
+    def compute_gradients(self, loss: Any, var_list: Any, tape: Any = None
+                          ) -> List[Tuple[Optional[torch.Tensor], Any]]:
+        """The gradients of ``loss`` through the scaled loss, unscaled (tf-keras)."""
+        pairs = self.inner_optimizer.compute_gradients(self.get_scaled_loss(loss), var_list,
+                                                       tape)
+        grads = self.get_unscaled_gradients([g for g, _ in pairs])
+        return [(g, v) for g, (_, v) in zip(grads, pairs)]
+
     def minimize(self, loss: Any, var_list: Any, tape: Any = None) -> None:
-        """Scale ``loss``, differentiate, unscale, apply (or skip)."""
-        from torchkeras.optimizers.base import _storage  # late: optimizers/__init__ imports this module
-        if callable(var_list):
-            var_list = var_list()
-        var_list = list(var_list)
-        tensors = [_storage(v) for v in var_list]
-        with torch.enable_grad():
-            value = loss() if callable(loss) else loss
-            grads = torch.autograd.grad(value * self.loss_scale, tensors, allow_unused=True)
-        grads = self.get_unscaled_gradients(grads)
-        grads = [g if g is None or t is v else v._spec.layout.to_keras(g)
-                 for g, t, v in zip(grads, tensors, var_list)]
-        self.apply_gradients(zip(grads, var_list))
+        """Scale ``loss``, differentiate, unscale, apply (or skip): ``Optimizer.minimize``
+        with this optimizer's ``compute_gradients`` and ``apply_gradients``."""
+        from torchkeras.optimizers.base import Optimizer  # late: optimizers/ imports this module
+        Optimizer.minimize(self, loss, var_list, tape)
 
     # ------------------------------------------------------------------ saved state
     def scale_state(self) -> Tuple[int, float]:

@@ -507,8 +507,10 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
             p.copy_(spec.layout.from_keras(spec.constraint(spec.layout.to_keras(p))))
         return self.iterations
 
-    def minimize(self, loss: Any, var_list: Any, tape: Any = None) -> None:
-        """Compute gradients of ``loss`` (a tensor or a zero-argument callable) and apply them."""
+    def compute_gradients(self, loss: Any, var_list: Any, tape: Any = None
+                          ) -> List[Tuple[Optional[torch.Tensor], Any]]:
+        """``[(gradient, variable)]`` of ``loss`` (a tensor or a zero-argument callable),
+        gradients in Keras's layout (tf-keras's ``compute_gradients``)."""
         if callable(var_list):
             var_list = var_list()
         var_list = list(var_list)
@@ -518,7 +520,12 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
             grads = torch.autograd.grad(value, tensors, allow_unused=True)
         grads = [g if g is None or t is v else v._spec.layout.to_keras(g)  # Keras layout
                  for g, t, v in zip(grads, tensors, var_list)]
-        self.apply_gradients(zip(grads, var_list))
+        return list(zip(grads, var_list))
+
+    def minimize(self, loss: Any, var_list: Any, tape: Any = None) -> None:
+        """Compute gradients of ``loss`` (a tensor or a zero-argument callable) and apply them
+        (``LossScaleOptimizer.minimize`` runs this with its own two steps)."""
+        self.apply_gradients(self.compute_gradients(loss, var_list, tape))
 
     @_eager_under_compile  # host-side counters would make a compiled graph recompile each step
     def _apply(self, work: List[Tuple[_Bucket, Optional[List[int]], List[torch.Tensor]]]) -> None:

@@ -39,10 +39,10 @@ def clone_model(model: Any, input_tensors: Any = None,
     clone_function = clone_function or _clone_layer
     if isinstance(model, Sequential):
         return _clone_sequential(model, input_tensors, clone_function)
-    if not isinstance(model, Model) or model._graph is None:
+    if not isinstance(model, Model) or model.functional_graph is None:
         raise ValueError("Expected `model` argument to be a functional `Model` instance, but "
                          f"got a subclassed model instead: {model}")
-    graph = model._graph
+    graph = model.functional_graph
     tensor_map: Dict[int, Any] = {}
     if input_tensors is None:
         for tensor in graph.inputs:

@@ -35,7 +35,7 @@ KERAS3 = "keras3"
 # ------------------------------------------------------------------------------ writing
 def functional_config(model: Any, style: str = KERAS2) -> Dict[str, Any]:
     """Keras's functional config of ``model``: name, trainable, layers, input/output layers."""
-    graph = model._graph
+    graph = model.functional_graph
     in_graph = {id(node) for node in graph.nodes}
     index_map: Dict[Tuple[int, int], int] = {}
     for layer in graph.layers:
@@ -72,7 +72,7 @@ def sequential_config(model: Any, style: str = KERAS2) -> Dict[str, Any]:
     if model._input_tensor is not None:
         input_layer = model._input_tensor._keras_history[0]
         layers.append(layer_entry(input_layer, style))
-    layers.extend(layer_entry(layer, style) for layer in model._stack)
+    layers.extend(layer_entry(layer, style) for layer in model.layers)
     config: Dict[str, Any] = {"name": model.name, "trainable": model.trainable}
     if style == KERAS3:
         config["dtype"] = "float32"
@@ -91,7 +91,7 @@ def layer_entry(layer: Any, style: str = KERAS2) -> Dict[str, Any]:
             if layer._input_tensor is not None:
                 entry["build_config"] = {"input_shape": list(layer._input_tensor.shape)}
         return entry
-    if getattr(layer, "_graph", None) is not None:
+    if getattr(layer, "functional_graph", None) is not None:
         name = get_registered_name(type(layer))
         class_name = "Functional" if name == "Model" else name
         entry = {"class_name": class_name, "config": functional_config(layer, style)}
@@ -108,7 +108,7 @@ def node_offset(layer: Any, style: str) -> int:
     """1 when Keras numbers this nested model's nodes from 1 (see the module docstring)."""
     if isinstance(layer, Sequential):
         return 1 if style == KERAS2 and layer._input_tensor is not None else 0
-    return 1 if getattr(layer, "_graph", None) is not None else 0
+    return 1 if getattr(layer, "functional_graph", None) is not None else 0
 
 
 def _call_arg_names(layer: Any) -> List[str]:

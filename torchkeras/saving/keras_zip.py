@@ -47,7 +47,7 @@ def keras3_snake_case(name: str) -> str:
 def _class_key(layer: Any) -> str:
     if isinstance(layer, Sequential):
         return "sequential"
-    if getattr(layer, "_graph", None) is not None and type(layer).__name__ == "Model":
+    if getattr(layer, "functional_graph", None) is not None and type(layer).__name__ == "Model":
         return "functional"
     return keras3_snake_case(type(layer).__name__)
 
@@ -63,9 +63,8 @@ def variable_groups(layer: Any, path: str) -> List[Tuple[str, Any, List[Any]]]:
     """``(vars_path, owner, variables)`` for ``layer`` and everything under it."""
     prefix = path + "/" if path else ""
     groups: List[Tuple[str, Any, List[Any]]] = []
-    is_model = hasattr(layer, "_graph") and (layer._graph is not None or
-                                               type(layer).__name__ == "Sequential" or
-                                               hasattr(layer, "_stack"))
+    is_model = getattr(layer, "functional_graph", None) is not None or \
+        isinstance(layer, Sequential)
     if is_model:
         groups.append((prefix + "vars", layer, _own_variables(layer)))
         used: Dict[str, int] = {}
@@ -119,7 +118,7 @@ def write_weights_store(h5: Any, model: Any, include_optimizer: bool) -> None:
 
 
 def keras3_model_config(model: Any, include_optimizer: bool = True) -> Dict[str, Any]:
-    if getattr(model, "_graph", None) is None and not hasattr(model, "_stack"):
+    if getattr(model, "functional_graph", None) is None and not isinstance(model, Sequential):
         raise NotImplementedError(
             "Saving a subclassed model to the .keras format needs a model that can be rebuilt "
             "from its config: use a Functional or Sequential model, or save_weights().")

@@ -81,7 +81,8 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True,
     file_format = formats.model_format_for_save(filepath, save_format)
     if not overwrite and os.path.exists(filepath) and not _proceed_with_overwrite(filepath):
         return
-    if getattr(model, "_graph", None) is None and not hasattr(model, "_stack"):
+    if getattr(model, "functional_graph", None) is None and \
+            not getattr(model, "is_sequential", False):
         raise NotImplementedError(
             "Saving the model to HDF5 format requires the model to be a Functional model or a "
             "Sequential model. It does not work for subclassed models, because such models "

@@ -73,7 +73,7 @@ def _output_shape(layer: Any, model: Any) -> str:
 
 
 def _node_in_model(node: Any, model: Any) -> bool:
-    graph = getattr(model, "_graph", None)
+    graph = getattr(model, "functional_graph", None)
     if graph is None:
         return True
     return node in graph.nodes
@@ -106,7 +106,8 @@ def print_summary(model: Any, line_length: Optional[int] = None, positions: Any 
     if not model.built:
         raise ValueError("This model has not yet been built. Build the model first by calling "
                          "`build()` or by calling the model on a batch of data.")
-    sequential_like = isinstance(model, Sequential) or getattr(model, "_graph", None) is None
+    sequential_like = isinstance(model, Sequential) or \
+        getattr(model, "functional_graph", None) is None
     if not sequential_like:
         sequential_like = all(len([n for n in l._inbound_nodes if _node_in_model(n, model)
                                    and n.keras_inputs]) <= 1 for l in model.layers) and all(
@@ -184,8 +185,8 @@ def print_summary(model: Any, line_length: Optional[int] = None, positions: Any 
                      + "|" * nested_level)
 
     for layer in model.layers:
-        if sequential_like and isinstance(layer, InputLayer) and getattr(model, "_graph",
-                                                                         None) is None:
+        if sequential_like and isinstance(layer, InputLayer) and \
+                getattr(model, "functional_graph", None) is None:
             continue
         print_layer("layer", layer, model)
     print_fn("=" * line_length)
@@ -203,13 +204,13 @@ def print_summary(model: Any, line_length: Optional[int] = None, positions: Any 
 
 def _class_name(layer: Any) -> str:
     """Keras 2 shows a functional ``Model`` as ``Functional``."""
-    if type(layer).__name__ == "Model" and getattr(layer, "_graph", None) is not None:
+    if type(layer).__name__ == "Model" and getattr(layer, "functional_graph", None) is not None:
         return "Functional"
     return type(layer).__name__
 
 
 def _is_chain(model: Any) -> bool:
-    graph = model._graph
+    graph = model.functional_graph
     previous = None
     for node in graph.nodes:
         if previous is not None and (len(node.keras_inputs) != 1 or

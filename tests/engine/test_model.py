@@ -1,0 +1,48 @@
+"""Model's public predicates (``is_sequential``, ``functional_graph``) that the saving,
+summary and export code use instead of private attributes."""
+import numpy as np
+import pytest
+
+import torchkeras as keras
+from torchkeras.compat.gradient_tape import GradientTape
+from torchkeras.engine.functional import FunctionalGraph
+
+
+class Subclassed(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.dense = keras.layers.Dense(1)
+
+    def call(self, x):
+        return self.dense(x)
+
+
+def _functional():
+    inputs = keras.Input((3,))
+    return keras.Model(inputs, keras.layers.Dense(1)(inputs))
+
+
+def test_functional_graph_is_the_graph_of_a_functional_model_only():
+    assert isinstance(_functional().functional_graph, FunctionalGraph)
+    assert Subclassed().functional_graph is None
+    assert keras.Sequential([keras.layers.Dense(1, input_shape=(3,))]).functional_graph is None
+
+
+def test_is_sequential():
+    assert keras.Sequential().is_sequential
+    assert not _functional().is_sequential and not Subclassed().is_sequential
+
+
+def test_a_gradient_tape_is_not_taken_for_a_sequential():
+    tape = GradientTape()
+    with tape:  # a tape has a private `_stack` too; the predicate is not fooled by it
+        assert hasattr(tape, "_stack")
+    assert not getattr(tape, "is_sequential", False)
+
+
+@pytest.mark.parametrize("suffix", [".h5", ".keras"])
+def test_saving_a_subclassed_model_still_says_why(tmp_path, suffix):
+    model = Subclassed()
+    model(np.zeros((1, 3), "float32"))
+    with pytest.raises(NotImplementedError, match="subclassed"):
+        model.save(tmp_path / f"m{suffix}")

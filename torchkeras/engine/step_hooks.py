@@ -1,0 +1,81 @@
+"""The default bodies of Keras's overridable steps and the compiled-loss API a custom
+``train_step`` uses: ``Model.train_step``/``test_step`` (unless overridden),
+``compute_loss``, ``compute_metrics``, ``compiled_loss`` and ``compiled_metrics``. Each
+reuses the compiled model's cached :class:`~torchkeras.engine.step_runner.StepRunner`."""
+from __future__ import annotations
+
+from typing import Any, Dict
+
+import torch
+
+from torchkeras.engine import data as data_module
+from torchkeras.engine.compiled_model import flat_outputs, flat_targets, flat_weights, \
+    require_compiled
+from torchkeras.engine.step_runner import runner_for
+
+
+def default_train_step(model: Any, data: Any) -> Dict[str, Any]:
+    """What ``Model.train_step`` does unless overridden; returns the metric results."""
+    x, y, sample_weight = data_module.unpack_batch(data)
+    runner_for(model).builtin_train_step(x, y, sample_weight)
+    return {m.name: m.result() for m in model.metrics}
+
+
+def default_test_step(model: Any, data: Any) -> Dict[str, Any]:
+    """What ``Model.test_step`` does unless overridden; returns the metric results."""
+    x, y, sample_weight = data_module.unpack_batch(data)
+    runner_for(model).builtin_test_step(x, y, sample_weight)
+    return {m.name: m.result() for m in model.metrics}
+
+
+def compute_loss(model: Any, x: Any = None, y: Any = None, y_pred: Any = None,
+                 sample_weight: Any = None) -> torch.Tensor:
+    """The compiled loss (with regularization) for ``y_pred``; updates the loss trackers."""
+    compiled = require_compiled(model, "compute_loss")
+    return compiled.losses(flat_targets(compiled, y), flat_outputs(model, y_pred),
+                           flat_weights(compiled, sample_weight),
+                           runner_for(model).regularization_loss())
+
+
+def compute_metrics(model: Any, x: Any, y: Any, y_pred: Any,
+                    sample_weight: Any = None) -> Dict[str, Any]:
+    """Update the compiled metrics and return every metric's result."""
+    compiled = require_compiled(model, "compute_metrics")
+    with torch.no_grad():
+        compiled.metrics_container.update_state(flat_targets(compiled, y),
+                                                flat_outputs(model, y_pred),
+                                                flat_weights(compiled, sample_weight))
+    return {m.name: m.result() for m in model.metrics}
+
+
+class CompiledLoss:
+    """``model.compiled_loss(y, y_pred, sample_weight=None, regularization_losses=None)``
+    as Keras 2's custom ``train_step`` examples use it."""
+
+    def __init__(self, model: Any):
+        self.model = model
+
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None,
+                 regularization_losses: Any = None) -> torch.Tensor:
+        compiled = require_compiled(self.model, "compiled_loss")
+        regularization = None
+        for value in regularization_losses or []:
+            regularization = value if regularization is None else regularization + value
+        return compiled.losses(flat_targets(compiled, y_true),
+                               flat_outputs(self.model, y_pred),
+                               flat_weights(compiled, sample_weight), regularization)
+
+
+class CompiledMetrics:
+    """``model.compiled_metrics.update_state(y, y_pred, sample_weight=None)``."""
+
+    def __init__(self, model: Any):
+        self.model = model
+
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        compute_metrics(self.model, None, y_true, y_pred, sample_weight)
+
+    @property
+    def metrics(self) -> list:
+        compiled = self.model.compiled
+        return compiled.metrics_container.metrics if compiled is not None else []
