@@ -16,6 +16,7 @@ from torchkeras.engine.sequential import Sequential
 from torchkeras.layers.base import Layer
 from torchkeras import mixed_precision
 from torchkeras import config
+from torchkeras import ops, random
 
 # Keras 2 semantics, so `keras.__version__` is the tf.keras it follows: version checks in
 # tutorials (`keras.__version__.startswith("2")`) take their Keras 2 branch. torchkeras's own
@@ -25,7 +26,7 @@ __torchkeras_version__ = "0.1.0"
 
 __all__ = ["Input", "InputLayer", "Layer", "Model", "Sequential", "activations", "backend",
            "callbacks", "config", "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
-           "mixed_precision", "optimizers", "preprocessing", "regularizers", "saving", "utils"]
+           "mixed_precision", "ops", "optimizers", "random", "preprocessing", "regularizers", "saving", "utils"]
 
 
 def __getattr__(name: str):
