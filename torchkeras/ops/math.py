@@ -46,9 +46,10 @@ def segment_max(data: Any, segment_ids: Any, num_segments: Optional[int] = None,
 
 
 def top_k(x: Any, k: int, sorted: bool = True) -> Tuple[Tensor, Tensor]:  # noqa: A002
-    """The ``k`` largest values along the last axis and their int32 indices."""
+    """The ``k`` largest values along the last axis and their indices (int64, as Keras 3's
+    torch backend; its TensorFlow backend gives int32)."""
     values, indices = torch.topk(_t(x), k, dim=-1, sorted=sorted)
-    return values, indices.to(torch.int32)
+    return values, indices
 
 
 def in_top_k(targets: Any, predictions: Any, k: int) -> Tensor:

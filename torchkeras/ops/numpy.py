@@ -471,9 +471,10 @@ def count_nonzero(x: Any, axis: Axis = None) -> Tensor:
     return torch.count_nonzero(x, dim=_dims(axis)).to(torch.int32)
 
 
-def nonzero(x: Any) -> Tuple[Tensor, ...]:
-    """The indices of the non-zero elements, one int32 tensor per axis."""
-    return tuple(i.to(torch.int32) for i in torch.nonzero(_t(x), as_tuple=True))
+def nonzero(x: Any) -> Tensor:
+    """The indices of the non-zero elements, an int32 tensor (rank, count): one row per axis
+    (Keras 3's torch backend; ``rows, cols = ops.nonzero(x)`` unpacks it)."""
+    return torch.nonzero(_t(x)).T.to(torch.int32)
 
 
 def median(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -960,9 +961,8 @@ def empty(shape: Any, dtype: Any = None) -> Tensor:
 
 def full(shape: Any, fill_value: Any, dtype: Any = None) -> Tensor:
     """A tensor of ``shape`` filled with ``fill_value``."""
-    value = _t(fill_value, dtype)
-    dtype = value.dtype if dtype is None else to_torch_dtype(dtype)
-    return torch.broadcast_to(value.to(dtype), _shape(shape)).clone()
+    dtype = to_torch_dtype(dtype or config.floatx())
+    return torch.broadcast_to(_t(fill_value, dtype), _shape(shape)).clone()
 
 
 def _like(x: Any, dtype: Any) -> Tuple[Tensor, torch.dtype]:
