@@ -112,9 +112,21 @@ def result_type(*dtypes: Any) -> str:
         >>> result_type("int32", "float32"), result_type("int8", int), result_type("int32", float)
         ('float32', 'int8', 'float32')
     """
+    try:
+        return _cached_result_type(config.floatx(), dtypes)
+    except TypeError:  # an unhashable dtype-like: no cache
+        return _result_type(config.floatx(), dtypes)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_result_type(floatx: str, dtypes: Tuple[Any, ...]) -> str:
+    return _result_type(floatx, dtypes)
+
+
+def _result_type(floatx: str, dtypes: Tuple[Any, ...]) -> str:
     if not dtypes:
-        return config.floatx()
-    nodes = [config.floatx() if d is None else _node(d) for d in dtypes]
+        return floatx
+    nodes = [floatx if d is None else _node(d) for d in dtypes]
     if len(set(nodes)) == 1:
         out = nodes[0]
     elif all(n in ("int", "float") for n in nodes):
@@ -122,7 +134,7 @@ def result_type(*dtypes: Any) -> str:
     else:
         out = _least_upper_bound(frozenset(nodes))
     if out in ("int", "float"):
-        out = f"{out}{config.floatx()[-2:]}"  # weak types take floatx's width
+        out = f"{out}{floatx[-2:]}"  # weak types take floatx's width
     return _NARROW.get(out, out)
 
 

@@ -199,6 +199,9 @@ def power(x1: Any, x2: Any) -> Tensor:
 
 
 def _promoted(x1: Any, x2: Any) -> Tuple[Tensor, Tensor]:
+    if isinstance(x1, Tensor) and isinstance(x2, Tensor) and x1.dtype == x2.dtype \
+            and x1.dtype not in (torch.float64, torch.int64):  # fast path: nothing to promote
+        return x1, x2
     dtype = result_type(_dtype_of(x1), _dtype_of(x2))
     return _t(x1, dtype), _t(x2, dtype)
 
@@ -324,6 +327,10 @@ def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     x = _t(x) if not isinstance(x, (list, tuple)) else stack(x)
     if axis == () or axis == []:
         return x
+    if x.dtype in (torch.float32, torch.float64):  # fast path: no dtype change
+        dims = _dims(axis)
+        if dims is not None:
+            return torch.mean(x, dims, keepdims)
     ori = standardize_dtype(x.dtype)
     compute = result_type(ori, "float32")
     out_dtype = compute if ("int" in ori or ori == "bool") else ori
