@@ -25,7 +25,8 @@ API_JSON = HERE / "keras_api.json"
 TABLE = HERE / "api_coverage.md"
 NAMESPACES = ("layers", "losses", "metrics", "optimizers", "callbacks", "activations",
               "initializers", "regularizers", "constraints", "utils", "backend",
-              "preprocessing.text", "preprocessing.sequence", "preprocessing.image", "datasets")
+              "preprocessing.text", "preprocessing.sequence", "preprocessing.image", "datasets",
+              "ops", "random")
 
 
 def _public(module: Any) -> List[str]:

@@ -28,7 +28,9 @@ LAYERS: Dict[str, int] = {
     "torchkeras.utils.sequence": 0,
     "torchkeras.utils.data_utils": 0,
     "torchkeras.mixed_precision.policy": 0,   # dtype policies: layers need them
-    "torchkeras.data": 0,                     # tf.data on torch.utils.data: no model needed
+    "torchkeras.data": 0,
+    "torchkeras.ops": 0,                      # keras.ops on torch: backend only
+    "torchkeras.random": 0,                   # keras.random: backend only                     # tf.data on torch.utils.data: no model needed
     # 1 registry: registration and (de)serialization of plain objects; file helpers
     "torchkeras.saving.object_registration": 1,
     "torchkeras.saving.serialization": 1,

@@ -43,6 +43,7 @@ def _keras2_functions():
 
 # `keras.backend`: the settings plus the `K.*` functions (torchkeras code never uses them).
 backend._provide_keras2_functions(_keras2_functions)
+from torchkeras import ops, random
 
 # Keras 2 semantics, so `keras.__version__` is the tf.keras it follows: version checks in
 # tutorials (`keras.__version__.startswith("2")`) take their Keras 2 branch. torchkeras's own
@@ -52,7 +53,7 @@ __torchkeras_version__ = "0.1.0"
 
 __all__ = ["Input", "InputLayer", "Layer", "Model", "Sequential", "activations", "backend",
            "callbacks", "config", "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
-           "mixed_precision", "optimizers", "preprocessing", "regularizers", "saving", "utils"]
+           "mixed_precision", "ops", "optimizers", "random", "preprocessing", "regularizers", "saving", "utils"]
 
 
 _missing_keras_name = not_provided_hook(__name__)  # Keras names not provided yet: a clear error

@@ -17,7 +17,7 @@ import torchkeras
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ("perceptron", "xor", "mlp_custom_metric", "cnn_tf_python_keras", "functional_api",
-           "text_lstm", "callbacks_tutorial", "custom_training_loop")
+           "text_lstm", "callbacks_tutorial", "custom_training_loop", "keras3_ops_subclassing")
 TIMEOUT = 300
 
 
@@ -149,3 +149,12 @@ def test_custom_training_loop_with_gradient_tape(runs):
     assert len(accuracies) == 6 and accuracies[-1] > 0.85
     assert "dz/dw: 8.0" in out
     assert "reduce_mean: [2. 3.]" in out
+
+
+def test_keras3_ops_custom_layer_loss_metric(runs):
+    out = runs.result("keras3_ops_subclassing")
+    assert "linear output shape: (2, 4)" in out and "linear weights: 2" in out
+    assert "sampling shape: (3, 2)" in out
+    assert _number(r"true positives last epoch: ([\d.]+)", out) > 230  # of 256 samples
+    assert _number(r"final loss: ([\d.e-]+)", out) < 0.2
+    assert "mse improved: True" in out and "sharpened loss finite: True" in out

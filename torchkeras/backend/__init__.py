@@ -13,6 +13,7 @@ from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.backend.config import (epsilon, floatx, image_data_format, set_epsilon,
                                        set_floatx, set_image_data_format, standardize_dtype,
                                        torch_dtype)
+from torchkeras.backend.dtypes import is_float_dtype, is_int_dtype, result_type
 from torchkeras.backend.device import get_device, set_device
 from torchkeras.backend.naming import get_uid, reset_uids, to_snake_case, unique_object_name
 from torchkeras.backend.random import set_random_seed

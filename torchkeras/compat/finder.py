@@ -47,6 +47,8 @@ TOP_LEVEL: Dict[str, Tuple[str, ...]] = {
     "datasets": ("torchkeras.datasets",),
     "saving": ("torchkeras.saving",),
     "config": ("torchkeras.config",),
+    "ops": ("torchkeras.ops",),
+    "random": ("torchkeras.random",),
     "engine": ("torchkeras.engine.model", "torchkeras.engine.sequential",
                "torchkeras.layers.input_layer", "torchkeras.layers"),
 }
