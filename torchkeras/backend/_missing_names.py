@@ -9,22 +9,19 @@ MISSING = {
         "DTypePolicy FloatDTypePolicy Function Initializer InputSpec KerasTensor Loss Metric "
         "Operation Optimizer Quantizer Regularizer RematScope StatelessScope SymbolicScope "
         "Variable applications device distillation distribution dtype_policies legacy "
-        "name_scope ops quantizers random remat tree version visualization wrappers"
+        "name_scope quantizers remat tree version visualization wrappers"
     ),
     "layers": (
         "AdaptiveAveragePooling1D AdaptiveAveragePooling2D AdaptiveAveragePooling3D "
-        "AdaptiveMaxPooling1D AdaptiveMaxPooling2D AdaptiveMaxPooling3D AdditiveAttention "
-        "Attention AugMix AutoContrast CategoryEncoding CenterCrop "
-        "ContrastLimitedAdaptiveHistogramEqualization CutMix DenseFeatures Discretization "
-        "EinsumDense Equalization FlaxLayer GroupQueryAttention HashedCrossing Hashing "
+        "AdaptiveMaxPooling1D AdaptiveMaxPooling2D AdaptiveMaxPooling3D AugMix AutoContrast "
+        "CategoryEncoding ContrastLimitedAdaptiveHistogramEqualization CutMix DenseFeatures "
+        "Discretization Equalization FlaxLayer GroupQueryAttention HashedCrossing Hashing "
         "Identity IntegerLookup JaxLayer LocallyConnected1D LocallyConnected2D "
-        "MaxNumBoundingBoxes MelSpectrogram MixUp MultiHeadAttention Normalization Pipeline "
-        "RMSNormalization RandAugment RandomBrightness RandomColorDegeneration "
-        "RandomColorJitter RandomContrast RandomCrop RandomElasticTransform RandomErasing "
-        "RandomFlip RandomGaussianBlur RandomGrayscale RandomHeight RandomHue RandomInvert "
-        "RandomPerspective RandomPosterization RandomRotation RandomSaturation "
-        "RandomSharpness RandomShear RandomTranslation RandomWidth RandomZoom Rescaling "
-        "Resizing ReversibleEmbedding STFTSpectrogram Solarization SpectralNormalization "
+        "MaxNumBoundingBoxes MelSpectrogram MixUp Normalization Pipeline RMSNormalization "
+        "RandAugment RandomColorDegeneration RandomColorJitter RandomElasticTransform "
+        "RandomErasing RandomGaussianBlur RandomGrayscale RandomHeight RandomHue RandomInvert "
+        "RandomPerspective RandomPosterization RandomSaturation RandomSharpness RandomShear "
+        "RandomWidth ReversibleEmbedding STFTSpectrogram Solarization SpectralNormalization "
         "StringLookup TFSMLayer TextVectorization experimental"
     ),
     "losses": (
@@ -58,13 +55,12 @@ MISSING = {
         "cast_to_floatx categorical_focal_crossentropy conv1d conv2d conv2d_transpose conv3d "
         "cos ctc_batch_cost ctc_decode ctc_label_dense_to_sparse depthwise_conv2d dropout "
         "experimental foldl foldr function gradients in_test_phase in_top_k in_train_phase "
-        "is_float_dtype is_int_dtype is_sparse learning_phase_scope local_conv1d local_conv2d "
+        "is_sparse learning_phase_scope local_conv1d local_conv2d "
         "manual_variable_initialization map_fn moving_average_update name_scope "
         "normalize_batch_in_training placeholder pool2d pool3d print_tensor random_bernoulli "
         "random_binomial random_normal_variable random_uniform_variable repeat "
-        "repeat_elements resize_images resize_volumes result_type reverse rnn "
-        "separable_conv2d sin spatial_2d_padding spatial_3d_padding temporal_padding to_dense "
-        "truncated_normal"
+        "repeat_elements resize_images resize_volumes reverse rnn separable_conv2d sin "
+        "spatial_2d_padding spatial_3d_padding temporal_padding to_dense truncated_normal"
     ),
     "preprocessing.sequence": (
         "make_sampling_table skipgrams"
@@ -75,5 +71,19 @@ MISSING = {
     ),
     "datasets": (
         "california_housing"
+    ),
+    "ops": (
+        "adaptive_average_pool adaptive_max_pool angle argpartition associative_scan bartlett "
+        "bitwise_and bitwise_invert bitwise_left_shift bitwise_not bitwise_or "
+        "bitwise_right_shift bitwise_xor blackman cdist cholesky_inverse conj conjugate "
+        "conv_transpose corrcoef correlate ctc_decode ctc_loss custom_gradient depth_to_space "
+        "diagflat dsplit dstack erfc fabs fft fft2 fmax fmin fold gcd geomspace hamming "
+        "hanning heaviside histogram hsplit i0 ifft2 imag image irfft isneginf isposinf "
+        "isreal istft jvp kaiser kron layer_normalization lcm ldexp left_shift logaddexp2 "
+        "matrix_rank nanargmax nanargmin nancumprod nancumsum nanmax nanmean nanmedian nanmin "
+        "nanpercentile nanprod nanquantile nanstd nansum nanvar nextafter percentile pinv "
+        "polar real rearrange rfft right_shift rms_normalization rot90 segment_min "
+        "segment_prod signbit slogdet space_to_depth stft trapezoid unfold unique "
+        "unravel_index vander vectorize view view_as_complex view_as_real vsplit"
     ),
 }
