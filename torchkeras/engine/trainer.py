@@ -7,7 +7,6 @@ host; the progress bar reads the totals when it refreshes and at the end of an e
 """
 from __future__ import annotations
 
-import difflib
 import functools
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -16,6 +15,7 @@ import torch
 
 from torchkeras import distribute
 from torchkeras import optimizers as optimizers_module
+from torchkeras.backend.messages import did_you_mean
 from torchkeras.backend import phase
 from torchkeras.callbacks import CallbackList, History, ProgbarLogger
 from torchkeras.engine import data as data_module
@@ -50,11 +50,8 @@ def check_kwargs(method: str, kwargs: Dict[str, Any], valid: List[str]) -> None:
     for key in kwargs:
         if key in _IGNORED:
             continue
-        message = f"{method}() got an unexpected keyword argument '{key}'"
-        close = difflib.get_close_matches(key, valid, n=1)
-        if close:
-            message += f". Did you mean '{close[0]}'?"
-        raise TypeError(message)
+        raise TypeError(f"{method}() got an unexpected keyword argument '{key}'"
+                        + did_you_mean(key, valid, lead=". "))
 
 
 # ----------------------------------------------------------------------- compile
