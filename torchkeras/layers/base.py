@@ -667,7 +667,3 @@ def probe_output_shape(layer: Any, input_shape: Any, dtypes: Any = None) -> Any:
     if not nest.is_nested(results[0]):
         return shapes[0]
     return nest.pack_sequence_as(results[0], shapes)
-
-
-def probe_output_dtypes(layer: Any, outputs: Any) -> Any:
-    return nest.map_structure(lambda t: backend.standardize_dtype(t.dtype), outputs)
