@@ -8,6 +8,7 @@ import pytest
 
 import torchkeras as keras
 from torchkeras import layers, losses, metrics, optimizers
+from torchkeras.saving import builtin_objects as registry
 from torchkeras.saving.builtin_objects import builtin_objects, export_modules, register_builtin
 
 
@@ -30,26 +31,32 @@ def test_export_modules_exports_and_registers_each_modules_all(tmp_path, monkeyp
             my_alias = my_loss
             def helper():
                 pass
-            __all__ = ["MyLoss", "my_loss", "my_alias"]
+            VERSION = 1
+            __all__ = ["MyLoss", "my_loss", "my_alias", "VERSION"]
         """,
         "infra": "def tool():\n    pass\n__all__ = ['tool']\n",
         "_private": "__all__ = ['hidden']\nhidden = 1\n",
     })
     monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(registry, "_BUILTINS", dict(registry._BUILTINS))  # undone after
     exports = {}
     names = export_modules("test-fake", "tk_fake_pkg", [str(root)], exports, skip={"infra"},
                            accept=callable)
-    assert names == ["MyLoss", "my_loss", "my_alias"]
-    assert set(exports) == {"MyLoss", "my_loss", "my_alias"}
+    assert names == ["MyLoss", "my_loss", "my_alias", "VERSION"]
+    assert set(exports) == {"MyLoss", "my_loss", "my_alias", "VERSION"}
     table = builtin_objects("test-fake")
     assert table["my_alias"] is table["my_loss"] is exports["my_loss"]
     assert "helper" not in table and "tool" not in table and "hidden" not in table
+    assert "VERSION" not in table  # exported, not accepted
     table["MyLoss"] = None  # a copy: the registry itself is untouched
     assert builtin_objects("test-fake")["MyLoss"] is exports["MyLoss"]
-    sys.modules.pop("tk_fake_pkg.family", None)
+    for module in ("tk_fake_pkg", "tk_fake_pkg.family"):
+        sys.modules.pop(module, None)
 
 
-def test_a_name_cannot_be_registered_to_two_objects():
+def test_a_name_cannot_be_registered_to_two_objects(monkeypatch):
+    monkeypatch.setattr(registry, "_BUILTINS", dict(registry._BUILTINS))  # undone after
+
     def first():
         pass
 
