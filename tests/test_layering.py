@@ -40,6 +40,7 @@ LAYERS: Dict[str, int] = {
     "torchkeras.saving.keras_layer_args": 1,  # table of Keras's layer arguments (data only)
     "torchkeras.saving.function_lookup": 1,   # Lambda's named functions; built-ins register
     "torchkeras.saving.weight_check": 1,      # the weight check every format runs on load
+    "torchkeras.saving.builtin_objects": 1,   # built-in layers/losses/metrics/optimizers by name
     # 2 objects a layer is configured with; the data side (no model needed)
     "torchkeras.activations": 2,
     "torchkeras.initializers": 2,

@@ -1,11 +1,11 @@
 """``Callback`` (every Keras hook) and ``CallbackList`` (calls them in order)."""
 from __future__ import annotations
 
-import difflib
 import functools
 import inspect
 from typing import Any, Dict, Iterable, List, Optional, Union
 
+from torchkeras.backend.messages import did_you_mean
 from torchkeras.utils import nest
 
 Logs = Optional[Dict[str, Any]]
@@ -29,10 +29,10 @@ def _suggest_keywords(init: Any) -> Any:
             unknown = [k for k in kwargs if k not in valid and f"'{k}'" in text]
             if not unknown or "Did you mean" in text:
                 raise
-            close = difflib.get_close_matches(unknown[0], valid, n=1)
-            if not close:
+            hint = did_you_mean(unknown[0], valid, lead=". ")
+            if not hint:
                 raise
-            raise TypeError(f"{text}. Did you mean '{close[0]}'?") from None
+            raise TypeError(f"{text}{hint}") from None
     return wrapper
 
 

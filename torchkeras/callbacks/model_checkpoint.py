@@ -1,7 +1,6 @@
 """``ModelCheckpoint``: save the model (or its weights) during training."""
 from __future__ import annotations
 
-import difflib
 import inspect
 import logging
 import os
@@ -9,6 +8,7 @@ from typing import Any, Dict, Optional
 
 import numpy as np
 
+from torchkeras.backend.messages import did_you_mean
 from torchkeras.callbacks.base import Callback
 from torchkeras.callbacks.early_stopping import print_msg
 from torchkeras.distribute import environment as distribute
@@ -57,9 +57,8 @@ class ModelCheckpoint(Callback):
         if kwargs:  # tf-keras ignores them silently; a misspelt option deserves a word
             valid = list(inspect.signature(ModelCheckpoint.__init__).parameters)
             for key in kwargs:
-                close = difflib.get_close_matches(key, valid, n=1)
                 logging.warning("ModelCheckpoint: unknown keyword argument '%s' is ignored.%s",
-                                key, f" Did you mean '{close[0]}'?" if close else "")
+                                key, did_you_mean(key, valid))
         if mode not in ("auto", "min", "max"):
             logging.warning("ModelCheckpoint mode %s is unknown, fallback to auto mode.", mode)
             mode = "auto"

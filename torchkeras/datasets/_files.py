@@ -4,8 +4,6 @@ from __future__ import annotations
 import os
 from typing import List, Optional, Sequence
 
-import numpy as np
-
 from torchkeras.utils.data_utils import get_file
 
 ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
@@ -51,8 +49,3 @@ def limit_vocabulary(xs: List[List[int]], num_words: Optional[int], skip_top: in
     if oov_char is not None:
         return [[w if skip_top <= w < num_words else oov_char for w in x] for x in xs]
     return [[w for w in x if skip_top <= w < num_words] for x in xs]
-
-
-def object_array(sequences: List[List[int]]) -> np.ndarray:
-    """``np.array(sequences, dtype=object)`` as Keras builds it."""
-    return np.array(sequences, dtype="object")

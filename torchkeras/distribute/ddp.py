@@ -12,7 +12,6 @@ from typing import Any, Callable, Optional, Tuple
 import torch
 from torch.nn.parallel import DistributedDataParallel
 
-from torchkeras.distribute import environment
 from torchkeras.distribute.data import BatchShard
 from torchkeras.layers.base import _call_parameters
 from torchkeras.utils import nest
@@ -93,7 +92,3 @@ class DistributedStep:
         zero_grad()
         zero.backward()
         step()
-
-
-def is_active() -> bool:
-    return environment.is_distributed()

@@ -20,6 +20,7 @@ from torchkeras.layers.base import Layer, _call_parameters, attach_masks, create
 from torchkeras.layers.base import BUILD_LOCK, HOOK_VERSION, has_forward_hooks
 from torchkeras.layers.input_spec import InputSpec
 from torchkeras.mixed_precision.autocast import prepare_mixed
+from torchkeras.saving.builtin_objects import register_builtin
 from torchkeras.saving.serialization import serialize_keras_object
 
 
@@ -276,4 +277,5 @@ def _is_fast(layer: Any) -> bool:
 
 
 # `keras.layers.deserialize` reads nested models by these names (layers sit below engine).
-layers_module._MODEL_CLASSES.update({"Model": Model, "Functional": Model, "Sequential": Sequential})
+register_builtin("layers", Model, "Model", "Functional")
+register_builtin("layers", Sequential)

@@ -9,7 +9,6 @@ it refreshes and at the end of an epoch.
 """
 from __future__ import annotations
 
-import difflib
 import functools
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
@@ -17,6 +16,7 @@ import numpy as np
 import torch
 
 from torchkeras import distribute
+from torchkeras.backend.messages import did_you_mean
 from torchkeras.callbacks import CallbackList, History, ProgbarLogger
 from torchkeras.engine import data as data_module
 from torchkeras.engine import data_checks, interrupt as interrupt_module
@@ -54,11 +54,8 @@ def check_kwargs(method: str, kwargs: Dict[str, Any], valid: List[str]) -> None:
     for key in kwargs:
         if key in _IGNORED:
             continue
-        message = f"{method}() got an unexpected keyword argument '{key}'"
-        close = difflib.get_close_matches(key, valid, n=1)
-        if close:
-            message += f". Did you mean '{close[0]}'?"
-        raise TypeError(message)
+        raise TypeError(f"{method}() got an unexpected keyword argument '{key}'"
+                        + did_you_mean(key, valid, lead=". "))
 
 
 # ----------------------------------------------------------------------- compile

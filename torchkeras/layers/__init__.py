@@ -1,44 +1,35 @@
 """Keras layers (``keras.layers``).
 
-Every module in this package that defines ``__all__`` is imported here and its names
-exported, so a new layer module (``conv.py``, ``recurrent.py``, ...) needs no edit of this
-file: define the classes, list them in the module's ``__all__``.
+Every module in this package that defines ``__all__`` is imported here, its names exported
+and its layer classes registered for ``deserialize`` (``saving/builtin_objects.py``), so a
+new layer module (``conv.py``, ``recurrent.py``, ...) needs no edit of this file: define the
+classes, list them in the module's ``__all__``.
 """
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from typing import Any, Dict, Optional
 
 from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.layers.input_layer import Input, InputLayer
 from torchkeras.layers.base import Layer
 from torchkeras.layers.input_spec import InputSpec
+from torchkeras.saving.builtin_objects import builtin_objects, export_modules, register_builtin
 from torchkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
 
 __all__ = ["Input", "InputLayer", "InputSpec", "Layer", "deserialize", "serialize"]
 
-_INFRASTRUCTURE = {"base", "input_spec", "weights"}
-
-for _module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-    if _module_info.name in _INFRASTRUCTURE or _module_info.name.startswith("_"):
-        continue
-    _module = importlib.import_module(f"{__name__}.{_module_info.name}")
-    for _name in getattr(_module, "__all__", ()):
-        globals()[_name] = getattr(_module, _name)
-        __all__.append(_name)
-
-
-# Model, Functional and Sequential by name, for configs that nest a model: engine (above
-# layers) fills this in when it is imported.
-_MODEL_CLASSES: Dict[str, Any] = {}
+__all__ += export_modules("layers", __name__, __path__, globals(),
+                          skip={"base", "input_spec", "weights"},
+                          accept=lambda obj: isinstance(obj, type) and issubclass(obj, Layer))
+register_builtin("layers", Layer)
+register_builtin("layers", InputLayer)
+# Model, Functional and Sequential (configs that nest a model) are registered by engine,
+# above layers, when it is imported.
 
 
 def _layer_classes() -> Dict[str, Any]:
-    classes = {name: obj for name, obj in globals().items()
-               if isinstance(obj, type) and issubclass(obj, Layer)}
-    classes.update(_MODEL_CLASSES)
-    return classes
+    """Every built-in layer class by Keras name (aliases included)."""
+    return builtin_objects("layers")
 
 
 def serialize(layer: Layer) -> Dict[str, Any]:

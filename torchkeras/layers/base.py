@@ -21,7 +21,6 @@ Example::
 """
 from __future__ import annotations
 
-import difflib
 import weakref
 import functools
 import inspect
@@ -32,6 +31,7 @@ import numpy as np
 import torch
 
 from torchkeras import backend, constraints, initializers, regularizers
+from torchkeras.backend.messages import did_you_mean
 from torchkeras.backend import phase
 from torchkeras.graph.convert import to_tensor_structure
 from torchkeras.graph.node import symbolic_call
@@ -51,11 +51,8 @@ _BASE_LAYER_KWARGS = {"input_dim", "input_shape", "batch_input_shape", "batch_si
 
 def unknown_argument_error(owner: str, argument: str, valid: Sequence[str]) -> TypeError:
     """TypeError for an unknown keyword, with the near name when there is one."""
-    message = f"{owner}: Keyword argument not understood: '{argument}'"
-    close = difflib.get_close_matches(argument, list(valid), n=1)
-    if close:
-        message += f". Did you mean '{close[0]}'?"
-    return TypeError(message)
+    return TypeError(f"{owner}: Keyword argument not understood: '{argument}'"
+                     + did_you_mean(argument, valid, lead=". "))
 
 
 def _dtype_policy(dtype: Any) -> "policy_module.Policy":
@@ -670,7 +667,3 @@ def probe_output_shape(layer: Any, input_shape: Any, dtypes: Any = None) -> Any:
     if not nest.is_nested(results[0]):
         return shapes[0]
     return nest.pack_sequence_as(results[0], shapes)
-
-
-def probe_output_dtypes(layer: Any, outputs: Any) -> Any:
-    return nest.map_structure(lambda t: backend.standardize_dtype(t.dtype), outputs)

@@ -173,3 +173,8 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
     def __init__(self, k: int = 5, name: str = "sparse_top_k_categorical_accuracy",
                  dtype: Any = None):
         super().__init__(sparse_top_k_categorical_matches, name, dtype=dtype, k=k)
+
+__all__ = ["Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy",
+           "TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy", "accuracy",
+           "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
+           "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy"]

@@ -281,3 +281,5 @@ def clone_metric(metric: Any) -> Any:
     if isinstance(metric, Metric):
         return type(metric).from_config(metric.get_config())
     return metric
+
+__all__ = ["Metric"]  # registered by name; MetricVariable, clone_metric are helpers

@@ -620,5 +620,5 @@ class AUC(Metric):
 
 
 __all__ = ["TruePositives", "FalsePositives", "TrueNegatives", "FalseNegatives", "Precision",
-           "Recall", "AUC", "SensitivitySpecificityBase", "SensitivityAtSpecificity",
+           "Recall", "AUC", "SensitivityAtSpecificity",
            "SpecificityAtSensitivity", "PrecisionAtRecall", "RecallAtPrecision"]

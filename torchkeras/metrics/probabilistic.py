@@ -70,3 +70,6 @@ class CategoricalHinge(MeanMetricWrapper):
 
     def __init__(self, name: str = "categorical_hinge", dtype: Any = None):
         super().__init__(categorical_hinge, name, dtype=dtype)
+
+__all__ = ["BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
+           "KLDivergence", "Poisson", "Hinge", "SquaredHinge", "CategoricalHinge"]

@@ -206,3 +206,6 @@ class SumOverBatchSizeMetricWrapper(SumOverBatchSize):
         config = super().get_config()
         config.update(self._fn_kwargs)
         return config
+
+__all__ = ["Reduce", "Sum", "Mean", "SumOverBatchSize", "MeanMetricWrapper",
+           "SumOverBatchSizeMetricWrapper"]

@@ -105,3 +105,7 @@ class MeanRelativeError(Mean):
         config["normalizer"] = (normalizer.tolist() if hasattr(normalizer, "tolist")
                                 else normalizer)
         return config
+
+__all__ = ["MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError",
+           "MeanSquaredLogarithmicError", "CosineSimilarity", "LogCoshError",
+           "RootMeanSquaredError", "MeanRelativeError", "cosine_similarity", "logcosh"]

@@ -11,29 +11,24 @@ import torch
 
 from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.optimizers import schedules
-from torchkeras.optimizers.adadelta import Adadelta
-from torchkeras.optimizers.adafactor import Adafactor
-from torchkeras.optimizers.adagrad import Adagrad
-from torchkeras.optimizers.adam import Adam
-from torchkeras.optimizers.adamax import Adamax
-from torchkeras.optimizers.adamw import AdamW
 from torchkeras.optimizers.base import Optimizer
-from torchkeras.optimizers.ftrl import Ftrl
-from torchkeras.optimizers.lion import Lion
-from torchkeras.optimizers.nadam import Nadam
-from torchkeras.optimizers.rmsprop import RMSprop
-from torchkeras.optimizers.sgd import SGD
 from torchkeras.mixed_precision.loss_scale_optimizer import LossScaleOptimizer
+from torchkeras.saving.builtin_objects import builtin_objects, export_modules, register_builtin
 from torchkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
 
-_ALL_CLASSES = {cls.__name__.lower(): cls for cls in (
-    Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, Nadam, RMSprop, SGD)}
-_ALL_CLASSES.update({"experimentaladadelta": Adadelta, "experimentaladagrad": Adagrad,
-                     "experimentaladam": Adam, "experimentalsgd": SGD})
+# Each optimizer module lists its class in `__all__`: exported and registered by name.
+_EXPORTED = export_modules("optimizers", __name__, __path__, globals(),
+                           skip={"base", "schedules"})
+for _name in ("Adadelta", "Adagrad", "Adam", "SGD"):  # tf-keras 2.9-2.10 names
+    register_builtin("optimizers", globals()[_name], "Experimental" + _name)
 # Deserializable, not made from a bare name (it needs an inner optimizer). tf-keras writes
 # "LossScaleOptimizerV3" around its new optimizers, "LossScaleOptimizer" around legacy ones.
-_WRAPPERS = {"lossscaleoptimizer": LossScaleOptimizer,
-             "lossscaleoptimizerv3": LossScaleOptimizer}
+register_builtin("optimizers", LossScaleOptimizer, "LossScaleOptimizer", "LossScaleOptimizerV3")
+
+
+def _by_lowercase_name() -> Dict[str, Any]:
+    """The built-in optimizers by lowercased name (class names are case-insensitive)."""
+    return {name.lower(): obj for name, obj in builtin_objects("optimizers").items()}
 
 
 def serialize(optimizer: Optimizer) -> Dict[str, Any]:
@@ -48,9 +43,9 @@ def deserialize(config: Dict[str, Any], custom_objects: Optional[Dict[str, Any]]
         class_name = str(config.get("class_name", ""))
         if class_name.startswith(("Custom>", "keras>")):  # tf-keras 2.1x writes "Custom>Adam"
             class_name = class_name.split(">", 1)[1]
-        if class_name.lower() in _ALL_CLASSES or class_name.lower() in _WRAPPERS:
+        if class_name.lower() in _by_lowercase_name():
             config = dict(config, class_name=class_name.lower())
-    return deserialize_keras_object(config, module_objects={**_ALL_CLASSES, **_WRAPPERS},
+    return deserialize_keras_object(config, module_objects=_by_lowercase_name(),
                                     custom_objects=custom_objects,
                                     printable_module_name="optimizer")
 
@@ -71,9 +66,7 @@ def get(identifier: Any) -> Any:
     raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
 
 
-__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adafactor",
-           "Adamax",
-           "Nadam", "Ftrl", "Lion", "LossScaleOptimizer", "schedules", "get", "serialize",
+__all__ = ["Optimizer", *_EXPORTED, "LossScaleOptimizer", "schedules", "get", "serialize",
            "deserialize"]
 
 

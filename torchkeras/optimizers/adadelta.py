@@ -8,6 +8,9 @@ import torch
 from torchkeras.optimizers.base import Optimizer
 
 
+__all__ = ["Adadelta"]
+
+
 class Adadelta(Optimizer):
     """Adadelta (``keras.optimizers.Adadelta``).
 

@@ -14,6 +14,9 @@ def _rms(x: torch.Tensor) -> torch.Tensor:
     return torch.sqrt(torch.mean(torch.square(x)))
 
 
+__all__ = ["Adafactor"]
+
+
 class Adafactor(Optimizer):
     """Adafactor (``keras.optimizers.Adafactor``; Shazeer & Stern, 2018).
 

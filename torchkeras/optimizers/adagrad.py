@@ -8,6 +8,9 @@ import torch
 from torchkeras.optimizers.base import Optimizer
 
 
+__all__ = ["Adagrad"]
+
+
 class Adagrad(Optimizer):
     """Adagrad (``keras.optimizers.Adagrad``): ``a += g^2``; ``p -= lr * g / sqrt(a + eps)``.
 

@@ -9,6 +9,9 @@ import torch
 from torchkeras.optimizers.base import Optimizer
 
 
+__all__ = ["Adam"]
+
+
 class Adam(Optimizer):
     """Adam (``keras.optimizers.Adam``).
 

@@ -9,6 +9,9 @@ import torch
 from torchkeras.optimizers.base import Optimizer
 
 
+__all__ = ["Adamax"]
+
+
 class Adamax(Optimizer):
     """Adamax (``keras.optimizers.Adamax``).
 

@@ -6,6 +6,9 @@ from typing import Any, Optional
 from torchkeras.optimizers.adam import Adam
 
 
+__all__ = ["AdamW"]
+
+
 class AdamW(Adam):
     """AdamW (``keras.optimizers.AdamW``): ``p -= lr * weight_decay * p``, then the Adam update.
 

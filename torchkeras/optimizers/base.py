@@ -19,7 +19,6 @@ float32 tensors do) and passed to the kernels as Python numbers: no device->host
 """
 from __future__ import annotations
 
-import difflib
 import inspect
 import re
 import sys
@@ -31,6 +30,7 @@ import numpy as np
 import torch
 import functools
 
+from torchkeras.backend.messages import did_you_mean
 from torchkeras.optimizers.schedules import LearningRateSchedule
 from torchkeras.optimizers import schedules as _schedules
 
@@ -102,9 +102,7 @@ def _near_names(cls: type, kwargs: Dict[str, Any]) -> str:
     """``". Did you mean 'momentum'?"`` for misspelt keyword arguments, else ``""``."""
     valid = {name for klass in cls.__mro__ if "__init__" in vars(klass)
              for name in inspect.signature(vars(klass)["__init__"]).parameters}
-    hints = [f"'{match[0]}'" for key in kwargs
-             for match in [difflib.get_close_matches(key, sorted(valid), n=1)] if match]
-    return f". Did you mean {', '.join(hints)}?" if hints else ""
+    return did_you_mean(list(kwargs), valid, lead=". ")
 
 
 class _ArgumentError(TypeError, ValueError):

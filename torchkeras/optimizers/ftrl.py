@@ -9,6 +9,9 @@ import torch
 from torchkeras.optimizers.base import Optimizer
 
 
+__all__ = ["Ftrl"]
+
+
 class Ftrl(Optimizer):
     """FTRL (``keras.optimizers.Ftrl``).
 

@@ -9,6 +9,9 @@ import torch
 from torchkeras.optimizers.base import Optimizer
 
 
+__all__ = ["Lion"]
+
+
 class Lion(Optimizer):
     """Lion (``keras.optimizers.Lion``; tf-keras default learning rate 1e-4).
 

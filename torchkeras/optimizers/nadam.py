@@ -9,6 +9,9 @@ import torch
 from torchkeras.optimizers.base import Optimizer
 
 
+__all__ = ["Nadam"]
+
+
 class Nadam(Optimizer):
     """Nadam (``keras.optimizers.Nadam``).
 

@@ -8,6 +8,9 @@ import torch
 from torchkeras.optimizers.base import Optimizer
 
 
+__all__ = ["RMSprop"]
+
+
 class RMSprop(Optimizer):
     """RMSprop (``keras.optimizers.RMSprop``).
 

@@ -8,6 +8,9 @@ import torch
 from torchkeras.optimizers.base import Optimizer
 
 
+__all__ = ["SGD"]
+
+
 class SGD(Optimizer):
     """Gradient descent with momentum (``keras.optimizers.SGD``).
 

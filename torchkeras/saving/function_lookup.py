@@ -37,7 +37,7 @@ TORCH_TENSOR_OPS = frozenset({
 
 
 # Where the built-in functions come from, in lookup order (a later source wins a name):
-# activations.py, losses.py and metrics/__init__.py register their tables when imported
+# activations.py, losses/__init__.py and metrics/__init__.py register their tables when imported
 # (they sit above this module; README "Layout": registration instead of upward imports).
 _BUILTIN_ORDER = ("metrics", "losses", "activations")
 _BUILTIN_SOURCES: Dict[str, Callable[[], Dict[str, Any]]] = {}

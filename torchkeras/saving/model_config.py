@@ -13,7 +13,6 @@ Writing for Keras 3 (``.keras`` files) adds the ``module``/``registered_name``/
 """
 from __future__ import annotations
 
-import difflib
 import inspect
 import json
 import warnings
@@ -23,6 +22,7 @@ import numpy as np
 
 from torchkeras import (activations, constraints, initializers, layers, losses, metrics,
                         optimizers, regularizers)
+from torchkeras.backend.messages import did_you_mean
 from torchkeras.layers.base import _BASE_LAYER_KWARGS, Layer
 from torchkeras.saving import json_limits
 from torchkeras.saving.keras_layer_args import KERAS_ONLY_ARGS
@@ -93,12 +93,7 @@ def unrecognized_arguments_error(class_name: str, layer_name: Any, unknown: Dict
                                  valid: set) -> TypeError:
     """Keras 3's "Unrecognized keyword arguments passed to Dense: {...}", naming the layer
     and the near valid name of each unknown key."""
-    hints = []
-    for key in unknown:
-        close = difflib.get_close_matches(str(key), sorted(valid), n=1)
-        if close:
-            hints.append(f"'{close[0]}'" if len(unknown) == 1 else f"'{close[0]}' for '{key}'")
-    hint = f" Did you mean {', '.join(hints)}?" if hints else ""
+    hint = did_you_mean([str(key) for key in unknown], valid, name_each=len(unknown) > 1)
     return TypeError(f"Layer '{layer_name}' in the saved config: Unrecognized keyword "
                      f"arguments passed to {class_name}: {unknown}.{hint} No version of Keras "
                      f"writes these arguments for {class_name}; the config is damaged or its "

@@ -8,11 +8,11 @@ file's first bytes when loading, so a misnamed file still loads. Every save goes
 from __future__ import annotations
 
 import contextlib
-import difflib
 import json
 import os
 from typing import Any, Dict, Iterator, Optional
 
+from torchkeras.backend.messages import did_you_mean
 from torchkeras.saving import formats, h5_utils, hdf5_format, model_config
 from torchkeras.saving.functional_config import layer_entry
 from torchkeras.saving.object_registration import CustomObjectScope
@@ -26,9 +26,7 @@ def _reject_unknown(method: str, kwargs: Dict[str, Any], valid: list,
     """Keras's error for unknown keyword arguments, with the near name when there is one."""
     if not kwargs:
         return
-    hints = [f"'{m[0]}'" for k in kwargs for m in [difflib.get_close_matches(k, valid, n=1)]
-             if m]
-    hint = f" Did you mean {', '.join(hints)}?" if hints else ""
+    hint = did_you_mean(list(kwargs), valid)
     if error is TypeError:
         raise TypeError(f"{method}() got an unexpected keyword argument "
                         f"'{next(iter(kwargs))}'.{hint}")

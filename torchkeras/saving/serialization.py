@@ -7,10 +7,10 @@ unknown name with a message that lists the valid ones.
 """
 from __future__ import annotations
 
-import difflib
 import inspect
 from typing import Any, Dict, Optional
 
+from torchkeras.backend.messages import did_you_mean
 from torchkeras.saving.object_registration import get_registered_name, get_registered_object
 
 _SAFE_MODE_STACK: list = []
@@ -69,12 +69,7 @@ def unknown_identifier_error(kind: str, name: str, valid_names) -> ValueError:
     message = (f"Unknown {kind}: '{name}'. Please ensure you are using a "
                "`keras.utils.custom_object_scope` and that this object is included in the "
                "scope.")
-    close = difflib.get_close_matches(str(name), valid, n=1, cutoff=0.6)
-    if not close:
-        lowered = {v.lower(): v for v in valid}
-        close = [lowered[m] for m in difflib.get_close_matches(str(name).lower(), list(lowered), n=1)]
-    if close:
-        message += f" Did you mean '{close[0]}'?"
+    message += did_you_mean(str(name), valid, ignore_case=True)
     message += " Valid values: " + ", ".join(repr(v) for v in valid)
     return ValueError(message)
 

@@ -109,7 +109,7 @@ def compile_args_from_training_config(config: Dict[str, Any], num_outputs: int,
         class_name = str(optimizer_config.get("class_name", ""))
         if class_name.startswith(("Custom>", "keras>")):  # tf-keras 2.1x writes "Custom>Adam"
             short = class_name.split(">", 1)[1]
-            if short.lower() in optimizers._ALL_CLASSES:
+            if short.lower() in optimizers._by_lowercase_name():
                 optimizer_config["class_name"] = short
         optimizer = optimizers.deserialize(optimizer_config, custom_objects=custom_objects)
     elif isinstance(optimizer_config, str):
