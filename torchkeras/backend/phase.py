@@ -7,11 +7,25 @@ recording scope (the shim's ``GradientTape``) is active.
 from __future__ import annotations
 
 import contextlib
+import threading
 from typing import Iterator, Optional
+
+import torch
 
 _LEARNING_PHASE: Optional[bool] = None
 _RECORDING_DEPTH = 0
-_CALL_TRAINING: Optional[bool] = None  # the `training` of the enclosing layer/model call
+
+
+class _CallState(threading.local):
+    """Per-thread state of the enclosing layer/model call: threads calling models at once
+    (``predict`` from a thread pool) must not restore one another's value."""
+    training: Optional[bool] = None  # the `training` of the enclosing layer/model call
+
+
+_CALL_STATE = _CallState()
+# Inside torch.compile'd code a thread-local cannot be traced (a guard on it fails); the
+# traced step runs on one thread, so there it is a plain module global.
+_COMPILED_CALL_TRAINING: Optional[bool] = None
 
 
 def learning_phase() -> bool:
@@ -37,21 +51,30 @@ def learning_phase_scope(value: bool) -> Iterator[None]:
 def call_training() -> Optional[bool]:
     """The ``training`` value of the enclosing layer or model call (``None`` outside one):
     Keras passes it down to inner layers called without ``training``."""
-    return _CALL_TRAINING
+    if torch.compiler.is_compiling():
+        return _COMPILED_CALL_TRAINING
+    return _CALL_STATE.training
 
 
 def enter_call_training(value: Optional[bool]) -> Optional[bool]:
     """Make ``value`` the enclosing call's ``training``; returns the previous one for
     :func:`exit_call_training` (two plain calls: cheap, and traceable by torch.compile)."""
-    global _CALL_TRAINING
-    previous = _CALL_TRAINING
-    _CALL_TRAINING = value
+    global _COMPILED_CALL_TRAINING
+    if torch.compiler.is_compiling():
+        previous = _COMPILED_CALL_TRAINING
+        _COMPILED_CALL_TRAINING = value
+        return previous
+    previous = _CALL_STATE.training
+    _CALL_STATE.training = value
     return previous
 
 
 def exit_call_training(previous: Optional[bool]) -> None:
-    global _CALL_TRAINING
-    _CALL_TRAINING = previous
+    global _COMPILED_CALL_TRAINING
+    if torch.compiler.is_compiling():
+        _COMPILED_CALL_TRAINING = previous
+    else:
+        _CALL_STATE.training = previous
 
 
 def is_recording() -> bool:
