@@ -8,6 +8,8 @@ import torch
 import torchkeras as keras
 from torchkeras.backend import threads
 
+_real_busy_neighbours = threads.busy_neighbours
+
 
 @pytest.fixture(autouse=True)
 def _keep_torch_threads(monkeypatch):
@@ -15,8 +17,9 @@ def _keep_torch_threads(monkeypatch):
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", threads.POLICY_ENV,
                  threads.NUM_THREADS_ENV):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(threads, "_TORCH_DEFAULT_THREADS", before)
-    monkeypatch.setattr(threads, "_applied", False)
+    monkeypatch.setattr(threads, "_expected_threads", before)
+    monkeypatch.setattr(threads, "_user_took_over", False)
+    monkeypatch.setattr(threads, "busy_neighbours", lambda: 0)
     yield
     torch.set_num_threads(before)
 
@@ -29,7 +32,7 @@ def test_affinity_is_the_cpu_count(monkeypatch):
     monkeypatch.setattr(threads.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3, 4, 5})
     _fake_files(monkeypatch, {})
     assert threads.usable_cpus() == 6
-    assert threads.choose_num_threads({}) == 5
+    assert threads.choose_num_threads({}) == 6
 
 
 def test_cgroup_v2_quota_caps_affinity(monkeypatch):
@@ -37,7 +40,7 @@ def test_cgroup_v2_quota_caps_affinity(monkeypatch):
     _fake_files(monkeypatch, {threads.CGROUP_V2_CPU_MAX: "250000 100000"})
     assert threads.cgroup_cpu_quota() == 2.5
     assert threads.usable_cpus() == 3
-    assert threads.choose_num_threads({}) == 2
+    assert threads.choose_num_threads({}) == 3
 
 
 def test_cgroup_v2_max_means_no_quota(monkeypatch):
@@ -92,22 +95,54 @@ def test_bad_override_is_a_clear_error(value):
 
 
 def test_earlier_set_num_threads_is_respected(monkeypatch):
-    monkeypatch.setattr(threads, "_TORCH_DEFAULT_THREADS", torch.get_num_threads() + 1)
+    monkeypatch.setattr(threads, "_expected_threads", torch.get_num_threads() + 1)
     assert threads.choose_num_threads({}) is None
 
 
-def test_applied_once_at_first_fit(monkeypatch):
+def test_busy_neighbours_leave_their_cpus(monkeypatch):
+    monkeypatch.setattr(threads, "usable_cpus", lambda: 4)
+    monkeypatch.setattr(threads, "busy_neighbours", lambda: 1)
+    assert threads.choose_num_threads({}) == 3
+    monkeypatch.setattr(threads, "busy_neighbours", lambda: 9)
+    assert threads.choose_num_threads({}) == 1
+
+
+def test_busy_neighbours_reads_proc_stat_less_own_threads(monkeypatch):
+    monkeypatch.setattr(threads, "_read", lambda path: "cpu 1 2 3\nprocs_running 5\n"
+                        if path == threads.PROC_STAT else None)
+    monkeypatch.setattr(threads, "_own_running_threads", lambda: 2)
+    assert _real_busy_neighbours() == 3
+    monkeypatch.setattr(threads, "_read", lambda path: None)
+    assert _real_busy_neighbours() == 0
+
+
+def test_policy_follows_neighbours_then_stops_at_user_call(monkeypatch):
+    monkeypatch.setattr(threads, "usable_cpus", lambda: 2)
+    neighbours = [1]
+    monkeypatch.setattr(threads, "busy_neighbours", lambda: neighbours[0])
+    torch.set_num_threads(2)
+    monkeypatch.setattr(threads, "_expected_threads", 2)
+    assert threads.apply_thread_policy() == 1 and torch.get_num_threads() == 1
+    neighbours[0] = 0  # the neighbour ended: the policy takes the CPU back
+    assert threads.apply_thread_policy() == 2 and torch.get_num_threads() == 2
+    torch.set_num_threads(1)  # the user's choice: never undone afterwards
+    neighbours[0] = 0
+    assert threads.apply_thread_policy() is None and torch.get_num_threads() == 1
+    torch.set_num_threads(1)
+    assert threads.apply_thread_policy() is None
+
+
+def test_applied_at_fit_and_not_after_user_call(monkeypatch):
     monkeypatch.setattr(threads, "usable_cpus", lambda: 4)
     torch.set_num_threads(1)
-    monkeypatch.setattr(threads, "_TORCH_DEFAULT_THREADS", 1)
+    monkeypatch.setattr(threads, "_expected_threads", 1)
     model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])
     model.compile(optimizer="sgd", loss="mse")
     model.fit(np.zeros((4, 2), "float32"), np.zeros((4, 1), "float32"), verbose=0)
-    assert torch.get_num_threads() == 3
+    assert torch.get_num_threads() == 4
     torch.set_num_threads(2)  # the user's later choice is not undone by the next call
     model.predict(np.zeros((4, 2), "float32"), verbose=0)
     assert torch.get_num_threads() == 2
-    assert threads.apply_thread_policy() is None
 
 
 def test_predict_applies_the_override(monkeypatch):

@@ -1,17 +1,19 @@
 """torch's intra-op thread count, chosen so that a busy neighbour does not stall training.
 
 torch's OpenMP team spins at the end of every parallel region waiting for all its threads;
-when the team is as large as the machine and one other process is runnable, the OS
-deschedules a team member and every op waits for it (bench/contention.py: MLP 784-128-10,
-2 cores, one busy neighbour: 14.4 s with torch's 2 threads, 0.62 s with 1 thread; quiet:
-1.6 s vs 0.67 s). The policy: ``usable CPUs - 1`` threads (at least 1), where usable CPUs
-are the ones this process may run on (``os.sched_getaffinity``) capped by the cgroup CPU
-quota. Applied once, at the first ``fit``/``evaluate``/``predict``.
+when the team is as large as the free CPUs allow and one other process is runnable, the OS
+deschedules a team member and every op waits for it. bench/contention.py (MLP 784-128-10,
+60,000 rows, 2 cores): torch's 2 threads take 0.36-0.42 s quiet but 1.6-14 s with one busy
+neighbour; 1 thread takes 0.5-0.8 s either way; OMP_WAIT_POLICY=PASSIVE costs 3x quiet.
+So the policy sizes the team to the CPUs free right now: the CPUs this process may use
+(``os.sched_getaffinity``, capped by the cgroup CPU quota) minus the other runnable
+processes (``/proc/stat`` procs_running, less this process's own running threads), at
+least 1. It runs at the start of ``fit``/``evaluate``/``predict`` and of every epoch.
 
 What the user set wins: ``TORCHKERAS_THREAD_POLICY=off`` turns the policy off;
 ``TORCHKERAS_NUM_THREADS=N`` sets N threads; ``OMP_NUM_THREADS``/``MKL_NUM_THREADS`` in
-the environment, or a ``torch.set_num_threads`` call made after torchkeras was imported,
-leave torch's count alone.
+the environment, or a ``torch.set_num_threads`` call (one that changed the count from what
+torch or this policy last set), leave torch's count alone from then on.
 """
 from __future__ import annotations
 
@@ -27,11 +29,12 @@ _USER_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
 CGROUP_V2_CPU_MAX = "/sys/fs/cgroup/cpu.max"
 CGROUP_V1_QUOTA = "/sys/fs/cgroup/cpu/cpu.cfs_quota_us"
 CGROUP_V1_PERIOD = "/sys/fs/cgroup/cpu/cpu.cfs_period_us"
+PROC_STAT = "/proc/stat"
 
-# torch's thread count when torchkeras was imported: a different count at the first fit
-# means the user called torch.set_num_threads in between.
-_TORCH_DEFAULT_THREADS: int = torch.get_num_threads()
-_applied: bool = False
+# The count torch had when torchkeras was imported, then the count this policy last set:
+# any other count means the user called torch.set_num_threads, and the policy stops.
+_expected_threads: int = torch.get_num_threads()
+_user_took_over: bool = False
 
 
 def _read(path: str) -> Optional[str]:
@@ -74,9 +77,39 @@ def usable_cpus() -> int:
     return max(1, count)
 
 
-def policy_threads(cpus: int) -> int:
-    """Intra-op threads for ``cpus`` usable CPUs: one CPU left for a neighbour."""
-    return max(1, cpus - 1)
+def _own_running_threads() -> int:
+    """This process's threads in state R (its OpenMP team may still be spinning)."""
+    count = 0
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return 1
+    for task in tasks:
+        stat = _read(f"/proc/self/task/{task}/stat")
+        if stat and stat[stat.rfind(")") + 2:].startswith("R"):
+            count += 1
+    return max(1, count)
+
+
+def busy_neighbours() -> int:
+    """Runnable threads of other processes right now (0 where /proc is not readable)."""
+    text = _read(PROC_STAT)
+    if not text:
+        return 0
+    for line in text.splitlines():
+        if line.startswith("procs_running"):
+            try:
+                running = int(line.split()[1])
+            except (IndexError, ValueError):
+                return 0
+            return max(0, running - _own_running_threads())
+    return 0
+
+
+def policy_threads(cpus: int, neighbours: int) -> int:
+    """Intra-op threads for ``cpus`` usable CPUs with ``neighbours`` runnable elsewhere:
+    the free CPUs, at least 1."""
+    return max(1, cpus - neighbours)
 
 
 def choose_num_threads(environ: Optional[Mapping[str, str]] = None) -> Optional[int]:
@@ -96,19 +129,22 @@ def choose_num_threads(environ: Optional[Mapping[str, str]] = None) -> Optional[
         return value
     if any(env.get(name, "").strip() for name in _USER_ENV):
         return None
-    if torch.get_num_threads() != _TORCH_DEFAULT_THREADS:
+    if _user_took_over or torch.get_num_threads() != _expected_threads:
         return None  # torch.set_num_threads was called: the user's choice
-    return policy_threads(usable_cpus())
+    return policy_threads(usable_cpus(), busy_neighbours())
 
 
 def apply_thread_policy() -> Optional[int]:
-    """Set torch's intra-op threads by the policy, once per process; returns the count set
-    (None when the policy left torch alone or had already run)."""
-    global _applied
-    if _applied:
-        return None
-    _applied = True
+    """Set torch's intra-op threads by the policy now; returns the count (None when the
+    policy leaves torch alone). Cheap (~0.1 ms): called at each fit/evaluate/predict and
+    epoch start."""
+    global _expected_threads, _user_took_over
     threads = choose_num_threads()
-    if threads is not None and threads != torch.get_num_threads():
+    if threads is None:
+        if torch.get_num_threads() != _expected_threads:
+            _user_took_over = True
+        return None
+    if threads != torch.get_num_threads():
         torch.set_num_threads(threads)
+    _expected_threads = threads
     return threads
