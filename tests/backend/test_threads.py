@@ -20,6 +20,7 @@ def _keep_torch_threads(monkeypatch):
     monkeypatch.setattr(threads, "_expected_threads", before)
     monkeypatch.setattr(threads, "_user_took_over", False)
     monkeypatch.setattr(threads, "busy_neighbours", lambda: 0)
+    monkeypatch.setattr(threads, "_last_check", float("-inf"))
     yield
     torch.set_num_threads(before)
 
@@ -150,3 +151,12 @@ def test_predict_applies_the_override(monkeypatch):
     model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])
     model.predict(np.zeros((2, 2), "float32"), verbose=0)
     assert torch.get_num_threads() == 1
+
+
+def test_min_interval_skips_a_recent_check(monkeypatch):
+    monkeypatch.setattr(threads, "usable_cpus", lambda: 1)
+    assert threads.apply_thread_policy() == 1
+    calls = []
+    monkeypatch.setattr(threads, "choose_num_threads", lambda: calls.append(1) or 1)
+    assert threads.apply_thread_policy(min_interval=60.0) is None and calls == []
+    assert threads.apply_thread_policy() == 1 and calls == [1]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from typing import Mapping, Optional
 
 import torch
@@ -35,6 +36,7 @@ PROC_STAT = "/proc/stat"
 # any other count means the user called torch.set_num_threads, and the policy stops.
 _expected_threads: int = torch.get_num_threads()
 _user_took_over: bool = False
+_last_check: float = -math.inf
 
 
 def _read(path: str) -> Optional[str]:
@@ -134,11 +136,15 @@ def choose_num_threads(environ: Optional[Mapping[str, str]] = None) -> Optional[
     return policy_threads(usable_cpus(), busy_neighbours())
 
 
-def apply_thread_policy() -> Optional[int]:
+def apply_thread_policy(min_interval: float = 0.0) -> Optional[int]:
     """Set torch's intra-op threads by the policy now; returns the count (None when the
-    policy leaves torch alone). Cheap (~0.1 ms): called at each fit/evaluate/predict and
-    epoch start."""
-    global _expected_threads, _user_took_over
+    policy leaves torch alone, or when it last ran under ``min_interval`` seconds ago).
+    One check costs ~0.1 ms (reading /proc): per-epoch calls pass a ``min_interval``."""
+    global _expected_threads, _user_took_over, _last_check
+    now = time.monotonic()
+    if now - _last_check < min_interval:
+        return None
+    _last_check = now
     threads = choose_num_threads()
     if threads is None:
         if torch.get_num_threads() != _expected_threads:

@@ -279,7 +279,7 @@ def fit(model: "Model", x: Any = None, y: Any = None, batch_size: Optional[int] 
     try:
         for epoch in range(initial_epoch, epochs):
             compiled.reset_metrics()
-            apply_thread_policy()  # a neighbour may have started or ended
+            apply_thread_policy(min_interval=1.0)  # a neighbour may have come or gone
             callback_list.on_epoch_begin(epoch)
             model.train()
             for step, (bx, by, bsw) in enumerate(train_data.batches(steps_per_epoch)):
