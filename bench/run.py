@@ -3,6 +3,7 @@
     python bench/run.py                 # full run, writes bench/results-<device>.json
     python bench/run.py --smoke         # tiny sizes, one repeat (what CI runs; not timed)
     python bench/run.py --keras3-python /tmp/k3/bin/python   # also Keras 3 on torch
+    python bench/run.py --loaded 1      # also with 1 busy neighbour process per workload
 
 Each workload runs the same model, optimizer, batch size and shuffling through
 ``model.fit``/``predict`` and through a plain torch loop, alternating, ``--repeats`` times;
@@ -13,6 +14,10 @@ Peak memory (full runs, or ``--memory``): each side runs once in a fresh process
 one-time costs (imports, kernel and thread-pool set-up); the figure is the peak growth
 over the resident size just before the run: the CPU high-water mark (VmHWM, reset through
 /proc/self/clear_refs) on CPU, the CUDA allocator's peak on GPU.
+
+Loaded (``--loaded N``): each workload is timed again while N busy Python loops run
+(``contention.py``: started before, ended after, each bounded in time); the report gives
+quiet and loaded seconds for torchkeras and the torch loop.
 
 Keras 3 on torch (optional): with ``--keras3-python`` (or ``BENCH_KERAS3_PYTHON``) naming
 an interpreter that has Keras 3 and torch, ``keras3_workloads.py`` times the same
@@ -35,6 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import memory  # noqa: E402
+from contention import start_neighbours, stop_neighbours  # noqa: E402
 from workloads import WORKLOADS, time_call as _time  # noqa: E402
 
 
@@ -81,6 +87,30 @@ def run_workload(name: str, make: Callable, repeats: int, smoke: bool,
         result["torch_compiled_s"] = min(theirs_compiled)
         result["ratio_to_compiled_loop"] = min(ours) / min(theirs_compiled)
     return result
+
+
+def add_loaded(result: Dict[str, object], name: str, make: Callable, repeats: int,
+               smoke: bool, device: torch.device, neighbours: int) -> None:
+    """Times ``name`` again with ``neighbours`` busy processes running; adds the
+    ``*_loaded_s`` figures to ``result``."""
+    procs = start_neighbours(neighbours, 300.0)
+    try:
+        loaded = run_workload(name, make, repeats, smoke, device)
+    finally:
+        stop_neighbours(procs)
+    assert loaded is not None
+    result.update({"neighbours": neighbours,
+                   "torchkeras_loaded_s": loaded["torchkeras_s"],
+                   "torch_loaded_s": loaded["torch_s"],
+                   "torchkeras_loaded_vs_quiet": loaded["torchkeras_s"] / result["torchkeras_s"],
+                   "torch_loaded_vs_quiet": loaded["torch_s"] / result["torch_s"]})
+
+
+def _loaded_text(result: Dict[str, object]) -> str:
+    if "torchkeras_loaded_s" not in result:
+        return ""
+    return (f"  | {result['neighbours']} busy: torchkeras {result['torchkeras_loaded_s']:.3f}s "
+            f"torch {result['torch_loaded_s']:.3f}s")
 
 
 def keras3_run(python: str, names: List[str], repeats: int,
@@ -149,6 +179,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                         help="median of this many fresh-process measurements per side")
     parser.add_argument("--memory-child", nargs=2, metavar=("WORKLOAD", "SIDE"),
                         help=argparse.SUPPRESS)  # one side's peak memory, as JSON
+    parser.add_argument("--loaded", type=int, default=0, metavar="N",
+                        help="also time each workload with N busy neighbour processes")
     parser.add_argument("--keras3-python", default=os.environ.get("BENCH_KERAS3_PYTHON"),
                         help="an interpreter with Keras 3 and torch: also time Keras 3 on "
                              "torch (default: $BENCH_KERAS3_PYTHON)")
@@ -171,11 +203,14 @@ def main(argv: Optional[List[str]] = None) -> int:
             continue
         if measure_memory:
             result.update(memory.measure(name, args.smoke, args.memory_repeats) or {})
+        if args.loaded > 0:
+            add_loaded(result, name, WORKLOADS[name], repeats, args.smoke, device, args.loaded)
         results.append(result)
         print(f"{name:>10}: torchkeras {result['torchkeras_s']:.3f}s  torch "
               f"{result['torch_s']:.3f}s  ratio {result['ratio']:.3f}  "
               f"({result['torchkeras_steps_per_s']:.0f} vs {result['torch_steps_per_s']:.0f} "
-              "steps/s)" + _memory_text(result) + _compiled_text(result), flush=True)
+              "steps/s)" + _memory_text(result) + _compiled_text(result) + _loaded_text(result),
+              flush=True)
     keras3 = add_keras3(results, args.keras3_python,
                         1 if args.smoke else args.keras3_repeats, args.smoke)
     report = {"machine": {"device": str(device), "cpu": platform.processor() or platform.machine(),

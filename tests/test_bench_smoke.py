@@ -88,3 +88,32 @@ def test_jit_bench_smoke_compiles_with_inductor(tmp_path):
     (result,) = json.loads(out.read_text())["results"]
     assert result["workload"] == "jit" and result["torch_compiled_s"] > 0
     assert result["ratio_to_compiled_loop"] > 0
+
+
+def test_bench_loaded_mode_reports_both_and_ends_its_neighbours(tmp_path, monkeypatch):
+    bench_run = _bench_module("run")
+    started = []
+    real_start = bench_run.start_neighbours
+
+    def spy(count, seconds):
+        procs = real_start(count, seconds)
+        started.extend(procs)
+        return procs
+
+    monkeypatch.setattr(bench_run, "start_neighbours", spy)
+    out = tmp_path / "bench.json"
+    assert bench_run.main(["--smoke", "--only", "xor", "--loaded", "1", "--no-memory",
+                           "--out", str(out)]) == 0
+    result = json.loads(out.read_text())["results"][0]
+    assert result["neighbours"] == 1
+    assert result["torchkeras_loaded_s"] > 0 and result["torch_loaded_s"] > 0
+    assert len(started) == 1 and all(p.poll() is not None for p in started)
+
+
+def test_contention_neighbours_are_bounded_in_time():
+    import time
+    contention = _bench_module("contention")
+    start = time.perf_counter()
+    procs = contention.start_neighbours(1, 0.5)
+    procs[0].wait(timeout=30)  # ends by itself, without stop_neighbours
+    assert procs[0].returncode == 0 and time.perf_counter() - start < 30

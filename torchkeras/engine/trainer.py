@@ -17,6 +17,7 @@ import torch
 
 from torchkeras import distribute
 from torchkeras.backend.messages import did_you_mean
+from torchkeras.backend.threads import apply_thread_policy
 from torchkeras.callbacks import CallbackList, History, ProgbarLogger
 from torchkeras.engine import data as data_module
 from torchkeras.engine import data_checks, interrupt as interrupt_module
@@ -222,6 +223,7 @@ def fit(model: "Model", x: Any = None, y: Any = None, batch_size: Optional[int] 
         validation_batch_size: Optional[int] = None, validation_freq: Any = 1,
         **kwargs: Any) -> History:
     check_kwargs("fit", kwargs, _FIT_ARGUMENTS)
+    apply_thread_policy()
     compiled = require_compiled(model, "fit")
     if compiled.losses is None and not overrides(model, "train_step"):
         raise ValueError("No loss found. You may have forgotten to provide a `loss` argument "
@@ -277,6 +279,7 @@ def fit(model: "Model", x: Any = None, y: Any = None, batch_size: Optional[int] 
     try:
         for epoch in range(initial_epoch, epochs):
             compiled.reset_metrics()
+            apply_thread_policy(min_interval=1.0)  # a neighbour may have come or gone
             callback_list.on_epoch_begin(epoch)
             model.train()
             for step, (bx, by, bsw) in enumerate(train_data.batches(steps_per_epoch)):
@@ -391,6 +394,7 @@ def evaluate(model: "Model", x: Any = None, y: Any = None, batch_size: Optional[
              verbose: Any = "auto", sample_weight: Any = None, steps: Optional[int] = None,
              callbacks: Any = None, return_dict: bool = False, **kwargs: Any):
     check_kwargs("evaluate", kwargs, _EVALUATE_ARGUMENTS)
+    apply_thread_policy()
     compiled = require_compiled(model, "evaluate")
     if compiled.losses is None and not overrides(model, "test_step"):
         raise ValueError("No loss found. You may have forgotten to provide a `loss` argument "
@@ -414,6 +418,7 @@ def evaluate(model: "Model", x: Any = None, y: Any = None, batch_size: Optional[
 def predict(model: "Model", x: Any, batch_size: Optional[int] = None, verbose: Any = "auto",
             steps: Optional[int] = None, callbacks: Any = None, **kwargs: Any):
     check_kwargs("predict", kwargs, _PREDICT_ARGUMENTS)
+    apply_thread_policy()
     verbose = _resolve_verbose(verbose)
     data = make_data(model, x, None, None, batch_size, False)
     callback_list = _make_callbacks(model, callbacks, verbose, 1, steps or data.steps, False)
