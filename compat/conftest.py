@@ -7,6 +7,13 @@ written to ``compat/last_deviations.json`` (overall maxima first) for quoting.
 
 from __future__ import annotations
 
+import os
+
+# Tests compare runs numerically (jit vs eager, saved vs loaded, recorded references): the
+# thread policy (backend/threads.py) must not change torch's thread count, and so the
+# reduction order, between two runs of one test. tests/backend/test_threads.py clears this.
+os.environ.setdefault("TORCHKERAS_THREAD_POLICY", "off")
+
 import json
 import sys
 from pathlib import Path

@@ -1,4 +1,11 @@
 """Shared test setup: make ``tests/`` importable (for ``layer_test``) and reset names."""
+import os
+
+# Tests compare runs numerically (jit vs eager, saved vs loaded, recorded references): the
+# thread policy (backend/threads.py) must not change torch's thread count, and so the
+# reduction order, between two runs of one test. tests/backend/test_threads.py clears this.
+os.environ.setdefault("TORCHKERAS_THREAD_POLICY", "off")
+
 import sys
 from pathlib import Path
 
