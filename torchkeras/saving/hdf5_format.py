@@ -12,7 +12,6 @@ layers that have weights (or by layer name with ``by_name=True``), as both Keras
 """
 from __future__ import annotations
 
-import os
 import warnings
 from typing import Any, Dict, List, Optional
 
@@ -235,8 +234,3 @@ def load_weights_from_hdf5_group_by_name(group: Any, model: Any, skip_mismatch: 
 
 
 _SKIPPING = "Skipping loading weights: "
-
-
-def is_hdf5_path(filepath: Any) -> bool:
-    return str(filepath).endswith((".h5", ".hdf5", ".keras.h5")) or \
-        (os.path.exists(str(filepath)) and h5_utils.file_kind(str(filepath)) == "h5")
