@@ -117,3 +117,13 @@ def test_contention_neighbours_are_bounded_in_time():
     procs = contention.start_neighbours(1, 0.5)
     procs[0].wait(timeout=30)  # ends by itself, without stop_neighbours
     assert procs[0].returncode == 0 and time.perf_counter() - start < 30
+
+
+def test_tutorial_load_bench_runs_the_program_and_reads_its_timings():
+    tutorial_load = _bench_module("tutorial_load")
+    parsed = tutorial_load.parse_output("x\nFIRST_STEP 105.5\nITERATION 1 2.5 0.1\n", 100.0)
+    assert parsed == {"first_step_s": 5.5, "iteration_fit_s": [2.5]}
+    cell = tutorial_load.run_cell("torchkeras", neighbours=0, policy=True, iterations=1,
+                                  rows=64, timeout=300)
+    assert not cell["stalled"]
+    assert cell["first_step_s"] > 0 and len(cell["iteration_fit_s"]) == 1
