@@ -160,3 +160,23 @@ def test_min_interval_skips_a_recent_check(monkeypatch):
     monkeypatch.setattr(threads, "choose_num_threads", lambda: calls.append(1) or 1)
     assert threads.apply_thread_policy(min_interval=60.0) is None and calls == []
     assert threads.apply_thread_policy() == 1 and calls == [1]
+
+
+def test_a_neighbour_starting_mid_epoch_is_seen_before_the_epoch_ends(monkeypatch):
+    monkeypatch.setattr(threads, "usable_cpus", lambda: 2)
+    clock = [1000.0]
+    monkeypatch.setattr(threads.time, "monotonic", lambda: clock[0])
+    seen = []
+
+    class Neighbour(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            seen.append(torch.get_num_threads())
+            if batch == 1:  # a busy process starts; a second passes
+                monkeypatch.setattr(threads, "busy_neighbours", lambda: 1)
+                clock[0] += 1.5
+
+    model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.zeros((8, 2), "float32"), np.zeros((8, 1), "float32"), batch_size=2,
+              epochs=1, verbose=0, callbacks=[Neighbour()])
+    assert seen == [2, 2, 1, 1]
