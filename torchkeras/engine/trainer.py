@@ -295,7 +295,7 @@ def fit(model: "Model", x: Any = None, y: Any = None, batch_size: Optional[int] 
                 guard.check()
                 if model.stop_training:
                     break
-                # A neighbour may start mid-epoch: re-check at most once a second (~0.2 µs
+                # A neighbour may start mid-epoch: re-check at most once a second (under 0.5 µs
                 # a step when it is too soon; a check reads /proc, ~0.1 ms).
                 apply_thread_policy(min_interval=1.0)
             hooks.finish()
