@@ -118,10 +118,13 @@ class Normalization(Layer):
         if not self.built:
             raise RuntimeError("`build` must be called before `update_state`.")
         data = np.asarray(data.detach().cpu() if isinstance(data, torch.Tensor) else data)
-        data64 = data.astype("float32").astype("float64")
+        data = data.astype("float32")
         axes = tuple(self._reduce_axis)
-        batch_mean = data64.mean(axis=axes).astype("float32")
-        batch_variance = data64.var(axis=axes).astype("float32")
+        # tf.nn.moments in float32: the mean, then the mean squared deviation from it (the
+        # float32 rounding of the batch mean shows when the mean is large against the std).
+        batch_mean = data.mean(axis=axes, dtype=np.float32, keepdims=True)
+        batch_variance = ((data - batch_mean) ** 2).mean(axis=axes, dtype=np.float32)
+        batch_mean = batch_mean.reshape(batch_variance.shape)
         batch_count = int(np.prod([data.shape[d] for d in axes])) if axes else 1
         old_mean = self.adapt_mean.detach().cpu().numpy()
         old_variance = self.adapt_variance.detach().cpu().numpy()
