@@ -124,7 +124,13 @@ class Hashing(Layer):
         if is_string_array(inputs):  # strings never become tensors: hashed here, on the host
             bins = torch.from_numpy(self.hash_values(np.asarray(inputs)))
             return as_eager_tensor(self._encode(bins.to(backend.get_device())))
+        if isinstance(inputs, (np.ndarray, list)) and np.asarray(inputs).dtype.kind == "f":
+            self._float_error(np.asarray(inputs).dtype)  # before conversion casts to int
         return super().__call__(*args, **kwargs)
+
+    def _float_error(self, dtype: Any) -> None:
+        raise ValueError(f"Hashing (layer {self.name}) hashes strings or integers. "
+                         f"Received: inputs of dtype {dtype}")
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         if inputs.is_floating_point():
