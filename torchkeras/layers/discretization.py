@@ -139,12 +139,17 @@ class Discretization(Layer):
 
     def get_config(self) -> Dict[str, Any]:
         config = super().get_config()
-        # After adapt the learnt boundaries are written (as Keras 3 does), so the layer
-        # rebuilds from its config alone.
-        boundaries = self.input_bin_boundaries
+        config.pop("trainable", None)  # Keras 3's Discretization.__init__ rejects it
+        if self.output_mode == INT and config.get("dtype") == "int64":
+            # Keras 3 would cast the inputs to an int64 dtype policy (truncating them); a
+            # float dtype with output_mode='int' means int64 outputs in Keras 2 and here.
+            config["dtype"] = backend.floatx()
+        # After adapt the learnt boundaries are written with num_bins=None, so the layer
+        # rebuilds from its config alone, in Keras 2 (which refuses both) and Keras 3.
+        boundaries, num_bins = self.input_bin_boundaries, self.num_bins
         if boundaries is None and self.bin_boundaries:
-            boundaries = list(self.bin_boundaries)
-        config.update({"bin_boundaries": boundaries, "num_bins": self.num_bins,
+            boundaries, num_bins = list(self.bin_boundaries), None
+        config.update({"bin_boundaries": boundaries, "num_bins": num_bins,
                        "epsilon": self.epsilon, "output_mode": self.output_mode,
                        "sparse": self.sparse})
         return config
