@@ -91,6 +91,8 @@ def test_config(name):
     layer = _layer(spec)
     ours = set(layer.get_config())
     keras2 = set(spec["config_keys"]) - {"batch_input_shape"}
+    if spec["class"] == "Discretization":  # left out: Keras 3's __init__ rejects it
+        keras2 -= {"trainable"}
     assert keras2 <= ours, sorted(keras2 - ours)
     clone = type(layer).from_config(layer.get_config())
     if layer.weights:  # adapted statistics travel as weights, not in the config
