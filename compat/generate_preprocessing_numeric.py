@@ -12,6 +12,16 @@ data, when adapted), ``<case>__y`` (tf_keras output), ``<case>__w<j>`` (tf_keras
 adapt), ``<case>__bounds`` (learnt bin boundaries), ``<case>__k3y`` (Keras 3's output where it
 is recorded). ``meta.cases`` lists class, kwargs, adapt arguments and error texts.
 Strings are stored as NumPy unicode arrays (no pickle).
+
+Files torchkeras writes, read back by real Keras (two more runs)::
+
+    PYTHONPATH=. /work/main/.venv/bin/python compat/generate_preprocessing_numeric.py --torchkeras-side
+    TF_USE_LEGACY_KERAS=1 /tmp/ref/bin/python compat/generate_preprocessing_numeric.py --reverse
+
+The first builds a model with all five layers (adapted Normalization and Discretization) in
+torchkeras and saves ``fixtures/prepnum_tk.{h5,keras}`` with its inputs and predictions
+(``prepnum_tk.npz``); the second loads the ``.h5`` in tf_keras and the ``.keras`` in Keras 3
+and records their predictions (``prepnum_tk_reverse.npz``).
 """
 from __future__ import annotations
 
@@ -277,5 +287,58 @@ def main() -> None:
     print(f"wrote {len(meta['cases'])} cases")
 
 
+def torchkeras_side() -> None:
+    """Dev venv: a torchkeras model with the five layers, saved as .h5 and .keras."""
+    import torchkeras as keras
+
+    x = U[:20]
+    ids = INTS[:20].reshape(20, 1)
+    norm = keras.layers.Normalization()
+    norm.adapt(U)
+    disc = keras.layers.Discretization(num_bins=4)
+    disc.adapt(U)
+    inp = keras.Input(shape=(3,))
+    ids_in = keras.Input(shape=(1,), dtype="int64")
+    other = keras.Input(shape=(1,), dtype="int64")
+    encoded = keras.layers.CategoryEncoding(num_tokens=4, output_mode="multi_hot")(disc(inp))
+    hashed = keras.layers.Hashing(num_bins=5, output_mode="one_hot", salt=7)(ids_in)
+    crossed = keras.layers.HashedCrossing(num_bins=6, output_mode="one_hot")([ids_in, other])
+    fixed = keras.layers.Normalization(mean=[1.0, 2.0, 3.0], variance=[4.0, 1.0, 0.25])(inp)
+    merged = keras.layers.Concatenate()([norm(inp), fixed, encoded, hashed, crossed])
+    model = keras.Model([inp, ids_in, other], keras.layers.Dense(2)(merged))
+    other_ids = (INTS[20:40] % 7).reshape(20, 1)
+    for ext in ("h5", "keras"):
+        model.save(os.path.join(FIXTURES, f"prepnum_tk.{ext}"))
+    pred = model.predict([x, ids, other_ids], verbose=0)
+    save_npz(os.path.join(FIXTURES, "prepnum_tk.npz"),
+             {"x": x, "ids": ids, "other": other_ids, "pred": pred,
+              "meta": np.asarray(json.dumps({"writer": "torchkeras"}))})
+    print("wrote prepnum_tk.{h5,keras,npz}")
+
+
+def reverse() -> None:
+    """Reference venv: tf_keras reads the torchkeras .h5, Keras 3 the .keras."""
+    import tensorflow as tf
+    import tf_keras as k2
+    import keras as k3
+
+    with np.load(os.path.join(FIXTURES, "prepnum_tk.npz"), allow_pickle=False) as z:
+        inputs = [z["x"], z["ids"], z["other"]]
+    arrays: Dict[str, np.ndarray] = {}
+    for tag, keras, ext in (("k2", k2, "h5"), ("k3", k3, "keras")):
+        model = keras.models.load_model(os.path.join(FIXTURES, f"prepnum_tk.{ext}"))
+        arrays[f"pred__{tag}"] = model.predict(inputs, verbose=0)
+    arrays["meta"] = np.asarray(json.dumps({"tf_keras_version": k2.__version__,
+                                            "keras3_version": k3.__version__,
+                                            "tensorflow_version": tf.__version__}))
+    save_npz(os.path.join(FIXTURES, "prepnum_tk_reverse.npz"), arrays)
+    print("wrote prepnum_tk_reverse.npz")
+
+
 if __name__ == "__main__":
-    main()
+    if "--torchkeras-side" in sys.argv:
+        torchkeras_side()
+    elif "--reverse" in sys.argv:
+        reverse()
+    else:
+        main()

@@ -138,3 +138,17 @@ def test_keras3_differences_are_recorded():
     assert "disc_adapt_eps" in differing
     ours = np.asarray(_layer(CASES["disc_adapt_eps"]).bin_boundaries)
     assert not np.allclose(ours, ARRAYS["disc_adapt_eps__k3bounds"])
+
+
+@pytest.mark.parametrize("tag,ext", [("k2", "h5"), ("k3", "keras")])
+def test_torchkeras_files_load_in_real_keras(tag, ext):
+    """``prepnum_tk.*`` written by torchkeras (all five layers, adapted Normalization and
+    Discretization): tf_keras (.h5) and Keras 3 (.keras) loaded them and predicted the same;
+    torchkeras reloads them too."""
+    written, _ = load_case("prepnum_tk")
+    real, _ = load_case("prepnum_tk_reverse")
+    assert_close(real[f"pred__{tag}"], written["pred"], f"prepnum_tk read by {tag}",
+                 rtol=1e-5, atol=1e-5)
+    model = keras.models.load_model(os.path.join(FIXTURES, f"prepnum_tk.{ext}"))
+    pred = model.predict([written["x"], written["ids"], written["other"]], verbose=0)
+    assert_close(pred, written["pred"], f"prepnum_tk reloaded {ext}", rtol=1e-6, atol=1e-6)
