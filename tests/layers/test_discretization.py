@@ -36,7 +36,7 @@ def test_adapt_quantiles_and_config_round_trip():
     data = np.random.RandomState(0).uniform(size=(200, 3)).astype("float32")
     layer = keras.layers.Discretization(num_bins=4, epsilon=0.01)
     layer.adapt(data)
-    assert len(layer.bin_boundaries) == 3
+    assert len(layer.bin_boundaries) == 3 and layer.is_adapted
     np.testing.assert_allclose(layer.bin_boundaries, [0.25, 0.5, 0.75], atol=0.05)
     config = layer.get_config()
     assert config["bin_boundaries"] == layer.bin_boundaries and config["num_bins"] is None

@@ -35,7 +35,7 @@ def test_adapt_matches_numpy_statistics_and_normalizes():
     mean, variance, count = layer.get_weights()
     np.testing.assert_allclose(mean, DATA.mean(0), rtol=1e-5)
     np.testing.assert_allclose(variance, DATA.var(0), rtol=1e-4)
-    assert int(count) == 50 and count.dtype == np.int64
+    assert int(count) == 50 and count.dtype == np.int64 and layer.is_adapted
     out = np.asarray(layer(DATA))
     np.testing.assert_allclose(out.mean(0), 0.0, atol=1e-5)
     np.testing.assert_allclose(out.std(0), 1.0, rtol=1e-4)

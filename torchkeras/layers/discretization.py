@@ -94,6 +94,12 @@ class Discretization(Layer):
         self.output_mode = output_mode
         self.sparse = sparse
         self.summary = np.zeros((2, 0), dtype="float32")
+        self._is_adapted = False
+
+    @property
+    def is_adapted(self) -> bool:
+        """Whether ``adapt`` has run (Keras's ``PreprocessingLayer.is_adapted``)."""
+        return self._is_adapted
 
     def _input_dtype(self) -> Any:
         return backend.floatx()  # numbers are compared in float32, as tf's Bucketize
@@ -106,6 +112,7 @@ class Discretization(Layer):
         for batch in adapt_batches(data, batch_size, steps):
             self.update_state(batch)
         self.finalize_state()
+        self._is_adapted = True
 
     def update_state(self, data: Any) -> None:
         if self.input_bin_boundaries is not None:

@@ -40,6 +40,12 @@ class Normalization(Layer):
         self.input_mean = mean
         self.input_variance = variance
         self.invert = invert
+        self._is_adapted = False
+
+    @property
+    def is_adapted(self) -> bool:
+        """Whether ``adapt`` has run (Keras's ``PreprocessingLayer.is_adapted``)."""
+        return self._is_adapted
 
     # ------------------------------------------------------------------ build
     def build(self, input_shape: Any) -> None:
@@ -112,6 +118,7 @@ class Normalization(Layer):
             if not self.built:
                 self._maybe_build(tuple(batch.shape))
             self.update_state(batch)
+        self._is_adapted = True
 
     def update_state(self, data: Any) -> None:
         """Merge one batch into the running mean/variance (float32, Keras 2's formula)."""
