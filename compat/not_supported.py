@@ -63,11 +63,11 @@ TOP_LEVEL: Dict[str, Tuple[bool, bool]] = {
 # Most used first (see the module docstring). "" is the top level.
 MOST_USED: List[str] = [
     "layers.TextVectorization",
-    "layers.StringLookup", "layers.Normalization", ".applications", "layers.IntegerLookup", "layers.CategoryEncoding",
+    "layers.StringLookup", ".applications", "layers.IntegerLookup",
     "utils.load_img", "utils.img_to_array", "utils.array_to_img",
-    "layers.Hashing", "layers.Discretization", "layers.Identity", "utils.FeatureSpace", "utils.Progbar", "utils.split_dataset",
+    "layers.Identity", "utils.FeatureSpace", "utils.Progbar", "utils.split_dataset",
     "utils.save_img", "layers.RandomHeight", "layers.RandomWidth",
-    "layers.HashedCrossing", "layers.RMSNormalization",
+    "layers.RMSNormalization",
     ".Variable", ".KerasTensor", ".Loss", ".Metric", ".Optimizer", ".InputSpec",
     ".Initializer", ".Regularizer", ".tree", "utils.serialize_keras_object",
     "utils.deserialize_keras_object", "utils.get_source_inputs", "utils.clear_session",
