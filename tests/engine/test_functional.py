@@ -132,3 +132,22 @@ def test_summary_functional_matches_keras_layout(capsys):
     assert " input_1 (InputLayer)        [(None, 4)]                  0         []" in text
     assert "['dense[0][0]'," in text
     assert "Total params: 25 (100.00 Byte)" in text
+
+
+def test_a_rank_short_input_meets_an_input_of_last_dimension_one():
+    """tf-keras's _conform_to_reference_input: (batch,) feeds Input((1,)); (batch, 3, 1)
+    feeds Input((3,)). Tabular tutorials pass DataFrame columns as 1-D arrays."""
+    import numpy as np
+    import torchkeras as keras
+    inputs = {name: keras.Input(shape=(1,), name=name) for name in ("age", "fee")}
+    merged = keras.layers.concatenate(list(inputs.values()))
+    model = keras.Model(inputs, keras.layers.Dense(1)(merged))
+    model.compile(optimizer="sgd", loss="mse")
+    columns = {"age": np.arange(8, dtype="float32"), "fee": np.ones(8, dtype="float32")}
+    model.fit(columns, np.zeros(8), batch_size=4, verbose=0)
+    one_d = model.predict(columns, verbose=0)
+    two_d = model.predict({k: v[:, None] for k, v in columns.items()}, verbose=0)
+    np.testing.assert_array_equal(one_d, two_d)
+    x = keras.Input(shape=(3,))
+    squeezer = keras.Model(x, keras.layers.Dense(2)(x))
+    assert tuple(squeezer(np.zeros((2, 3, 1), "float32")).shape) == (2, 2)

@@ -112,3 +112,17 @@ def test_clear_session_resets_names():
     keras.layers.Dense(1)
     keras.backend.clear_session()
     assert keras.layers.Dense(1).name == "dense"
+
+
+def test_sequential_input_conforms_and_its_shape_error_is_tf_keras_s():
+    import numpy as np
+    import pytest
+    import torchkeras as keras
+    model = keras.Sequential([keras.layers.Dense(2, input_shape=(1,))])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.zeros(8, "float32"), np.zeros((8, 2)), verbose=0)  # (batch,) -> (batch, 1)
+    assert tuple(model(np.zeros(4, "float32")).shape) == (4, 2)
+    flat = keras.Sequential([keras.layers.Flatten(input_shape=(28, 28)), keras.layers.Dense(2)])
+    with pytest.raises(ValueError, match=r'Input 0 of layer "sequential.*" is incompatible with '
+                       r"the layer: expected shape=\(None, 28, 28\), found shape=\(None, 784\)"):
+        flat.predict(np.zeros((4, 784), "float32"), verbose=0)

@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Optional, Union
 import numpy as np
 import torch
 
+from torchkeras.graph.shapes import conform_ranks
 from torchkeras import backend
 from torchkeras.distribute.environment import is_chief
 from torchkeras.engine import data as data_module, extensions, step_hooks, \
@@ -190,7 +191,7 @@ class Model(Layer):
             raise ValueError(f'Layer "{self.name}" expects {expected} input(s), but it received '
                              f"{len(flat)} input tensors. Inputs received: "
                              f"{[tuple(getattr(x, 'shape', ())) for x in flat]}")
-        return flat
+        return conform_ranks(flat, graph.inputs)
 
     def build(self, input_shape: Any) -> None:
         """Create the weights of a subclassed model by calling it on zeros."""
@@ -410,3 +411,4 @@ def _module_name(layer: Layer, index: int, owner: torch.nn.Module) -> str:
             name in owner.__dict__:
         name = f"layer_{index}"
     return name
+

@@ -16,6 +16,7 @@ from torchkeras import layers as layers_module
 from torchkeras.layers.input_layer import Input, InputLayer
 from torchkeras.graph.keras_tensor import KerasTensor
 from torchkeras.engine.model import Model, _module_name, inputs_from_dict
+from torchkeras.graph.shapes import conform_ranks
 from torchkeras.layers.base import Layer, _call_parameters, attach_masks, creates_masks
 from torchkeras.layers.base import BUILD_LOCK, HOOK_VERSION, has_forward_hooks
 from torchkeras.layers.input_spec import InputSpec
@@ -205,8 +206,8 @@ class Sequential(Model):
     def input_spec(self):
         if self._input_tensor is None:
             return None
-        shape = self._input_tensor.shape
-        return InputSpec(ndim=len(shape), axes={-1: shape[-1]} if shape[-1] else None)
+        shape = self._input_tensor.shape  # tf-keras's Functional.input_spec
+        return InputSpec(shape=(None,) + tuple(shape[1:]), allow_last_axis_squeeze=True)
 
     @input_spec.setter
     def input_spec(self, value: Any) -> None:
@@ -216,6 +217,8 @@ class Sequential(Model):
     def call(self, inputs: Any, training: Optional[bool] = None, mask: Any = None) -> Any:
         if isinstance(inputs, dict):
             inputs = self._input_from_dict(inputs)
+        if self._input_tensor is not None:
+            inputs = conform_ranks([inputs], [self._input_tensor])[0]
         if self._hook_version != HOOK_VERSION[0]:
             self._update_plan()  # a layer got a forward hook: run it through __call__
         if self._slow_plan:

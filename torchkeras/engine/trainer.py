@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional
 import numpy as np
 import torch
 
+from torchkeras.graph.shapes import conform_ranks
 from torchkeras import distribute
 from torchkeras.backend.messages import did_you_mean
 from torchkeras.backend.threads import apply_thread_policy
@@ -145,6 +146,7 @@ def _check_input_shapes(model: "Model", x: Any) -> None:
         flat = [model._input_from_dict(x)]
     else:
         flat = nest.flatten(x)
+    flat = conform_ranks(flat, inputs)  # (batch,) feeds Input((1,)) as in tf-keras
     if len(flat) != len(inputs):
         raise ValueError(f'Layer "{model.name}" expects {len(inputs)} input(s), but it '
                          f"received {len(flat)} input tensors.")

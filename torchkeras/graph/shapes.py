@@ -27,3 +27,20 @@ def _pack_shapes(structure: Any, values: list) -> Any:
         return type(node)(build(item) for item in node)
 
     return build(structure)
+
+
+def conform_ranks(flat: List[Any], graph_inputs: List[Any]) -> List[Any]:
+    """Keras 2's functional ``_conform_to_reference_input``: an input one rank short of its
+    ``Input`` whose last dimension is 1 gains that axis (``(batch,)`` feeds ``Input((1,))``);
+    one rank over with a last dimension of 1 loses it."""
+    for index, (value, reference) in enumerate(zip(flat, graph_inputs)):
+        rank = getattr(value, "ndim", None)  # torch tensors and NumPy arrays alike
+        shape = getattr(reference, "shape", None)
+        if not isinstance(rank, int) or shape is None or not shape:
+            continue
+        if rank == len(shape) - 1 and shape[-1] == 1:
+            flat[index] = value[..., None]  # (batch,) -> (batch, 1)
+        elif rank == len(shape) + 1 and value.shape[-1] == 1:
+            flat[index] = value[..., 0]  # (batch, ..., 1) -> (batch, ...)
+    return flat
+

@@ -67,7 +67,13 @@ def assert_input_compatibility(input_spec, inputs_shapes, layer_name: str) -> No
                 raise ValueError(prefix + f"expected axis {axis} of input shape to have value "
                                  f"{value}, but received input with shape {_fmt(shape)}")
         if spec.shape is not None:
-            for spec_dim, dim in zip(spec.shape, shape):
+            spec_shape, compared = tuple(spec.shape), tuple(shape)
+            if spec.allow_last_axis_squeeze:  # (batch,) meets (None, 1), as tf-keras
+                if compared and compared[-1] == 1:
+                    compared = compared[:-1]
+                if spec_shape and spec_shape[-1] == 1:
+                    spec_shape = spec_shape[:-1]
+            for spec_dim, dim in zip(spec_shape, compared):
                 if spec_dim is not None and dim is not None and spec_dim != dim:
                     raise ValueError(prefix + f"expected shape={_fmt(spec.shape)}, found "
                                      f"shape={_fmt(shape)}")
