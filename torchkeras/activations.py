@@ -19,9 +19,9 @@ import torch
 import torch.nn.functional as F
 
 from torchkeras.backend import torch_dtype
-from torchkeras.saving import function_lookup
-from torchkeras.saving.object_registration import get_registered_name
-from torchkeras.saving.serialization import (deserialize_keras_object,
+from torchkeras.registry import function_lookup
+from torchkeras.registry.object_registration import get_registered_name
+from torchkeras.registry.serialization import (deserialize_keras_object,
                                              serialize_keras_object)
 
 Axis = Union[int, Sequence[int]]

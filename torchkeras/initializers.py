@@ -21,7 +21,7 @@ import torch
 
 from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.backend import get_device, standardize_dtype, to_snake_case, torch_dtype
-from torchkeras.saving.serialization import (deserialize_keras_object,
+from torchkeras.registry.serialization import (deserialize_keras_object,
                                              serialize_keras_object)
 
 Shape = Sequence[int]

@@ -8,8 +8,8 @@ import pytest
 
 import torchkeras as keras
 from torchkeras import layers, losses, metrics, optimizers
-from torchkeras.saving import builtin_objects as registry
-from torchkeras.saving.builtin_objects import builtin_objects, export_modules, register_builtin
+from torchkeras.registry import builtin_objects as registry
+from torchkeras.registry.builtin_objects import builtin_objects, export_modules, register_builtin
 
 
 def _package(tmp_path, name, modules):

@@ -3,7 +3,7 @@ metrics register (they sit above saving's registry layer); lookup order as Keras
 import pytest
 
 import torchkeras as keras
-from torchkeras.saving import function_lookup
+from torchkeras.registry import function_lookup
 
 
 def test_activations_losses_and_metrics_register_their_functions():

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import torchkeras as keras
-from torchkeras.saving import weight_check
+from torchkeras.registry import weight_check
 
 
 def _model(units=3, bias=True, name="d", extra=False):

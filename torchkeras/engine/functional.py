@@ -15,7 +15,7 @@ from torchkeras.graph.node import Node, _is_keras_tensor
 from torchkeras.layers.base import (HOOK_VERSION, Layer, _call_parameters, attach_masks,
                                      creates_masks, has_forward_hooks)
 from torchkeras.layers.input_layer import InputLayer
-from torchkeras.utils import nest
+from torchkeras.backend import nest
 
 
 class _Slot:

@@ -5,7 +5,7 @@ from typing import Any, Dict, List
 
 from torchkeras.graph.keras_tensor import KerasTensor
 from torchkeras.graph.shapes import _flatten_shapes, _is_shape, _pack_shapes
-from torchkeras.utils import nest
+from torchkeras.backend import nest
 
 
 def _is_keras_tensor(value: Any) -> bool:

@@ -13,8 +13,8 @@ from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.layers.input_layer import Input, InputLayer
 from torchkeras.layers.base import Layer
 from torchkeras.layers.input_spec import InputSpec
-from torchkeras.saving.builtin_objects import builtin_objects, export_modules, register_builtin
-from torchkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
+from torchkeras.registry.builtin_objects import builtin_objects, export_modules, register_builtin
+from torchkeras.registry.serialization import deserialize_keras_object, serialize_keras_object
 
 __all__ = ["Input", "InputLayer", "InputSpec", "Layer", "deserialize", "serialize"]
 

@@ -37,10 +37,10 @@ from torchkeras.graph.convert import to_tensor_structure
 from torchkeras.graph.node import symbolic_call
 from torchkeras.graph.shapes import _flatten_shapes, _is_shape, _pack_shapes
 from torchkeras.layers.input_spec import assert_input_compatibility
-from torchkeras.mixed_precision import policy as policy_module
-from torchkeras.mixed_precision.autocast import Float32Call, autocast_for
+from torchkeras.backend import dtype_policy as policy_module
+from torchkeras.layers.autocast import Float32Call, autocast_for
 from torchkeras.layers.weights import KERAS_LAYOUT, KerasVariable, WeightLayout, WeightSpec
-from torchkeras.utils import nest
+from torchkeras.backend import nest
 
 Shape = Tuple[Optional[int], ...]
 

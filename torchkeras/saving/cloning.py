@@ -12,7 +12,7 @@ from typing import Any, Callable, Dict, Optional
 from torchkeras.layers.input_layer import InputLayer
 from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
-from torchkeras.utils import nest
+from torchkeras.backend import nest
 
 
 def _clone_layer(layer: Any) -> Any:

@@ -25,8 +25,8 @@ from torchkeras.layers.input_layer import InputLayer
 from torchkeras.engine.sequential import Sequential
 from torchkeras.graph.node import _is_keras_tensor
 from torchkeras.saving.model_config import keras3_layer_entry, normalize_entry
-from torchkeras.saving.object_registration import get_registered_name
-from torchkeras.utils import nest
+from torchkeras.registry.object_registration import get_registered_name
+from torchkeras.backend import nest
 
 KERAS2 = "keras2"
 KERAS3 = "keras3"

@@ -7,7 +7,7 @@ from typing import Any, ContextManager, Optional
 
 import torch
 
-from torchkeras.utils import nest
+from torchkeras.backend import nest
 
 
 def autocast_for(dtype: Optional[torch.dtype], device: torch.device) -> ContextManager:
