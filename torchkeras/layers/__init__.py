@@ -1,7 +1,7 @@
 """Keras layers (``keras.layers``).
 
 Every module in this package that defines ``__all__`` is imported here, its names exported
-and its layer classes registered for ``deserialize`` (``saving/builtin_objects.py``), so a
+and its layer classes registered for ``deserialize`` (``registry/builtin_objects.py``), so a
 new layer module (``conv.py``, ``recurrent.py``, ...) needs no edit of this file: define the
 classes, list them in the module's ``__all__``.
 """

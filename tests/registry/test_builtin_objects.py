@@ -1,4 +1,4 @@
-"""The one registration mechanism (saving/builtin_objects.py) for layers, losses, metrics
+"""The one registration mechanism (registry/builtin_objects.py) for layers, losses, metrics
 and optimizers: a module lists its Keras objects in ``__all__``, the package exports and
 registers them, and ``get``/``deserialize`` read the registry."""
 import sys

@@ -1,4 +1,4 @@
-"""saving/function_lookup.py: built-in functions come from what activations, losses and
+"""registry/function_lookup.py: built-in functions come from what activations, losses and
 metrics register (they sit above saving's registry layer); lookup order as Keras."""
 import pytest
 
