@@ -106,3 +106,15 @@ def test_the_loss_package_keeps_its_public_names():
                    "label_smoothing": 0.0, "axis": -1}}
     wrapper = losses.LossFunctionWrapper.from_config({"fn": "mse", "name": "w"})
     assert wrapper.fn is losses.mean_squared_error
+
+
+def test_activations_and_initializers_register_in_the_one_table():
+    from torchkeras import activations, initializers, layers
+    acts = registry.builtin_objects("activations")
+    assert acts["relu"] is activations.relu and acts["silu"] is activations.swish
+    assert acts["softmax_v2"] is activations.softmax and acts["ReLU"] is layers.ReLU
+    assert activations.get("hard_swish") is activations.hard_silu
+    inits = registry.builtin_objects("initializers")
+    assert inits["he_normal"] is inits["HeNormal"] is initializers.HeNormal
+    assert inits["OrthogonalInitializer"] is initializers.Orthogonal and inits["zero"] is initializers.Zeros
+    assert isinstance(initializers.get("GlorotUniformV2"), initializers.GlorotUniform)
