@@ -3,7 +3,7 @@
 Every module under torchkeras/ is parsed with ``ast``; every import of a torchkeras module,
 at the top or inside a function, is an edge. An edge from a module to a module of a higher
 layer fails, and so does any import cycle of more than 3 modules. Importing a submodule
-(``torchkeras.saving.serialization``) is an edge to that submodule only: package
+(``torchkeras.registry.serialization``) is an edge to that submodule only: package
 ``__init__`` files re-export, and nothing below them imports the package itself.
 """
 from __future__ import annotations
@@ -18,29 +18,17 @@ import torchkeras
 
 ROOT = os.path.dirname(torchkeras.__file__)
 
-# Layer of each package or module (the longest matching prefix wins). A module may import
-# modules of its own layer or of lower layers only.
+# Layer of each top-level package or module of torchkeras. A module may import modules of its
+# own layer or of lower layers only, and every module of a package sits in its package's
+# layer (a subpackage counts as part of its top-level package).
 LAYERS: Dict[str, int] = {
     # 0 backend: settings and helpers with no torchkeras dependency above them
-    "torchkeras.backend": 0,
-    "torchkeras.utils.nest": 0,
-    "torchkeras.utils.np_utils": 0,
-    "torchkeras.utils.sequence": 0,
-    "torchkeras.utils.data_utils": 0,
-    "torchkeras.mixed_precision.policy": 0,   # dtype policies: layers need them
-    "torchkeras.data": 0,
+    "torchkeras.backend": 0,                  # config, dtypes, dtype_policy, nest, np_utils
+    "torchkeras.data": 0,                     # tf.data on torch.utils.data; Sequence, get_file
     "torchkeras.ops": 0,                      # keras.ops on torch: backend only
-    "torchkeras.random": 0,                   # keras.random: backend only                     # tf.data on torch.utils.data: no model needed
+    "torchkeras.random": 0,                   # keras.random: backend only
     # 1 registry: registration and (de)serialization of plain objects; file helpers
-    "torchkeras.saving.object_registration": 1,
-    "torchkeras.saving.serialization": 1,
-    "torchkeras.saving.h5_utils": 1,
-    "torchkeras.saving.atomic": 1,
-    "torchkeras.saving.json_limits": 1,       # bounded JSON parsing for every file format
-    "torchkeras.saving.keras_layer_args": 1,  # table of Keras's layer arguments (data only)
-    "torchkeras.saving.function_lookup": 1,   # Lambda's named functions; built-ins register
-    "torchkeras.saving.weight_check": 1,      # the weight check every format runs on load
-    "torchkeras.saving.builtin_objects": 1,   # built-in layers/losses/metrics/optimizers by name
+    "torchkeras.registry": 1,
     # 2 objects a layer is configured with; the data side (no model needed)
     "torchkeras.activations": 2,
     "torchkeras.initializers": 2,
@@ -48,27 +36,23 @@ LAYERS: Dict[str, int] = {
     "torchkeras.constraints": 2,
     "torchkeras.preprocessing": 2,
     "torchkeras.datasets": 2,
-    "torchkeras.utils.dataset_utils": 2,
-    "torchkeras.utils.history_plot": 2,
     # 3 the symbolic graph Layer builds on
     "torchkeras.graph": 3,
-    # 4 layers
+    # 4 layers (and autocasting their calls)
     "torchkeras.layers": 4,
-    "torchkeras.mixed_precision.autocast": 4,
     # 5 what compile takes
     "torchkeras.losses": 5,
     "torchkeras.metrics": 5,
-    "torchkeras.optimizers": 5,
-    "torchkeras.mixed_precision": 5,          # LossScaleOptimizer wraps an optimizer
+    "torchkeras.optimizers": 5,               # with LossScaleOptimizer
+    "torchkeras.mixed_precision": 5,          # re-exports policies and LossScaleOptimizer
     # 6 services the training loop and Model use, written against any built model
     "torchkeras.callbacks": 6,
     "torchkeras.distribute": 6,
     "torchkeras.export": 6,
     # 7 engine: Model, Sequential, functional graphs, the training loop
     "torchkeras.engine": 7,
-    # 8 model files, summaries and plots (they plug into Model: engine/extensions.py)
+    # 8 model files, summaries, plots and the dataset helpers of keras.utils
     "torchkeras.saving": 8,
-    "torchkeras.saving.formats": 8,           # the table of file formats saving_api uses
     "torchkeras.utils": 8,
     # 9 compat: the tf namespace, the import finder, Keras 2 `K.*` functions
     "torchkeras.compat": 9,
@@ -216,6 +200,48 @@ def test_no_import_cycle_over_three_modules():
     assert not big, "\n".join(lines)
 
 
+def top_package(module: str) -> str:
+    """The package-level node of ``module``: ``torchkeras.<top>`` (a subpackage belongs to its
+    top-level package; a top-level module is its own node; ``torchkeras`` is the root)."""
+    return ".".join(module.split(".")[:2])
+
+
+def _package_edges(edges: Dict[str, Dict[str, int]]) -> Dict[str, Dict[str, str]]:
+    """``{package: {imported package: 'importer -> imported (line)'}}``, self-edges dropped."""
+    packages: Dict[str, Dict[str, str]] = {}
+    for a, targets in sorted(edges.items()):
+        pa = top_package(a)
+        packages.setdefault(pa, {})
+        for b, line in sorted(targets.items()):
+            pb = top_package(b)
+            if pb != pa:
+                packages[pa].setdefault(pb, f"{a} -> {b} (line {line})")
+                packages.setdefault(pb, {})
+    return packages
+
+
+def test_every_package_sits_in_one_layer():
+    """Each module is in its top-level package's layer: LAYERS lists packages, not modules."""
+    mixed = [f"{m} (layer {layer_of(m)}) is in {top_package(m)} (layer "
+             f"{layer_of(top_package(m))})" for m in sorted(_modules())
+             if layer_of(m) != layer_of(top_package(m))]
+    assert not mixed, "modules outside their package's layer:\n" + "\n".join(mixed)
+
+
+def test_no_package_level_cycle():
+    """Packages form no cycle, imports inside functions counted (the root package
+    ``torchkeras`` re-exports everything and nothing imports it, so it cannot close one)."""
+    packages = _package_edges(_edges())
+    cycles = _cycles(packages)
+    lines = []
+    for component in cycles:
+        members = set(component)
+        lines.append("package cycle: " + ", ".join(component))
+        lines += [f"  {how}" for a in component for b, how in sorted(packages[a].items())
+                  if b in members]
+    assert not cycles, "\n".join(lines)
+
+
 def test_imports_inside_functions_say_why():
     """An import inside a function is for a heavy or optional dependency, or a late hook
     within one layer; its line says which (``# optional: pydot``)."""
@@ -253,3 +279,15 @@ def test_the_checker_sees_upward_and_function_level_imports(tmp_path):
         layer_of("torchkeras.newpackage.module")
     assert _cycles({"a": {"b": 1}, "b": {"c": 1}, "c": {"d": 1}, "d": {"a": 1}}) == \
         [["a", "b", "c", "d"]]
+
+
+def test_the_package_graph_sees_a_cycle_between_two_packages():
+    edges = {"torchkeras.saving.h5_utils": {}, "torchkeras.saving.keras_zip":
+             {"torchkeras.engine.model": 3}, "torchkeras.engine.model":
+             {"torchkeras.saving.h5_utils": 5}, "torchkeras.layers.autocast.x": {}}
+    packages = _package_edges(edges)
+    assert packages["torchkeras.saving"] == {
+        "torchkeras.engine": "torchkeras.saving.keras_zip -> torchkeras.engine.model (line 3)"}
+    assert _cycles(packages) == [["torchkeras.engine", "torchkeras.saving"]]
+    assert top_package("torchkeras.layers.autocast.x") == "torchkeras.layers"
+    assert top_package("torchkeras") == "torchkeras"

@@ -633,3 +633,11 @@ def test_keras_style_custom_optimizer_subclass():
     # m1 = -0.1, p = x - 0.1; m2 = -0.05 - 0.1 = -0.15, p = x - 0.25
     torch.testing.assert_close(p.detach(), torch.tensor([0.75, 1.75], dtype=torch.float64))
     assert len(opt.variables()) == 2  # iteration + momentum
+
+
+def test_learning_rate_schedule_is_the_schedule_or_none():
+    schedule = schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
+    assert optimizers.SGD(schedule).learning_rate_schedule is schedule
+    assert optimizers.SGD(0.1).learning_rate_schedule is None
+    wrapped = optimizers.LossScaleOptimizer(optimizers.SGD(schedule))
+    assert wrapped.learning_rate_schedule is schedule

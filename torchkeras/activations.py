@@ -19,9 +19,11 @@ import torch
 import torch.nn.functional as F
 
 from torchkeras.backend import torch_dtype
-from torchkeras.saving import function_lookup
-from torchkeras.saving.object_registration import get_registered_name
-from torchkeras.saving.serialization import (deserialize_keras_object,
+from torchkeras.registry import function_lookup
+from torchkeras.registry.builtin_objects import builtin_objects as _builtin_objects
+from torchkeras.registry.builtin_objects import register_builtin as _register_builtin
+from torchkeras.registry.object_registration import get_registered_name
+from torchkeras.registry.serialization import (deserialize_keras_object,
                                              serialize_keras_object)
 
 Axis = Union[int, Sequence[int]]
@@ -286,28 +288,23 @@ def sparsemax(x: Any, axis: int = -1) -> torch.Tensor:
 
 
 # ---------------------------------------------------------------------------- lookup
-_ACTIVATIONS: Dict[str, Callable] = {
-    fn.__name__: fn for fn in (
-        linear, relu, sigmoid, tanh, softmax, elu, selu, softplus, softsign, swish, gelu,
-        exponential, hard_sigmoid, mish, leaky_relu, relu6, log_softmax, hard_silu,
-        log_sigmoid, celu, glu, hard_tanh, hard_shrink, soft_shrink, tanh_shrink, threshold,
-        sparse_plus, sparse_sigmoid, squareplus, sparsemax)
-}
-_ACTIVATIONS["silu"] = swish
-_ACTIVATIONS["hard_swish"] = hard_silu
-_ACTIVATIONS["softmax_v2"] = softmax  # TF 2's internal name for tf.nn.softmax
-
-_LAYER_NAMES = ("ReLU", "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU", "Softmax")
-# Those classes by name: layers/activation.py (a layer above this module) fills this in.
-_LAYER_CLASSES: Dict[str, Any] = {}
+# The functions by Keras name, in the one table of built-in objects
+# (registry/builtin_objects.py); layers/activation.py adds the activation layer classes
+# (``ReLU``, ``LeakyReLU``, ... resolve as in tf-keras).
+for _fn in (linear, relu, sigmoid, tanh, softmax, elu, selu, softplus, softsign, swish, gelu,
+            exponential, hard_sigmoid, mish, leaky_relu, relu6, log_softmax, hard_silu,
+            log_sigmoid, celu, glu, hard_tanh, hard_shrink, soft_shrink, tanh_shrink, threshold,
+            sparse_plus, sparse_sigmoid, squareplus, sparsemax):
+    _register_builtin("activations", _fn)
+del _fn
+_register_builtin("activations", swish, "silu")
+_register_builtin("activations", hard_silu, "hard_swish")
+_register_builtin("activations", softmax, "softmax_v2")  # TF 2's internal name for tf.nn.softmax
 
 
 def _module_objects() -> Dict[str, Any]:
     """Activation functions plus, as in tf-keras, the activation layer classes."""
-    objects: Dict[str, Any] = {}
-    objects.update(_LAYER_CLASSES)
-    objects.update(_ACTIVATIONS)
-    return objects
+    return _builtin_objects("activations")
 
 
 function_lookup.register_builtin_functions("activations", _module_objects)  # Lambda configs
@@ -324,7 +321,7 @@ def serialize(activation: Callable) -> Union[str, Dict[str, Any]]:
     if hasattr(activation, "get_config"):
         return serialize_keras_object(activation)
     if hasattr(activation, "__name__"):
-        if _ACTIVATIONS.get(activation.__name__) is activation:
+        if _builtin_objects("activations").get(activation.__name__) is activation:
             return activation.__name__
         return get_registered_name(activation)
     raise ValueError(f"Unknown activation function '{activation}' cannot be serialized due "

@@ -15,7 +15,7 @@ from typing import Any, Dict, Optional, Sequence, Union
 import torch
 
 from torchkeras.backend import epsilon
-from torchkeras.saving.serialization import (deserialize_keras_object,
+from torchkeras.registry.serialization import (deserialize_keras_object,
                                              serialize_keras_object)
 
 Axis = Union[int, Sequence[int]]

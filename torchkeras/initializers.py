@@ -21,7 +21,9 @@ import torch
 
 from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.backend import get_device, standardize_dtype, to_snake_case, torch_dtype
-from torchkeras.saving.serialization import (deserialize_keras_object,
+from torchkeras.registry.builtin_objects import builtin_objects as _builtin_objects
+from torchkeras.registry.builtin_objects import register_builtin as _register_builtin
+from torchkeras.registry.serialization import (deserialize_keras_object,
                                              serialize_keras_object)
 
 Shape = Sequence[int]
@@ -373,22 +375,24 @@ identity = Identity
 _CLASSES = (Zeros, Ones, Constant, RandomUniform, RandomNormal, TruncatedNormal,
             VarianceScaling, GlorotUniform, GlorotNormal, LecunUniform, LecunNormal,
             HeUniform, HeNormal, Orthogonal, Identity)
-_INITIALIZERS: Dict[str, Any] = {}
+# By class name and snake-case name, in the one table of built-in objects
+# (registry/builtin_objects.py), with tf-keras's short names and Keras 3's long ones.
 for _cls in _CLASSES:
-    _INITIALIZERS[_cls.__name__] = _cls
-    _INITIALIZERS[to_snake_case(_cls.__name__)] = _cls
-_INITIALIZERS.update({
-    "normal": RandomNormal, "uniform": RandomUniform, "one": Ones, "zero": Zeros,
-    "OrthogonalInitializer": Orthogonal, "IdentityInitializer": Identity,  # Keras 3 names
-})
+    _register_builtin("initializers", _cls, _cls.__name__, to_snake_case(_cls.__name__))
 del _cls
+for _name, _cls in {"normal": RandomNormal, "uniform": RandomUniform, "one": Ones, "zero": Zeros,
+                    "OrthogonalInitializer": Orthogonal,  # Keras 3 names
+                    "IdentityInitializer": Identity}.items():
+    _register_builtin("initializers", _cls, _name)
+del _name, _cls
 
 
 def _strip_v2_suffix(config: Any) -> Any:
     """Map TF 2.x names such as ``'GlorotUniformV2'`` to ``'GlorotUniform'``."""
     name = config.get("class_name") if isinstance(config, dict) else config
-    if (isinstance(name, str) and name.endswith("V2") and name not in _INITIALIZERS
-            and name[:-2] in _INITIALIZERS):
+    table = _builtin_objects("initializers")
+    if (isinstance(name, str) and name.endswith("V2") and name not in table
+            and name[:-2] in table):
         if isinstance(config, dict):
             return {**config, "class_name": name[:-2]}
         return name[:-2]
@@ -403,7 +407,7 @@ def serialize(initializer: Optional[Initializer]) -> Optional[Dict[str, Any]]:
 def deserialize(config: Any, custom_objects: Optional[Dict[str, Any]] = None) -> Initializer:
     """An initializer from a config dict or a name (TF 2.x's ``'GlorotUniformV2'`` too)."""
     config = _strip_v2_suffix(config)
-    return deserialize_keras_object(config, module_objects=_INITIALIZERS,
+    return deserialize_keras_object(config, module_objects=_builtin_objects("initializers"),
                                     custom_objects=custom_objects,
                                     printable_module_name="initializer")
 

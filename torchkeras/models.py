@@ -6,7 +6,7 @@ from typing import Any, Dict, Optional
 from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
 from torchkeras.saving.model_config import decode_json, deserialize_model
-from torchkeras.saving.object_registration import CustomObjectScope
+from torchkeras.registry.object_registration import CustomObjectScope
 
 
 def model_from_config(config: Dict[str, Any], custom_objects: Optional[Dict[str, Any]] = None):

@@ -17,7 +17,7 @@ from typing import Any, Dict, Optional
 import numpy as np
 import torch
 
-from torchkeras.saving.serialization import (deserialize_keras_object,
+from torchkeras.registry.serialization import (deserialize_keras_object,
                                              serialize_keras_object)
 
 

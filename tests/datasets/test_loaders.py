@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from torchkeras import datasets
-from torchkeras.utils import data_utils
+from torchkeras.data import data_utils
 
 
 @pytest.fixture

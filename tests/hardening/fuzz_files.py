@@ -20,7 +20,7 @@ from typing import Callable, Dict, Iterator, List, Tuple
 
 import numpy as np
 
-from torchkeras.saving.h5_utils import CorruptFileError
+from torchkeras.registry.h5_utils import CorruptFileError
 
 # What a loader may raise for a bad file: CorruptFileError (an OSError and a ValueError), a
 # ValueError naming what does not match, or KeyError/TypeError for a config that is not a

@@ -13,7 +13,7 @@ import pytest
 
 import torchkeras as keras
 from torchkeras import layers
-from torchkeras.saving.h5_utils import CorruptFileError
+from torchkeras.registry.h5_utils import CorruptFileError
 
 sys.path.insert(0, os.path.dirname(__file__))
 import fuzz_files  # noqa: E402
@@ -458,7 +458,7 @@ def test_deeply_nested_h5_attributes_and_model_from_json(saved, tmp_path):
 
 
 def test_real_nested_models_are_well_within_the_depth_bound(tmp_path):
-    from torchkeras.saving import json_limits
+    from torchkeras.registry import json_limits
     model = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
     for _ in range(12):
         model = keras.Sequential([keras.Input((3,)), model, layers.Dense(3)])
@@ -473,7 +473,7 @@ def test_size_guard_counts_only_bytes_the_file_has():
     """A dataset whose storage size claims more bytes than the whole file (an address
     past its end, external storage): the guard uses the file size instead."""
     from types import SimpleNamespace
-    from torchkeras.saving import h5_utils
+    from torchkeras.registry import h5_utils
     declared = (2 ** 16, 2 ** 12)  # 1 GiB of float32
     dataset = SimpleNamespace(
         shape=declared, dtype=np.dtype("float32"),

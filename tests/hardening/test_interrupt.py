@@ -8,7 +8,7 @@ import pytest
 
 import torchkeras as keras
 from torchkeras import layers
-from torchkeras.saving import atomic
+from torchkeras.registry import atomic
 
 
 def _model():

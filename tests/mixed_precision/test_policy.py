@@ -5,7 +5,7 @@ import torch
 
 import torchkeras as keras
 from torchkeras import mixed_precision
-from torchkeras.mixed_precision.autocast import Float32Call
+from torchkeras.layers.autocast import Float32Call
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import torchkeras as keras
-from torchkeras.saving import CorruptFileError, h5_utils
+from torchkeras.saving import CorruptFileError
+from torchkeras.registry import h5_utils
 
 
 def _mlp(name=None):

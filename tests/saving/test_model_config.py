@@ -10,7 +10,7 @@ import pytest
 import torchkeras as keras
 from torchkeras import layers
 from torchkeras.saving import model_config
-from torchkeras.saving.keras_layer_args import KERAS_ONLY_ARGS
+from torchkeras.registry.keras_layer_args import KERAS_ONLY_ARGS
 
 
 def _model() -> keras.Model:

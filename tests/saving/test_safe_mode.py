@@ -13,7 +13,7 @@ import torch
 
 import torchkeras as keras
 from torchkeras import layers
-from torchkeras.saving import serialization
+from torchkeras.registry import serialization
 
 FORMATS = ["keras", "h5", "json"]
 

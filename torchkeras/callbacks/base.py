@@ -6,7 +6,7 @@ import inspect
 from typing import Any, Dict, Iterable, List, Optional, Union
 
 from torchkeras.backend.messages import did_you_mean
-from torchkeras.utils import nest
+from torchkeras.backend import nest
 
 Logs = Optional[Dict[str, Any]]
 

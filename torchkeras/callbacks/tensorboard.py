@@ -210,7 +210,7 @@ class TensorBoard(Callback):
     def _learning_rate(self) -> Dict[str, float]:
         """tf-keras logs ``epoch_learning_rate`` when the optimizer follows a schedule."""
         optimizer = getattr(self.model, "optimizer", None)
-        schedule = getattr(optimizer, "_learning_rate", None)
+        schedule = getattr(optimizer, "learning_rate_schedule", None)
         if isinstance(schedule, LearningRateSchedule):
             return {"learning_rate": float(schedule(int(optimizer.iterations)))}
         return {}

@@ -6,7 +6,7 @@ Each shimmed module is an :class:`AliasModule`: a fresh module object whose attr
 looked up in one or more torchkeras modules. torchkeras's own modules are never renamed or
 modified, so the shim can be removed again (:func:`uninstall`). Old Keras 2 paths map onto the
 namespace that holds their names: ``keras.layers.convolutional`` -> ``torchkeras.layers``,
-``keras.utils.np_utils`` -> ``torchkeras.utils.np_utils``, ``keras.engine.training`` -> the
+``keras.utils.np_utils`` -> ``torchkeras.backend.np_utils``, ``keras.engine.training`` -> the
 classes ``Model``/``Sequential``/``Layer``/``Input``.
 """
 from __future__ import annotations
@@ -60,6 +60,17 @@ UTILS_ALIASES: Dict[str, Tuple[str, ...]] = {
     "text_dataset": ("torchkeras.utils.dataset_utils",),
     "timeseries_dataset": ("torchkeras.utils.dataset_utils",),
     "image_utils": ("torchkeras.preprocessing.image",),
+}
+
+# Modules that moved to a lower package (README "Layout"): their Keras paths keep resolving.
+MOVED_MODULES: Dict[str, str] = {
+    "torchkeras.utils.nest": "torchkeras.backend.nest",
+    "torchkeras.utils.np_utils": "torchkeras.backend.np_utils",
+    "torchkeras.utils.sequence": "torchkeras.data.sequence",
+    "torchkeras.utils.data_utils": "torchkeras.data.data_utils",
+    **{f"torchkeras.saving.{name}": f"torchkeras.registry.{name}" for name in (
+        "object_registration", "serialization", "h5_utils", "atomic", "json_limits",
+        "keras_layer_args", "function_lookup", "weight_check", "builtin_objects")},
 }
 
 
@@ -116,7 +127,7 @@ def resolve(fullname: str) -> Tuple[str, ...]:
         return TOP_LEVEL[top]
     if top == "utils" and parts[1] in UTILS_ALIASES:
         return UTILS_ALIASES[parts[1]]
-    real = "torchkeras." + rest
+    real = MOVED_MODULES.get("torchkeras." + rest, "torchkeras." + rest)
     if top not in ("models",) and _real_module_exists(real):
         return (real,)
     return TOP_LEVEL[top]

@@ -20,7 +20,7 @@ import torch
 
 from torchkeras.backend import phase
 from torchkeras.layers.weights import KerasVariable
-from torchkeras.utils import nest
+from torchkeras.backend import nest
 
 __all__ = ["GradientTape", "UnconnectedGradients"]
 

@@ -17,6 +17,7 @@ import torch
 
 from torchkeras import activations
 from torchkeras.backend import config, phase
+from torchkeras.graph.keras_tensor import is_keras_tensor as _symbolic
 from torchkeras.losses import (backend_binary_crossentropy, backend_categorical_crossentropy,
                                backend_sparse_categorical_crossentropy)
 
@@ -343,7 +344,7 @@ def int_shape(x: Any) -> Optional[Tuple[Optional[int], ...]]:
 
 def shape(x: Any) -> Any:
     """The shape as an int32 tensor (a symbolic tensor's shape tuple for Keras tensors)."""
-    if getattr(x, "_is_keras_tensor", False):
+    if _symbolic(x):
         return tuple(x.shape)
     return torch.tensor(tuple(to_tensor(x).shape), dtype=torch.int32)
 
@@ -482,14 +483,14 @@ def stop_gradient(variables: Any) -> Any:
 
 
 def is_tensor(x: Any) -> bool:
-    return isinstance(x, torch.Tensor) or getattr(x, "_is_keras_tensor", False)
+    return isinstance(x, torch.Tensor) or _symbolic(x)
 
 
 def is_keras_tensor(x: Any) -> bool:
     if not is_tensor(x) and not isinstance(x, (np.ndarray,)) and not hasattr(x, "shape"):
         raise ValueError("Unexpectedly found an instance of type `" + str(type(x)) + "`. "
                          "Expected a symbolic tensor instance.")
-    return bool(getattr(x, "_is_keras_tensor", False))
+    return bool(_symbolic(x))
 
 
 # ------------------------------------------------------------------ variables

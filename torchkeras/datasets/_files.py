@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from typing import List, Optional, Sequence
 
-from torchkeras.utils.data_utils import get_file
+from torchkeras.data.data_utils import get_file
 
 ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 

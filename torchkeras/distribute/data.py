@@ -14,7 +14,7 @@ import torch
 import torch.distributed as dist
 
 from torchkeras.distribute import environment
-from torchkeras.utils import nest
+from torchkeras.backend import nest
 
 
 class BatchShard:

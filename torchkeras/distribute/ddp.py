@@ -14,7 +14,7 @@ from torch.nn.parallel import DistributedDataParallel
 
 from torchkeras.distribute.data import BatchShard
 from torchkeras.layers.base import _call_parameters
-from torchkeras.utils import nest
+from torchkeras.backend import nest
 
 
 class _TrainingForward(torch.nn.Module):

@@ -9,6 +9,7 @@ import torch
 from torchkeras import losses as losses_module
 from torchkeras import metrics as metrics_module
 from torchkeras.losses import apply_mask, match_dtype_and_rank
+from torchkeras.backend.masking import get_keras_mask
 
 
 def spread_over_outputs(value: Any, output_names: List[str], check_keys: bool = True,
@@ -213,7 +214,7 @@ class MetricsContainer:
                 continue
             sw = sample_weights[index] if index < len(sample_weights) else None
             y_t, y_p, sw = match_dtype_and_rank(y_t, y_pred[index], sw)
-            mask = getattr(y_pred[index], "_keras_mask", None)
+            mask = get_keras_mask(y_pred[index])
             for metric in plain:  # Keras: plain metrics see only the mask
                 metric.update_state(y_t, y_p, sample_weight=mask)
             if weighted:

@@ -18,7 +18,7 @@ from torchkeras.engine import jit as jit_module
 from torchkeras.engine.compile_utils import LossesContainer, MetricsContainer, \
     spread_over_outputs
 from torchkeras.mixed_precision import LossScaleOptimizer
-from torchkeras.utils import nest
+from torchkeras.backend import nest
 
 
 class CompiledModel:

@@ -16,7 +16,7 @@ import torch
 
 from torchkeras.engine import data_placement as placement
 from torchkeras.graph.convert import to_tensor
-from torchkeras.utils import nest
+from torchkeras.backend import nest
 
 Batch = Tuple[Any, Any, Any]  # (x, y, sample_weight), each a structure of tensors or None
 

@@ -19,7 +19,7 @@ from typing import Any, List, Optional, Sequence, Tuple
 import torch
 
 from torchkeras import losses as losses_module
-from torchkeras.utils import nest
+from torchkeras.backend import nest
 
 CHECK_FINITE = True  # set to False to skip the NaN/inf scan at fit start
 

@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 import torch
 
-from torchkeras.utils import nest
+from torchkeras.backend import nest
 
 _BUDGET_VARIABLE = "TORCHKERAS_DEVICE_DATA_MB"
 

@@ -11,11 +11,13 @@ import collections
 from typing import Any, Dict, List, Optional, Tuple
 
 from torchkeras.graph.keras_tensor import KerasTensor
-from torchkeras.graph.node import Node, _is_keras_tensor
+from torchkeras.graph.keras_tensor import is_keras_tensor
+from torchkeras.graph.node import Node
 from torchkeras.layers.base import (HOOK_VERSION, Layer, _call_parameters, attach_masks,
                                      creates_masks, has_forward_hooks)
 from torchkeras.layers.input_layer import InputLayer
-from torchkeras.utils import nest
+from torchkeras.backend import nest
+from torchkeras.backend.masking import get_keras_mask
 
 
 class _Slot:
@@ -82,7 +84,7 @@ class FunctionalGraph:
         self.inputs: List[KerasTensor] = nest.flatten(inputs)
         self.outputs: List[KerasTensor] = nest.flatten(outputs)
         for tensor in self.inputs + self.outputs:
-            if not _is_keras_tensor(tensor):
+            if not is_keras_tensor(tensor):
                 raise ValueError("Found unexpected instance while processing input tensors for "
                                  f"keras functional model. Expecting KerasTensor which is from "
                                  f"tf.keras.Input() or output from keras layer call(). Got: "
@@ -153,8 +155,8 @@ class FunctionalGraph:
             if node.is_input:
                 continue
             args = nest.map_structure(
-                lambda x: _Slot(slot(x)) if _is_keras_tensor(x) else x, list(node.call_args))
-            kwargs = {k: nest.map_structure(lambda x: _Slot(slot(x)) if _is_keras_tensor(x)
+                lambda x: _Slot(slot(x)) if is_keras_tensor(x) else x, list(node.call_args))
+            kwargs = {k: nest.map_structure(lambda x: _Slot(slot(x)) if is_keras_tensor(x)
                                             else x, v) for k, v in node.call_kwargs.items()}
             outputs = [slot(t) for t in node.flat_outputs]
             single = (len(args) == 1 and isinstance(args[0], _Slot) and not any(
@@ -211,7 +213,7 @@ class FunctionalGraph:
         masks: List[Any] = [None] * self.num_slots
         for index, value in zip(self.input_slots, flat_inputs):
             values[index] = value
-            masks[index] = getattr(value, "_keras_mask", None)
+            masks[index] = get_keras_mask(value)
         for step in self.steps:
             args = tuple(_fill(a, values) for a in step.args)
             kwargs = {k: _fill(v, values) for k, v in step.kwargs.items()}

@@ -21,8 +21,8 @@ from torchkeras.engine.functional import FunctionalGraph
 from torchkeras.engine.step_runner import keras_default, model_call
 from torchkeras.export import export_model
 from torchkeras.layers.base import Layer, probe_output_shape
-from torchkeras.mixed_precision.autocast import prepare_mixed
-from torchkeras.utils import nest
+from torchkeras.layers.autocast import prepare_mixed
+from torchkeras.backend import nest
 
 
 class Model(Layer):

@@ -20,9 +20,9 @@ from torchkeras.graph.shapes import conform_ranks
 from torchkeras.layers.base import Layer, _call_parameters, attach_masks, creates_masks
 from torchkeras.layers.base import BUILD_LOCK, HOOK_VERSION, has_forward_hooks
 from torchkeras.layers.input_spec import InputSpec
-from torchkeras.mixed_precision.autocast import prepare_mixed
-from torchkeras.saving.builtin_objects import register_builtin
-from torchkeras.saving.serialization import serialize_keras_object
+from torchkeras.layers.autocast import prepare_mixed
+from torchkeras.registry.builtin_objects import register_builtin
+from torchkeras.registry.serialization import serialize_keras_object
 
 
 class Sequential(Model):

@@ -32,8 +32,8 @@ from torchkeras.engine.compiled_model import CompiledModel, flat_outputs, flat_t
     flat_weights
 from torchkeras.layers.base import _call_parameters
 from torchkeras.mixed_precision import LossScaleOptimizer
-from torchkeras.mixed_precision.autocast import autocast_for, prepare_mixed, to_float32
-from torchkeras.utils import nest
+from torchkeras.layers.autocast import autocast_for, prepare_mixed, to_float32
+from torchkeras.backend import nest
 
 
 def runner_for(model: Any) -> "StepRunner":

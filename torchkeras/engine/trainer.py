@@ -28,8 +28,8 @@ from torchkeras.engine.step_runner import StepRunner, mixed_autocast_dtype, mode
     overrides, runner_for
 from torchkeras.graph.convert import to_numpy
 from torchkeras.layers.input_spec import assert_input_compatibility
-from torchkeras.mixed_precision.autocast import autocast_for
-from torchkeras.utils import nest
+from torchkeras.layers.autocast import autocast_for
+from torchkeras.backend import nest
 
 if TYPE_CHECKING:  # for annotations only: model.py imports this module
     from torchkeras.engine.model import Model

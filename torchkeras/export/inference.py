@@ -8,7 +8,7 @@ import torch
 
 from torchkeras import backend
 from torchkeras.layers.base import _call_parameters
-from torchkeras.utils import nest
+from torchkeras.backend import nest
 
 _EXAMPLE_BATCH = 2  # batch size of the zeros traced when no sample input is given
 

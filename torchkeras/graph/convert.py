@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from torchkeras import backend
-from torchkeras.utils import nest
+from torchkeras.backend import nest
 
 
 def to_tensor(value: Any, device: Optional[torch.device] = None, dtype: Optional[str] = None,

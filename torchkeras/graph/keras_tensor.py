@@ -6,6 +6,11 @@ from typing import Any, Optional, Tuple
 Shape = Tuple[Optional[int], ...]
 
 
+def is_keras_tensor(value: Any) -> bool:
+    """Whether ``value`` is a symbolic tensor (a :class:`KerasTensor` or one that says so)."""
+    return getattr(value, "_is_keras_tensor", False)
+
+
 class KerasTensor:
     """A placeholder with a shape (batch dim ``None``) and dtype, remembering which layer
     call produced it (``_keras_history``)."""

@@ -5,11 +5,8 @@ from typing import Any, Dict, List
 
 from torchkeras.graph.keras_tensor import KerasTensor
 from torchkeras.graph.shapes import _flatten_shapes, _is_shape, _pack_shapes
-from torchkeras.utils import nest
-
-
-def _is_keras_tensor(value: Any) -> bool:
-    return getattr(value, "_is_keras_tensor", False)
+from torchkeras.backend import nest
+from torchkeras.graph.keras_tensor import is_keras_tensor
 
 
 class Node:
@@ -24,7 +21,7 @@ class Node:
         self.input_tensors = call_args[0] if call_args else None
         self.output_tensors = outputs
         self.keras_inputs: List[KerasTensor] = [
-            x for x in nest.flatten([list(call_args), call_kwargs]) if _is_keras_tensor(x)]
+            x for x in nest.flatten([list(call_args), call_kwargs]) if is_keras_tensor(x)]
         self.flat_outputs: List[KerasTensor] = nest.flatten(outputs)
         layer._inbound_nodes.append(self)
         node_index = len(layer._inbound_nodes) - 1
@@ -48,7 +45,7 @@ def symbolic_call(layer: Any, inputs: Any, args: tuple, kwargs: Dict[str, Any]) 
     else:
         input_shape = inputs.shape
     layer._maybe_build(input_shape)
-    layer._check_input_spec([x.shape for x in nest.flatten(inputs) if _is_keras_tensor(x)])
+    layer._check_input_spec([x.shape for x in nest.flatten(inputs) if is_keras_tensor(x)])
     output_shape = layer.compute_output_shape(input_shape)
     dtype = layer.compute_dtype
     if _is_shape(output_shape):

@@ -1,7 +1,7 @@
 """Keras layers (``keras.layers``).
 
 Every module in this package that defines ``__all__`` is imported here, its names exported
-and its layer classes registered for ``deserialize`` (``saving/builtin_objects.py``), so a
+and its layer classes registered for ``deserialize`` (``registry/builtin_objects.py``), so a
 new layer module (``conv.py``, ``recurrent.py``, ...) needs no edit of this file: define the
 classes, list them in the module's ``__all__``.
 """
@@ -13,8 +13,8 @@ from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.layers.input_layer import Input, InputLayer
 from torchkeras.layers.base import Layer
 from torchkeras.layers.input_spec import InputSpec
-from torchkeras.saving.builtin_objects import builtin_objects, export_modules, register_builtin
-from torchkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
+from torchkeras.registry.builtin_objects import builtin_objects, export_modules, register_builtin
+from torchkeras.registry.serialization import deserialize_keras_object, serialize_keras_object
 
 __all__ = ["Input", "InputLayer", "InputSpec", "Layer", "deserialize", "serialize"]
 

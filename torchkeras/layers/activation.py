@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from torchkeras import activations, constraints, initializers, regularizers
 from torchkeras.layers.base import Layer
 from torchkeras.layers.input_spec import InputSpec
+from torchkeras.registry.builtin_objects import register_builtin
 
 __all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "ThresholdedReLU"]
 
@@ -202,4 +203,6 @@ class Softmax(_ElementwiseActivation):
 
 
 # `activations.get("ReLU")` accepts these classes by name, as tf-keras does.
-activations._LAYER_CLASSES.update((name, globals()[name]) for name in activations._LAYER_NAMES)
+for _name in ("ReLU", "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU", "Softmax"):
+    register_builtin("activations", globals()[_name])  # activations.get('ReLU'), as in tf-keras
+del _name

@@ -37,10 +37,12 @@ from torchkeras.graph.convert import to_tensor_structure
 from torchkeras.graph.node import symbolic_call
 from torchkeras.graph.shapes import _flatten_shapes, _is_shape, _pack_shapes
 from torchkeras.layers.input_spec import assert_input_compatibility
-from torchkeras.mixed_precision import policy as policy_module
-from torchkeras.mixed_precision.autocast import Float32Call, autocast_for
+from torchkeras.backend import dtype_policy as policy_module
+from torchkeras.layers.autocast import Float32Call, autocast_for
 from torchkeras.layers.weights import KERAS_LAYOUT, KerasVariable, WeightLayout, WeightSpec
-from torchkeras.utils import nest
+from torchkeras.backend import nest
+from torchkeras.graph.keras_tensor import is_keras_tensor
+from torchkeras.backend.masking import get_keras_mask
 
 Shape = Tuple[Optional[int], ...]
 
@@ -95,8 +97,7 @@ def _is_torch_style(cls: type) -> bool:
     return cls.call is Layer.call and cls.forward is not Layer.forward
 
 
-def _is_symbolic(value: Any) -> bool:
-    return getattr(value, "_is_keras_tensor", False)
+_is_symbolic = is_keras_tensor
 
 
 class Layer(torch.nn.Module):
@@ -600,8 +601,8 @@ def creates_masks(layer: Any) -> bool:
 def collect_masks(inputs: Any) -> Any:
     """The ``_keras_mask`` of each input tensor (one mask, a list, or ``None`` if none)."""
     if isinstance(inputs, torch.Tensor):
-        return getattr(inputs, "_keras_mask", None)
-    masks = [getattr(t, "_keras_mask", None) for t in nest.flatten(inputs)]
+        return get_keras_mask(inputs)
+    masks = [get_keras_mask(t) for t in nest.flatten(inputs)]
     if all(m is None for m in masks):
         return None
     return masks

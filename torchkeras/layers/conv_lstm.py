@@ -27,7 +27,7 @@ from torchkeras.layers.input_spec import InputSpec
 from torchkeras.layers.lstm import _UnitForgetBias
 from torchkeras.layers.rnn import (RNN, RNNCellBase, States, clip_rate, torch_activation,
                                    weight_arguments_config)
-from torchkeras.utils import nest
+from torchkeras.backend import nest
 
 __all__ = ["ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"]
 

@@ -11,8 +11,8 @@ import torch
 from torchkeras import activations, constraints, initializers, regularizers
 from torchkeras.layers.base import Layer
 from torchkeras.layers.input_spec import InputSpec
-from torchkeras.saving.function_lookup import resolve_function
-from torchkeras.saving.serialization import in_safe_mode
+from torchkeras.registry.function_lookup import resolve_function
+from torchkeras.registry.serialization import in_safe_mode
 
 
 __all__ = ["Activation", "Dense", "Lambda"]

@@ -19,6 +19,8 @@ import torch.nn.functional as F
 from torchkeras import constraints, initializers, regularizers
 from torchkeras.layers.base import Layer
 from torchkeras.layers.einsum_dense import EinsumDense
+from torchkeras.graph.keras_tensor import is_keras_tensor
+from torchkeras.backend.masking import get_keras_mask
 
 __all__ = ["MultiHeadAttention"]
 
@@ -175,7 +177,7 @@ class MultiHeadAttention(Layer):
         if value is None:
             raise TypeError(f"Layer {self.name}.call() missing 1 required positional "
                             "argument: 'value'")
-        symbolic = getattr(query, "_is_keras_tensor", False)
+        symbolic = is_keras_tensor(query)
         if not symbolic:
             device = query.device if isinstance(query, torch.Tensor) else None
             value = _as_float_tensor(value, device)
@@ -246,9 +248,9 @@ class MultiHeadAttention(Layer):
                                 use_causal_mask: bool) -> Optional[torch.Tensor]:
         """Keras's merge of the inputs' masks, the causal mask and ``attention_mask``."""
         auto_mask = None
-        query_mask = getattr(query, "_keras_mask", None)
-        value_mask = getattr(value, "_keras_mask", None)
-        key_mask = getattr(key, "_keras_mask", None) if key is not value else None
+        query_mask = get_keras_mask(query)
+        value_mask = get_keras_mask(value)
+        key_mask = get_keras_mask(key) if key is not value else None
         if query_mask is not None:
             auto_mask = query_mask.bool()[:, :, None]  # (batch, T, 1)
         for extra in (value_mask, key_mask):

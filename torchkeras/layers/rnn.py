@@ -22,8 +22,8 @@ import torch
 from torchkeras import activations, backend, constraints, initializers, regularizers
 from torchkeras.layers.base import Layer, _call_parameters
 from torchkeras.layers.input_spec import InputSpec, assert_input_compatibility
-from torchkeras.saving.serialization import serialize_keras_object
-from torchkeras.utils import nest
+from torchkeras.registry.serialization import serialize_keras_object
+from torchkeras.backend import nest
 
 __all__ = ["AbstractRNNCell", "RNN", "StackedRNNCells"]
 

@@ -35,8 +35,8 @@ from torchkeras import backend
 from torchkeras.graph.shapes import _flatten_shapes, _is_shape, _pack_shapes
 from torchkeras.layers.base import Layer, probe_output_shape
 from torchkeras.layers.weights import WeightSpec
-from torchkeras.saving.object_registration import get_registered_name, get_registered_object
-from torchkeras.saving.serialization import in_safe_mode
+from torchkeras.registry.object_registration import get_registered_name, get_registered_object
+from torchkeras.registry.serialization import in_safe_mode
 
 __all__ = ["TorchModuleWrapper"]
 

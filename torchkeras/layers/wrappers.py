@@ -9,7 +9,7 @@ import torch
 from torchkeras.layers.base import Layer, _call_parameters
 from torchkeras.layers.input_spec import InputSpec, assert_input_compatibility
 from torchkeras.layers.rnn import RNN, flat_state_shapes
-from torchkeras.saving.serialization import serialize_keras_object
+from torchkeras.registry.serialization import serialize_keras_object
 
 __all__ = ["Bidirectional", "TimeDistributed", "Wrapper"]
 

@@ -31,9 +31,9 @@ from torchkeras.losses.reduction import (  # noqa: F401  (helpers of losses and 
     compute_weighted_loss, get_mask, match_dtype_and_rank, reduce_weighted_loss,
     remove_squeezable_dimensions, squeeze_or_expand_dimensions)
 from torchkeras.losses.regression import cosine, cosine_proximity, l2_normalize  # noqa: F401
-from torchkeras.saving import function_lookup
-from torchkeras.saving.builtin_objects import builtin_objects, export_modules, register_builtin
-from torchkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
+from torchkeras.registry import function_lookup
+from torchkeras.registry.builtin_objects import builtin_objects, export_modules, register_builtin
+from torchkeras.registry.serialization import deserialize_keras_object, serialize_keras_object
 
 # Each loss module (base, and the families: regression, probabilistic, hinge) lists its
 # classes, functions and Keras 2 aliases in `__all__`: exported and registered by name.

@@ -10,6 +10,7 @@ import torch.nn.functional as F
 
 from torchkeras.backend import epsilon
 from torchkeras.losses.reduction import TensorLike, _pred_and_true, _shape, as_tensor
+from torchkeras.backend.masking import get_keras_logits
 
 
 def _check_same_shape(target: torch.Tensor, output: torch.Tensor) -> None:
@@ -20,7 +21,7 @@ def _check_same_shape(target: torch.Tensor, output: torch.Tensor) -> None:
 def _keras_logits(output: torch.Tensor, from_logits: bool, kind: str,
                   fn_name: str) -> Tuple[torch.Tensor, bool]:
     """tf-keras ``backend._get_logits``: use the logits a sigmoid/softmax output carries."""
-    logits = getattr(output, "_keras_logits", None)
+    logits = get_keras_logits(output)
     if logits is None:
         return output, from_logits
     if from_logits:

@@ -9,9 +9,9 @@ import torch
 from torchkeras.losses.reduction import (Reduction, TensorLike, apply_valid_mask, as_tensor,
                                          compute_weighted_loss, get_mask,
                                          squeeze_or_expand_dimensions)
-from torchkeras.saving.builtin_objects import builtin_objects
-from torchkeras.saving.object_registration import get_registered_name
-from torchkeras.saving.serialization import deserialize_keras_object
+from torchkeras.registry.builtin_objects import builtin_objects
+from torchkeras.registry.object_registration import get_registered_name
+from torchkeras.registry.serialization import deserialize_keras_object
 
 
 class Loss:

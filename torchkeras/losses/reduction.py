@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from torchkeras.backend import floatx, get_device
+from torchkeras.backend.masking import get_keras_mask
 
 TensorLike = Any
 
@@ -68,7 +69,7 @@ def _pred_and_true(y_true: TensorLike, y_pred: TensorLike) -> Tuple[torch.Tensor
 
 def get_mask(tensor: Any) -> Optional[torch.Tensor]:
     """The Keras mask carried by ``tensor`` (``tensor._keras_mask``), if any."""
-    return getattr(tensor, "_keras_mask", None)
+    return get_keras_mask(tensor)
 
 
 def _shape(tensor: torch.Tensor) -> Tuple[int, ...]:

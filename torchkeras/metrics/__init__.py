@@ -11,9 +11,9 @@ from typing import Any, Dict, Optional, Union
 from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.metrics import reduction as _reduction
 from torchkeras.metrics.base import Metric, MetricVariable, clone_metric
-from torchkeras.saving import function_lookup
-from torchkeras.saving.builtin_objects import builtin_objects, export_modules
-from torchkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
+from torchkeras.registry import function_lookup
+from torchkeras.registry.builtin_objects import builtin_objects, export_modules
+from torchkeras.registry.serialization import deserialize_keras_object, serialize_keras_object
 
 # Each module lists its metric classes and functions (and Keras 2 aliases) in `__all__`:
 # exported and registered by name. `resolve` imports this package's `get`: it comes last.

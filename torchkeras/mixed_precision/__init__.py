@@ -3,10 +3,14 @@
 >>> from torchkeras import mixed_precision
 >>> mixed_precision.set_global_policy("mixed_bfloat16")   # layers made now compute in bf16
 >>> mixed_precision.set_global_policy("float32")
+
+The policies live in :mod:`torchkeras.backend.dtype_policy` (layers read them), the loss
+scaling in :mod:`torchkeras.optimizers.loss_scale_optimizer` and autocasting in
+:mod:`torchkeras.layers.autocast`; this package only re-exports them.
 """
-from torchkeras.mixed_precision.loss_scale_optimizer import LossScaleOptimizer
-from torchkeras.mixed_precision.policy import (DTypePolicy, Policy, global_policy,
-                                               set_global_policy)
+from torchkeras.backend.dtype_policy import (DTypePolicy, Policy, global_policy,
+                                             set_global_policy)
+from torchkeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
 
 # Keras 2's experimental names.
 set_policy = set_global_policy

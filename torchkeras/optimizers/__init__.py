@@ -12,13 +12,13 @@ import torch
 from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.optimizers import schedules
 from torchkeras.optimizers.base import Optimizer
-from torchkeras.mixed_precision.loss_scale_optimizer import LossScaleOptimizer
-from torchkeras.saving.builtin_objects import builtin_objects, export_modules, register_builtin
-from torchkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
+from torchkeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from torchkeras.registry.builtin_objects import builtin_objects, export_modules, register_builtin
+from torchkeras.registry.serialization import deserialize_keras_object, serialize_keras_object
 
 # Each optimizer module lists its class in `__all__`: exported and registered by name.
 _EXPORTED = export_modules("optimizers", __name__, __path__, globals(),
-                           skip={"base", "schedules"})
+                           skip={"base", "schedules", "loss_scale_optimizer"})
 for _name in ("Adadelta", "Adagrad", "Adam", "SGD"):  # tf-keras 2.9-2.10 names
     register_builtin("optimizers", globals()[_name], "Experimental" + _name)
 # Deserializable, not made from a bare name (it needs an inner optimizer). tf-keras writes

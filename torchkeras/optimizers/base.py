@@ -244,6 +244,12 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
         return callable(self._learning_rate)
 
     @property
+    def learning_rate_schedule(self) -> Optional[LearningRateSchedule]:
+        """The ``LearningRateSchedule`` the learning rate follows, or ``None``."""
+        schedule = self._learning_rate
+        return schedule if isinstance(schedule, LearningRateSchedule) else None
+
+    @property
     def learning_rate(self) -> LearningRateValue:
         """The current learning rate (a float; settable unless a schedule is in use)."""
         if not self._lr_is_dynamic and self.built:

@@ -15,7 +15,7 @@ from typing import Any, Dict, Optional, Sequence
 
 import numpy as np
 
-from torchkeras.saving.serialization import deserialize_keras_object, serialize_keras_object
+from torchkeras.registry.serialization import deserialize_keras_object, serialize_keras_object
 
 _f = np.float32
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras import backend
-from torchkeras.utils.sequence import Sequence
+from torchkeras.data.sequence import Sequence
 
 __all__ = ["DirectoryIterator", "ImageDataGenerator", "Iterator", "NumpyArrayIterator",
            "apply_affine_transform", "apply_brightness_shift", "apply_channel_shift",

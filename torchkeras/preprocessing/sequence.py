@@ -13,7 +13,7 @@ from typing import Any, Optional, Sequence as SequenceType, Tuple
 import numpy as np
 
 from torchkeras.backend._not_provided import not_provided_hook
-from torchkeras.utils.sequence import Sequence
+from torchkeras.data.sequence import Sequence
 
 __all__ = ["TimeseriesGenerator", "pad_sequences"]
 

@@ -3,19 +3,18 @@
 ``save_model``/``load_model`` read and write Keras 2 ``.h5`` and Keras 3 ``.keras`` files;
 ``save_weights``/``load_weights`` the ``.h5`` and ``.weights.h5`` weights layouts.
 
-This package holds two layers. The object registry (``object_registration``,
-``serialization``) sits low: activations, losses, layers register and (de)serialize through
-it. The file formats and model configs (``saving_api``, ``hdf5_format``, ``keras_zip``,
-``functional_config``, ...) sit above engine. So that importing the registry does not pull
-in the formats, this ``__init__`` imports only the registry; ``import torchkeras`` then
-adds the file functions (``load_model``, ...) from :mod:`torchkeras.saving.saving_api`.
+The file formats and model configs (``saving_api``, ``hdf5_format``, ``keras_zip``,
+``functional_config``, ...) sit above engine. The object registry they and ``keras.saving``
+use (``register_keras_serializable``, ``serialize_keras_object``, ...) lives low, in
+:mod:`torchkeras.registry`, and is re-exported here; ``import torchkeras`` adds the file
+functions (``load_model``, ...) from :mod:`torchkeras.saving.saving_api`.
 """
-from torchkeras.saving.h5_utils import CorruptFileError
-from torchkeras.saving.object_registration import (CustomObjectScope, custom_object_scope,
+from torchkeras.registry.h5_utils import CorruptFileError
+from torchkeras.registry.object_registration import (CustomObjectScope, custom_object_scope,
                                                    get_custom_objects, get_registered_name,
                                                    get_registered_object,
                                                    register_keras_serializable)
-from torchkeras.saving.serialization import (SafeModeScope, deserialize_keras_object,
+from torchkeras.registry.serialization import (SafeModeScope, deserialize_keras_object,
                                              enable_unsafe_deserialization,
                                              serialize_keras_object)
 

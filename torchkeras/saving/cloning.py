@@ -12,7 +12,8 @@ from typing import Any, Callable, Dict, Optional
 from torchkeras.layers.input_layer import InputLayer
 from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
-from torchkeras.utils import nest
+from torchkeras.backend import nest
+from torchkeras.graph.keras_tensor import is_keras_tensor
 
 
 def _clone_layer(layer: Any) -> Any:
@@ -55,14 +56,14 @@ def clone_model(model: Any, input_tensors: Any = None,
             raise ValueError("Input tensors must be a list with the same length as the model "
                              f"inputs ({len(graph.inputs)}). Received: {input_tensors}")
         for old, new in zip(graph.inputs, new_inputs):
-            if not getattr(new, "_is_keras_tensor", False):
+            if not is_keras_tensor(new):
                 raise ValueError("`input_tensors` must be Keras tensors (from "
                                  f"`keras.Input`). Received: {new!r}")
             tensor_map[id(old)] = new
     layer_map: Dict[int, Any] = {}
 
     def mapped(value: Any) -> Any:
-        return tensor_map[id(value)] if getattr(value, "_is_keras_tensor", False) else value
+        return tensor_map[id(value)] if is_keras_tensor(value) else value
 
     for node in graph.nodes:
         if node.is_input:

@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Tuple
 
-from torchkeras.saving import h5_utils, hdf5_format, keras_zip
+from torchkeras.registry import h5_utils
+from torchkeras.saving import hdf5_format, keras_zip
 
 
 def _any_content(filepath: str) -> bool:

@@ -23,10 +23,10 @@ from torchkeras import layers as layers_module
 from torchkeras.engine import extensions
 from torchkeras.layers.input_layer import InputLayer
 from torchkeras.engine.sequential import Sequential
-from torchkeras.graph.node import _is_keras_tensor
+from torchkeras.graph.keras_tensor import is_keras_tensor
 from torchkeras.saving.model_config import keras3_layer_entry, normalize_entry
-from torchkeras.saving.object_registration import get_registered_name
-from torchkeras.utils import nest
+from torchkeras.registry.object_registration import get_registered_name
+from torchkeras.backend import nest
 
 KERAS2 = "keras2"
 KERAS3 = "keras3"
@@ -125,7 +125,7 @@ def _serialize_node(node: Any, ref: Any, style: str) -> Any:
     kwargs = dict(node.call_kwargs)
     if style == KERAS3:
         def encode(value: Any) -> Any:
-            if _is_keras_tensor(value):
+            if is_keras_tensor(value):
                 return {"class_name": "__keras_tensor__",
                         "config": {"shape": list(value.shape), "dtype": str(value.dtype),
                                    "keras_history": ref(value)}}
@@ -139,9 +139,9 @@ def _serialize_node(node: Any, ref: Any, style: str) -> Any:
     names = _call_arg_names(node.layer)
     arguments = dict(zip(names, extra_args))
     arguments.update(kwargs)
-    arguments = nest.map_structure(lambda v: ref(v) if _is_keras_tensor(v) else v, arguments) \
+    arguments = nest.map_structure(lambda v: ref(v) if is_keras_tensor(v) else v, arguments) \
         if arguments else {}
-    return [ref(t) + [arguments] for t in nest.flatten(inputs) if _is_keras_tensor(t)]
+    return [ref(t) + [arguments] for t in nest.flatten(inputs) if is_keras_tensor(t)]
 
 
 # ------------------------------------------------------------------------------ reading

@@ -17,11 +17,11 @@ from typing import Any, Dict, List, Optional
 
 import numpy as np
 
-from torchkeras.saving import (h5_utils, model_config, optimizer_state, training_config,
-                               weight_check)
-from torchkeras.saving.atomic import atomic_write
+from torchkeras.registry import h5_utils, weight_check
+from torchkeras.saving import model_config, optimizer_state, training_config
+from torchkeras.registry.atomic import atomic_write
 from torchkeras.saving.functional_config import layer_entry
-from torchkeras.saving.h5_utils import (CorruptFileError, load_attributes_from_hdf5_group,
+from torchkeras.registry.h5_utils import (CorruptFileError, load_attributes_from_hdf5_group,
                                         save_attributes_to_hdf5_group)
 
 KERAS_VERSION = "2.15.0"  # the tf-keras format version written (readers check only "1" vs not)

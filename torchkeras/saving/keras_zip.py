@@ -21,12 +21,12 @@ import numpy as np
 from torchkeras.engine.sequential import Sequential
 from torchkeras.layers.base import Layer
 from torchkeras.layers.weights import KerasVariable
-from torchkeras.mixed_precision.loss_scale_optimizer import LossScaleOptimizer
-from torchkeras.saving import (h5_utils, json_limits, model_config, optimizer_state,
-                               training_config, weight_check)
-from torchkeras.saving.atomic import atomic_write
+from torchkeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from torchkeras.registry import h5_utils, json_limits, weight_check
+from torchkeras.saving import model_config, optimizer_state, training_config
+from torchkeras.registry.atomic import atomic_write
 from torchkeras.saving.functional_config import KERAS3, layer_entry
-from torchkeras.saving.h5_utils import CorruptFileError
+from torchkeras.registry.h5_utils import CorruptFileError
 
 KERAS3_VERSION = "3.15.1"  # the format version written into metadata.json
 _CONFIG = "config.json"

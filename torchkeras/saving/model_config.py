@@ -24,9 +24,9 @@ from torchkeras import (activations, constraints, initializers, layers, losses, 
                         optimizers, regularizers)
 from torchkeras.backend.messages import did_you_mean
 from torchkeras.layers.base import _BASE_LAYER_KWARGS, Layer
-from torchkeras.saving import json_limits
-from torchkeras.saving.keras_layer_args import KERAS_ONLY_ARGS
-from torchkeras.saving.object_registration import get_registered_name, get_registered_object
+from torchkeras.registry import json_limits
+from torchkeras.registry.keras_layer_args import KERAS_ONLY_ARGS
+from torchkeras.registry.object_registration import get_registered_name, get_registered_object
 
 # Keras-3-only / informational arguments dropped silently when a torchkeras layer lacks them.
 _BENIGN_EXTRA_ARGS = {"optional", "quantization_config", "lora_rank", "lora_alpha",

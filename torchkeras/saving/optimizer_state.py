@@ -19,7 +19,7 @@ from typing import Any, List, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
-from torchkeras.mixed_precision.loss_scale_optimizer import LossScaleOptimizer
+from torchkeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
 
 def _entries(optimizer: Any, model: Any) -> List[Tuple[str, Optional[torch.Tensor], Any]]:
     """``(name, tensor, layout)`` for each optimizer variable (iteration first: tensor None)."""

@@ -3,7 +3,7 @@ the format from the table in :mod:`torchkeras.saving.formats`, call its read or 
 
 Formats are chosen by extension when saving (``save_format='h5'`` forces HDF5) and by the
 file's first bytes when loading, so a misnamed file still loads. Every save goes through
-:func:`torchkeras.saving.atomic.atomic_write`: a failed save leaves the old file intact.
+:func:`torchkeras.registry.atomic.atomic_write`: a failed save leaves the old file intact.
 """
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ import os
 from typing import Any, Dict, Iterator, Optional
 
 from torchkeras.backend.messages import did_you_mean
-from torchkeras.saving import formats, h5_utils, hdf5_format, model_config
+from torchkeras.saving import formats, hdf5_format, model_config
+from torchkeras.registry import h5_utils
 from torchkeras.saving.functional_config import layer_entry
-from torchkeras.saving.object_registration import CustomObjectScope
-from torchkeras.saving.serialization import SafeModeScope, unsafe_deserialization_enabled
+from torchkeras.registry.object_registration import CustomObjectScope
+from torchkeras.registry.serialization import SafeModeScope, unsafe_deserialization_enabled
 
 _IGNORED_SAVE_KWARGS = {"signatures", "options", "save_traces", "zipped"}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Dict, Optional
 
 from torchkeras import losses, metrics, optimizers
-from torchkeras.saving.serialization import serialize_keras_object
+from torchkeras.registry.serialization import serialize_keras_object
 
 _STRING_METRICS = {"accuracy", "acc", "crossentropy", "ce"}
 

@@ -7,16 +7,18 @@ import numpy as np
 
 from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.backend.random import set_random_seed
-from torchkeras.saving.object_registration import (custom_object_scope, get_custom_objects,
+from torchkeras.registry.object_registration import (custom_object_scope, get_custom_objects,
                                                    get_registered_name, get_registered_object,
                                                    register_keras_serializable)
-from torchkeras.utils.np_utils import normalize, to_categorical
-from torchkeras.utils.sequence import Sequence, PyDataset
+from torchkeras.backend.np_utils import normalize, to_categorical
+from torchkeras.data.sequence import Sequence, PyDataset
 
 
 # Drop-in additions (Keras 2 paths: keras.utils.np_utils, vis_utils, data_utils, ...).
-from torchkeras.utils import data_utils, dataset_utils, np_utils, vis_utils  # noqa: E402
-from torchkeras.utils.data_utils import get_file, validate_file  # noqa: E402
+from torchkeras.backend import nest, np_utils  # noqa: E402  (moved: README "Layout")
+from torchkeras.data import data_utils, sequence  # noqa: E402  (moved: README "Layout")
+from torchkeras.utils import dataset_utils, vis_utils  # noqa: E402
+from torchkeras.data.data_utils import get_file, validate_file  # noqa: E402
 from torchkeras.utils.dataset_utils import (image_dataset_from_directory,  # noqa: E402
                                             text_dataset_from_directory,
                                             timeseries_dataset_from_array)

@@ -1,4 +1,4 @@
-"""The weight check on load (saving/weight_check.py): one function for the Keras 2 ``.h5``
+"""The weight check on load (registry/weight_check.py): one function for the Keras 2 ``.h5``
 loaders (by position and by name) and the Keras 3 ``.keras``/``.weights.h5`` loader. The
 messages are pinned word for word: they name the layer that differs, the expected and the
 received value, and the file."""
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import torchkeras as keras
-from torchkeras.saving import weight_check
+from torchkeras.registry import weight_check
 
 
 def _model(units=3, bias=True, name="d", extra=False):

@@ -7,7 +7,8 @@ from typing import Any, ContextManager, Optional
 
 import torch
 
-from torchkeras.utils import nest
+from torchkeras.backend import nest
+from torchkeras.backend.masking import get_keras_logits, get_keras_mask
 
 
 def autocast_for(dtype: Optional[torch.dtype], device: torch.device) -> ContextManager:
@@ -25,10 +26,10 @@ def to_float32(value: Any) -> Any:
     if not isinstance(value, torch.Tensor) or value.dtype not in (torch.float16, torch.bfloat16):
         return value
     result = value.float()
-    logits = getattr(value, "_keras_logits", None)
+    logits = get_keras_logits(value)
     if logits is not None:
         result._keras_logits = logits.float()
-    mask = getattr(value, "_keras_mask", None)
+    mask = get_keras_mask(value)
     if mask is not None:
         result._keras_mask = mask
     return result

@@ -6,7 +6,7 @@ import urllib.error
 
 import pytest
 
-from torchkeras.utils import data_utils
+from torchkeras.data import data_utils
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The one registration mechanism (saving/builtin_objects.py) for layers, losses, metrics
+"""The one registration mechanism (registry/builtin_objects.py) for layers, losses, metrics
 and optimizers: a module lists its Keras objects in ``__all__``, the package exports and
 registers them, and ``get``/``deserialize`` read the registry."""
 import sys
@@ -8,8 +8,8 @@ import pytest
 
 import torchkeras as keras
 from torchkeras import layers, losses, metrics, optimizers
-from torchkeras.saving import builtin_objects as registry
-from torchkeras.saving.builtin_objects import builtin_objects, export_modules, register_builtin
+from torchkeras.registry import builtin_objects as registry
+from torchkeras.registry.builtin_objects import builtin_objects, export_modules, register_builtin
 
 
 def _package(tmp_path, name, modules):
@@ -106,3 +106,15 @@ def test_the_loss_package_keeps_its_public_names():
                    "label_smoothing": 0.0, "axis": -1}}
     wrapper = losses.LossFunctionWrapper.from_config({"fn": "mse", "name": "w"})
     assert wrapper.fn is losses.mean_squared_error
+
+
+def test_activations_and_initializers_register_in_the_one_table():
+    from torchkeras import activations, initializers, layers
+    acts = registry.builtin_objects("activations")
+    assert acts["relu"] is activations.relu and acts["silu"] is activations.swish
+    assert acts["softmax_v2"] is activations.softmax and acts["ReLU"] is layers.ReLU
+    assert activations.get("hard_swish") is activations.hard_silu
+    inits = registry.builtin_objects("initializers")
+    assert inits["he_normal"] is inits["HeNormal"] is initializers.HeNormal
+    assert inits["OrthogonalInitializer"] is initializers.Orthogonal and inits["zero"] is initializers.Zeros
+    assert isinstance(initializers.get("GlorotUniformV2"), initializers.GlorotUniform)

@@ -1,9 +1,9 @@
-"""saving/function_lookup.py: built-in functions come from what activations, losses and
+"""registry/function_lookup.py: built-in functions come from what activations, losses and
 metrics register (they sit above saving's registry layer); lookup order as Keras."""
 import pytest
 
 import torchkeras as keras
-from torchkeras.saving import function_lookup
+from torchkeras.registry import function_lookup
 
 
 def test_activations_losses_and_metrics_register_their_functions():

@@ -15,7 +15,7 @@ import zipfile
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
-from torchkeras.utils.sequence import Sequence  # noqa: F401
+from torchkeras.data.sequence import Sequence  # noqa: F401
 
 __all__ = ["DownloadError", "get_file", "validate_file"]
 

@@ -19,7 +19,7 @@ from typing import Any, Callable, Dict, Optional
 
 import torch
 
-from torchkeras.saving.object_registration import get_registered_object
+from torchkeras.registry.object_registration import get_registered_object
 
 # Pure tensor computations from the ``torch`` namespace (no I/O, no global state).
 TORCH_TENSOR_OPS = frozenset({

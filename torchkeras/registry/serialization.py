@@ -11,7 +11,7 @@ import inspect
 from typing import Any, Dict, Optional
 
 from torchkeras.backend.messages import did_you_mean
-from torchkeras.saving.object_registration import get_registered_name, get_registered_object
+from torchkeras.registry.object_registration import get_registered_name, get_registered_object
 
 _SAFE_MODE_STACK: list = []
 _UNSAFE_ENABLED = [False]  # set by enable_unsafe_deserialization()

@@ -18,6 +18,8 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 import torch
 
+from torchkeras.optimizers.base import Optimizer
+
 
 class LossScaleOptimizer:
     """Wraps a Keras optimizer with dynamic (or fixed, ``dynamic=False``) loss scaling."""
@@ -158,7 +160,6 @@ class LossScaleOptimizer:
     def minimize(self, loss: Any, var_list: Any, tape: Any = None) -> None:
         """Scale ``loss``, differentiate, unscale, apply (or skip): ``Optimizer.minimize``
         with this optimizer's ``compute_gradients`` and ``apply_gradients``."""
-        from torchkeras.optimizers.base import Optimizer  # late: optimizers/ imports this module
         Optimizer.minimize(self, loss, var_list, tape)
 
     # ------------------------------------------------------------------ saved state

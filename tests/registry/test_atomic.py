@@ -12,7 +12,7 @@ import pytest
 
 import torchkeras as keras
 from torchkeras import layers
-from torchkeras.saving import atomic
+from torchkeras.registry import atomic
 
 
 def _model(value=0.0):
