@@ -23,12 +23,21 @@ OUTPUT_MODES = (INT, ONE_HOT, MULTI_HOT, COUNT, TF_IDF)
 _DROPPED = np.iinfo(np.int64).max  # a mask token outside "int" mode: left out of the counts
 
 
-def check_output_mode(layer_name: str, output_mode: Any, allowed: Sequence[Any]) -> Any:
-    """tf-keras's ``validate_string_arg`` error for an unknown ``output_mode``."""
-    if output_mode not in allowed:
-        raise ValueError(f"The `output_mode` argument of layer {layer_name} received an "
-                         f"invalid value {output_mode}. Allowed values are: {list(allowed)}.")
-    return output_mode
+def validate_string_arg(value: Any, allowed: Sequence[str], layer_name: str, arg_name: str,
+                        allow_none: bool = False, allow_callables: bool = False) -> None:
+    """tf-keras's ``layer_utils.validate_string_arg`` (its error text, typo included)."""
+    if (allow_none and value is None) or (allow_callables and callable(value)) or \
+            (isinstance(value, str) and value in allowed):
+        return
+    allowed_args = ("`None`, " if allow_none else "") + \
+        ("a `Callable`, " if allow_callables else "") + \
+        f"or one of the following values: {tuple(allowed)}"
+    note = (f"If restoring a model and `{arg_name}` is a custom callable, please ensure the "
+            "callable is registered as a custom object. See https://www.tensorflow.org/guide/"
+            "keras/save_and_serialize#registering_the_custom_object for details. "
+            if allow_callables else "")
+    raise ValueError(f"Unkown value for `{arg_name}` argument of layer {layer_name}. {note}"
+                     f"Allowed values are: {allowed_args}. Received: {value}")
 
 
 def adapt_batches(data: Any, batch_size: Optional[int], steps: Optional[int]) -> Iterator[Any]:
@@ -99,7 +108,7 @@ class IndexLookup(Layer):
             raise ValueError(f"`num_oov_indices` must be greater than or equal to 0. "
                              f"Received: num_oov_indices={num_oov_indices}")
         output_mode = {"binary": MULTI_HOT, "tf-idf": TF_IDF}.get(output_mode, output_mode)
-        check_output_mode(cls, output_mode, OUTPUT_MODES)
+        validate_string_arg(output_mode, OUTPUT_MODES, cls, "output_mode")
         if invert and output_mode != INT:
             raise ValueError(f"`output_mode` must be `'int'` when `invert` is true. "
                              f"Received: output_mode={output_mode}")
