@@ -79,10 +79,13 @@ def compile_model(model: "Model", optimizer: Any = "rmsprop", loss: Any = None, 
 def _input_dtypes(model: "Model") -> Optional[List[str]]:
     inputs = model.inputs
     if inputs:
-        return [t.dtype for t in inputs]
+        return [data_module.STRING_COLUMN if t.dtype == "string" and tuple(t.shape[1:]) == (1,)
+                else t.dtype for t in inputs]
     layers = model.layers
     if layers and getattr(layers[0], "_accepts_integer_inputs", False):
         return ["int64"]
+    if layers and getattr(layers[0], "_accepts_string_inputs", False):
+        return ["string"]
     return None
 
 

@@ -22,6 +22,7 @@ class StringLookup(IndexLookup):
                  invert: bool = False, output_mode: str = INT, sparse: bool = False,
                  pad_to_max_tokens: bool = False, **kwargs: Any):
         kwargs.pop("vocabulary_dtype", None)
+        self._accepts_string_inputs = not invert
         if kwargs.get("dtype") == "string":  # Keras 3 writes the input dtype
             kwargs["dtype"] = None
         self.encoding = encoding

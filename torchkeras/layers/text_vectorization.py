@@ -28,6 +28,8 @@ CHARACTER = "character"
 
 
 class TextVectorization(Layer):
+    _accepts_string_inputs = True
+
     """Strings to token indices (``output_mode='int'``, padded to the longest sample or to
     ``output_sequence_length``) or to one vector per sample (``multi_hot``, ``count``,
     ``tf_idf``): ``layer.adapt(texts)`` then ``layer(np.array(["the cat"]))``."""
