@@ -136,8 +136,8 @@ def _run(layers, name, cls, kwargs, adapt, x):
     kwargs = dict(kwargs)
     layer = getattr(layers, cls)(**kwargs)
     if adapt is not None:
-        layer.adapt(np.array(adapt))
-    out = layer(np.array(x))
+        layer.adapt(tf.constant(np.array(adapt)))
+    out = layer(tf.constant(np.array(x)))
     result = {"vocabulary": _plain(layer.get_vocabulary()),
               "vocabulary_size": int(layer.vocabulary_size()), "output": _plain(out),
               "config_keys": sorted(layer.get_config())}
@@ -177,7 +177,7 @@ def keras3_file(keras):
     model.save(path)
     queries = [[q] for q in QUERY + CORPUS[:3]]
     return {"queries": queries,
-            "predictions": _plain(model.predict(np.array(queries), verbose=0)),
+            "predictions": _plain(model.predict(tf.constant(queries), verbose=0)),
             "vocabulary": _plain(vectorize.get_vocabulary())}
 
 

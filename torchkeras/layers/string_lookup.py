@@ -20,7 +20,8 @@ class StringLookup(IndexLookup):
                  mask_token: Optional[str] = None, oov_token: str = "[UNK]",
                  vocabulary: Any = None, idf_weights: Any = None, encoding: str = "utf-8",
                  invert: bool = False, output_mode: str = INT, sparse: bool = False,
-                 pad_to_max_tokens: bool = False, **kwargs: Any):
+                 pad_to_max_tokens: bool = False, vocabulary_size: Optional[int] = None,
+                 **kwargs: Any):
         kwargs.pop("vocabulary_dtype", None)
         self._accepts_string_inputs = not invert
         if kwargs.get("dtype") == "string":  # Keras 3 writes the input dtype
@@ -30,7 +31,8 @@ class StringLookup(IndexLookup):
                          mask_token=mask_token, oov_token=oov_token, vocabulary=vocabulary,
                          vocabulary_dtype="string", idf_weights=idf_weights, invert=invert,
                          output_mode=output_mode, sparse=sparse,
-                         pad_to_max_tokens=pad_to_max_tokens, **kwargs)
+                         pad_to_max_tokens=pad_to_max_tokens,
+                         vocabulary_size=vocabulary_size, **kwargs)
 
     def _to_keys(self, values: Any) -> np.ndarray:
         if isinstance(values, torch.Tensor) or (isinstance(values, np.ndarray) and
@@ -60,7 +62,8 @@ class IntegerLookup(IndexLookup):
                  mask_token: Optional[int] = None, oov_token: int = -1,
                  vocabulary: Any = None, vocabulary_dtype: str = "int64",
                  idf_weights: Any = None, invert: bool = False, output_mode: str = INT,
-                 sparse: bool = False, pad_to_max_tokens: bool = False, **kwargs: Any):
+                 sparse: bool = False, pad_to_max_tokens: bool = False,
+                 vocabulary_size: Optional[int] = None, **kwargs: Any):
         if not str(vocabulary_dtype).startswith(("int", "uint")):
             raise ValueError(f"`vocabulary_dtype` must be an integer dtype. "
                              f"Received: {vocabulary_dtype}")
@@ -75,7 +78,8 @@ class IntegerLookup(IndexLookup):
                          oov_token=None if oov_token is None else int(oov_token),
                          vocabulary=vocabulary, vocabulary_dtype=vocabulary_dtype,
                          idf_weights=idf_weights, invert=invert, output_mode=output_mode,
-                         sparse=sparse, pad_to_max_tokens=pad_to_max_tokens, **kwargs)
+                         sparse=sparse, pad_to_max_tokens=pad_to_max_tokens,
+                         vocabulary_size=vocabulary_size, **kwargs)
 
     def _to_keys(self, values: Any) -> np.ndarray:
         if isinstance(values, torch.Tensor):

@@ -42,7 +42,8 @@ class TextVectorization(Layer):
                  output_sequence_length: Optional[int] = None,
                  pad_to_max_tokens: bool = False, vocabulary: Any = None,
                  idf_weights: Any = None, sparse: bool = False, ragged: bool = False,
-                 encoding: str = "utf-8", **kwargs: Any):
+                 encoding: str = "utf-8", vocabulary_size: Optional[int] = None,
+                 **kwargs: Any):
         name = "TextVectorization"
         validate_string_arg(standardize, (LOWER_AND_STRIP_PUNCTUATION, LOWER, STRIP_PUNCTUATION),
                             name, "standardize", allow_none=True, allow_callables=True)
@@ -70,7 +71,6 @@ class TextVectorization(Layer):
             raise NotImplementedError("TextVectorization: ragged=True is not supported "
                                       "(torch has no ragged tensors); use "
                                       "output_sequence_length or the default padding.")
-        vocabulary_size = kwargs.pop("vocabulary_size", None)
         if kwargs.get("dtype") in (None, "string"):
             kwargs["dtype"] = "int64" if output_mode == INT else backend.floatx()
         super().__init__(**kwargs)
