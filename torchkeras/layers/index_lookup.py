@@ -8,8 +8,10 @@ tf-keras's ``np.lexsort(...)[::-1]``); ``output_mode`` encodes the indices as Ke
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
-from typing import Any, Dict, Iterator, List, Optional, Sequence
+import threading
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -21,6 +23,20 @@ from torchkeras.layers.base import Layer, as_eager_tensor
 INT, ONE_HOT, MULTI_HOT, COUNT, TF_IDF = "int", "one_hot", "multi_hot", "count", "tf_idf"
 OUTPUT_MODES = (INT, ONE_HOT, MULTI_HOT, COUNT, TF_IDF)
 _DROPPED = np.iinfo(np.int64).max  # a mask token outside "int" mode: left out of the counts
+_CONFIG_STATE = threading.local()
+
+
+@contextlib.contextmanager
+def vocabulary_in_config() -> Iterator[None]:
+    """Within: an adapted vocabulary (and idf weights) is written into ``get_config()``.
+    ``.h5`` files and ``to_json`` use it: tf-keras cannot save an adapted vocabulary to
+    ``.h5`` and drops it from JSON; the ``.keras`` format keeps it in ``assets/`` instead."""
+    previous = getattr(_CONFIG_STATE, "on", False)
+    _CONFIG_STATE.on = True
+    try:
+        yield
+    finally:
+        _CONFIG_STATE.on = previous
 
 
 def validate_string_arg(value: Any, allowed: Sequence[str], layer_name: str, arg_name: str,
@@ -415,14 +431,23 @@ class IndexLookup(Layer):
         return super().compute_dtype
 
     # ------------------------------------------------------------------ files
-    def get_config(self) -> Dict[str, Any]:
-        config = super().get_config()
-        vocabulary = self.input_vocabulary
+    def config_vocabulary(self) -> Tuple[Any, Any]:
+        """``(vocabulary, idf_weights)`` for ``get_config``: the arguments given, or inside
+        :func:`vocabulary_in_config` the adapted ones (special tokens included)."""
+        vocabulary, idf = self.input_vocabulary, self.input_idf_weights
+        if vocabulary is None and self._tokens and getattr(_CONFIG_STATE, "on", False):
+            vocabulary = self.get_vocabulary(include_special_tokens=True)
+            if self.output_mode == TF_IDF and self._idf is not None:
+                idf = self._idf[:len(vocabulary)]
         if isinstance(vocabulary, (np.ndarray, torch.Tensor)):
             vocabulary = np.asarray(vocabulary).tolist()
-        idf = self.input_idf_weights
         if isinstance(idf, (np.ndarray, torch.Tensor)):
             idf = np.asarray(idf).tolist()
+        return vocabulary, idf
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        vocabulary, idf = self.config_vocabulary()
         config.update({"invert": self.invert, "max_tokens": self.max_tokens,
                        "num_oov_indices": self.num_oov_indices, "oov_token": self.oov_token,
                        "mask_token": self.mask_token, "output_mode": self.output_mode,

@@ -212,12 +212,8 @@ class TextVectorization(Layer):
     def get_config(self) -> Dict[str, Any]:
         lookup = self._lookup_layer
         config = super().get_config()
-        vocabulary = lookup.input_vocabulary
-        if isinstance(vocabulary, (np.ndarray, torch.Tensor)):
-            vocabulary = string_ops.to_str_array(np.asarray(vocabulary)).tolist()
-        idf = lookup.input_idf_weights
-        if isinstance(idf, (np.ndarray, torch.Tensor)):
-            idf = np.asarray(idf).tolist()
+        vocabulary, idf = lookup.config_vocabulary()
+        config["dtype"] = "string"  # tf-keras: the layer's (input) dtype is always string
         config.update({
             "max_tokens": lookup.max_tokens, "standardize": self._standardize,
             "split": self._split, "ngrams": self._ngrams_arg, "output_mode": self._output_mode,
