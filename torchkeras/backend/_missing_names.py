@@ -16,13 +16,13 @@ MISSING = {
         "AdaptiveMaxPooling1D AdaptiveMaxPooling2D AdaptiveMaxPooling3D AugMix AutoContrast "
         "CategoryEncoding ContrastLimitedAdaptiveHistogramEqualization CutMix DenseFeatures "
         "Discretization Equalization FlaxLayer GroupQueryAttention HashedCrossing Hashing "
-        "Identity IntegerLookup JaxLayer LocallyConnected1D LocallyConnected2D "
-        "MaxNumBoundingBoxes MelSpectrogram MixUp Normalization Pipeline RMSNormalization "
-        "RandAugment RandomColorDegeneration RandomColorJitter RandomElasticTransform "
-        "RandomErasing RandomGaussianBlur RandomGrayscale RandomHeight RandomHue RandomInvert "
+        "Identity JaxLayer LocallyConnected1D LocallyConnected2D MaxNumBoundingBoxes "
+        "MelSpectrogram MixUp Normalization Pipeline RMSNormalization RandAugment "
+        "RandomColorDegeneration RandomColorJitter RandomElasticTransform RandomErasing "
+        "RandomGaussianBlur RandomGrayscale RandomHeight RandomHue RandomInvert "
         "RandomPerspective RandomPosterization RandomSaturation RandomSharpness RandomShear "
         "RandomWidth ReversibleEmbedding STFTSpectrogram Solarization SpectralNormalization "
-        "StringLookup TFSMLayer TextVectorization experimental"
+        "TFSMLayer experimental"
     ),
     "losses": (
         "CTC CategoricalGeneralizedCrossEntropy Circle Dice Tversky "
