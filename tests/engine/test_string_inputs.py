@@ -29,6 +29,7 @@ def _model(input_shape=(1,)):
 def test_string_input_tensor():
     inputs = keras.Input(shape=(1,), dtype="string")
     assert inputs.dtype == "string"
+    assert keras.Input(shape=(), dtype=data.string).dtype == "string"  # tf.string
     assert keras.Model(inputs, inputs).get_config()["layers"][0]["config"]["dtype"] == "string"
 
 
