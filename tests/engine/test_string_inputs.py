@@ -104,3 +104,20 @@ def test_keras_file_keeps_tf_idf_weights(tmp_path):
     np.testing.assert_allclose(loaded.layers[1].idf_weights, vectorize.idf_weights)
     np.testing.assert_allclose(loaded.predict(TEXTS, verbose=0),
                                model.predict(TEXTS, verbose=0), rtol=1e-6)
+
+
+def test_dict_of_string_and_numeric_inputs_matched_by_name():
+    vectorize = keras.layers.TextVectorization(output_sequence_length=5)
+    vectorize.adapt(TEXTS)
+    text = keras.Input(shape=(1,), dtype="string", name="text")  # sorts after "num"
+    num = keras.Input(shape=(2,), name="num")
+    x = keras.layers.GlobalAveragePooling1D()(keras.layers.Embedding(20, 4)(vectorize(text)))
+    model = keras.Model([text, num], keras.layers.Dense(1)(keras.layers.Concatenate()([x, num])))
+    model.compile("adam", "mse")
+    numbers = np.ones((16, 2), "float32")
+    model.fit({"text": TEXTS, "num": numbers}, LABELS, epochs=1, verbose=0)
+    by_name = model.predict({"text": TEXTS[:3], "num": numbers[:3]}, verbose=0)
+    by_position = model.predict([TEXTS[:3], numbers[:3]], verbose=0)
+    np.testing.assert_allclose(by_name, by_position, rtol=1e-6)
+    ds = data.Dataset.from_tensor_slices(({"text": TEXTS, "num": numbers}, LABELS)).batch(4)
+    assert np.isfinite(model.fit(ds, epochs=1, verbose=0).history["loss"][0])

@@ -66,6 +66,18 @@ def _is_plain_string_list(value: Any) -> bool:
     return isinstance(value, (str, bytes, np.str_, np.bytes_))
 
 
+def leaf_dtypes(x: Any, count: int, input_dtypes: Any) -> List[Optional[str]]:
+    """One input dtype per leaf of ``x`` (``count`` leaves): ``input_dtypes`` is a list in
+    input order, or a dict by input name that a dict of inputs is matched against."""
+    if isinstance(input_dtypes, dict):
+        if isinstance(x, dict) and set(x) <= set(input_dtypes) and len(x) == count:
+            return [input_dtypes[k] for k in sorted(x)]  # nest.flatten's order
+        input_dtypes = list(input_dtypes.values())
+    if input_dtypes and len(input_dtypes) == count:
+        return list(input_dtypes)
+    return [None] * count
+
+
 STRING_COLUMN = "string_column"  # the dtype entry of an Input(shape=(1,), dtype="string")
 
 
@@ -197,13 +209,12 @@ class ArrayData:
     generator = None  # distributed: the shuffling generator every process shares
 
     def __init__(self, x: Any, y: Any, sample_weight: Any, batch_size: int, shuffle: Any,
-                 device: torch.device, input_dtypes: Optional[List[str]] = None):
+                 device: torch.device, input_dtypes: Any = None):
         self.size = check_sample_counts(x, y, sample_weight)
         self.batch_size = batch_size
         self.shuffle = shuffle
         flat_x = nest.flatten(x)
-        dtypes = input_dtypes if input_dtypes and len(input_dtypes) == len(flat_x) else \
-            [None] * len(flat_x)
+        dtypes = leaf_dtypes(x, len(flat_x), input_dtypes)
         # Converted where the data lies (NumPy: the host, zero-copy for float32), then
         # copied to the device once if it fits there, else batches stream from the host.
         self.x = nest.pack_sequence_as(x, [_x_leaf(leaf, _home(leaf), dt)
@@ -280,7 +291,7 @@ class IterableData:
     shard = None  # distributed: this process's share of each batch (distribute.BatchShard)
 
     def __init__(self, source: Any, batch_size: Optional[int], shuffle: Any,
-                 device: torch.device, input_dtypes: Optional[List[str]] = None):
+                 device: torch.device, input_dtypes: Any = None):
         self.device = device
         self.input_dtypes = input_dtypes
         self.source = source
@@ -326,8 +337,7 @@ class IterableData:
     def _to_device(self, item: Any) -> Batch:
         x, y, sw = unpack_batch(item)
         flat_x = nest.flatten(standardize_arrays(x))
-        dtypes = self.input_dtypes if self.input_dtypes and \
-            len(self.input_dtypes) == len(flat_x) else [None] * len(flat_x)
+        dtypes = leaf_dtypes(standardize_arrays(x), len(flat_x), self.input_dtypes)
         x = nest.pack_sequence_as(standardize_arrays(x), [
             _x_leaf(leaf, self.device, dt) for leaf, dt in zip(flat_x, dtypes)])
         y = None if y is None else nest.map_structure(lambda a: to_tensor(a, self.device),
