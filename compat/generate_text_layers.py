@@ -1,6 +1,7 @@
 """Record TextVectorization / StringLookup / IntegerLookup references from real Keras into
-``compat/fixtures/text_layers.json`` and a small Keras 3 ``.keras`` file with a
-TextVectorization layer (``text_layers__k3.keras``, with its predictions in the JSON).
+``compat/fixtures/text_layers.json``, a small Keras 3 ``.keras`` file with a
+TextVectorization layer (``text_layers__k3.keras``) and a tf-keras ``.h5`` with
+TextVectorization and StringLookup (``text_layers__k2.h5``), their predictions in the JSON.
 
 Runs ONLY in the reference venv::
 
@@ -181,6 +182,28 @@ def keras3_file(keras):
             "vocabulary": _plain(vectorize.get_vocabulary())}
 
 
+def keras2_file(tf_keras):
+    """tf-keras saves a TextVectorization to .h5 only with a given vocabulary (config)."""
+    rng = np.random.RandomState(19)
+    vectorize = tf_keras.layers.TextVectorization(
+        vocabulary=["the", "fox", "dog", "cat", "bird", "emu"], output_sequence_length=6)
+    lookup = tf_keras.layers.StringLookup(vocabulary=["a", "b"], output_mode="one_hot")
+    text = tf_keras.Input(shape=(1,), dtype="string")
+    tag = tf_keras.Input(shape=(1,), dtype="string")
+    x = tf_keras.layers.Embedding(8, 3)(vectorize(text))
+    x = tf_keras.layers.GlobalAveragePooling1D()(x)
+    x = tf_keras.layers.Concatenate()([x, lookup(tag)])
+    model = tf_keras.Model([text, tag], tf_keras.layers.Dense(2)(x))
+    model.set_weights([rng.uniform(-1, 1, w.shape).astype("float32")
+                       for w in model.get_weights()])
+    model.save(os.path.join(OUT, "text_layers__k2.h5"))
+    texts = [[q] for q in QUERY + CORPUS[:3]]
+    tags = [["a"], ["b"], ["z"], ["a"], ["b"], ["b"], ["a"]]
+    return {"texts": texts, "tags": tags,
+            "predictions": _plain(model.predict([tf.constant(texts), tf.constant(tags)],
+                                                verbose=0))}
+
+
 def main():
     import keras
     import tf_keras
@@ -191,7 +214,8 @@ def main():
                          "keras": keras.__version__},
             "cases": [{"name": n, "class": c, "kwargs": k, "adapt": a, "input": x}
                       for n, c, k, a, x in CASES],
-            "k2": k2, "k3": diff, "keras3_file": keras3_file(keras)}
+            "k2": k2, "k3": diff, "keras3_file": keras3_file(keras),
+            "keras2_file": keras2_file(tf_keras)}
     with open(os.path.join(OUT, "text_layers.json"), "w", encoding="utf-8") as f:
         json.dump(meta, f, indent=1, ensure_ascii=False, sort_keys=True)
     print("k3 differs in:", sorted(diff))

@@ -95,3 +95,13 @@ def test_keras3_file_loads_and_predicts(tmp_path):
     again = keras.models.load_model(path)
     np.testing.assert_allclose(again.predict(np.array(record["queries"]), verbose=0),
                                record["predictions"], rtol=1e-5, atol=1e-6)
+
+
+def test_keras2_h5_file_loads_and_predicts():
+    """A tf-keras .h5 with TextVectorization and StringLookup (vocabularies in the config,
+    the only way tf-keras writes them to .h5) predicts the same on two string inputs."""
+    record = META["keras2_file"]
+    model = keras.models.load_model(str(FIXTURES / "text_layers__k2.h5"), compile=False)
+    inputs = [np.array(record["texts"]), np.array(record["tags"])]
+    np.testing.assert_allclose(model.predict(inputs, verbose=0), record["predictions"],
+                               rtol=1e-5, atol=1e-6)

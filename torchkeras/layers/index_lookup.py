@@ -106,6 +106,17 @@ def encode_indices(indices: torch.Tensor, output_mode: str, depth: int,
     return counts if indices.dim() == 2 else counts.reshape(depth)
 
 
+class _KeyTable(dict):
+    """token -> index; a missing token gives ``default`` (looked up at C speed)."""
+
+    def __init__(self, table: Dict[Any, int], default: int):
+        super().__init__(table)
+        self.default = default
+
+    def __missing__(self, key: Any) -> int:
+        return self.default
+
+
 class IndexLookup(Layer):
     """Maps tokens to indices through a vocabulary (base of StringLookup/IntegerLookup)."""
 
@@ -157,7 +168,7 @@ class IndexLookup(Layer):
         self.input_idf_weights = idf_weights
         self._has_input_vocabulary = has_input_vocabulary
         self._tokens: List[Any] = []           # learned tokens, in index order
-        self._table: Dict[Any, int] = {}       # token -> index
+        self._set_tokens([])                   # token -> index tables
         self._idf: Optional[np.ndarray] = None  # (depth,) float32 in tf_idf mode
         if output_mode == TF_IDF:
             self._idf = np.zeros(self._token_start_index(), np.float32)
@@ -274,6 +285,10 @@ class IndexLookup(Layer):
         start = self._token_start_index()
         self._tokens = list(tokens)
         self._table = {token: start + i for i, token in enumerate(self._tokens)}
+        self._key_table = _KeyTable(self._table, self._oov_start_index()
+                                    if self.num_oov_indices == 1 else -1)
+        if self.mask_token is not None:  # the mask maps to 0 ("int") or is dropped
+            self._key_table[self.mask_token] = 0 if self.output_mode == INT else _DROPPED
 
     def _record_vocabulary_size(self) -> None:
         size = self.vocabulary_size()
@@ -359,13 +374,9 @@ class IndexLookup(Layer):
 
     def _lookup(self, keys: np.ndarray) -> np.ndarray:
         """Indices of ``keys`` (mask and OOV handled as tf-keras's ``_lookup_dense``)."""
-        default = self._oov_start_index() if self.num_oov_indices == 1 else -1
-        table = self._table
         flat = keys.reshape(-1)
-        indices = np.fromiter((table.get(k, default) for k in flat), np.int64, flat.size)
-        if self.mask_token is not None:
-            mask_value = 0 if self.output_mode == INT else _DROPPED
-            indices[np.array([k == self.mask_token for k in flat], bool)] = mask_value
+        indices = np.fromiter(map(self._key_table.__getitem__, flat.tolist()), np.int64,
+                              flat.size)
         if self.num_oov_indices == 0 and (indices == -1).any():
             oov = [k for k, i in zip(flat, indices) if i == -1]
             raise ValueError(f"When `num_oov_indices=0` all inputs should be in vocabulary, "

@@ -18,7 +18,7 @@ import torch
 DEFAULT_STRIP_REGEX = r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']'
 _STRIP = re.compile(DEFAULT_STRIP_REGEX)
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-_ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
+_NOT_TF_WHITESPACE = re.compile("[\x1c-\x1f]")  # str.split() splits here, TF does not
 
 Ragged = List[List[str]]
 
@@ -80,7 +80,8 @@ def _map(strings: np.ndarray, fn: Any) -> np.ndarray:
 
 def split_whitespace(strings: np.ndarray) -> Ragged:
     """``tf.strings.split(strings)`` on a rank-1 array: ASCII whitespace, empties dropped."""
-    return [[t for t in re.split(f"[{re.escape(_ASCII_WHITESPACE)}]+", s) if t]
+    return [s.split() if s.isascii() and not _NOT_TF_WHITESPACE.search(s) else
+            [t.decode("utf-8") for t in s.encode("utf-8").split()]  # bytes: ASCII spaces
             for s in strings.reshape(-1)]
 
 
