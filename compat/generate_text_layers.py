@@ -49,6 +49,8 @@ CASES = [
      None, CORPUS),
     ("tv_tokens_strip", "TextVectorization",
      {"output_mode": None, "standardize": "strip_punctuation"}, None, CORPUS),
+    ("tv_tokens_edges", "TextVectorization", {"output_mode": None},
+     None, ["a\x1cb c", "x\u00a0y\tz", "  ", "é  ü\n", "ÉTé! it's-a_test"]),
     ("tv_tokens_char", "TextVectorization", {"output_mode": None, "split": "character"},
      None, CORPUS[:4]),
     ("tv_tokens_ngrams", "TextVectorization", {"output_mode": None, "ngrams": (1, 3)},
@@ -157,7 +159,8 @@ def record(layers):
         try:
             results[name] = _run(layers, name, cls, kwargs, adapt, x)
         except Exception as error:  # noqa: BLE001  (recorded: Keras raised)
-            results[name] = {"error": f"{type(error).__name__}: {error}"[:300]}
+            first_line = (str(error).strip().splitlines() or [""])[0]
+            results[name] = {"error": f"{type(error).__name__}: {first_line}"[:200]}
     return results
 
 
