@@ -102,10 +102,7 @@ def ngrams(tokens: Ragged, widths: Sequence[int], separator: str = " ") -> Ragge
 
 
 def to_ragged(value: Any) -> Ragged:
-    """A callable's output (array of rank 2, list of lists) as a list of lists of str."""
-    if isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype == object and \
-            value.size and isinstance(value[0], (list, np.ndarray)):
-        return [[_as_str(t) for t in row] for row in value]
+    """A callable's output (an array of rank 2, a list of lists) as a list of lists of str."""
     return [[_as_str(t) for t in row] for row in value]
 
 
