@@ -23,6 +23,8 @@ from torchkeras import data as tf_data
 from torchkeras.backend import config
 from torchkeras.compat import keras2_functions as K
 from torchkeras.compat.keras2_functions import Variable
+from torchkeras.compat import tf_strings
+from torchkeras.layers import string_ops
 
 __all__ = ["NotProvidedError", "TFNamespace", "build_tensorflow", "PROVIDED"]
 
@@ -75,6 +77,8 @@ def as_dtype(dtype: Any) -> torch.dtype:
 
 def constant(value: Any, dtype: Any = None, shape: Optional[Sequence[int]] = None,
              name: Optional[str] = None) -> torch.Tensor:
+    if string_ops.is_string_value(value):  # strings stay NumPy (no torch string tensors)
+        return np.asarray(value) if shape is None else np.broadcast_to(value, shape).copy()
     tensor = _t(value, dtype)
     tensor = tensor.detach().clone() if isinstance(value, torch.Tensor) else tensor
     if shape is not None:
@@ -192,6 +196,8 @@ def squeeze(input: Any, axis: Any = None, name: Optional[str] = None) -> torch.T
 
 
 def expand_dims(input: Any, axis: int, name: Optional[str] = None) -> torch.Tensor:  # noqa: A002
+    if string_ops.is_string_value(input):  # strings stay NumPy (no torch string tensors)
+        return np.expand_dims(np.asarray(input), axis)
     return torch.unsqueeze(_t(input), axis)
 
 
@@ -549,6 +555,7 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
         "print": tf_print, "function": function, "executing_eagerly": executing_eagerly,
     })
     members["math"] = _sub("tf", "math", math)
+    members["strings"] = _sub("tf", "strings", tf_strings.members())
     members["version"] = _sub("tf", "version", {"VERSION": VERSION})
     members["nn"] = _sub("tf", "nn", _nn_members())
     members["dtypes"] = _sub("tf", "dtypes", dict(dtypes, as_dtype=as_dtype, DType=torch.dtype))

@@ -38,7 +38,8 @@ def is_array_like(value: Any) -> bool:
         return True
     if isinstance(value, (list, tuple)):
         return len(value) > 0 and all(
-            is_array_like(v) or isinstance(v, (int, float, np.number, bool)) for v in value)
+            is_array_like(v) or isinstance(v, (int, float, np.number, bool, str, bytes))
+            for v in value)
     if isinstance(value, dict):
         return all(is_array_like(v) for v in value.values())
     return False
@@ -58,6 +59,38 @@ def _is_plain_number_list(value: Any) -> bool:
     return isinstance(value, (int, float, bool, np.number))
 
 
+def _is_plain_string_list(value: Any) -> bool:
+    """``["some text", ...]`` (or nested): one array of strings, not a list of inputs."""
+    if isinstance(value, (list, tuple)):
+        return len(value) > 0 and all(_is_plain_string_list(v) for v in value)
+    return isinstance(value, (str, bytes, np.str_, np.bytes_))
+
+
+def leaf_dtypes(x: Any, count: int, input_dtypes: Any) -> List[Optional[str]]:
+    """One input dtype per leaf of ``x`` (``count`` leaves): ``input_dtypes`` is a list in
+    input order, or a dict by input name that a dict of inputs is matched against."""
+    if isinstance(input_dtypes, dict):
+        if isinstance(x, dict) and set(x) <= set(input_dtypes) and len(x) == count:
+            return [input_dtypes[k] for k in sorted(x)]  # nest.flatten's order
+        input_dtypes = list(input_dtypes.values())
+    if input_dtypes and len(input_dtypes) == count:
+        return list(input_dtypes)
+    return [None] * count
+
+
+STRING_COLUMN = "string_column"  # the dtype entry of an Input(shape=(1,), dtype="string")
+
+
+def _x_leaf(leaf: Any, device: torch.device, dtype: Optional[str]) -> Any:
+    """One input array as a tensor; strings (for a string input) stay a NumPy array, and a
+    rank-1 one meant for a ``(None, 1)`` input gets its column axis (tf-keras's expand_1d)."""
+    if dtype == STRING_COLUMN:
+        array = to_tensor(leaf, device, None, keep_strings=True)
+        return array[:, None] if isinstance(array, np.ndarray) and array.ndim == 1 else array
+    return to_tensor(leaf, device, None, keep_integers=bool(dtype and not dtype.startswith(
+        "float")), keep_strings=dtype == "string")
+
+
 def standardize_arrays(value: Any) -> Any:
     """Lists of numbers become one array; lists of arrays stay a list of inputs; pandas
     ``DataFrame``/``Series`` become NumPy arrays (see :func:`pandas_to_numpy`)."""
@@ -65,7 +98,8 @@ def standardize_arrays(value: Any) -> Any:
         return None
     if is_pandas(value):
         return pandas_to_numpy(value)
-    if isinstance(value, (list, tuple)) and _is_plain_number_list(value):
+    if isinstance(value, (list, tuple)) and (_is_plain_number_list(value) or
+                                             _is_plain_string_list(value)):
         return np.asarray(value)
     if isinstance(value, (list, tuple)):
         return [standardize_arrays(v) for v in value]
@@ -175,19 +209,16 @@ class ArrayData:
     generator = None  # distributed: the shuffling generator every process shares
 
     def __init__(self, x: Any, y: Any, sample_weight: Any, batch_size: int, shuffle: Any,
-                 device: torch.device, input_dtypes: Optional[List[str]] = None):
+                 device: torch.device, input_dtypes: Any = None):
         self.size = check_sample_counts(x, y, sample_weight)
         self.batch_size = batch_size
         self.shuffle = shuffle
         flat_x = nest.flatten(x)
-        dtypes = input_dtypes if input_dtypes and len(input_dtypes) == len(flat_x) else \
-            [None] * len(flat_x)
+        dtypes = leaf_dtypes(x, len(flat_x), input_dtypes)
         # Converted where the data lies (NumPy: the host, zero-copy for float32), then
         # copied to the device once if it fits there, else batches stream from the host.
-        self.x = nest.pack_sequence_as(x, [
-            to_tensor(leaf, _home(leaf), None,
-                      keep_integers=bool(dt and not dt.startswith("float")))
-            for leaf, dt in zip(flat_x, dtypes)])
+        self.x = nest.pack_sequence_as(x, [_x_leaf(leaf, _home(leaf), dt)
+                                           for leaf, dt in zip(flat_x, dtypes)])
         self.y = None if y is None else nest.map_structure(
             lambda a: None if a is None else to_tensor(a, _home(a)), y)
         self.sample_weight = None if sample_weight is None else nest.map_structure(
@@ -217,13 +248,16 @@ class ArrayData:
                 structure.index_select(0, index)
         if isinstance(index, slice):
             return nest.map_structure(lambda t: t[index], structure)
-        return nest.map_structure(lambda t: t.index_select(0, index), structure)
+        return nest.map_structure(lambda t: t.index_select(0, index) if isinstance(
+            t, torch.Tensor) else t[index.cpu().numpy()], structure)  # NumPy: strings
 
     def _take_streamed(self, structure: Any, index: Any) -> Any:
         """A batch gathered where each tensor lies (the host, mostly), sent to the device."""
         def take(tensor: torch.Tensor) -> torch.Tensor:
             if isinstance(index, slice):
                 return tensor[index]
+            if isinstance(tensor, np.ndarray):  # strings stay on the host
+                return tensor[index.cpu().numpy()]
             return tensor.index_select(0, index.to(tensor.device))
         return placement.send_batch(nest.map_structure(take, structure), self.device)
 
@@ -257,7 +291,7 @@ class IterableData:
     shard = None  # distributed: this process's share of each batch (distribute.BatchShard)
 
     def __init__(self, source: Any, batch_size: Optional[int], shuffle: Any,
-                 device: torch.device, input_dtypes: Optional[List[str]] = None):
+                 device: torch.device, input_dtypes: Any = None):
         self.device = device
         self.input_dtypes = input_dtypes
         self.source = source
@@ -303,12 +337,9 @@ class IterableData:
     def _to_device(self, item: Any) -> Batch:
         x, y, sw = unpack_batch(item)
         flat_x = nest.flatten(standardize_arrays(x))
-        dtypes = self.input_dtypes if self.input_dtypes and \
-            len(self.input_dtypes) == len(flat_x) else [None] * len(flat_x)
+        dtypes = leaf_dtypes(standardize_arrays(x), len(flat_x), self.input_dtypes)
         x = nest.pack_sequence_as(standardize_arrays(x), [
-            to_tensor(leaf, self.device, None,
-                      keep_integers=bool(dt and not dt.startswith("float")))
-            for leaf, dt in zip(flat_x, dtypes)])
+            _x_leaf(leaf, self.device, dt) for leaf, dt in zip(flat_x, dtypes)])
         y = None if y is None else nest.map_structure(lambda a: to_tensor(a, self.device),
                                                       standardize_arrays(y))
         sw = None if sw is None else nest.map_structure(

@@ -101,6 +101,14 @@ class Model(Layer):
         return list(self._graph.outputs) if self._graph is not None else None
 
     @property
+    def _accepts_string_inputs(self) -> bool:  # type: ignore[override]
+        """A string ``Input``, or a first layer that takes strings (TextVectorization)."""
+        if self._graph is not None:
+            return any(t.dtype == "string" for t in self._graph.inputs)
+        layers = self.layers
+        return bool(layers) and getattr(layers[0], "_accepts_string_inputs", False)
+
+    @property
     def input(self) -> Any:
         if self._graph is None:
             return super().input

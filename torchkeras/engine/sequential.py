@@ -73,7 +73,9 @@ class Sequential(Model):
             integer_input = getattr(layer, "_accepts_integer_inputs", False)
             self._input_tensor = Input(batch_shape=layer._batch_input_shape,
                                        name=f"{layer.name}_input",
-                                       dtype="int64" if integer_input else layer._dtype)
+                                       dtype="int64" if integer_input else
+                                       "string" if layer._accepts_string_inputs else
+                                       layer._dtype)
             self._output_tensor = self._input_tensor
         self._stack.append(layer)
         self.add_module(_module_name(layer, len(self._stack) - 1, self), layer)
@@ -138,7 +140,8 @@ class Sequential(Model):
         integer_input = getattr(first, "_accepts_integer_inputs", False)
         input_tensor = Input(batch_shape=(None,) + shape[1:],
                              name=f"{first.name}_input" if first is not None else None,
-                             dtype="int64" if integer_input else None)
+                             dtype="int64" if integer_input else "string" if getattr(
+                                 first, "_accepts_string_inputs", False) else None)
         output = input_tensor
         for layer in self._stack:
             output = layer(output)

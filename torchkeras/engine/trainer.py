@@ -77,13 +77,19 @@ def compile_model(model: "Model", optimizer: Any = "rmsprop", loss: Any = None, 
 
 
 # ------------------------------------------------------------------------- data
-def _input_dtypes(model: "Model") -> Optional[List[str]]:
+def _input_dtypes(model: "Model") -> Any:
+    """The dtype of each model input (by input name when the names are unique), or None."""
     inputs = model.inputs
     if inputs:
-        return [t.dtype for t in inputs]
+        dtypes = [data_module.STRING_COLUMN if t.dtype == "string" and tuple(t.shape[1:]) == (1,)
+                  else t.dtype for t in inputs]
+        names = list(model.input_names)
+        return dict(zip(names, dtypes)) if len(set(names)) == len(names) else dtypes
     layers = model.layers
     if layers and getattr(layers[0], "_accepts_integer_inputs", False):
         return ["int64"]
+    if layers and getattr(layers[0], "_accepts_string_inputs", False):
+        return ["string"]
     return None
 
 

@@ -12,11 +12,12 @@ from torchkeras.backend import nest
 
 
 def to_tensor(value: Any, device: Optional[torch.device] = None, dtype: Optional[str] = None,
-              keep_integers: bool = True) -> torch.Tensor:
+              keep_integers: bool = True, keep_strings: bool = False) -> torch.Tensor:
     """A tensor on ``device``; floating data is cast to ``dtype`` (default floatx).
 
     Integer and boolean data keep their type when ``keep_integers`` (labels, token ids),
-    else become ``dtype``.
+    else become ``dtype``. Strings (torch has none) stay a NumPy array when
+    ``keep_strings`` (the input of a string layer), else raise TensorFlow's error.
     """
     device = device or backend.get_device()
     float_dtype = backend.torch_dtype(dtype)
@@ -25,6 +26,8 @@ def to_tensor(value: Any, device: Optional[torch.device] = None, dtype: Optional
     else:
         array = np.asarray(value)
         if array.dtype.kind in "OUS":
+            if keep_strings:
+                return array
             raise ValueError(f"Failed to convert a NumPy array to a Tensor (Unsupported object "
                              f"type {array.dtype}).")
         if array.dtype.kind == "f" or not keep_integers:
@@ -54,7 +57,8 @@ def from_numpy(array: np.ndarray) -> torch.Tensor:
 
 
 def to_tensor_structure(structure: Any, device: Optional[torch.device] = None,
-                        dtype: Optional[str] = None, keep_integers: bool = False) -> Any:
+                        dtype: Optional[str] = None, keep_integers: bool = False,
+                        keep_strings: bool = False) -> Any:
     """:func:`to_tensor` on every leaf of a list/tuple/dict structure.
 
     A plain list of numbers (``[[0, 1], [1, 0]]``) is one array, not a structure.
@@ -62,14 +66,15 @@ def to_tensor_structure(structure: Any, device: Optional[torch.device] = None,
     if isinstance(structure, list) and structure and not any(
             isinstance(x, (np.ndarray, torch.Tensor, list, tuple, dict)) and
             not _is_number_nest(x) for x in structure):
-        return to_tensor(structure, device, dtype, keep_integers)
-    return nest.map_structure(lambda x: to_tensor(x, device, dtype, keep_integers), structure)
+        return to_tensor(structure, device, dtype, keep_integers, keep_strings)
+    return nest.map_structure(
+        lambda x: to_tensor(x, device, dtype, keep_integers, keep_strings), structure)
 
 
 def _is_number_nest(value: Any) -> bool:
     if isinstance(value, (list, tuple)):
         return all(_is_number_nest(v) for v in value)
-    return isinstance(value, (int, float, bool, np.number))
+    return isinstance(value, (int, float, bool, np.number, str, bytes))
 
 
 def to_numpy(structure: Any) -> Any:

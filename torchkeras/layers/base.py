@@ -105,6 +105,7 @@ class Layer(torch.nn.Module):
 
     _autocast_dtype: Optional[torch.dtype] = None  # set under a mixed dtype policy
     _building = False  # True (on the instance) while `_maybe_build` runs `build`
+    _accepts_string_inputs = False  # True: NumPy strings reach `call` (text layers, models)
 
     def __init__(self, trainable: bool = True, name: Optional[str] = None,
                  dtype: Any = None, **kwargs: Any):
@@ -445,7 +446,8 @@ class Layer(torch.nn.Module):
         # NumPy data (or the EagerTensor a NumPy call returned) runs without autograd.
         has_numpy = any(not isinstance(x, torch.Tensor) or isinstance(x, EagerTensor)
                         for x in nest.flatten(inputs))
-        inputs = to_tensor_structure(inputs, self._input_device(), self._input_dtype())
+        inputs = to_tensor_structure(inputs, self._input_device(), self._input_dtype(),
+                                     keep_strings=self._accepts_string_inputs)
         flat_shapes = [tuple(t.shape) for t in nest.flatten(inputs)]
         build_shapes = [(None,) + shape[1:] if shape else shape for shape in flat_shapes]
         self._maybe_build(shape_structure(inputs, build_shapes))

@@ -12,6 +12,8 @@ from torchkeras.layers.base import Layer
 class InputLayer(Layer):
     """The layer behind ``Input``; holds the graph's input KerasTensor."""
 
+    _string_input = False
+
     def __init__(self, input_shape: Optional[Sequence[Optional[int]]] = None,
                  batch_size: Optional[int] = None, dtype: Any = None,
                  input_tensor: Any = None, sparse: Optional[bool] = None,
@@ -25,7 +27,10 @@ class InputLayer(Layer):
             batch_input_shape = batch_shape
         if name is None:
             name = _input_name()
-        super().__init__(name=name, dtype=dtype, **kwargs)
+        # "string" (or tf.string): NumPy strings flow in; there is no torch dtype for them.
+        string = str(getattr(dtype, "name", dtype)) == "string"
+        super().__init__(name=name, dtype=None if string else dtype, **kwargs)
+        self._string_input = string
         if batch_input_shape is not None:
             shape_tuple = tuple(batch_input_shape)
         elif input_shape is not None:
@@ -37,9 +42,17 @@ class InputLayer(Layer):
         self.sparse = bool(sparse)
         self.ragged = bool(ragged)
         self.built = True
-        tensor = KerasTensor(shape_tuple, self.dtype, name=self.name)
+        tensor = KerasTensor(shape_tuple, "string" if string else self.dtype, name=self.name)
         Node(self, (), {}, tensor)
         self._input_tensor = tensor
+
+    @property
+    def dtype(self) -> str:
+        return "string" if self._string_input else super().dtype
+
+    @property
+    def _accepts_string_inputs(self) -> bool:  # type: ignore[override]
+        return self._string_input
 
     def call(self, inputs: Any) -> Any:
         return inputs

@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Optional
 
 import numpy as np
 
+from torchkeras.layers import index_lookup
 from torchkeras.registry import h5_utils, weight_check
 from torchkeras.saving import model_config, optimizer_state, training_config
 from torchkeras.registry.atomic import atomic_write
@@ -35,7 +36,8 @@ def save_model_to_hdf5(model: Any, filepath: str, include_optimizer: bool = True
         raise ValueError("Weights for model '%s' have not yet been created. Weights are "
                          "created when the model is first called on inputs or `build()` is "
                          "called with an `input_shape`." % model.name)
-    config_json = model_config.dumps(layer_entry(model))
+    with index_lookup.vocabulary_in_config():  # adapted vocabularies travel in the config
+        config_json = model_config.dumps(layer_entry(model))
     train_config = training_config.training_config(model) if include_optimizer else None
     import h5py  # heavy (~0.1 s): loaded for file I/O only
     with atomic_write(filepath) as tmp_path:

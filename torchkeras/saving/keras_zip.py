@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import os
 import re
 import zipfile
 from typing import Any, Dict, List, Optional, Tuple
@@ -102,6 +103,11 @@ def write_weights_store(h5: Any, model: Any, include_optimizer: bool) -> None:
             group.attrs["name"] = owner.name
         for index, variable in enumerate(variables):
             group.create_dataset(str(index), data=variable.numpy())
+        if hasattr(owner, "save_own_variables"):  # named state (a lookup's idf_weights)
+            store: Dict[str, Any] = {}
+            owner.save_own_variables(store)
+            for key, value in store.items():
+                group.create_dataset(key, data=value)
     optimizer = getattr(model, "optimizer", None)
     if include_optimizer and optimizer is not None and optimizer.built:
         _, values = optimizer_state.get_optimizer_weights(optimizer, model, keras3=True)
@@ -146,6 +152,50 @@ def save_model_to_keras(model: Any, filepath: str, include_optimizer: bool = Tru
             archive.writestr(_METADATA, json.dumps(metadata))
             archive.writestr(_CONFIG, model_config.dumps(config))
             archive.writestr(_WEIGHTS, buffer.getvalue(), compress_type=zipfile.ZIP_STORED)
+            for name, data in _asset_files(model):
+                archive.writestr(name, data)
+
+
+# ------------------------------------------------------------------------------- assets
+def _asset_owners(model: Any) -> List[Tuple[str, Any]]:
+    """``(assets/<layer path>, layer)`` for layers with assets (a lookup's vocabulary);
+    a TextVectorization's inner lookup also gets Keras 3's ``_lookup_layer`` folder."""
+    owners = []
+    for vars_path, owner, _ in variable_groups(model, ""):
+        if hasattr(owner, "save_assets"):
+            path = "assets/" + vars_path[:-len("vars")].rstrip("/")
+            owners.append((path, owner))
+            inner = owner.__dict__.get("_lookup_layer")
+            if inner is not None:
+                owners.append((path + "/_lookup_layer", inner))
+    return owners
+
+
+def _asset_files(model: Any) -> List[Tuple[str, bytes]]:
+    import tempfile  # only when saving
+    files = []
+    for path, owner in _asset_owners(model):
+        with tempfile.TemporaryDirectory() as tmp:
+            owner.save_assets(tmp)
+            for name in sorted(os.listdir(tmp)):
+                with open(os.path.join(tmp, name), "rb") as f:
+                    files.append((f"{path}/{name}", f.read()))
+    return files
+
+
+def _load_assets(model: Any, archive: Any, filepath: str) -> None:
+    import tempfile  # only when loading a file with assets
+    names = archive.namelist()
+    for path, owner in _asset_owners(model):
+        members = [n for n in names if n.startswith(path + "/") and "/" not in n[len(path) + 1:]]
+        if not members or not hasattr(owner, "load_assets"):
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in members:
+                data = h5_utils.read_member(archive, name, filepath)
+                with open(os.path.join(tmp, name[len(path) + 1:]), "wb") as f:
+                    f.write(data)
+            owner.load_assets(tmp)
 
 
 def save_weights_to_keras3_h5(model: Any, filepath: str) -> None:
@@ -170,10 +220,12 @@ def load_model_from_keras(filepath: str, custom_objects: Optional[Dict[str, Any]
         config = model_config.decode_json(raw, f"{_CONFIG} of '{filepath}'", CorruptFileError)
         weights = h5_utils.read_member(archive, _WEIGHTS, filepath) if _WEIGHTS in names \
             else None
+        compile_config = config.get("compile_config") if isinstance(config, dict) else None
+        model = model_config.deserialize_model(config, custom_objects)
+        if any(name.startswith("assets/") for name in names):
+            _load_assets(model, archive, filepath)
     finally:
         archive.close()
-    compile_config = config.get("compile_config") if isinstance(config, dict) else None
-    model = model_config.deserialize_model(config, custom_objects)
     if weights is not None:
         import h5py  # heavy (~0.1 s): loaded for file I/O only
         with h5py.File(io.BytesIO(weights), mode="r") as h5:
@@ -226,6 +278,11 @@ def load_weights_store(h5: Any, model: Any, skip_mismatch: bool = False,
     """Set the model's variables from Keras 3's layout; all checks before any assignment."""
     assignments = []
     for vars_path, owner, variables in variable_groups(model, ""):
+        if hasattr(owner, "load_own_variables"):  # named state (a lookup's idf_weights)
+            group = h5_utils.h5_get(h5, vars_path, filepath)
+            if group is not None:
+                owner.load_own_variables({k: h5_utils.read_dataset(group, k, filepath)
+                                          for k in group.keys() if not k.isdigit()})
         if not variables:
             continue
         group = h5_utils.h5_get(h5, vars_path, filepath)

@@ -12,6 +12,7 @@ import json
 import os
 from typing import Any, Dict, Iterator, Optional
 
+from torchkeras.layers import index_lookup
 from torchkeras.backend.messages import did_you_mean
 from torchkeras.saving import formats, hdf5_format, model_config
 from torchkeras.registry import h5_utils
@@ -148,7 +149,8 @@ def load_weights(model: Any, filepath: Any, by_name: bool = False, skip_mismatch
 
 def model_to_json(model: Any, **kwargs: Any) -> str:
     """``model.to_json()``: the Keras 2 config plus ``keras_version`` and ``backend``."""
-    entry = layer_entry(model)
+    with index_lookup.vocabulary_in_config():  # adapted vocabularies travel in the config
+        entry = layer_entry(model)
     entry["keras_version"] = hdf5_format.KERAS_VERSION
     entry["backend"] = hdf5_format.BACKEND
     return json.dumps(entry, default=model_config.to_json_compatible, **kwargs)
