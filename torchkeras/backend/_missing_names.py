@@ -15,14 +15,13 @@ MISSING = {
         "AdaptiveAveragePooling1D AdaptiveAveragePooling2D AdaptiveAveragePooling3D "
         "AdaptiveMaxPooling1D AdaptiveMaxPooling2D AdaptiveMaxPooling3D AugMix AutoContrast "
         "ContrastLimitedAdaptiveHistogramEqualization CutMix DenseFeatures Equalization "
-        "FlaxLayer GroupQueryAttention Identity IntegerLookup JaxLayer LocallyConnected1D "
+        "FlaxLayer GroupQueryAttention Identity JaxLayer LocallyConnected1D "
         "LocallyConnected2D MaxNumBoundingBoxes MelSpectrogram MixUp Pipeline "
         "RMSNormalization RandAugment RandomColorDegeneration RandomColorJitter "
         "RandomElasticTransform RandomErasing RandomGaussianBlur RandomGrayscale RandomHeight "
         "RandomHue RandomInvert RandomPerspective RandomPosterization RandomSaturation "
         "RandomSharpness RandomShear RandomWidth ReversibleEmbedding STFTSpectrogram "
-        "Solarization SpectralNormalization StringLookup TFSMLayer TextVectorization "
-        "experimental"
+        "Solarization SpectralNormalization TFSMLayer experimental"
     ),
     "losses": (
         "CTC CategoricalGeneralizedCrossEntropy Circle Dice Tversky "
