@@ -24,6 +24,10 @@ from torchkeras.backend import nest
 class CompiledModel:
     """The state ``compile()`` creates: optimizer, losses, metrics, and the step."""
 
+    # The compiled forward and loss of this compile (``jit_compile``; an
+    # ``engine.jit.JitLossStep``): made by the StepRunner on first use, kept across fits.
+    jit_step: Any = None
+
     def __init__(self, model: Any, optimizer: Any, loss: Any, metrics: Any, loss_weights: Any,
                  weighted_metrics: Any, jit_compile: Any, steps_per_execution: Any = None):
         self.model = model

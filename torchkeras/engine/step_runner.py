@@ -32,7 +32,8 @@ from torchkeras.engine.compiled_model import CompiledModel, flat_outputs, flat_t
     flat_weights
 from torchkeras.layers.base import _call_parameters
 from torchkeras.mixed_precision import LossScaleOptimizer
-from torchkeras.layers.autocast import autocast_for, prepare_mixed, to_float32
+from torchkeras.layers.autocast import autocast_dtype_of, autocast_for, prepare_mixed, \
+    to_float32
 from torchkeras.backend import nest
 
 
@@ -73,10 +74,10 @@ class StepRunner:
         self._takes_training = bool(_call_parameters(type(model))[0])
         if compiled is not None and compiled.jit_backend is not None and \
                 self.distributed is None:
-            jit = getattr(compiled, "_jit_step", None)
+            jit = compiled.jit_step
             if jit is None or jit.model is not model:
                 jit = jit_module.JitLossStep(model, compiled.jit_backend, self._loss_step)
-                compiled._jit_step = jit  # compiled once per compile(), kept across fits
+                compiled.jit_step = jit  # compiled once per compile(), kept across fits
             self.jit = jit
         optimizer = compiled.optimizer if compiled is not None else None
         self.loss_scaler = optimizer if isinstance(optimizer, LossScaleOptimizer) else None
@@ -245,7 +246,7 @@ def mixed_autocast_dtype(model: Any) -> Optional[torch.dtype]:
     """The autocast dtype when the model or one of its layers has a mixed policy (looked
     up once per fit/evaluate/predict; its float32 layers then compute in float32), else
     None: the float32 default enters no autocast."""
-    dtype = getattr(model, "_autocast_dtype", None)
+    dtype = autocast_dtype_of(model)
     if dtype is not None:
         return dtype
     return prepare_mixed(model)
@@ -299,6 +300,7 @@ def _direct_optimizer_calls(optimizer: Any) -> Tuple[Callable[[], None], Callabl
             param.grad = None
 
     raw_step = getattr(type(optimizer).step, "__wrapped__", None)
+    # torch has no public API to ask whether step hooks are registered: read its registries.
     hooked = (getattr(optimizer, "_optimizer_step_pre_hooks", None) or
               getattr(optimizer, "_optimizer_step_post_hooks", None) or
               getattr(torch_optimizer, "_global_optimizer_pre_hooks", None) or
