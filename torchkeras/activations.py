@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from torchkeras.backend import torch_dtype
+from torchkeras.backend.masking import set_keras_logits
 from torchkeras.registry import function_lookup
 from torchkeras.registry.builtin_objects import builtin_objects as _builtin_objects
 from torchkeras.registry.builtin_objects import register_builtin as _register_builtin
@@ -41,7 +42,7 @@ def _tensor(x: Any) -> torch.Tensor:
 
 def _attach_logits(output: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
     """Record ``logits`` on ``output`` (tf-keras's ``_keras_logits``) for losses."""
-    output._keras_logits = logits  # torch.compile keeps it, on outputs it returns as well
+    set_keras_logits(output, logits)  # torch.compile keeps it, on outputs it returns as well
     return output
 
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from torchkeras.callbacks import BackupAndRestore, Callback
+from torchkeras.callbacks.backup_and_restore import resumed_epoch
 from _helpers import data, model
 
 
@@ -137,3 +138,16 @@ def test_backup_loads_with_weights_only_and_resumes_adam_exactly(tmp_path):
     np.testing.assert_allclose(h.history["loss"], full.history["loss"][2:], rtol=1e-6)
     for a, b in zip(resumed.get_weights(), reference.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def test_resumed_epoch_is_read_from_the_callback_once(tmp_path):
+    x, y = data()
+    m = model(lr=0.1)
+    backup = BackupAndRestore(str(tmp_path / "bk"), delete_checkpoint=False)
+    m.fit(x, y, epochs=2, shuffle=False, verbose=0, callbacks=[backup])
+    again = BackupAndRestore(str(tmp_path / "bk"))
+    again.set_model(m)
+    again.on_train_begin()
+    assert resumed_epoch([Callback(), again]) == 2  # the epoch after the last completed
+    assert resumed_epoch([again]) is None  # consumed: only that fit resumes
+    assert not hasattr(m, "_initial_epoch_override")  # the model carries no resume state

@@ -98,7 +98,7 @@ def test_mixed_precision_trains_on_cuda(policy):
 def test_jit_compile_on_cuda_matches_eager():
     _, eager = _train("cuda")
     model, compiled = _train("cuda", jit_compile=True)
-    assert not model.compiled._jit_step.failed
+    assert not model.compiled.jit_step.failed
     for key in eager:
         np.testing.assert_allclose(compiled[key], eager[key], rtol=1e-4, atol=1e-5)
 

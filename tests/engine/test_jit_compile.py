@@ -58,8 +58,8 @@ def test_jit_matches_eager(activation, loss, classes, functional):
     eager_history, eager_weights, _ = _train(activation, loss, classes, None, functional)
     jit_history, jit_weights, model = _train(activation, loss, classes, "aot_eager", functional)
     assert model.compiled.jit_compile
-    assert model.compiled._jit_step.compiled is not None
-    assert not model.compiled._jit_step.failed
+    assert model.compiled.jit_step.compiled is not None
+    assert not model.compiled.jit_step.failed
     for key in eager_history:
         np.testing.assert_allclose(jit_history[key], eager_history[key], rtol=1e-5, atol=1e-6)
     for a, b in zip(jit_weights, eager_weights):
@@ -90,7 +90,7 @@ def test_compile_failure_falls_back_to_eager_once():
     with pytest.warns(RuntimeWarning, match="training continues eagerly") as record:
         history = model.fit(x, y, epochs=2, batch_size=32, verbose=0, shuffle=False)
     assert sum("continues eagerly" in str(w.message) for w in record) == 1
-    assert model.compiled._jit_step.failed
+    assert model.compiled.jit_step.failed
     np.testing.assert_allclose(history.history["loss"], eager_history["loss"], rtol=1e-6)
     for a, b in zip(model.get_weights(), eager_weights):
         np.testing.assert_allclose(a, b, rtol=1e-6)
@@ -193,5 +193,5 @@ def test_mixed_bfloat16_policy_under_jit_matches_eager_mixed():
     eager, _ = train(None)
     backend = _RecordingBackend()
     jit, model = train(backend)
-    assert not model.compiled._jit_step.failed and len(backend.graphs) == 1
+    assert not model.compiled.jit_step.failed and len(backend.graphs) == 1
     np.testing.assert_allclose(jit, eager, rtol=1e-3)  # bfloat16 kernels may fuse differently

@@ -5,7 +5,7 @@ import logging
 import os
 import pickle
 import re
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Iterable, Optional
 
 import numpy as np
 import torch
@@ -43,6 +43,7 @@ class BackupAndRestore(Callback):
         self.save_before_preemption = save_before_preemption
         self._batches_count = 0
         self._current_epoch = 0
+        self._restored_epoch: Optional[int] = None  # the epoch to resume: see resumed_epoch()
         if not save_freq and not save_before_preemption:
             raise ValueError("Either `save_freq` or `save_before_preemption` must be set.")
         if save_freq != "epoch" and save_freq is not False and not isinstance(save_freq, int):
@@ -57,6 +58,7 @@ class BackupAndRestore(Callback):
         return self.save_freq != "epoch" and bool(self.save_freq)
 
     def on_train_begin(self, logs: Optional[Dict[str, Any]] = None) -> None:
+        self._restored_epoch = None
         model = self.model
         optimizer = getattr(model, "optimizer", None)
         if not getattr(model, "built", False):
@@ -77,7 +79,7 @@ class BackupAndRestore(Callback):
             raise self._cannot_restore(f"it does not match this model and optimizer "
                                        f"({error})") from error
         epoch, completed = state["epoch"], state["epoch_completed"]
-        model._initial_epoch_override = epoch + 1 if completed else epoch
+        self._restored_epoch = epoch + 1 if completed else epoch
 
     def _cannot_restore(self, reason: str) -> ValueError:
         return ValueError(
@@ -148,6 +150,17 @@ class BackupAndRestore(Callback):
         temporary = self._backup_path + ".tmp"
         torch.save(state, temporary)
         os.replace(temporary, self._backup_path)
+
+
+def resumed_epoch(callbacks: Iterable[Any]) -> Optional[int]:
+    """The epoch ``fit`` continues from when a :class:`BackupAndRestore` among ``callbacks``
+    restored a backup in ``on_train_begin`` (the last one that did), else ``None``. Reading
+    it consumes it, so only the ``fit`` that restored resumes."""
+    epoch = None
+    for callback in callbacks:
+        if isinstance(callback, BackupAndRestore) and callback._restored_epoch is not None:
+            epoch, callback._restored_epoch = callback._restored_epoch, None
+    return epoch
 
 
 def _load_failure(error: BaseException) -> str:

@@ -43,7 +43,7 @@ def _source_tensor(source: Any) -> torch.Tensor:
 def _to_source_layout(source: Any, grad: Optional[torch.Tensor]) -> Optional[torch.Tensor]:
     if grad is None or not isinstance(source, KerasVariable):
         return grad
-    return source._spec.layout.to_keras(grad).contiguous()
+    return source.spec.layout.to_keras(grad).contiguous()
 
 
 class GradientTape:

@@ -7,7 +7,7 @@ from it once (``runner``, a :class:`~torchkeras.engine.step_runner.StepRunner`),
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 import numpy as np
 import torch
@@ -20,11 +20,18 @@ from torchkeras.engine.compile_utils import LossesContainer, MetricsContainer, \
 from torchkeras.mixed_precision import LossScaleOptimizer
 from torchkeras.backend import nest
 
+if TYPE_CHECKING:  # for annotations only: model.py imports this module
+    from torchkeras.engine.model import Model
+
 
 class CompiledModel:
     """The state ``compile()`` creates: optimizer, losses, metrics, and the step."""
 
-    def __init__(self, model: Any, optimizer: Any, loss: Any, metrics: Any, loss_weights: Any,
+    # The compiled forward and loss of this compile (``jit_compile``; an
+    # ``engine.jit.JitLossStep``): made by the StepRunner on first use, kept across fits.
+    jit_step: Any = None
+
+    def __init__(self, model: "Model", optimizer: Any, loss: Any, metrics: Any, loss_weights: Any,
                  weighted_metrics: Any, jit_compile: Any, steps_per_execution: Any = None):
         self.model = model
         self.loss_identifier = loss
@@ -102,7 +109,7 @@ def logs_to_floats(logs: Dict[str, Any]) -> Dict[str, float]:
             for k, v in values.items()}
 
 
-def resolve_optimizer(model: Any, optimizer: Any) -> Any:
+def resolve_optimizer(model: "Model", optimizer: Any) -> Any:
     """The optimizer ``compile`` uses; under ``'mixed_float16'`` wrapped in a
     ``LossScaleOptimizer``, as tf-keras's ``compile`` does."""
     if isinstance(optimizer, LossScaleOptimizer):
@@ -124,7 +131,7 @@ def check_steps_per_execution(value: Any) -> int:
     return int(value)
 
 
-def require_compiled(model: Any, method: str) -> CompiledModel:
+def require_compiled(model: "Model", method: str) -> CompiledModel:
     """``model.compiled``, or tf-keras's error when ``compile()`` was not called."""
     if model.compiled is None:
         raise RuntimeError("You must compile your model before training/testing. Use "
@@ -151,7 +158,7 @@ def flat_weights(compiled: CompiledModel, sample_weight: Any) -> List[Any]:
     return spread_over_outputs(sample_weight, compiled.output_names, check_keys=False)
 
 
-def flat_outputs(model: Any, outputs: Any) -> List[torch.Tensor]:
+def flat_outputs(model: "Model", outputs: Any) -> List[torch.Tensor]:
     """The model's outputs as a list in ``output_names`` order."""
     if isinstance(outputs, dict):
         return [outputs[name] for name in model.compiled.output_names]

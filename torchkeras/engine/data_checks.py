@@ -19,6 +19,7 @@ from typing import Any, List, Optional, Sequence, Tuple
 import torch
 
 from torchkeras import losses as losses_module
+from torchkeras.losses.base import wrapped_fn_kwargs
 from torchkeras.backend import nest
 
 CHECK_FINITE = True  # set to False to skip the NaN/inf scan at fit start
@@ -67,7 +68,7 @@ def _is_sparse_cce(loss_obj: Any) -> Tuple[bool, Optional[int]]:
     fn = getattr(loss_obj, "fn", loss_obj)
     if fn is not losses_module.sparse_categorical_crossentropy:
         return False, None
-    return True, getattr(loss_obj, "_fn_kwargs", {}).get("ignore_class")
+    return True, wrapped_fn_kwargs(loss_obj).get("ignore_class")
 
 
 def _output_classes(model: Any, index: int) -> Optional[int]:

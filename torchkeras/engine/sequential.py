@@ -21,6 +21,7 @@ from torchkeras.layers.base import Layer, _call_parameters, attach_masks, create
 from torchkeras.layers.base import BUILD_LOCK, HOOK_VERSION, has_forward_hooks
 from torchkeras.layers.input_spec import InputSpec
 from torchkeras.layers.autocast import prepare_mixed
+from torchkeras.layers.embedding import accepts_integer_inputs
 from torchkeras.registry.builtin_objects import register_builtin
 from torchkeras.registry.serialization import serialize_keras_object
 
@@ -70,7 +71,7 @@ class Sequential(Model):
                              "Update the `name` argument to pass a unique name.")
         if (not self._stack and self._input_tensor is None and isinstance(layer, Layer)
                 and layer._batch_input_shape is not None):
-            integer_input = getattr(layer, "_accepts_integer_inputs", False)
+            integer_input = accepts_integer_inputs(layer)
             self._input_tensor = Input(batch_shape=layer._batch_input_shape,
                                        name=f"{layer.name}_input",
                                        dtype="int64" if integer_input else
@@ -137,7 +138,7 @@ class Sequential(Model):
 
     def _build_graph(self, shape: tuple) -> None:
         first = self._stack[0] if self._stack else None
-        integer_input = getattr(first, "_accepts_integer_inputs", False)
+        integer_input = accepts_integer_inputs(first)
         input_tensor = Input(batch_shape=(None,) + shape[1:],
                              name=f"{first.name}_input" if first is not None else None,
                              dtype="int64" if integer_input else "string" if getattr(

@@ -4,7 +4,7 @@
 reuses the compiled model's cached :class:`~torchkeras.engine.step_runner.StepRunner`."""
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import TYPE_CHECKING, Any, Dict
 
 import torch
 
@@ -13,22 +13,25 @@ from torchkeras.engine.compiled_model import flat_outputs, flat_targets, flat_we
     require_compiled
 from torchkeras.engine.step_runner import runner_for
 
+if TYPE_CHECKING:  # for annotations only: model.py imports this module
+    from torchkeras.engine.model import Model
 
-def default_train_step(model: Any, data: Any) -> Dict[str, Any]:
+
+def default_train_step(model: "Model", data: Any) -> Dict[str, Any]:
     """What ``Model.train_step`` does unless overridden; returns the metric results."""
     x, y, sample_weight = data_module.unpack_batch(data)
     runner_for(model).builtin_train_step(x, y, sample_weight)
     return {m.name: m.result() for m in model.metrics}
 
 
-def default_test_step(model: Any, data: Any) -> Dict[str, Any]:
+def default_test_step(model: "Model", data: Any) -> Dict[str, Any]:
     """What ``Model.test_step`` does unless overridden; returns the metric results."""
     x, y, sample_weight = data_module.unpack_batch(data)
     runner_for(model).builtin_test_step(x, y, sample_weight)
     return {m.name: m.result() for m in model.metrics}
 
 
-def compute_loss(model: Any, x: Any = None, y: Any = None, y_pred: Any = None,
+def compute_loss(model: "Model", x: Any = None, y: Any = None, y_pred: Any = None,
                  sample_weight: Any = None) -> torch.Tensor:
     """The compiled loss (with regularization) for ``y_pred``; updates the loss trackers."""
     compiled = require_compiled(model, "compute_loss")
@@ -37,7 +40,7 @@ def compute_loss(model: Any, x: Any = None, y: Any = None, y_pred: Any = None,
                            runner_for(model).regularization_loss())
 
 
-def compute_metrics(model: Any, x: Any, y: Any, y_pred: Any,
+def compute_metrics(model: "Model", x: Any, y: Any, y_pred: Any,
                     sample_weight: Any = None) -> Dict[str, Any]:
     """Update the compiled metrics and return every metric's result."""
     compiled = require_compiled(model, "compute_metrics")
@@ -52,7 +55,7 @@ class CompiledLoss:
     """``model.compiled_loss(y, y_pred, sample_weight=None, regularization_losses=None)``
     as Keras 2's custom ``train_step`` examples use it."""
 
-    def __init__(self, model: Any):
+    def __init__(self, model: "Model"):
         self.model = model
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None,
@@ -69,7 +72,7 @@ class CompiledLoss:
 class CompiledMetrics:
     """``model.compiled_metrics.update_state(y, y_pred, sample_weight=None)``."""
 
-    def __init__(self, model: Any):
+    def __init__(self, model: "Model"):
         self.model = model
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:

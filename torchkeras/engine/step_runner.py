@@ -19,7 +19,7 @@ The same holds for ``test_step``.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, List, Optional, Tuple
 
 import torch
 import torch.optim.optimizer as torch_optimizer
@@ -32,11 +32,15 @@ from torchkeras.engine.compiled_model import CompiledModel, flat_outputs, flat_t
     flat_weights
 from torchkeras.layers.base import _call_parameters
 from torchkeras.mixed_precision import LossScaleOptimizer
-from torchkeras.layers.autocast import autocast_for, prepare_mixed, to_float32
+from torchkeras.layers.autocast import autocast_dtype_of, autocast_for, prepare_mixed, \
+    to_float32
 from torchkeras.backend import nest
 
+if TYPE_CHECKING:  # for annotations only: model.py imports this module
+    from torchkeras.engine.model import Model
 
-def runner_for(model: Any) -> "StepRunner":
+
+def runner_for(model: "Model") -> "StepRunner":
     """The compiled model's :class:`StepRunner`, made once per ``compile()`` (again only
     when ``torch.distributed`` was initialized or shut down since: the DDP step differs)."""
     compiled = model.compiled
@@ -52,7 +56,7 @@ def runner_for(model: Any) -> "StepRunner":
 class StepRunner:
     """Runs the train and test steps of a compiled model (see the module docstring)."""
 
-    def __init__(self, model: Any):
+    def __init__(self, model: "Model"):
         self.model = model
         self.compiled: Optional[CompiledModel] = model.compiled
         self._regularized = None
@@ -73,10 +77,10 @@ class StepRunner:
         self._takes_training = bool(_call_parameters(type(model))[0])
         if compiled is not None and compiled.jit_backend is not None and \
                 self.distributed is None:
-            jit = getattr(compiled, "_jit_step", None)
+            jit = compiled.jit_step
             if jit is None or jit.model is not model:
                 jit = jit_module.JitLossStep(model, compiled.jit_backend, self._loss_step)
-                compiled._jit_step = jit  # compiled once per compile(), kept across fits
+                compiled.jit_step = jit  # compiled once per compile(), kept across fits
             self.jit = jit
         optimizer = compiled.optimizer if compiled is not None else None
         self.loss_scaler = optimizer if isinstance(optimizer, LossScaleOptimizer) else None
@@ -241,11 +245,11 @@ class StepRunner:
         compiled.metrics_container.update_state(y_true, y_pred, weights)
 
 
-def mixed_autocast_dtype(model: Any) -> Optional[torch.dtype]:
+def mixed_autocast_dtype(model: "Model") -> Optional[torch.dtype]:
     """The autocast dtype when the model or one of its layers has a mixed policy (looked
     up once per fit/evaluate/predict; its float32 layers then compute in float32), else
     None: the float32 default enters no autocast."""
-    dtype = getattr(model, "_autocast_dtype", None)
+    dtype = autocast_dtype_of(model)
     if dtype is not None:
         return dtype
     return prepare_mixed(model)
@@ -256,7 +260,7 @@ def _empty_batch(x: Any) -> bool:
     return bool(leaves) and int(leaves[0].shape[0]) == 0
 
 
-def model_call(model: Any, x: Any, training: bool) -> Any:
+def model_call(model: "Model", x: Any, training: bool) -> Any:
     """``model.call(x, training=...)``, or ``model.call(x)`` for a subclassed model whose
     ``call`` takes no ``training`` argument (as Keras allows)."""
     previous = phase.enter_call_training(training)  # the layers `call` calls get it too
@@ -275,7 +279,7 @@ def keras_default(method: Callable) -> Callable:
     return method
 
 
-def overrides(model: Any, method: str) -> bool:
+def overrides(model: "Model", method: str) -> bool:
     """Whether ``model``'s class overrides the Keras hook ``method`` (``'train_step'``...)."""
     return not getattr(getattr(type(model), method, None), "__keras_default_hook__", False)
 
@@ -299,6 +303,7 @@ def _direct_optimizer_calls(optimizer: Any) -> Tuple[Callable[[], None], Callabl
             param.grad = None
 
     raw_step = getattr(type(optimizer).step, "__wrapped__", None)
+    # torch has no public API to ask whether step hooks are registered: read its registries.
     hooked = (getattr(optimizer, "_optimizer_step_pre_hooks", None) or
               getattr(optimizer, "_optimizer_step_post_hooks", None) or
               getattr(torch_optimizer, "_global_optimizer_pre_hooks", None) or

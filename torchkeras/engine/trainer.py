@@ -29,6 +29,8 @@ from torchkeras.engine.step_runner import StepRunner, mixed_autocast_dtype, mode
 from torchkeras.graph.convert import to_numpy
 from torchkeras.layers.input_spec import assert_input_compatibility
 from torchkeras.layers.autocast import autocast_for
+from torchkeras.callbacks.backup_and_restore import resumed_epoch
+from torchkeras.layers.embedding import accepts_integer_inputs
 from torchkeras.backend import nest
 
 if TYPE_CHECKING:  # for annotations only: model.py imports this module
@@ -86,7 +88,7 @@ def _input_dtypes(model: "Model") -> Any:
         names = list(model.input_names)
         return dict(zip(names, dtypes)) if len(set(names)) == len(names) else dtypes
     layers = model.layers
-    if layers and getattr(layers[0], "_accepts_integer_inputs", False):
+    if layers and accepts_integer_inputs(layers[0]):
         return ["int64"]
     if layers and getattr(layers[0], "_accepts_string_inputs", False):
         return ["string"]
@@ -278,10 +280,9 @@ def fit(model: "Model", x: Any = None, y: Any = None, batch_size: Optional[int] 
             step, compiled.read_logs() if batch_logs_needed else None))
     model.stop_training = False
     callback_list.on_train_begin()
-    override = getattr(model, "_initial_epoch_override", None)
-    if override is not None:  # set by BackupAndRestore when it restored a backup
+    override = resumed_epoch(callback_list)
+    if override is not None:  # BackupAndRestore restored a backup
         initial_epoch = max(initial_epoch, override)
-        model._initial_epoch_override = None
     logs: Dict[str, Any] = {}
     guard = interrupt_module.DeferredInterrupt.install()  # Ctrl-C stops after the step
     try:

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from torchkeras import backend
-from torchkeras.layers.base import _call_parameters
+from torchkeras.layers.base import _call_parameters, build_input_shape
 from torchkeras.backend import nest
 
 _EXAMPLE_BATCH = 2  # batch size of the zeros traced when no sample input is given
@@ -49,7 +49,7 @@ def _zeros(shape: Sequence[Optional[int]], dtype: str, device: torch.device) -> 
 def _model_input_specs(model: Any) -> List[Any]:
     if getattr(model, "inputs", None):
         return list(model.inputs)
-    shape = getattr(model, "_build_input_shape", None)
+    shape = build_input_shape(model)
     if shape is None:
         raise ValueError(f"Model {model.name} has no known input shape to export with: build "
                          "it (call it on data, or give `Input(...)`) or pass "

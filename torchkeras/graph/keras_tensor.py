@@ -11,6 +11,18 @@ def is_keras_tensor(value: Any) -> bool:
     return getattr(value, "_is_keras_tensor", False)
 
 
+def keras_history(value: Any) -> Any:
+    """``(layer, node_index, tensor_index)`` of the layer call that produced the symbolic
+    tensor ``value`` (Keras's ``_keras_history``), or ``None`` for any other value."""
+    return getattr(value, "_keras_history", None)
+
+
+def inbound_nodes(layer: Any) -> list:
+    """The graph nodes of ``layer``: one per call on symbolic tensors (Keras's
+    ``_inbound_nodes``); ``[]`` for an object that is not a layer."""
+    return getattr(layer, "_inbound_nodes", [])
+
+
 class KerasTensor:
     """A placeholder with a shape (batch dim ``None``) and dtype, remembering which layer
     call produced it (``_keras_history``)."""

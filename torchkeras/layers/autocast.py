@@ -8,7 +8,9 @@ from typing import Any, ContextManager, Optional
 import torch
 
 from torchkeras.backend import nest
-from torchkeras.backend.masking import get_keras_logits, get_keras_mask
+from torchkeras.backend.masking import get_keras_logits, get_keras_mask, set_keras_logits, \
+    set_keras_mask
+from torchkeras.layers.weights import is_model
 
 
 def autocast_for(dtype: Optional[torch.dtype], device: torch.device) -> ContextManager:
@@ -28,10 +30,10 @@ def to_float32(value: Any) -> Any:
     result = value.float()
     logits = get_keras_logits(value)
     if logits is not None:
-        result._keras_logits = logits.float()
+        set_keras_logits(result, logits.float())
     mask = get_keras_mask(value)
     if mask is not None:
-        result._keras_mask = mask
+        set_keras_mask(result, mask)
     return result
 
 
@@ -54,6 +56,13 @@ class Float32Call:
             return call(layer, nest.map_structure(to_float32, inputs), *args, **kwargs)
 
 
+def autocast_dtype_of(layer: Any) -> Optional[torch.dtype]:
+    """The dtype ``layer``'s call autocasts to: set by ``Layer`` under a mixed policy and by
+    :func:`prepare_mixed` on a model holding mixed layers; ``None`` when it runs in float32.
+    A function, not a Layer attribute, so it cannot clash with a user subclass's attribute."""
+    return getattr(layer, "_autocast_dtype", None)
+
+
 def prepare_mixed(model: Any) -> Optional[torch.dtype]:
     """The autocast dtype ``model`` runs under: its own mixed policy's, else that of the first
     mixed layer inside it; None (nothing changed) when it holds no mixed layer.
@@ -63,11 +72,11 @@ def prepare_mixed(model: Any) -> Optional[torch.dtype]:
     layers do, whatever the global policy was when it was made or loaded (a
     ``mixed_float16`` model loaded in a float32 process keeps its float32 head). Model plans
     are refreshed when a call is replaced. Runs once per plan or compile, never per step."""
-    dtype = model._dtype_policy.autocast_dtype
+    dtype = model.dtype_policy.autocast_dtype
     layers = model._flatten_layers(include_self=False)
     if dtype is None:
-        dtype = next((layer._autocast_dtype for layer in layers
-                      if getattr(layer, "_autocast_dtype", None) is not None), None)
+        dtype = next((autocast_dtype_of(layer) for layer in layers
+                      if autocast_dtype_of(layer) is not None), None)
         if dtype is None:
             return None
     replaced = False
@@ -84,9 +93,9 @@ def prepare_mixed(model: Any) -> Optional[torch.dtype]:
 def _needs_float32_call(layer: Any) -> bool:
     """A float32-policy layer (not a model) that holds no mixed layer and still has its
     class's ``call``."""
-    policy = getattr(layer, "_dtype_policy", None)
+    policy = getattr(layer, "dtype_policy", None)
     if policy is None or policy.is_mixed or policy.compute_dtype != "float32" or \
-            "call" in vars(layer) or getattr(layer, "_is_model", False):
+            "call" in vars(layer) or is_model(layer):
         return False
-    return not any(getattr(inner, "_autocast_dtype", None) is not None
+    return not any(autocast_dtype_of(inner) is not None
                    for inner in layer._flatten_layers(include_self=False))

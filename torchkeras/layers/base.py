@@ -39,10 +39,11 @@ from torchkeras.graph.shapes import _flatten_shapes, _is_shape, _pack_shapes
 from torchkeras.layers.input_spec import assert_input_compatibility
 from torchkeras.backend import dtype_policy as policy_module
 from torchkeras.layers.autocast import Float32Call, autocast_for
-from torchkeras.layers.weights import KERAS_LAYOUT, KerasVariable, WeightLayout, WeightSpec
+from torchkeras.layers.weights import KERAS_LAYOUT, KerasVariable, WeightLayout, WeightSpec, \
+    is_model
 from torchkeras.backend import nest
 from torchkeras.graph.keras_tensor import is_keras_tensor
-from torchkeras.backend.masking import get_keras_mask
+from torchkeras.backend.masking import get_keras_mask, set_keras_mask
 
 Shape = Tuple[Optional[int], ...]
 
@@ -179,8 +180,8 @@ class Layer(torch.nn.Module):
     def __setattr__(self, name: str, value: Any) -> None:
         # A layer assigned to another (non-model) layer lives in its name scope, as in Keras 2
         # ('lstm/lstm_cell/kernel:0'); see layers.weights.name_scopes.
-        if isinstance(value, Layer) and not getattr(self, "_is_model", False) and \
-                not getattr(value, "_is_model", False) and "_parameters" in self.__dict__:
+        if isinstance(value, Layer) and not is_model(self) and not is_model(value) and \
+                "_parameters" in self.__dict__:
             value.__dict__["_parent_layer_ref"] = weakref.ref(self)
         super().__setattr__(name, value)
 
@@ -610,18 +611,25 @@ def collect_masks(inputs: Any) -> Any:
     return masks
 
 
+def build_input_shape(layer: Any) -> Any:
+    """The input shape ``layer`` was built with (Keras 2's ``_build_input_shape``; what a
+    saved ``build_config`` records), or ``None`` before it was built. A function, not a Layer
+    attribute, so it cannot clash with an attribute a user's Layer subclass sets."""
+    return getattr(layer, "_build_input_shape", None)
+
+
 def attach_masks(outputs: Any, masks: Any) -> None:
     """Set ``_keras_mask`` on output tensors (as Keras does), for losses and later layers."""
     if masks is None:
         return
     if isinstance(outputs, torch.Tensor):
-        outputs._keras_mask = masks if isinstance(masks, torch.Tensor) else None
+        set_keras_mask(outputs, masks if isinstance(masks, torch.Tensor) else None)
         return
     flat_masks = masks if isinstance(masks, (list, tuple)) else [masks] * len(
         nest.flatten(outputs))
     for tensor, mask in zip(nest.flatten(outputs), flat_masks):
         if isinstance(tensor, torch.Tensor):
-            tensor._keras_mask = mask
+            set_keras_mask(tensor, mask)
 
 
 def shape_structure(inputs: Any, flat_shapes: List[Shape]) -> Any:

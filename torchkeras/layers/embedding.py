@@ -136,3 +136,9 @@ class Masking(Layer):
         config = super().get_config()
         config["mask_value"] = self.mask_value
         return config
+
+
+def accepts_integer_inputs(layer: Any) -> bool:
+    """Whether ``layer`` takes integer ids as its input (an Embedding first in a model: the
+    trainer and Sequential then keep integer data integer instead of casting it to floatx)."""
+    return getattr(layer, "_accepts_integer_inputs", False)

@@ -14,6 +14,7 @@ import torch
 
 from torchkeras import backend
 from torchkeras.layers import farmhash
+from torchkeras.graph.keras_tensor import is_keras_tensor
 from torchkeras.layers.base import Layer, as_eager_tensor
 from torchkeras.layers.category_encoding import (COUNT, INT, MULTI_HOT, ONE_HOT,
                                                  encode_categorical_inputs, encoded_shape,
@@ -26,7 +27,7 @@ _CROSS_HASH_KEY = 0xDECAFCAFFE  # tf.sparse.cross_hashed's default hash_key
 
 def is_string_array(value: Any) -> bool:
     """A NumPy array (or nested list) of str/bytes."""
-    if isinstance(value, (torch.Tensor,)) or getattr(value, "_is_keras_tensor", False):
+    if isinstance(value, (torch.Tensor,)) or is_keras_tensor(value):
         return False
     if isinstance(value, (str, bytes)):
         return True

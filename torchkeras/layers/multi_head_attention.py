@@ -332,7 +332,6 @@ class MultiHeadAttention(Layer):
 
 
 def _as_float_tensor(value: Any, device: Any) -> Any:
-    if value is None or isinstance(value, torch.Tensor) or getattr(value, "_is_keras_tensor",
-                                                                    False):
+    if value is None or isinstance(value, torch.Tensor) or is_keras_tensor(value):
         return value
     return torch.as_tensor(np.asarray(value, dtype=np.float32), device=device)

@@ -47,6 +47,13 @@ class WeightSpec:
     constraint: Optional[Callable] = None
 
 
+def is_model(layer: Any) -> bool:
+    """Whether ``layer`` is a Model (its class sets the marker ``_is_model``; models add no
+    name scope to their layers' weight names). A function, not a Layer attribute, so it
+    cannot clash with an attribute a user's Layer subclass sets."""
+    return getattr(layer, "_is_model", False)
+
+
 def name_scopes(layer: Any) -> List[str]:
     """The name scopes Keras 2 puts before a layer's weight names: the layer's own name,
     preceded by the layers that contain it (models add no scope; a wrapper that declares
@@ -54,7 +61,7 @@ def name_scopes(layer: Any) -> List[str]:
     scopes = [layer.name]
     parent_ref = layer.__dict__.get("_parent_layer_ref")
     parent = parent_ref() if parent_ref is not None else None
-    while parent is not None and not getattr(parent, "_is_model", False):
+    while parent is not None and not is_model(parent):
         if getattr(parent, "_hides_child_scope", False):
             scopes.pop(0)
         scopes.insert(0, parent.name)
@@ -69,6 +76,12 @@ class KerasVariable:
     def __init__(self, layer: Any, spec: WeightSpec):
         self._layer = layer
         self._spec = spec
+
+    @property
+    def spec(self) -> WeightSpec:
+        """What this weight is: its attribute, Keras name and shape, layout, regularizer and
+        constraint (shared by every view of the same layer weight)."""
+        return self._spec
 
     @property
     def tensor(self) -> torch.Tensor:
@@ -132,3 +145,8 @@ class KerasVariable:
 
     def __hash__(self) -> int:
         return hash((id(self._layer), self._spec.attr_name))
+
+
+def weight_spec(value: Any) -> Optional[WeightSpec]:
+    """The :class:`WeightSpec` of a :class:`KerasVariable`; ``None`` for a plain tensor."""
+    return value.spec if isinstance(value, KerasVariable) else None

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 
 from torchkeras.backend import epsilon
 from torchkeras.losses.reduction import TensorLike, _pred_and_true, _shape, as_tensor
-from torchkeras.backend.masking import get_keras_logits
+from torchkeras.backend.masking import get_keras_logits, set_keras_mask
 
 
 def _check_same_shape(target: torch.Tensor, output: torch.Tensor) -> None:
@@ -109,7 +109,7 @@ def backend_sparse_categorical_crossentropy(target: TensorLike, output: TensorLi
     safe_target = torch.where(valid, flat_target, torch.zeros_like(flat_target))
     res = _checked_cross_entropy(flat_logits, safe_target, labels, ignore_class)
     res = torch.where(valid, res, torch.zeros_like(res)).reshape(out_shape[:-1])
-    res._keras_mask = valid.reshape(out_shape[:-1])
+    set_keras_mask(res, valid.reshape(out_shape[:-1]))
     return res
 
 

@@ -115,4 +115,10 @@ class LossFunctionWrapper(Loss):
         return cls(**config)
 
 
+def wrapped_fn_kwargs(loss: Any) -> Dict[str, Any]:
+    """The keyword arguments a :class:`LossFunctionWrapper` passes its ``fn`` (as
+    ``ignore_class`` of ``SparseCategoricalCrossentropy``); ``{}`` for other losses."""
+    return getattr(loss, "_fn_kwargs", {})
+
+
 __all__ = ["Loss", "LossFunctionWrapper"]

@@ -6,6 +6,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import numpy as np
 import torch
 
+from torchkeras.layers.weights import weight_spec
 from torchkeras.optimizers.base import CallableList, Optimizer, _storage
 from torchkeras.optimizers.schedules import LearningRateSchedule
 
@@ -57,7 +58,7 @@ class Adafactor(Optimizer):
         for item in items:
             if isinstance(item, dict):
                 continue
-            spec = getattr(item, "_spec", None)
+            spec = weight_spec(item)
             tensor = _storage(item)
             if spec is not None and tensor is not item:
                 self._layouts[id(tensor)] = spec.layout

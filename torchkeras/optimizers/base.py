@@ -31,6 +31,7 @@ import torch
 import functools
 
 from torchkeras.backend.messages import did_you_mean
+from torchkeras.layers.weights import weight_spec
 from torchkeras.optimizers.schedules import LearningRateSchedule
 from torchkeras.optimizers import schedules as _schedules
 
@@ -481,7 +482,7 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
         grad_of, constrained = {}, []
         for g, v in present:
             p = _storage(v)
-            spec = getattr(v, "_spec", None) if p is not v else None
+            spec = weight_spec(v) if p is not v else None
             if not isinstance(g, torch.Tensor):
                 g = torch.as_tensor(np.asarray(g))
             g = _dense(g).to(device=p.device, dtype=p.dtype)

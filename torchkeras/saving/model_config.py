@@ -23,7 +23,7 @@ import numpy as np
 from torchkeras import (activations, constraints, initializers, layers, losses, metrics,
                         optimizers, regularizers)
 from torchkeras.backend.messages import did_you_mean
-from torchkeras.layers.base import _BASE_LAYER_KWARGS, Layer
+from torchkeras.layers.base import _BASE_LAYER_KWARGS, Layer, build_input_shape
 from torchkeras.registry import json_limits
 from torchkeras.registry.keras_layer_args import KERAS_ONLY_ARGS
 from torchkeras.registry.object_registration import get_registered_name, get_registered_object
@@ -252,7 +252,7 @@ def keras3_layer_entry(layer: Any, config: Dict[str, Any]) -> Dict[str, Any]:
              "class_name": cls.__name__,
              "config": keras3_layer_config(cls.__name__, config),
              "registered_name": None if builtin else registered}
-    shape = getattr(layer, "_build_input_shape", None)
+    shape = build_input_shape(layer)
     if shape is not None and layer.built:
         entry["build_config"] = {"input_shape": _shape_list(shape)}
     return entry

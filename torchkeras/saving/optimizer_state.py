@@ -34,7 +34,7 @@ def _entries(optimizer: Any, model: Any) -> List[Tuple[str, Optional[torch.Tenso
         variable = variables.get(id(p))
         if variable is None:
             return f"variable_{optimizer._index_dict.get(id(p), 0)}", None
-        return variable.path, variable._spec.layout
+        return variable.path, variable.spec.layout
 
     if optimizer.use_ema:
         for p in params:

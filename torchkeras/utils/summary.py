@@ -7,6 +7,7 @@ import numpy as np
 
 from torchkeras.engine import extensions
 from torchkeras.layers.input_layer import InputLayer
+from torchkeras.layers.weights import is_model
 from torchkeras.engine.sequential import Sequential
 
 
@@ -156,7 +157,7 @@ def print_summary(model: Any, line_length: Optional[int] = None, positions: Any 
     def children(layer: Any) -> List[Any]:
         """What expand_nested shows under ``layer``: a nested model's layers, or the
         top-level submodules of a wrapped torch module."""
-        if getattr(layer, "_is_model", False):
+        if is_model(layer):
             return [("layer", l) for l in layer.layers]
         module = getattr(layer, "module", None)
         if type(layer).__name__ == "TorchModuleWrapper" and module is not None:

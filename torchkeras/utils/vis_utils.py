@@ -12,6 +12,8 @@ from typing import Any, Dict, List, Set, Tuple
 
 import torch
 
+from torchkeras.graph.keras_tensor import inbound_nodes, keras_history
+
 __all__ = ["model_to_dot", "plot_model"]
 
 MISSING_MESSAGE = ("You must install pydot (`pip install pydot`) and install graphviz (see "
@@ -68,7 +70,7 @@ def _is_sequential(model: Any) -> bool:
 
 def _is_network(layer: Any) -> bool:
     """A functional model or a Sequential (tf-keras's ``Functional``): drawn layer by layer."""
-    return bool(getattr(layer, "_is_graph_network", False)) or (
+    return getattr(layer, "functional_graph", None) is not None or (
         _is_sequential(layer) and bool(getattr(layer, "inputs", None)))
 
 
@@ -87,8 +89,8 @@ def _graph_layers(model: Any) -> List[Any]:
     """The layers drawn, InputLayers included (a Sequential's ``layers`` leaves it out)."""
     layers = list(model.layers)
     if _is_sequential(model):
-        inputs = [t._keras_history[0] for t in (getattr(model, "inputs", None) or [])
-                  if getattr(t, "_keras_history", None) is not None]
+        inputs = [keras_history(t)[0] for t in (getattr(model, "inputs", None) or [])
+                  if keras_history(t) is not None]
         layers = [layer for layer in inputs if layer not in layers] + layers
     return layers
 
@@ -100,9 +102,9 @@ def _edges(model: Any, layers: List[Any]) -> List[Tuple[Any, Any]]:
     drawn = {id(layer) for layer in layers}
     pairs = []
     for layer in layers:
-        for node in getattr(layer, "_inbound_nodes", []):
+        for node in inbound_nodes(layer):
             for tensor in getattr(node, "keras_inputs", []):
-                history = getattr(tensor, "_keras_history", None)
+                history = keras_history(tensor)
                 if history is not None and id(history[0]) in drawn and \
                         (history[0], layer) not in pairs:
                     pairs.append((history[0], layer))
