@@ -20,7 +20,7 @@ from torchkeras.engine.compiled_model import CompiledModel
 from torchkeras.engine.functional import FunctionalGraph
 from torchkeras.engine.step_runner import keras_default, model_call
 from torchkeras.export import export_model
-from torchkeras.layers.base import Layer, probe_output_shape
+from torchkeras.layers.base import Layer, accepts_string_inputs, probe_output_shape
 from torchkeras.layers.autocast import prepare_mixed
 from torchkeras.backend import nest
 
@@ -106,7 +106,7 @@ class Model(Layer):
         if self._graph is not None:
             return any(t.dtype == "string" for t in self._graph.inputs)
         layers = self.layers
-        return bool(layers) and getattr(layers[0], "_accepts_string_inputs", False)
+        return bool(layers) and accepts_string_inputs(layers[0])
 
     @property
     def input(self) -> Any:

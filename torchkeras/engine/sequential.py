@@ -18,7 +18,8 @@ from torchkeras.graph.keras_tensor import KerasTensor
 from torchkeras.engine.model import Model, _module_name, inputs_from_dict
 from torchkeras.graph.shapes import conform_ranks
 from torchkeras.layers.base import Layer, _call_parameters, attach_masks, creates_masks
-from torchkeras.layers.base import BUILD_LOCK, HOOK_VERSION, has_forward_hooks
+from torchkeras.layers.base import (BUILD_LOCK, HOOK_VERSION, accepts_string_inputs,
+                                   has_forward_hooks)
 from torchkeras.layers.input_spec import InputSpec
 from torchkeras.layers.autocast import prepare_mixed
 from torchkeras.layers.embedding import accepts_integer_inputs
@@ -141,8 +142,8 @@ class Sequential(Model):
         integer_input = accepts_integer_inputs(first)
         input_tensor = Input(batch_shape=(None,) + shape[1:],
                              name=f"{first.name}_input" if first is not None else None,
-                             dtype="int64" if integer_input else "string" if getattr(
-                                 first, "_accepts_string_inputs", False) else None)
+                             dtype="int64" if integer_input else "string" if
+                             accepts_string_inputs(first) else None)
         output = input_tensor
         for layer in self._stack:
             output = layer(output)

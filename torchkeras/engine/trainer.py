@@ -27,6 +27,7 @@ from torchkeras.engine.compiled_model import CompiledModel, flat_targets, requir
 from torchkeras.engine.step_runner import StepRunner, mixed_autocast_dtype, model_call, \
     overrides, runner_for
 from torchkeras.graph.convert import to_numpy
+from torchkeras.layers.base import accepts_string_inputs
 from torchkeras.layers.input_spec import assert_input_compatibility
 from torchkeras.layers.autocast import autocast_for
 from torchkeras.callbacks.backup_and_restore import resumed_epoch
@@ -90,7 +91,7 @@ def _input_dtypes(model: "Model") -> Any:
     layers = model.layers
     if layers and accepts_integer_inputs(layers[0]):
         return ["int64"]
-    if layers and getattr(layers[0], "_accepts_string_inputs", False):
+    if layers and accepts_string_inputs(layers[0]):
         return ["string"]
     return None
 

@@ -678,3 +678,10 @@ def probe_output_shape(layer: Any, input_shape: Any, dtypes: Any = None) -> Any:
     if not nest.is_nested(results[0]):
         return shapes[0]
     return nest.pack_sequence_as(results[0], shapes)
+
+
+def accepts_string_inputs(layer: Any) -> bool:
+    """Whether NumPy strings reach ``layer``'s ``call`` unconverted (TextVectorization,
+    StringLookup, a model with a string ``Input``): the trainer then keeps string data on the
+    host instead of making tensors of it."""
+    return bool(getattr(layer, "_accepts_string_inputs", False))
