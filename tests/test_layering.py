@@ -55,6 +55,7 @@ LAYERS: Dict[str, int] = {
     # 4 layers
     "torchkeras.layers": 4,
     "torchkeras.mixed_precision.autocast": 4,
+    "torchkeras.tfops": 4,                    # tf.image/strings/io: reuses layers.image_ops
     # 5 what compile takes
     "torchkeras.losses": 5,
     "torchkeras.metrics": 5,

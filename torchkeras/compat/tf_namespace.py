@@ -20,9 +20,11 @@ import torch
 
 from torchkeras import distribute
 from torchkeras import data as tf_data
+from torchkeras import tfops
 from torchkeras.backend import config
 from torchkeras.compat import keras2_functions as K
 from torchkeras.compat.keras2_functions import Variable
+from torchkeras.data.structure import to_leaf
 
 __all__ = ["NotProvidedError", "TFNamespace", "build_tensorflow", "PROVIDED"]
 
@@ -74,7 +76,9 @@ def as_dtype(dtype: Any) -> torch.dtype:
 
 
 def constant(value: Any, dtype: Any = None, shape: Optional[Sequence[int]] = None,
-             name: Optional[str] = None) -> torch.Tensor:
+             name: Optional[str] = None) -> Any:
+    if _is_text(value) or dtype is tf_data.string:  # strings: a NumPy str value or array
+        return to_leaf(value)
     tensor = _t(value, dtype)
     tensor = tensor.detach().clone() if isinstance(value, torch.Tensor) else tensor
     if shape is not None:
@@ -83,6 +87,13 @@ def constant(value: Any, dtype: Any = None, shape: Optional[Sequence[int]] = Non
             return tensor.reshape(shape)
         return torch.broadcast_to(tensor, shape).clone()
     return tensor
+
+
+def _is_text(value: Any) -> bool:
+    while isinstance(value, (list, tuple)) and value:
+        value = value[0]
+    return isinstance(value, (str, bytes)) or (isinstance(value, np.ndarray)
+                                               and value.dtype.kind in "USO")
 
 
 def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
@@ -523,6 +534,17 @@ def _data_members(tf_data: Any) -> Dict[str, Any]:
                 Options=tf_data.Options, experimental=experimental)
 
 
+def _module_members(module: Any) -> Dict[str, Any]:
+    return {name: getattr(module, name) for name in module.__all__}
+
+
+def _io_members() -> Dict[str, Any]:
+    """``tf.io`` with its ``gfile`` submodule."""
+    members = _module_members(tfops.io)
+    members["gfile"] = TFNamespace("tensorflow.io.gfile", "tf.io.gfile", tfops.io.GFILE_MEMBERS)
+    return members
+
+
 def build_tensorflow(keras_module: Any) -> TFNamespace:
     """The ``tensorflow`` module; ``keras_module`` is what ``tf.keras`` should be."""
     from torchkeras.compat.gradient_tape import GradientTape, UnconnectedGradients  # late: gradient_tape imports this module
@@ -563,6 +585,9 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
         "list_logical_devices": _list_logical_devices, "set_visible_devices": _noop,
         "experimental": experimental})
     members["data"] = _sub("tf", "data", _data_members(tf_data))
+    members["image"] = _sub("tf", "image", _module_members(tfops.image))
+    members["strings"] = _sub("tf", "strings", _module_members(tfops.strings))
+    members["io"] = _sub("tf", "io", _io_members())
     members.update({"TensorSpec": tf_data.TensorSpec, "string": tf_data.string})
     members["distribute"] = _sub("tf", "distribute", {
         name: getattr(distribute, name) for name in (

@@ -213,7 +213,9 @@ class Dataset:
         def apply(indexed: Any) -> Any:
             index, element = indexed
             try:
-                return to_element(_call(map_func, element))
+                result = _call(map_func, element)
+                # TF: a returned list (e.g. decode_csv's columns) is a tuple of components
+                return to_element(tuple(result) if isinstance(result, list) else result)
             except Exception as error:
                 raise _failed(error, "map", map_func, index) from error
 
