@@ -68,6 +68,18 @@ def _unbatched_spec(spec: TensorSpec) -> TensorSpec:
     return TensorSpec(None if spec.shape is None else spec.shape[1:], spec.dtype)
 
 
+def _as_bytes(leaf: Any) -> Any:
+    """A string leaf as TF's ``.numpy()`` gives it: UTF-8 ``bytes``."""
+    if isinstance(leaf, (str, bytes)):
+        return leaf.encode("utf-8") if isinstance(leaf, str) else bytes(leaf)
+    if isinstance(leaf, np.ndarray) and leaf.dtype.kind in "USO":
+        out = np.empty(leaf.shape, dtype=object)
+        for index, item in np.ndenumerate(leaf):
+            out[index] = item.encode("utf-8") if isinstance(item, str) else item
+        return out
+    return leaf
+
+
 class Dataset:
     """A re-iterable stream of elements, with the ``tf.data.Dataset`` methods."""
 
@@ -662,11 +674,12 @@ class Dataset:
         return iter(pipeline.loader(self._make))
 
     def as_numpy_iterator(self) -> Iterator[Any]:
-        """Elements with NumPy arrays in place of tensors."""
+        """Elements with NumPy arrays in place of tensors; strings as ``bytes`` (a scalar) or
+        an object array of ``bytes``, as TF gives them."""
         def numpy(leaf: Any) -> Any:
             if isinstance(leaf, torch.Tensor):
                 return leaf.numpy() if leaf.dim() else leaf.numpy()[()]
-            return leaf
+            return _as_bytes(leaf)
         return (map_leaves(numpy, e) for e in self._make())
 
     @property
