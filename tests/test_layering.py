@@ -48,7 +48,6 @@ LAYERS: Dict[str, int] = {
     "torchkeras.constraints": 2,
     "torchkeras.preprocessing": 2,
     "torchkeras.datasets": 2,
-    "torchkeras.utils.dataset_utils": 2,
     "torchkeras.utils.history_plot": 2,
     # 3 the symbolic graph Layer builds on
     "torchkeras.graph": 3,
@@ -56,6 +55,7 @@ LAYERS: Dict[str, int] = {
     "torchkeras.layers": 4,
     "torchkeras.mixed_precision.autocast": 4,
     "torchkeras.tfops": 4,                    # tf.image/strings/io: reuses layers.image_ops
+    "torchkeras.utils.dataset_utils": 4,      # *_dataset_from_directory decode with tfops
     # 5 what compile takes
     "torchkeras.losses": 5,
     "torchkeras.metrics": 5,

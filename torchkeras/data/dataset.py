@@ -289,10 +289,12 @@ class Dataset:
                 return slices.batches(batch_size, drop_remainder)
 
         dim = batch_size if drop_remainder else None
-        return self._derive(make, _batched(self._cardinality, batch_size, drop_remainder),
-                            lambda: map_leaves(lambda s: TensorSpec(
-                                None if s.shape is None else (dim,) + s.shape, s.dtype),
-                                self.element_spec))
+        result = self._derive(make, _batched(self._cardinality, batch_size, drop_remainder),
+                              lambda: map_leaves(lambda s: TensorSpec(
+                                  None if s.shape is None else (dim,) + s.shape, s.dtype),
+                                  self.element_spec))
+        result._batch_size = batch_size  # as TF's BatchDataset (keras.utils.split_dataset)
+        return result
 
     def padded_batch(self, batch_size: int, padded_shapes: Any = None,
                      padding_values: Any = None, drop_remainder: bool = False,
