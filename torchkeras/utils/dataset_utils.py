@@ -199,7 +199,8 @@ def image_dataset_from_directory(directory: str, labels: Any = "inferred",
                                  follow_links: bool = False, crop_to_aspect_ratio: bool = False,
                                  **kwargs: Any) -> Any:
     """Batches of ``(images, labels)`` from ``directory/<class>/<image>`` (decoding needs
-    Pillow). Images are float32 ``image_size + (channels,)``, values 0..255, decoded and
+    Pillow). Images are float32 ``image_size + (channels,)`` (uint8 with
+    ``interpolation="nearest"``, as Keras 2), values 0..255, decoded and
     resized as Keras does (``tf.io.decode_image`` + ``tf.image.resize``); the result has
     ``class_names`` and ``file_paths``. ``subset="both"`` gives ``[train, validation]``."""
     channels = {"rgb": 3, "rgba": 4, "grayscale": 1}.get(color_mode)
@@ -212,9 +213,11 @@ def image_dataset_from_directory(directory: str, labels: Any = "inferred",
     def load(path: Any) -> torch.Tensor:
         img = tf_image.decode_image(tf_io.read_file(path), channels=channels,
                                     expand_animations=False)
-        if crop_to_aspect_ratio:
-            return image_ops.smart_resize(img[None].float(), size, interpolation)[0]
-        return tf_image.resize(img, size, method=interpolation).float()
+        if crop_to_aspect_ratio:  # Keras's smart_resize: centred crop to the aspect ratio
+            top, left, crop_h, crop_w = image_ops.crop_box(img.shape[0], img.shape[1], *size)
+            img = img[top:top + crop_h, left:left + crop_w]
+        # float32, except uint8 for "nearest" (tf.image.resize keeps the dtype; Keras 2)
+        return tf_image.resize(img, size, method=interpolation)
 
     return _from_directory(directory, labels, label_mode, class_names, IMAGE_FORMATS,
                            batch_size, shuffle, seed, validation_split, subset, follow_links,
