@@ -171,15 +171,17 @@ def decode_jpeg(contents: Any, channels: int = 0, ratio: int = 1, fancy_upscalin
     libjpeg's accurate one: equal to TF's ``dct_method="INTEGER_ACCURATE"``; TF's default
     (fast integer IDCT) differs by at most a few levels."""
     channels = _check_channels(channels, "decode_jpeg")
+    return _decode_jpeg_image(_pil_image(contents, "decode_jpeg"), channels)
+
+
+def _decode_jpeg_image(img: Any, channels: int) -> torch.Tensor:
     if channels in (2, 4):
         raise ValueError(f"`tf.io.decode_jpeg`: channels must be 0, 1 or 3, "
                          f"received channels={channels}.")
-    img = _pil_image(contents, "decode_jpeg")
     if channels == 1 and img.mode != "L":
         img.draft("L", img.size)  # libjpeg's own YCbCr -> gray (the Y plane), as TF
         img = img.convert("L")
-    array = _to_channels(img, channels)
-    return torch.from_numpy(array)
+    return torch.from_numpy(_to_channels(img, channels))
 
 
 def decode_png(contents: Any, channels: int = 0, dtype: Any = "uint8",
@@ -198,7 +200,7 @@ def decode_image(contents: Any, channels: Optional[int] = None, dtype: Any = "ui
     channels = _check_channels(channels, "decode_image")
     img = _pil_image(contents, "decode_image")
     if img.format == "JPEG":
-        array = decode_jpeg(contents, channels)
+        array = _decode_jpeg_image(img, channels)
     elif img.format == "GIF" and expand_animations and getattr(img, "n_frames", 1) > 1:
         frames = []
         for index in range(img.n_frames):
@@ -379,8 +381,9 @@ def rot90(image: Any, k: int = 1, name: Optional[str] = None) -> torch.Tensor:
 def _random_flip(image: Any, axis: int, seed: Optional[int], owner: str) -> torch.Tensor:
     x, added = _batched(image, owner)
     flip = torch.rand((x.shape[0],), generator=_generator(seed)) < 0.5  # one coin per image
-    out = torch.where(flip[:, None, None, None], torch.flip(x, dims=[axis]), x)
-    return _unbatch(out, added)
+    if added:  # one image (the usual case inside map): flip it or not
+        return torch.flip(x[0], dims=[axis - 1]) if bool(flip[0]) else x[0]
+    return torch.where(flip[:, None, None, None], torch.flip(x, dims=[axis]), x)
 
 
 def random_flip_left_right(image: Any, seed: Optional[int] = None) -> torch.Tensor:
