@@ -92,6 +92,7 @@ class Dataset:
         self._spec: Any = None
         self._options = options or Options()
         self._slices: Optional[indexed.Slices] = None  # in-memory fast path (indexed.py)
+        self._in_memory = False  # batches of in-memory slices: prefetch runs inline
 
     def _derive_slices(self, order: indexed.Order, cardinality: int) -> "Dataset":
         """A dataset reading this one's slices in another order."""
@@ -294,6 +295,7 @@ class Dataset:
                                   None if s.shape is None else (dim,) + s.shape, s.dtype),
                                   self.element_spec))
         result._batch_size = batch_size  # as TF's BatchDataset (keras.utils.split_dataset)
+        result._in_memory = self._slices is not None
         return result
 
     def padded_batch(self, batch_size: int, padded_shapes: Any = None,
@@ -505,8 +507,14 @@ class Dataset:
         size = 2 if buffer_size is None or buffer_size == AUTOTUNE else int(buffer_size)
         if size == 0:
             return self
-        result = self._derive(lambda: pipeline.prefetch(self._make(), size),
-                              self._cardinality, lambda: self.element_spec)
+        if self._slices is not None or self._in_memory:
+            # batches gathered from arrays in memory: a gather costs less than the handoff to
+            # a background thread (bench/bench_tfdata.py), so these run inline
+            result = self._derive(self._make, self._cardinality, lambda: self.element_spec)
+            result._slices, result._in_memory = self._slices, True
+        else:
+            result = self._derive(lambda: pipeline.prefetch(self._make(), size),
+                                  self._cardinality, lambda: self.element_spec)
         for attr in ("class_names", "file_paths"):
             if hasattr(self, attr):
                 setattr(result, attr, getattr(self, attr))
@@ -673,7 +681,9 @@ class Dataset:
 
     # ------------------------------------------------------------------ reading
     def __iter__(self) -> Iterator[Any]:
-        return iter(pipeline.loader(self._make))
+        # The IterableDataset itself: a DataLoader around it (pipeline.loader) adds a profiler
+        # record per element and nothing else when the pipeline does the batching.
+        return iter(pipeline.Pipeline(self._make))
 
     def as_numpy_iterator(self) -> Iterator[Any]:
         """Elements with NumPy arrays in place of tensors; strings as ``bytes`` (a scalar) or
