@@ -33,3 +33,10 @@ def test_string_pipeline_batches_and_numpy_gives_bytes():
     assert batch.dtype == object and batch.tolist() == [b"hi there", b"yo"]
     scalars = list(Dataset.from_tensor_slices(["a", "b"]).as_numpy_iterator())
     assert scalars == [b"a", b"b"] and all(type(s) is bytes for s in scalars)
+
+
+def test_iterated_string_elements_have_numpy_as_tf():
+    (scalar,) = list(Dataset.from_tensor_slices(["héllo"]))
+    assert scalar == "héllo" and scalar.numpy() == "héllo".encode()
+    (batch,) = list(Dataset.from_tensor_slices(np.array(["a", "b"])).batch(2))
+    assert batch.numpy().tolist() == [b"a", b"b"] and (batch == "a").tolist() == [True, False]

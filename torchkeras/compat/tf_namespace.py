@@ -346,12 +346,16 @@ def add_n(inputs: Sequence[Any], name: Optional[str] = None) -> torch.Tensor:
 
 def argmax(input: Any, axis: Optional[int] = None, output_type: Any = "int64",  # noqa: A002
            name: Optional[str] = None) -> torch.Tensor:
-    return torch.argmax(_t(input), dim=0 if axis is None else axis).to(as_dtype(output_type))
+    x = _t(input)
+    x = x.to(torch.uint8) if x.dtype == torch.bool else x  # TF takes booleans (one_hot == ...)
+    return torch.argmax(x, dim=0 if axis is None else axis).to(as_dtype(output_type))
 
 
 def argmin(input: Any, axis: Optional[int] = None, output_type: Any = "int64",  # noqa: A002
            name: Optional[str] = None) -> torch.Tensor:
-    return torch.argmin(_t(input), dim=0 if axis is None else axis).to(as_dtype(output_type))
+    x = _t(input)
+    x = x.to(torch.uint8) if x.dtype == torch.bool else x
+    return torch.argmin(x, dim=0 if axis is None else axis).to(as_dtype(output_type))
 
 
 def cumsum(x: Any, axis: int = 0, exclusive: bool = False, reverse: bool = False,
@@ -534,6 +538,24 @@ def _data_members(tf_data: Any) -> Dict[str, Any]:
                 Options=tf_data.Options, experimental=experimental)
 
 
+def _as_bytes(bytes_or_text: Any, encoding: str = "utf-8") -> bytes:
+    """``tf.compat.as_bytes``."""
+    if isinstance(bytes_or_text, (bytes, bytearray)):
+        return bytes(bytes_or_text)
+    if isinstance(bytes_or_text, str):
+        return bytes_or_text.encode(encoding)
+    raise TypeError(f"Expected binary or unicode string, got {bytes_or_text!r}")
+
+
+def _as_text(bytes_or_text: Any, encoding: str = "utf-8") -> str:
+    """``tf.compat.as_text`` / ``as_str``."""
+    if isinstance(bytes_or_text, str):
+        return bytes_or_text
+    if isinstance(bytes_or_text, (bytes, bytearray)):
+        return bytes(bytes_or_text).decode(encoding)
+    raise TypeError(f"Expected binary or unicode string, got {bytes_or_text!r}")
+
+
 def _module_members(module: Any) -> Dict[str, Any]:
     return {name: getattr(module, name) for name in module.__all__}
 
@@ -588,6 +610,8 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
     members["image"] = _sub("tf", "image", _module_members(tfops.image))
     members["strings"] = _sub("tf", "strings", _module_members(tfops.strings))
     members["io"] = _sub("tf", "io", _io_members())
+    members["compat"] = _sub("tf", "compat", {"as_bytes": _as_bytes, "as_text": _as_text,
+                                              "as_str": _as_text})
     members.update({"TensorSpec": tf_data.TensorSpec, "string": tf_data.string})
     members["distribute"] = _sub("tf", "distribute", {
         name: getattr(distribute, name) for name in (

@@ -21,7 +21,8 @@ import torch
 from torchkeras.data import indexed, pipeline
 from torchkeras.data.options import Options
 from torchkeras.data.structure import (TensorSpec, flatten, is_string, map_leaves, pack,
-                                       same_structure, spec_of, stack, to_element, to_leaf)
+                                       same_structure, spec_of, stack, to_element, to_leaf,
+                                       with_numpy)
 
 AUTOTUNE = pipeline.AUTOTUNE
 INFINITE = -1
@@ -683,7 +684,7 @@ class Dataset:
     def __iter__(self) -> Iterator[Any]:
         # The IterableDataset itself: a DataLoader around it (pipeline.loader) adds a profiler
         # record per element and nothing else when the pipeline does the batching.
-        return iter(pipeline.Pipeline(self._make))
+        return (map_leaves(with_numpy, element) for element in pipeline.Pipeline(self._make))
 
     def as_numpy_iterator(self) -> Iterator[Any]:
         """Elements with NumPy arrays in place of tensors; strings as ``bytes`` (a scalar) or
