@@ -88,7 +88,8 @@ def regex_replace(input: Any, pattern: str, rewrite: str, replace_global: bool =
     return _each(input, lambda s: compiled.sub(replacement, s, count=count))
 
 
-def regex_full_match(input: Any, pattern: str, name: Optional[str] = None) -> torch.Tensor:  # noqa: A002
+def regex_full_match(input: Any, pattern: str,  # noqa: A002
+                     name: Optional[str] = None) -> torch.Tensor:
     compiled = re.compile(_text(pattern), re.ASCII)
     strings = _array(input)
     matches = np.vectorize(lambda s: compiled.fullmatch(s) is not None, otypes=[bool])
@@ -137,7 +138,8 @@ def reduce_join(inputs: Any, axis: Optional[int] = None, keepdims: bool = False,
     return _result(np.expand_dims(out, axis) if keepdims else out)
 
 
-def length(input: Any, unit: str = "BYTE", name: Optional[str] = None) -> torch.Tensor:  # noqa: A002
+def length(input: Any, unit: str = "BYTE",  # noqa: A002
+           name: Optional[str] = None) -> torch.Tensor:
     """Bytes (``unit='BYTE'``) or characters (``'UTF8_CHAR'``) of each string, int32."""
     count = (lambda s: len(s)) if unit == "UTF8_CHAR" else \
         (lambda s: len(s.encode("utf-8", errors="surrogateescape")))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import random
 import wave
-from typing import Any, List, Optional, Sequence, Tuple, Union
+from typing import Any, List, Optional, Tuple, Union
 
 import numpy as np
 import torch
