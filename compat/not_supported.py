@@ -62,15 +62,12 @@ TOP_LEVEL: Dict[str, Tuple[bool, bool]] = {
 
 # Most used first (see the module docstring). "" is the top level.
 MOST_USED: List[str] = [
-    ".applications",
-    "utils.load_img", "utils.img_to_array", "utils.array_to_img",
-    "layers.Identity", "utils.FeatureSpace", "utils.Progbar", "utils.split_dataset",
-    "utils.save_img", "layers.RandomHeight", "layers.RandomWidth",
-    "layers.RMSNormalization",
+    ".applications", "layers.Identity", "utils.FeatureSpace", "utils.Progbar",
+    "layers.RandomHeight", "layers.RandomWidth", "layers.RMSNormalization",
     ".Variable", ".KerasTensor", ".Loss", ".Metric", ".Optimizer", ".InputSpec",
     ".Initializer", ".Regularizer", ".tree", "utils.serialize_keras_object",
     "utils.deserialize_keras_object", "utils.get_source_inputs", "utils.clear_session",
-    "utils.audio_dataset_from_directory", "layers.MixUp", "layers.CutMix", "layers.RandAugment",
+    "layers.MixUp", "layers.CutMix", "layers.RandAugment",
     "layers.GroupQueryAttention", "layers.SpectralNormalization", "layers.MelSpectrogram",
     "losses.CTC", "losses.ctc", "backend.ctc_batch_cost", "backend.ctc_decode",
     "losses.Dice", "optimizers.Lamb", "callbacks.SwapEMAWeights", "datasets.california_housing",

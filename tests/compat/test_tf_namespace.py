@@ -80,3 +80,15 @@ def test_data_dataset():
     batches = list(ds)
     assert len(ds) == 2 and batches[1][0].tolist() == [4.0, 5.0]
     assert tf.data.AUTOTUNE == -1
+
+
+def test_data_side_helpers_tutorials_call():
+    tf = tensorflow_module()
+    assert tf.compat.as_bytes("JFIF") == b"JFIF" and tf.compat.as_text(b"x") == "x"
+    assert int(tf.argmax(np.array(["a", "b", "c"]) == "b")) == 1  # booleans, as TF
+    strings = tf.constant(["a", "b"])
+    assert strings.numpy().tolist() == [b"a", b"b"] and tf.constant("x").numpy() == b"x"
+    assert tf.image.resize is not None and tf.io.gfile.exists(".")
+    # keras.preprocessing has Keras 2's dataset helpers (tf.keras.preprocessing.*)
+    assert tf.keras.preprocessing.image_dataset_from_directory is \
+        tf.keras.utils.image_dataset_from_directory

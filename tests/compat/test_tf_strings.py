@@ -1,10 +1,10 @@
-"""``tf.strings`` on NumPy strings (torchkeras/compat/tf_strings.py) and strings through
+"""``tf.strings`` on NumPy strings (torchkeras/tfops/strings.py) and strings through
 ``tf.constant`` / ``tf.expand_dims`` of the tf namespace."""
 from __future__ import annotations
 
 import numpy as np
 
-from torchkeras.compat import tf_strings
+from torchkeras.tfops import strings as tf_strings
 from torchkeras.compat.tf_namespace import constant, expand_dims
 
 

@@ -11,7 +11,7 @@ import pytest
 import torchkeras as keras
 from tests.layer_test import layer_test
 from torchkeras import data
-from torchkeras.compat import tf_strings
+from torchkeras.tfops import strings as tf_strings
 
 TEXTS = np.array(["The cat sat.", "The DOG, the cat!", "a bird"])
 

@@ -20,11 +20,12 @@ import torch
 
 from torchkeras import distribute
 from torchkeras import data as tf_data
+from torchkeras import tfops
 from torchkeras.backend import config
 from torchkeras.compat import keras2_functions as K
 from torchkeras.compat.keras2_functions import Variable
-from torchkeras.compat import tf_strings
 from torchkeras.layers import string_ops
+from torchkeras.data.structure import to_leaf
 
 __all__ = ["NotProvidedError", "TFNamespace", "build_tensorflow", "PROVIDED"]
 
@@ -76,9 +77,9 @@ def as_dtype(dtype: Any) -> torch.dtype:
 
 
 def constant(value: Any, dtype: Any = None, shape: Optional[Sequence[int]] = None,
-             name: Optional[str] = None) -> torch.Tensor:
-    if string_ops.is_string_value(value):  # strings stay NumPy (no torch string tensors)
-        return np.asarray(value) if shape is None else np.broadcast_to(value, shape).copy()
+             name: Optional[str] = None) -> Any:
+    if _is_text(value) or dtype is tf_data.string:  # strings: a NumPy str value or array
+        return to_leaf(value)
     tensor = _t(value, dtype)
     tensor = tensor.detach().clone() if isinstance(value, torch.Tensor) else tensor
     if shape is not None:
@@ -87,6 +88,13 @@ def constant(value: Any, dtype: Any = None, shape: Optional[Sequence[int]] = Non
             return tensor.reshape(shape)
         return torch.broadcast_to(tensor, shape).clone()
     return tensor
+
+
+def _is_text(value: Any) -> bool:
+    while isinstance(value, (list, tuple)) and value:
+        value = value[0]
+    return isinstance(value, (str, bytes)) or (isinstance(value, np.ndarray)
+                                               and value.dtype.kind in "USO")
 
 
 def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
@@ -341,12 +349,16 @@ def add_n(inputs: Sequence[Any], name: Optional[str] = None) -> torch.Tensor:
 
 def argmax(input: Any, axis: Optional[int] = None, output_type: Any = "int64",  # noqa: A002
            name: Optional[str] = None) -> torch.Tensor:
-    return torch.argmax(_t(input), dim=0 if axis is None else axis).to(as_dtype(output_type))
+    x = _t(input)
+    x = x.to(torch.uint8) if x.dtype == torch.bool else x  # TF takes booleans (one_hot == ...)
+    return torch.argmax(x, dim=0 if axis is None else axis).to(as_dtype(output_type))
 
 
 def argmin(input: Any, axis: Optional[int] = None, output_type: Any = "int64",  # noqa: A002
            name: Optional[str] = None) -> torch.Tensor:
-    return torch.argmin(_t(input), dim=0 if axis is None else axis).to(as_dtype(output_type))
+    x = _t(input)
+    x = x.to(torch.uint8) if x.dtype == torch.bool else x
+    return torch.argmin(x, dim=0 if axis is None else axis).to(as_dtype(output_type))
 
 
 def cumsum(x: Any, axis: int = 0, exclusive: bool = False, reverse: bool = False,
@@ -529,6 +541,35 @@ def _data_members(tf_data: Any) -> Dict[str, Any]:
                 Options=tf_data.Options, experimental=experimental)
 
 
+def _as_bytes(bytes_or_text: Any, encoding: str = "utf-8") -> bytes:
+    """``tf.compat.as_bytes``."""
+    if isinstance(bytes_or_text, (bytes, bytearray)):
+        return bytes(bytes_or_text)
+    if isinstance(bytes_or_text, str):
+        return bytes_or_text.encode(encoding)
+    raise TypeError(f"Expected binary or unicode string, got {bytes_or_text!r}")
+
+
+def _as_text(bytes_or_text: Any, encoding: str = "utf-8") -> str:
+    """``tf.compat.as_text`` / ``as_str``."""
+    if isinstance(bytes_or_text, str):
+        return bytes_or_text
+    if isinstance(bytes_or_text, (bytes, bytearray)):
+        return bytes(bytes_or_text).decode(encoding)
+    raise TypeError(f"Expected binary or unicode string, got {bytes_or_text!r}")
+
+
+def _module_members(module: Any) -> Dict[str, Any]:
+    return {name: getattr(module, name) for name in module.__all__}
+
+
+def _io_members() -> Dict[str, Any]:
+    """``tf.io`` with its ``gfile`` submodule."""
+    members = _module_members(tfops.io)
+    members["gfile"] = TFNamespace("tensorflow.io.gfile", "tf.io.gfile", tfops.io.GFILE_MEMBERS)
+    return members
+
+
 def build_tensorflow(keras_module: Any) -> TFNamespace:
     """The ``tensorflow`` module; ``keras_module`` is what ``tf.keras`` should be."""
     from torchkeras.compat.gradient_tape import GradientTape, UnconnectedGradients  # late: gradient_tape imports this module
@@ -555,7 +596,6 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
         "print": tf_print, "function": function, "executing_eagerly": executing_eagerly,
     })
     members["math"] = _sub("tf", "math", math)
-    members["strings"] = _sub("tf", "strings", tf_strings.members())
     members["version"] = _sub("tf", "version", {"VERSION": VERSION})
     members["nn"] = _sub("tf", "nn", _nn_members())
     members["dtypes"] = _sub("tf", "dtypes", dict(dtypes, as_dtype=as_dtype, DType=torch.dtype))
@@ -570,6 +610,11 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
         "list_logical_devices": _list_logical_devices, "set_visible_devices": _noop,
         "experimental": experimental})
     members["data"] = _sub("tf", "data", _data_members(tf_data))
+    members["image"] = _sub("tf", "image", _module_members(tfops.image))
+    members["strings"] = _sub("tf", "strings", _module_members(tfops.strings))
+    members["io"] = _sub("tf", "io", _io_members())
+    members["compat"] = _sub("tf", "compat", {"as_bytes": _as_bytes, "as_text": _as_text,
+                                              "as_str": _as_text})
     members.update({"TensorSpec": tf_data.TensorSpec, "string": tf_data.string})
     members["distribute"] = _sub("tf", "distribute", {
         name: getattr(distribute, name) for name in (

@@ -21,7 +21,8 @@ import torch
 from torchkeras.data import indexed, pipeline
 from torchkeras.data.options import Options
 from torchkeras.data.structure import (TensorSpec, flatten, is_string, map_leaves, pack,
-                                       same_structure, spec_of, stack, to_element, to_leaf)
+                                       same_structure, spec_of, stack, to_element, to_leaf,
+                                       with_numpy)
 
 AUTOTUNE = pipeline.AUTOTUNE
 INFINITE = -1
@@ -68,6 +69,18 @@ def _unbatched_spec(spec: TensorSpec) -> TensorSpec:
     return TensorSpec(None if spec.shape is None else spec.shape[1:], spec.dtype)
 
 
+def _as_bytes(leaf: Any) -> Any:
+    """A string leaf as TF's ``.numpy()`` gives it: UTF-8 ``bytes``."""
+    if isinstance(leaf, (str, bytes)):
+        return leaf.encode("utf-8") if isinstance(leaf, str) else bytes(leaf)
+    if isinstance(leaf, np.ndarray) and leaf.dtype.kind in "USO":
+        out = np.empty(leaf.shape, dtype=object)
+        for index, item in np.ndenumerate(leaf):
+            out[index] = item.encode("utf-8") if isinstance(item, str) else item
+        return out
+    return leaf
+
+
 class Dataset:
     """A re-iterable stream of elements, with the ``tf.data.Dataset`` methods."""
 
@@ -80,6 +93,7 @@ class Dataset:
         self._spec: Any = None
         self._options = options or Options()
         self._slices: Optional[indexed.Slices] = None  # in-memory fast path (indexed.py)
+        self._in_memory = False  # batches of in-memory slices: prefetch runs inline
 
     def _derive_slices(self, order: indexed.Order, cardinality: int) -> "Dataset":
         """A dataset reading this one's slices in another order."""
@@ -213,7 +227,9 @@ class Dataset:
         def apply(indexed: Any) -> Any:
             index, element = indexed
             try:
-                return to_element(_call(map_func, element))
+                result = _call(map_func, element)
+                # TF: a returned list (e.g. decode_csv's columns) is a tuple of components
+                return to_element(tuple(result) if isinstance(result, list) else result)
             except Exception as error:
                 raise _failed(error, "map", map_func, index) from error
 
@@ -275,10 +291,13 @@ class Dataset:
                 return slices.batches(batch_size, drop_remainder)
 
         dim = batch_size if drop_remainder else None
-        return self._derive(make, _batched(self._cardinality, batch_size, drop_remainder),
-                            lambda: map_leaves(lambda s: TensorSpec(
-                                None if s.shape is None else (dim,) + s.shape, s.dtype),
-                                self.element_spec))
+        result = self._derive(make, _batched(self._cardinality, batch_size, drop_remainder),
+                              lambda: map_leaves(lambda s: TensorSpec(
+                                  None if s.shape is None else (dim,) + s.shape, s.dtype),
+                                  self.element_spec))
+        result._batch_size = batch_size  # as TF's BatchDataset (keras.utils.split_dataset)
+        result._in_memory = self._slices is not None
+        return result
 
     def padded_batch(self, batch_size: int, padded_shapes: Any = None,
                      padding_values: Any = None, drop_remainder: bool = False,
@@ -489,8 +508,14 @@ class Dataset:
         size = 2 if buffer_size is None or buffer_size == AUTOTUNE else int(buffer_size)
         if size == 0:
             return self
-        result = self._derive(lambda: pipeline.prefetch(self._make(), size),
-                              self._cardinality, lambda: self.element_spec)
+        if self._slices is not None or self._in_memory:
+            # batches gathered from arrays in memory: a gather costs less than the handoff to
+            # a background thread (bench/bench_tfdata.py), so these run inline
+            result = self._derive(self._make, self._cardinality, lambda: self.element_spec)
+            result._slices, result._in_memory = self._slices, True
+        else:
+            result = self._derive(lambda: pipeline.prefetch(self._make(), size),
+                                  self._cardinality, lambda: self.element_spec)
         for attr in ("class_names", "file_paths"):
             if hasattr(self, attr):
                 setattr(result, attr, getattr(self, attr))
@@ -657,14 +682,17 @@ class Dataset:
 
     # ------------------------------------------------------------------ reading
     def __iter__(self) -> Iterator[Any]:
-        return iter(pipeline.loader(self._make))
+        # The IterableDataset itself: a DataLoader around it (pipeline.loader) adds a profiler
+        # record per element and nothing else when the pipeline does the batching.
+        return (map_leaves(with_numpy, element) for element in pipeline.Pipeline(self._make))
 
     def as_numpy_iterator(self) -> Iterator[Any]:
-        """Elements with NumPy arrays in place of tensors."""
+        """Elements with NumPy arrays in place of tensors; strings as ``bytes`` (a scalar) or
+        an object array of ``bytes``, as TF gives them."""
         def numpy(leaf: Any) -> Any:
             if isinstance(leaf, torch.Tensor):
                 return leaf.numpy() if leaf.dim() else leaf.numpy()[()]
-            return leaf
+            return _as_bytes(leaf)
         return (map_leaves(numpy, e) for e in self._make())
 
     @property
@@ -831,3 +859,10 @@ def _pad_batch(leaves: List[Any], target: Any, value: Any, component: int) -> An
     for i, leaf in enumerate(leaves):
         out[(i,) + tuple(slice(0, s) for s in leaf.shape)] = leaf
     return out
+
+
+def batch_size_of(dataset: Any) -> Optional[int]:
+    """The ``batch_size`` of the last ``batch()`` that made ``dataset`` (None when it is not
+    batched), as TF's BatchDataset records it: ``keras.utils.split_dataset`` re-batches its
+    two parts by it."""
+    return getattr(dataset, "_batch_size", None)

@@ -68,6 +68,45 @@ def same_structure(a: Any, b: Any) -> bool:
     return True
 
 
+class StringValue(np.str_):
+    """A scalar string element as iteration gives it: ``.numpy()`` gives UTF-8 ``bytes``
+    like TF's ``tf.Tensor.numpy()`` on a ``tf.string`` scalar."""
+
+    def numpy(self) -> bytes:
+        return self.encode("utf-8")
+
+
+class BytesValue(np.bytes_):
+    """A scalar ``bytes`` element (``tf.io.read_file``'s result); ``.numpy()`` gives it."""
+
+    def numpy(self) -> bytes:
+        return bytes(self)
+
+
+class StringArray(np.ndarray):
+    """An array of strings as iteration gives it: ``.numpy()`` gives an object array of
+    ``bytes`` like TF (everything else is NumPy's)."""
+
+    def numpy(self) -> np.ndarray:
+        out = np.empty(self.shape, dtype=object)
+        for index, item in np.ndenumerate(np.asarray(self)):
+            out[index] = item.encode("utf-8") if isinstance(item, str) else item
+        return out
+
+
+def with_numpy(leaf: Any) -> Any:
+    """String leaves as the types above (``.numpy()`` as TF); other leaves unchanged."""
+    if isinstance(leaf, (torch.Tensor, StringValue, BytesValue, StringArray)):
+        return leaf
+    if isinstance(leaf, str):
+        return StringValue(leaf)
+    if isinstance(leaf, bytes):
+        return BytesValue(leaf)
+    if isinstance(leaf, np.ndarray) and leaf.dtype.kind in "USO":
+        return leaf.view(StringArray)
+    return leaf
+
+
 def is_string(leaf: Any) -> bool:
     if isinstance(leaf, (str, bytes)):
         return True
@@ -100,7 +139,7 @@ def to_leaf(value: Any) -> Any:
     if isinstance(value, torch.Tensor):
         return value
     if isinstance(value, (str, bytes)):
-        return np.str_(value) if isinstance(value, str) else np.bytes_(value)
+        return StringValue(value) if isinstance(value, str) else BytesValue(value)
     plain = _plain_dtype(value) if isinstance(value, (int, float, bool, list)) else None
     array = np.asarray(value, dtype=plain)
     if array.dtype.kind in "USO":
@@ -108,7 +147,7 @@ def to_leaf(value: Any) -> Any:
             raise TypeError(f"Unsupported element value of type {type(array.flat[0]).__name__}; "
                             "elements must be numbers, strings or structures (tuples, dicts) "
                             "of them.")
-        return array[()] if array.ndim == 0 else array
+        return with_numpy(array[()] if array.ndim == 0 else array)
     if not array.flags.c_contiguous or not array.flags.writeable:
         array = array.copy(order="C")
     return torch.from_numpy(array)

@@ -19,9 +19,12 @@ from torchkeras.backend import nest, np_utils  # noqa: E402  (moved: README "Lay
 from torchkeras.data import data_utils, sequence  # noqa: E402  (moved: README "Layout")
 from torchkeras.utils import dataset_utils, vis_utils  # noqa: E402
 from torchkeras.data.data_utils import get_file, validate_file  # noqa: E402
-from torchkeras.utils.dataset_utils import (image_dataset_from_directory,  # noqa: E402
+from torchkeras.utils.dataset_utils import (audio_dataset_from_directory,  # noqa: E402
+                                            image_dataset_from_directory, split_dataset,
                                             text_dataset_from_directory,
                                             timeseries_dataset_from_array)
+from torchkeras.preprocessing.image import (array_to_img, img_to_array,  # noqa: E402
+                                            load_img, save_img)
 from torchkeras.utils.history_plot import plot_history  # noqa: E402
 from torchkeras.preprocessing.sequence import pad_sequences as _pad  # noqa: E402
 from torchkeras.utils.vis_utils import model_to_dot, plot_model  # noqa: E402

@@ -1,55 +1,76 @@
 """Datasets for ``fit``: ``image_dataset_from_directory``, ``text_dataset_from_directory``,
-``timeseries_dataset_from_array``. They return ``torchkeras.data.Dataset`` (``tf.data``);
+``audio_dataset_from_directory``, ``timeseries_dataset_from_array`` and ``split_dataset``.
+They return ``torchkeras.data.Dataset`` (``tf.data``) built as Keras builds them: the same
+file index, shuffle (``np.random.RandomState(seed)``) and ``validation_split`` split, so a
+tutorial gets the same training and validation files (compat/test_dataset_dirs.py), and
+images are decoded and resized with ``tf.image``'s arithmetic (torchkeras.tfops).
 ``Dataset`` and ``AUTOTUNE`` are re-exported here for the old import path.
 """
 from __future__ import annotations
 
 import os
-from typing import Any, List, Optional, Tuple
+import random
+import wave
+from typing import Any, List, Optional, Tuple, Union
 
 import numpy as np
 import torch
 
 from torchkeras.data import AUTOTUNE, Dataset
-from torchkeras.preprocessing import image as image_module
+from torchkeras.data.dataset import batch_size_of
+from torchkeras.layers import image_ops
+from torchkeras.tfops import image as tf_image
+from torchkeras.tfops import io as tf_io
 
-__all__ = ["AUTOTUNE", "Dataset", "image_dataset_from_directory",
-           "text_dataset_from_directory", "timeseries_dataset_from_array"]
+__all__ = ["AUTOTUNE", "Dataset", "audio_dataset_from_directory", "image_dataset_from_directory",
+           "split_dataset", "text_dataset_from_directory", "timeseries_dataset_from_array"]
+
+IMAGE_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 
 
 # ------------------------------------------------------------------ indexing
-def _index_directory(directory: str, labels: Any, formats: Tuple[str, ...],
-                     class_names: Optional[List[str]], shuffle: bool, seed: Optional[int],
-                     follow_links: bool) -> Tuple[List[str], Optional[np.ndarray], List[str]]:
+def _valid_files(directory: str, follow_links: bool, formats: Tuple[str, ...]) -> List[str]:
+    """Relative paths under ``directory`` as Keras walks them (folders sorted, then files)."""
+    found = []
+    for root, _, files in sorted(os.walk(directory, followlinks=follow_links),
+                                 key=lambda entry: entry[0]):
+        for fname in sorted(files):
+            if fname.lower().endswith(formats):
+                found.append(os.path.join(root, fname))
+    return found
+
+
+def index_directory(directory: str, labels: Any, formats: Tuple[str, ...],
+                    class_names: Optional[List[str]] = None, shuffle: bool = True,
+                    seed: Optional[int] = None, follow_links: bool = False
+                    ) -> Tuple[List[str], np.ndarray, List[Any]]:
+    """``(file_paths, labels, class_names)`` as Keras's ``index_directory``."""
     if labels == "inferred":
-        subdirs = sorted(d for d in os.listdir(directory)
-                         if os.path.isdir(os.path.join(directory, d)))
-        if class_names:
-            if sorted(class_names) != sorted(subdirs) and set(class_names) - set(subdirs):
-                raise ValueError("The `class_names` passed did not match the names of the "
-                                 f"subdirectories of the target directory. Expected: {subdirs}, "
-                                 f"but received: {class_names}")
-            subdirs = list(class_names)
-        class_names = subdirs
+        subdirs = [d.rstrip("/") for d in sorted(os.listdir(directory))
+                   if os.path.isdir(os.path.join(directory, d)) and not d.startswith(".")]
+        if class_names and set(class_names) != set(subdirs):
+            raise ValueError("The `class_names` passed did not match the names of the "
+                             "subdirectories of the target directory. "
+                             f"Expected: {subdirs}, but received: {class_names}")
+        class_names = list(class_names) if class_names else subdirs
     else:
         subdirs = [""]
-        class_names = list(class_names or [])
-    paths, label_ids = [], []
-    for index, subdir in enumerate(subdirs):
-        root = os.path.join(directory, subdir)
-        for dirpath, _, names in sorted(os.walk(root, followlinks=follow_links)):
-            for fname in sorted(names):
-                if fname.lower().endswith(formats):
-                    paths.append(os.path.join(dirpath, fname))
-                    label_ids.append(index)
-    if labels in ("inferred", None):
-        label_array = np.asarray(label_ids, dtype="int32") if labels == "inferred" else None
-    else:
-        label_array = np.asarray(labels)
-        if len(label_array) != len(paths):
+        class_names = subdirs
+    paths: List[str] = []
+    label_ids: List[int] = []
+    for subdir in subdirs:  # sorted folders; labels follow `class_names`' order
+        found = _valid_files(os.path.join(directory, subdir), follow_links, formats)
+        paths += found
+        label_ids += [class_names.index(subdir)] * len(found)
+    label_array = np.asarray(label_ids, dtype="int32")
+    if labels not in ("inferred", None):
+        if len(labels) != len(paths):
             raise ValueError("Expected the lengths of `labels` to match the number of files in "
-                             f"the target directory. len(labels) is {len(label_array)} while "
+                             f"the target directory. len(labels) is {len(labels)} while "
                              f"we found {len(paths)} files in directory {directory}.")
+        class_names = sorted(set(labels))
+        label_array = np.asarray(labels)
+    print(f"Found {len(paths)} files belonging to {len(class_names)} classes.")
     if shuffle:
         seed = np.random.randint(1e6) if seed is None else seed
         np.random.RandomState(seed).shuffle(paths)
@@ -60,6 +81,7 @@ def _index_directory(directory: str, labels: Any, formats: Tuple[str, ...],
 
 def _split(samples: List[str], labels: Optional[np.ndarray], validation_split: Optional[float],
            subset: Optional[str]) -> Tuple[List[str], Optional[np.ndarray]]:
+    """Keras's ``get_training_or_validation_split``: validation is the last part."""
     if not validation_split:
         return samples, labels
     num_val = int(validation_split * len(samples))
@@ -80,8 +102,8 @@ def _check_split(validation_split: Optional[float], subset: Optional[str], shuff
                          f"received: {validation_split}")
     if (validation_split or subset) and not (validation_split and subset):
         raise ValueError("If `subset` is set, `validation_split` must be set, and inversely.")
-    if subset not in ("training", "validation", None):
-        raise ValueError('`subset` must be either "training", "validation" or None, '
+    if subset not in ("training", "validation", "both", None):
+        raise ValueError('`subset` must be either "training", "validation" or "both", '
                          f"received: {subset}")
     if validation_split and shuffle and seed is None:
         raise ValueError("If using `validation_split` and shuffling the data, you must provide "
@@ -106,21 +128,64 @@ def _labelled(dataset: Dataset, labels: Optional[np.ndarray], label_mode: Option
 
 
 def _finish(dataset: Dataset, batch_size: Optional[int], shuffle: bool,
-            seed: Optional[int]) -> Dataset:
-    if shuffle:
-        dataset = dataset.shuffle(buffer_size=(batch_size or 1) * 8, seed=seed)
+            seed: Optional[int], batch: Any = None) -> Dataset:
     if batch_size is not None:
-        dataset = dataset.batch(batch_size)
-    return dataset
+        if shuffle:
+            dataset = dataset.shuffle(buffer_size=batch_size * 8, seed=seed)
+        dataset = batch(dataset, batch_size) if batch else dataset.batch(batch_size)
+    elif shuffle:
+        dataset = dataset.shuffle(buffer_size=1024, seed=seed)
+    return dataset.prefetch(AUTOTUNE)
 
 
-def _check_label_mode(label_mode: Optional[str], labels: Any, num_classes: int) -> None:
+def _from_directory(directory: str, labels: Any, label_mode: Optional[str],
+                    class_names: Optional[List[str]], formats: Tuple[str, ...],
+                    batch_size: Optional[int], shuffle: bool, seed: Optional[int],
+                    validation_split: Optional[float], subset: Optional[str],
+                    follow_links: bool, load: Any, batch: Any = None) -> Any:
+    """The index, split and pipeline every ``*_dataset_from_directory`` shares."""
+    if labels not in ("inferred", None):
+        if not isinstance(labels, (list, tuple)):
+            raise ValueError("`labels` argument should be a list/tuple of integer labels, of "
+                             "the same size as the number of files in the target directory. "
+                             "If you wish to infer the labels from the subdirectory names in "
+                             'the target directory, pass `labels="inferred"`. If you wish to '
+                             "get a dataset that only contains the files (no labels), pass "
+                             f"`labels=None`. Received: labels={labels}")
+        if class_names:
+            raise ValueError("You can only pass `class_names` if `labels='inferred'`. "
+                             f"Received: labels={labels}, and class_names={class_names}")
     if label_mode not in {"int", "categorical", "binary", None}:
         raise ValueError('`label_mode` argument must be one of "int", "categorical", "binary", '
                          f"or None. Received: label_mode={label_mode}")
+    if labels is None or label_mode is None:
+        labels, label_mode = None, None
+    _check_split(validation_split, subset, shuffle, seed)
+    if seed is None and shuffle:
+        seed = np.random.randint(1e6)
+    paths, label_ids, class_names = index_directory(directory, labels, formats, class_names,
+                                                    shuffle, seed, follow_links)
+    num_classes = len(class_names)
     if label_mode == "binary" and num_classes != 2:
         raise ValueError('When passing `label_mode="binary"`, there must be exactly 2 '
-                         f"class_names. Received: class_names={num_classes} classes")
+                         f"class_names. Received: class_names={class_names}")
+
+    def build(part_paths: List[str], part_labels: Optional[np.ndarray]) -> Dataset:
+        if not part_paths:
+            raise ValueError(f"No files found in directory {directory}. Allowed formats: "
+                             f"{formats}")
+        items = Dataset.from_tensor_slices(np.asarray(part_paths, dtype=object)).map(
+            load, num_parallel_calls=AUTOTUNE)
+        dataset = _finish(_labelled(items, part_labels, label_mode, num_classes), batch_size,
+                          shuffle, seed, batch)
+        dataset.class_names = class_names
+        dataset.file_paths = part_paths
+        return dataset
+
+    if subset == "both":
+        train = build(*_split(paths, label_ids, validation_split, "training"))
+        return [train, build(*_split(paths, label_ids, validation_split, "validation"))]
+    return build(*_split(paths, label_ids, validation_split, subset))
 
 
 # ----------------------------------------------------------------- public API
@@ -133,36 +198,31 @@ def image_dataset_from_directory(directory: str, labels: Any = "inferred",
                                  validation_split: Optional[float] = None,
                                  subset: Optional[str] = None, interpolation: str = "bilinear",
                                  follow_links: bool = False, crop_to_aspect_ratio: bool = False,
-                                 **kwargs: Any) -> Dataset:
-    """Batches of ``(images, labels)`` from ``directory/<class>/<image>`` (needs Pillow).
-
-    Images are float32 arrays of shape ``image_size + (channels,)`` with values 0..255; the
-    result has ``class_names`` and ``file_paths`` like Keras's dataset.
-    """
-    _check_split(validation_split, subset, shuffle, seed)
-    if seed is None and shuffle:
-        seed = np.random.randint(1e6)
-    formats = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
-    paths, label_ids, class_names = _index_directory(directory, labels, formats, class_names,
-                                                     shuffle, seed, follow_links)
-    _check_label_mode(label_mode, labels, len(class_names))
-    paths, label_ids = _split(paths, label_ids, validation_split, subset)
-    print(f"Found {len(paths)} files belonging to {len(class_names)} classes.")
-    size = tuple(image_size)
+                                 **kwargs: Any) -> Any:
+    """Batches of ``(images, labels)`` from ``directory/<class>/<image>`` (decoding needs
+    Pillow). Images are float32 ``image_size + (channels,)`` (uint8 with
+    ``interpolation="nearest"``, as Keras 2), values 0..255, decoded and
+    resized as Keras does (``tf.io.decode_image`` + ``tf.image.resize``); the result has
+    ``class_names`` and ``file_paths``. ``subset="both"`` gives ``[train, validation]``."""
+    channels = {"rgb": 3, "rgba": 4, "grayscale": 1}.get(color_mode)
+    if channels is None:
+        raise ValueError('`color_mode` must be one of {"rgb", "rgba", "grayscale"}. '
+                         f"Received: color_mode={color_mode}")
+    image_ops.check_interpolation(interpolation, "image_dataset_from_directory")
+    size = (int(image_size[0]), int(image_size[1]))
 
     def load(path: Any) -> torch.Tensor:
-        img = image_module.load_img(str(path), color_mode=color_mode, target_size=size,
-                                    interpolation=interpolation,
-                                    keep_aspect_ratio=crop_to_aspect_ratio)
-        return torch.from_numpy(image_module.img_to_array(img, data_format="channels_last",
-                                                          dtype="float32"))
+        img = tf_image.decode_image(tf_io.read_file(path), channels=channels,
+                                    expand_animations=False)
+        if crop_to_aspect_ratio:  # Keras's smart_resize: centred crop to the aspect ratio
+            top, left, crop_h, crop_w = image_ops.crop_box(img.shape[0], img.shape[1], *size)
+            img = img[top:top + crop_h, left:left + crop_w]
+        # float32, except uint8 for "nearest" (tf.image.resize keeps the dtype; Keras 2)
+        return tf_image.resize(img, size, method=interpolation)
 
-    images = Dataset.from_tensor_slices(np.asarray(paths, dtype=object)).map(load)
-    dataset = _finish(_labelled(images, label_ids, label_mode, len(class_names)), batch_size,
-                      shuffle, seed)
-    dataset.class_names = class_names
-    dataset.file_paths = paths
-    return dataset
+    return _from_directory(directory, labels, label_mode, class_names, IMAGE_FORMATS,
+                           batch_size, shuffle, seed, validation_split, subset, follow_links,
+                           load)
 
 
 def text_dataset_from_directory(directory: str, labels: Any = "inferred",
@@ -172,29 +232,158 @@ def text_dataset_from_directory(directory: str, labels: Any = "inferred",
                                 shuffle: bool = True, seed: Optional[int] = None,
                                 validation_split: Optional[float] = None,
                                 subset: Optional[str] = None,
-                                follow_links: bool = False) -> Dataset:
-    """Batches of ``(texts, labels)`` from ``directory/<class>/<file>.txt``; texts are a NumPy
-    array of Python strings (truncated to ``max_length`` characters)."""
-    _check_split(validation_split, subset, shuffle, seed)
-    if seed is None and shuffle:
-        seed = np.random.randint(1e6)
-    paths, label_ids, class_names = _index_directory(directory, labels, (".txt",), class_names,
-                                                     shuffle, seed, follow_links)
-    _check_label_mode(label_mode, labels, len(class_names))
-    paths, label_ids = _split(paths, label_ids, validation_split, subset)
-    print(f"Found {len(paths)} files belonging to {len(class_names)} classes.")
+                                follow_links: bool = False) -> Any:
+    """Batches of ``(texts, labels)`` from ``directory/<class>/<file>.txt``; texts are NumPy
+    string arrays (the first ``max_length`` bytes of each file, as ``tf.strings.substr``)."""
 
-    def read(path: Any) -> str:
-        with open(str(path), encoding="utf-8") as handle:
-            text = handle.read()
-        return text[:max_length] if max_length is not None else text
+    def read(path: Any) -> np.str_:
+        data = tf_io.read_file(path)
+        data = data[:max_length] if max_length is not None else data
+        return np.str_(data.decode("utf-8", errors="replace"))
 
-    texts = Dataset.from_tensor_slices(np.asarray(paths, dtype=object)).map(read)
-    dataset = _finish(_labelled(texts, label_ids, label_mode, len(class_names)), batch_size,
-                      shuffle, seed)
-    dataset.class_names = class_names
-    dataset.file_paths = paths
-    return dataset
+    return _from_directory(directory, labels, label_mode, class_names, (".txt",), batch_size,
+                           shuffle, seed, validation_split, subset, follow_links, read)
+
+
+def _read_wav(path: Any, output_sequence_length: Optional[int]) -> torch.Tensor:
+    """16-bit PCM WAV -> float32 ``(samples, channels)`` in [-1, 1) (``tf.audio.decode_wav``),
+    cut or zero-padded to ``output_sequence_length``."""
+    with wave.open(tf_io._path(path), "rb") as handle:
+        if handle.getsampwidth() != 2:
+            raise ValueError(f"`audio_dataset_from_directory`: only 16-bit PCM WAV files are "
+                             f"supported (as tf.audio.decode_wav), {tf_io._path(path)} has "
+                             f"{8 * handle.getsampwidth()}-bit samples.")
+        channels = handle.getnchannels()
+        frames = handle.readframes(handle.getnframes())
+    audio = np.frombuffer(frames, dtype="<i2").reshape(-1, channels).astype("float32") / 32768.0
+    if output_sequence_length is not None:
+        audio = audio[:output_sequence_length]
+        pad = output_sequence_length - audio.shape[0]
+        audio = np.pad(audio, ((0, pad), (0, 0))) if pad > 0 else audio
+    return torch.from_numpy(np.ascontiguousarray(audio))
+
+
+def audio_dataset_from_directory(directory: str, labels: Any = "inferred",
+                                 label_mode: Optional[str] = "int",
+                                 class_names: Optional[List[str]] = None,
+                                 batch_size: Optional[int] = 32,
+                                 sampling_rate: Optional[int] = None,
+                                 output_sequence_length: Optional[int] = None,
+                                 ragged: bool = False, shuffle: bool = True,
+                                 seed: Optional[int] = None,
+                                 validation_split: Optional[float] = None,
+                                 subset: Optional[str] = None,
+                                 follow_links: bool = False) -> Any:
+    """Batches of ``(audio, labels)`` from ``directory/<class>/<file>.wav`` (the stdlib
+    ``wave`` module): float32 ``(batch, samples, channels)``, padded with zeros to the longest
+    clip of each batch unless ``output_sequence_length`` fixes the length."""
+    if sampling_rate is not None:
+        raise ValueError("`sampling_rate` (resampling) needs tensorflow-io in Keras and is not "
+                         "provided by torchkeras; resample the files beforehand. Received: "
+                         f"sampling_rate={sampling_rate}")
+    if ragged and output_sequence_length is not None:
+        raise ValueError("Cannot set both `ragged` and `output_sequence_length`")
+    if ragged:
+        raise ValueError("`ragged=True` (tf.RaggedTensor batches) is not provided by "
+                         "torchkeras; pass `output_sequence_length` or leave it None to pad.")
+
+    def padded(dataset: Dataset, size: int) -> Dataset:
+        if output_sequence_length is not None:
+            return dataset.batch(size)
+        return dataset.padded_batch(size)
+
+    return _from_directory(directory, labels, label_mode, class_names, (".wav",), batch_size,
+                           shuffle, seed, validation_split, subset, follow_links,
+                           lambda path: _read_wav(path, output_sequence_length), padded)
+
+
+# ------------------------------------------------------------------ split
+def _samples(dataset: Any) -> Tuple[List[Any], Any]:
+    """A list of samples and how to restack them (Keras's ``_convert_dataset_to_list``)."""
+    if isinstance(dataset, Dataset):
+        if batch_size_of(dataset) is not None:
+            dataset = dataset.unbatch()
+        return list(dataset.as_numpy_iterator()), Dataset
+    if isinstance(dataset, np.ndarray):
+        return list(dataset), np.ndarray
+    if isinstance(dataset, (list, tuple)):
+        arrays = [np.asarray(a) for a in dataset]
+        for index, array in enumerate(arrays):
+            if len(array) != len(arrays[0]):
+                raise ValueError("Received a list of NumPy arrays with different lengths. "
+                                 f"Mismatch found at index {index}, Expected shape="
+                                 f"{arrays[0].shape} Received shape={array.shape}.")
+        return list(zip(*arrays)), tuple
+    raise TypeError("The `dataset` argument must be either a `tf.data.Dataset` object or a "
+                    f"list/tuple of arrays. Received: dataset={dataset} of type "
+                    f"{type(dataset)}")
+
+
+def _restack(samples: List[Any]) -> Any:
+    first = samples[0]
+    if isinstance(first, dict):
+        return {key: np.asarray([s[key] for s in samples]) for key in first}
+    if isinstance(first, tuple):
+        return tuple(np.asarray(column) for column in zip(*samples))
+    return np.asarray(samples)
+
+
+def _split_sizes(left_size: Union[int, float, None], right_size: Union[int, float, None],
+                 total: int) -> Tuple[int, int]:
+    """Keras's ``_rescale_dataset_split_sizes``."""
+    for value, side in ((left_size, "left"), (right_size, "right")):
+        if value is not None and type(value) not in (int, float):
+            raise TypeError(f"Invalid `{side}_size` Type. Expected: int or float or None, "
+                            f"Received: type({side}_size)={type(value)}.")
+    if left_size == 0 and right_size == 0:
+        raise ValueError("Both `left_size` and `right_size` are zero. At least one of the "
+                         "split sizes must be non-zero.")
+    for value, side in ((left_size, "left"), (right_size, "right")):
+        if (type(value) is int and (value <= 0 or value >= total)) or \
+                (type(value) is float and (value <= 0 or value >= 1)):
+            raise ValueError(f"`{side}_size` should be either a positive integer smaller than "
+                             f"{total}, or a float within the range `[0, 1]`. Received: "
+                             f"{side}_size={value}")
+    if type(left_size) is float and type(right_size) is float and left_size + right_size > 1:
+        raise ValueError("The sum of `left_size` and `right_size` is greater than 1. It must "
+                         "be less than or equal to 1.")
+    left = round(left_size * total) if type(left_size) is float else left_size
+    right = round(right_size * total) if type(right_size) is float else right_size
+    left = total - right if left is None else left
+    right = total - left if right is None else right
+    if left + right > total:
+        raise ValueError("The sum of `left_size` and `right_size` should be smaller than the "
+                         f"{total}. Received: left_size + right_size = {left + right}and "
+                         f"total_length = {total}")
+    for value, side in ((left, "left"), (right, "right")):
+        if value == 0:
+            raise ValueError(f"With `dataset` of length={total}, `left_size`={left} and "
+                             f"`right_size`={right}.Resulting {side} side dataset split will "
+                             "be empty. Adjust any of the aforementioned parameters")
+    return int(left), int(right)
+
+
+def split_dataset(dataset: Any, left_size: Union[int, float, None] = None,
+                  right_size: Union[int, float, None] = None, shuffle: bool = False,
+                  seed: Optional[int] = None) -> Tuple[Dataset, Dataset]:
+    """Two datasets (left, right) from a ``Dataset`` or a list/tuple of arrays; sizes are
+    counts or fractions; ``shuffle`` uses Python's ``random`` with ``seed`` as Keras does, so
+    the same seed gives the same split."""
+    if left_size is None and right_size is None:
+        raise ValueError("At least one of the `left_size` or `right_size` must be specified. "
+                         "Received: left_size=None and right_size=None")
+    samples, _ = _samples(dataset)
+    if shuffle:
+        seed = random.randint(0, int(1e6)) if seed is None else seed
+        random.seed(seed)
+        random.shuffle(samples)
+    left, right = _split_sizes(left_size, right_size, len(samples))
+    parts = [Dataset.from_tensor_slices(_restack(samples[:left])),
+             Dataset.from_tensor_slices(_restack(samples[-right:]))]
+    batch_size = batch_size_of(dataset)
+    if batch_size is not None:
+        parts = [part.batch(batch_size) for part in parts]
+    return parts[0].prefetch(AUTOTUNE), parts[1].prefetch(AUTOTUNE)
 
 
 def timeseries_dataset_from_array(data: Any, targets: Any, sequence_length: int,

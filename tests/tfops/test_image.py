@@ -1,0 +1,74 @@
+"""tf.image's random ops (TF's RNG can't be matched: checked by their properties) and errors;
+the deterministic numbers are in compat/test_tf_functions.py."""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+import torch
+
+from torchkeras.data import Dataset
+from torchkeras.tfops import image
+
+IMG = torch.arange(5 * 6 * 3, dtype=torch.uint8).reshape(5, 6, 3)
+
+
+def test_random_crop_is_a_crop_and_seeded():
+    crop = image.random_crop(IMG, (3, 4, 3), seed=1)
+    assert crop.shape == (3, 4, 3)
+    windows = [IMG[i:i + 3, j:j + 4] for i in range(3) for j in range(3)]
+    assert any(torch.equal(crop, w) for w in windows)
+    assert torch.equal(crop, image.random_crop(IMG, (3, 4, 3), seed=1))
+    with pytest.raises(ValueError, match="random_crop.*size=\\[6, 4, 3\\]"):
+        image.random_crop(IMG, (6, 4, 3))
+
+
+def test_random_flip_flips_each_image_or_not():
+    batch = torch.stack([IMG] * 64)
+    out = image.random_flip_left_right(batch, seed=3)
+    flipped = [torch.equal(o, torch.flip(IMG, [1])) for o in out]
+    same = [torch.equal(o, IMG) for o in out]
+    assert all(f or s for f, s in zip(flipped, same))
+    assert 10 < sum(flipped) < 54  # about half
+    single = image.random_flip_up_down(IMG)
+    assert torch.equal(single, IMG) or torch.equal(single, torch.flip(IMG, [0]))
+
+
+def test_random_brightness_and_contrast_stay_in_range():
+    x = torch.rand(4, 4, 3)
+    for seed in range(5):
+        delta = image.random_brightness(x, 0.2, seed=seed) - x
+        assert float(delta.std()) < 1e-6 and abs(float(delta.mean())) <= 0.2
+    low = image.random_contrast(x, 0.5, 0.6, seed=0)
+    mean = x.mean(dim=(0, 1))
+    ratio = (low - mean) / (x - mean)
+    assert 0.5 <= float(ratio.median()) <= 0.6
+    with pytest.raises(ValueError, match="upper must be > lower"):
+        image.random_contrast(x, 0.6, 0.5)
+
+
+def test_errors_name_the_function():
+    with pytest.raises(ValueError, match="resize.*3 or 4 dimensions"):
+        image.resize(torch.zeros(4, 4), (2, 2))
+    with pytest.raises(ValueError, match="central_fraction must be within"):
+        image.central_crop(IMG, 0.0)
+    with pytest.raises(NotImplementedError, match="lanczos3"):
+        image.resize(IMG, (2, 2), method="lanczos3")
+    with pytest.raises(TypeError, match="decode_png.*encoded bytes"):
+        image.decode_png(123)
+
+
+def test_decode_inside_map_with_parallel_calls():
+    pil = pytest.importorskip("PIL.Image", reason="the decoders need Pillow (optional)")
+    blobs = []
+    for value in (10, 200):
+        buffer = io.BytesIO()
+        pil.fromarray(np.full((4, 5, 3), value, np.uint8)).save(buffer, format="PNG")
+        blobs.append(buffer.getvalue())
+    ds = Dataset.from_tensor_slices(np.array(blobs, dtype=object)).map(
+        lambda b: image.resize(image.decode_png(b, channels=3), (2, 2)),
+        num_parallel_calls=-1).batch(2)
+    (batch,) = list(ds)
+    assert batch.shape == (2, 2, 2, 3) and batch.dtype == torch.float32
+    assert batch[0].eq(10).all() and batch[1].eq(200).all()

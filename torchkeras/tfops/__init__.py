@@ -1,0 +1,12 @@
+"""The ``tf.image`` / ``tf.strings`` / ``tf.io`` functions tutorials call inside
+``Dataset.map``, on torch tensors (numbers) and NumPy arrays of ``str``/``bytes`` (strings).
+
+Reached as ``tf.image.*``, ``tf.strings.*``, ``tf.io.*`` through the compat runner
+(torchkeras/compat/tf_namespace.py) and importable directly (``torchkeras.tfops.image``).
+Numbers equal TensorFlow's (compat/test_tf_functions.py replays TF-recorded results).
+"""
+from __future__ import annotations
+
+from torchkeras.tfops import image, io, strings
+
+__all__ = ["image", "io", "strings"]
