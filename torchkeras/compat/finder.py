@@ -43,7 +43,7 @@ TOP_LEVEL: Dict[str, Tuple[str, ...]] = {
     "constraints": ("torchkeras.constraints",),
     "backend": ("torchkeras.backend",),
     "utils": ("torchkeras.utils",),
-    "preprocessing": ("torchkeras.preprocessing",),
+    "preprocessing": ("torchkeras.preprocessing", "torchkeras.utils.dataset_utils"),
     "datasets": ("torchkeras.datasets",),
     "saving": ("torchkeras.saving",),
     "config": ("torchkeras.config",),
