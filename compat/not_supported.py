@@ -68,7 +68,7 @@ MOST_USED: List[str] = [
     "layers.Hashing", "layers.Discretization", "layers.Identity", "utils.FeatureSpace", "utils.Progbar", "utils.split_dataset",
     "utils.save_img", "layers.RandomHeight", "layers.RandomWidth",
     "layers.HashedCrossing", "layers.RMSNormalization",
-    ".Variable", ".KerasTensor", ".Loss", ".Metric", ".Optimizer", ".InputSpec",
+    ".KerasTensor", ".Loss", ".Metric", ".Optimizer", ".InputSpec",
     ".Initializer", ".Regularizer", ".tree", "utils.serialize_keras_object",
     "utils.deserialize_keras_object", "utils.get_source_inputs", "utils.clear_session",
     "utils.audio_dataset_from_directory", "layers.MixUp", "layers.CutMix", "layers.RandAugment",
