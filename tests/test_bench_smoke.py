@@ -117,3 +117,14 @@ def test_contention_neighbours_are_bounded_in_time():
     procs = contention.start_neighbours(1, 0.5)
     procs[0].wait(timeout=30)  # ends by itself, without stop_neighbours
     assert procs[0].returncode == 0 and time.perf_counter() - start < 30
+
+
+def test_ops_overhead_bench_measures_every_pair():
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import ops_overhead
+        rows = ops_overhead.measure(n=20, repeats=1)
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    assert [r["op"] for r in rows] == list(ops_overhead.pairs())
+    assert all(r["ops_us"] > 0 and r["torch_us"] > 0 and r["ratio"] > 0 for r in rows)
