@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 
+import torchkeras as keras
 from torchkeras import ops
 from torchkeras.backend.variable import wrap
 
