@@ -72,6 +72,8 @@ def test_add_weight_returns_a_variable():
     assert layer.w.path == "counter/w" and layer.w.trainable and not layer.count.trainable
     assert float(layer.count.numpy()) == 1.0
     assert [w.name for w in layer.trainable_weights] == ["counter/w:0"]  # Keras 2 names
+    assert layer.weights == [layer.w, layer.count]  # the views equal the variables
+    assert layer.weights != [layer.count, layer.w]
     model = keras.Sequential([keras.Input((3,)), Counter()])
     model.compile("sgd", "mse")
     before, calls = model.layers[0].w.numpy().copy(), float(model.layers[0].count.numpy())
