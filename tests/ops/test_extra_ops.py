@@ -85,3 +85,21 @@ def test_single_image_and_channels_first():
     assert tuple(gray.shape) == (6, 6, 1)
     back = ops.image.hsv_to_rgb(ops.image.rgb_to_hsv(image))
     np.testing.assert_allclose(back.numpy(), image, atol=1e-5)
+
+
+def test_where_keras3_torch_backend_errs_we_follow_numpy():
+    x = np.random.RandomState(1).normal(size=(2, 3, 4, 5)).astype("float32")
+    mean = x.mean(axis=(1, 2), keepdims=True)
+    var = x.var(axis=(1, 2), keepdims=True)
+    np.testing.assert_allclose(ops.layer_normalization(x, axis=(1, 2), epsilon=1e-3).numpy(),
+                               (x - mean) / np.sqrt(var + 1e-3), rtol=1e-4, atol=1e-5)
+    grid = np.array([[3, 1], [1, 2]], dtype="int32")
+    values, index, inverse, counts = ops.unique(grid, return_index=True, return_inverse=True,
+                                                return_counts=True)
+    ref = np.unique(grid, return_index=True, return_inverse=True, return_counts=True)
+    for ours, theirs in zip((values, index, inverse, counts), ref):
+        np.testing.assert_array_equal(ours.numpy().reshape(-1), np.asarray(theirs).reshape(-1))
+    f = np.array([0.7, 0.2, 0.5, 0.1], dtype="float32")
+    kth = ops.take(f, ops.argpartition(f, 1))[1]
+    assert float(kth) == pytest.approx(0.2)  # floats stay floats
+    assert float(ops.sum(ops.imag(f))) == 0.0
