@@ -4,8 +4,7 @@ computes them (keras/src/backend/torch/math.py).
 """
 from __future__ import annotations
 
-import math
-from typing import Any, Optional, Sequence, Tuple, Union
+from typing import Any, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
