@@ -26,7 +26,7 @@ TABLE = HERE / "api_coverage.md"
 NAMESPACES = ("layers", "losses", "metrics", "optimizers", "callbacks", "activations",
               "initializers", "regularizers", "constraints", "utils", "backend",
               "preprocessing.text", "preprocessing.sequence", "preprocessing.image", "datasets",
-              "ops", "random")
+              "ops", "ops.image", "random")
 
 
 def _public(module: Any) -> List[str]:

@@ -7,9 +7,11 @@ int32, 64-bit results narrow to 32-bit) and, for comparison, on its TensorFlow b
 
 Keras 3 on torch needs torch in the reference venv; the script borrows the project venv's torch
 by appending its site-packages to ``sys.path`` (set TORCH_SITE to override). Writes
-``compat/fixtures/ops.npz``: inputs ``in__<name>``, outputs ``out__<case>`` (``__<i>`` per
-item of a tuple/list result), and ``meta`` with per-case dtypes (``dtypes``) and the cases
-where the TensorFlow backend gives another dtype (``tf_dtypes``). Replayed by
+``compat/fixtures/ops.npz`` (OPS_CALLS) and ``compat/fixtures/ops2.npz`` (OPS_CALLS_2, the rest
+of ``keras.ops``, plus ``grad__<case>``: gradients of GRAD_CALLS recorded with Keras 3 on
+TensorFlow through ``tf.GradientTape``): inputs ``in__<name>``, outputs ``out__<case>``
+(``__<i>`` per item of a tuple/list result), and ``meta`` with per-case dtypes (``dtypes``) and
+the cases where the TensorFlow backend gives another dtype (``tf_dtypes``). Replayed by
 ``compat/test_ops.py`` without TensorFlow.
 """
 from __future__ import annotations
@@ -163,6 +165,152 @@ OPS_CALLS: Dict[str, str] = {
 }
 
 
+# The rest of Keras 3's ``keras.ops`` (fixture ops2.npz). Extra inputs (op_inputs2): fn: f with
+# NaNs; u: float32 (8,); u16: float32 (16,); tker: (3, 3, 2, 3) transposed-conv kernel;
+# ctc_logits (2, 6, 5), ctc_lab (2, 3) int32, ctc_lab_len / ctc_log_len (2,) int32.
+OPS_CALLS_2: Dict[str, str] = {
+    # NaN-aware reductions
+    "nanmax": "ops.nanmax(fn, axis=1)", "nanmin": "ops.nanmin(fn)",
+    "nanmax_i": "ops.nanmax(i, axis=0)", "nanargmax": "ops.nanargmax(fn, axis=1)",
+    "nanargmin": "ops.nanargmin(fn, axis=0)", "nansum": "ops.nansum(fn, axis=0)",
+    "nansum_i8": "ops.nansum(i8)", "nanprod": "ops.nanprod(fn, axis=1)",
+    "nanmean": "ops.nanmean(fn, axis=1)", "nanmean_i": "ops.nanmean(i)",
+    "nanvar": "ops.nanvar(fn, axis=0)", "nanstd": "ops.nanstd(fn)",
+    "nancumsum": "ops.nancumsum(fn, axis=1)", "nancumprod": "ops.nancumprod(fn, axis=0)",
+    "nanquantile": "ops.nanquantile(fn, 0.3, axis=1)", "nanmedian": "ops.nanmedian(fn, axis=0)",
+    "percentile": "ops.percentile(f, 40, axis=1)",
+    "percentile_keep": "ops.percentile(f, [25, 75], axis=0, keepdims=True)",
+    "percentile_i": "ops.percentile(i, 50)", "nanpercentile": "ops.nanpercentile(fn, 50)",
+    # bitwise
+    "bitwise_and": "ops.bitwise_and(i, j)", "bitwise_or": "ops.bitwise_or(i, j)",
+    "bitwise_xor": "ops.bitwise_xor(i8, 3)", "bitwise_not": "ops.bitwise_not(i8)",
+    "bitwise_invert_b": "ops.bitwise_invert(b)", "left_shift": "ops.left_shift(i, 2)",
+    "right_shift": "ops.right_shift(i, j)", "bitwise_left_shift": "ops.bitwise_left_shift(u8, 1)",
+    "bitwise_right_shift": "ops.bitwise_right_shift(i8, 1)",
+    # windows
+    "bartlett": "ops.bartlett(6)", "blackman": "ops.blackman(5)", "hamming": "ops.hamming(7)",
+    "hanning": "ops.hanning(6)", "kaiser": "ops.kaiser(6, 3.0)",
+    # element-wise
+    "logaddexp2": "ops.logaddexp2(f, g)", "logaddexp2_i": "ops.logaddexp2(i, j)",
+    "fmax": "ops.fmax(fn, g)", "fmin_if": "ops.fmin(i, f)", "fabs_i": "ops.fabs(i)",
+    "fabs_f": "ops.fabs(f)", "heaviside": "ops.heaviside(ops.round(f), 0.5)",
+    "heaviside_i": "ops.heaviside(i - 2, j)", "ldexp": "ops.ldexp(f, j)",
+    "nextafter": "ops.nextafter(f, g)", "gcd": "ops.gcd(i, j)", "lcm": "ops.lcm(i, j)",
+    "signbit": "ops.signbit(f)", "isneginf": "ops.isneginf(ops.log(f))",
+    "isposinf": "ops.isposinf(ops.divide(f, 0.0))", "isreal": "ops.isreal(f)",
+    "i0": "ops.i0(f)", "i0_i": "ops.i0(i)", "real": "ops.real(f)",
+    "imag": "ops.imag(ops.view_as_complex(ops.stack([f, g], axis=-1)))",
+    "conj": "ops.conj(f)", "conjugate": "ops.conjugate(i)", "angle": "ops.angle(f)",
+    # arrays
+    "hsplit": "ops.hsplit(f, 2)", "vsplit": "ops.vsplit(img[0], [1, 3])",
+    "dsplit": "ops.dsplit(img[0], 3)", "dstack": "ops.dstack([f, i])",
+    "diagflat": "ops.diagflat(f[:2, :2], 1)", "kron": "ops.kron(f[:2, :2], i[:2, :3])",
+    "rot90": "ops.rot90(f)", "rot90_k": "ops.rot90(img, k=2, axes=(1, 2))",
+    "vander": "ops.vander(f[0])", "vander_i": "ops.vander(i[0], 3, increasing=True)",
+    "trapezoid": "ops.trapezoid(f)", "trapezoid_x": "ops.trapezoid(f, x=p[0], axis=1)",
+    "trapezoid_dx": "ops.trapezoid(i, dx=0.5, axis=0)", "corrcoef": "ops.corrcoef(f)",
+    "correlate": "ops.correlate(u, u[:3])",
+    "correlate_full": "ops.correlate(u, u[:3], mode='full')",
+    "correlate_same": "ops.correlate(u, u[:3], mode='same')",
+    "geomspace": "ops.geomspace(1, 1000, 4)", "geomspace_neg": "ops.geomspace(-1.0, -16.0, 5)",
+    "histogram": "ops.histogram(u, bins=4)",
+    "histogram_range": "ops.histogram(u, bins=3, range=(-1, 1))",
+    "argpartition": "ops.take_along_axis(i, ops.argpartition(i, 1, axis=1), axis=1)[:, 1]",
+    "unravel_index": "ops.unravel_index(lab * 2, (2, 4))", "unique": "ops.unique(i)",
+    "unique_all": "ops.unique(ops.reshape(i, (-1,)), return_index=True, return_inverse=True, "
+                  "return_counts=True)",
+    "unique_size": "ops.unique(i, size=6, fill_value=-1)", "view": "ops.view(f, 'int32')",
+    "vectorize": "ops.vectorize(lambda a, c: a * c + 1)(f, g)", "slogdet": "ops.slogdet(m)",
+    # nn
+    "conv_transpose": "ops.conv_transpose(img, tker)",
+    "conv_transpose_same_s2": "ops.conv_transpose(img, tker, strides=2, padding='same')",
+    "conv_transpose_outpad": "ops.conv_transpose(img, tker, strides=2, output_padding=1)",
+    "conv_transpose_1d": "ops.conv_transpose(img[:, 0], tker[0], strides=2, padding='same')",
+    "adaptive_average_pool": "ops.adaptive_average_pool(img, 3)",
+    "adaptive_max_pool": "ops.adaptive_max_pool(img, (2, 3))",
+    "ctc_loss": "ops.ctc_loss(ctc_lab, ctc_logits, ctc_lab_len, ctc_log_len)",
+    "ctc_decode": "ops.ctc_decode(ctc_logits, ctc_log_len)",
+    "ctc_decode_nomerge": "ops.ctc_decode(ctc_logits, ctc_log_len, merge_repeated=False, "
+                          "mask_index=4)",
+    "depth_to_space": "ops.depth_to_space(ops.tile(img[:, :2, :3], (1, 1, 1, 4)), 2)",
+    "space_to_depth": "ops.space_to_depth(img[:, :4, :4], 2)",
+    "unfold": "ops.unfold(ops.transpose(img, (0, 3, 1, 2)), 2)",
+    "fold": "ops.fold(ops.unfold(ops.transpose(img, (0, 3, 1, 2)), 2), (5, 5), 2)",
+    "layer_normalization": "ops.layer_normalization(f, g[0], p[0])",
+    "layer_normalization_axes": "ops.layer_normalization(img, axis=(-2, -1))",
+    "rms_normalization": "ops.rms_normalization(f, p[0])",
+    "rms_normalization_h": "ops.rms_normalization(h)",
+    "polar": "ops.view_as_real(ops.polar(p, f))",
+    # math
+    "fft": "ops.fft((f, g))", "fft2": "ops.fft2((f, g))", "ifft2": "ops.ifft2((f, g))",
+    "rfft": "ops.rfft(u)", "rfft_len": "ops.rfft(f, 6)", "irfft": "ops.irfft(ops.rfft(u))",
+    "stft": "ops.stft(u16, 8, 4, 8)",
+    "stft_hamming": "ops.stft(u16, 6, 3, 8, window='hamming', center=False)",
+    "istft": "ops.istft(ops.stft(u16, 8, 4, 8), 8, 4, 8)",
+    "istft_nocenter": "ops.istft(ops.stft(u16, 6, 3, 8, center=False), 6, 3, 8, center=False)",
+    "cdist": "ops.cdist(f, g)", "erfc": "ops.erfc(f)",
+    "segment_min": "ops.segment_min(f, np.array([1, 0, 1]), num_segments=2)",
+    "segment_prod": "ops.segment_prod(f, np.array([0, 0, 2]), num_segments=3)",
+    "view_as_complex": "ops.view_as_real(ops.view_as_complex(ops.stack([f, g], axis=-1)))",
+    # linalg
+    "pinv": "ops.pinv(f)", "matrix_rank": "ops.matrix_rank(m)",
+    "matrix_rank_low": "ops.matrix_rank(ops.matmul(f[:, :2], ops.transpose(f[:, :2])))",
+    "cholesky_inverse": "ops.cholesky_inverse(ops.cholesky(m))",
+    "jvp": "ops.jvp(ops.sin, (ops.convert_to_tensor(f),), (ops.convert_to_tensor(g),))",
+    # core
+    "associative_scan": "ops.associative_scan(lambda a, c: a + c, f, axis=1)",
+    "associative_scan_rev": "ops.associative_scan(ops.maximum, f, reverse=True)",
+    "rearrange": "ops.rearrange(img, 'b h w c -> b c (h w)')",
+    "rearrange_split": "ops.rearrange(ops.tile(f, (2, 1)), '(a b) c -> b (c a)', a=2)",
+    # image
+    "image_resize": "ops.image.resize(img, (3, 4))",
+    "image_resize_nearest": "ops.image.resize(img, (7, 3), interpolation='nearest')",
+    "image_resize_bicubic": "ops.image.resize(img, (8, 8), interpolation='bicubic', "
+                            "antialias=True)",
+    "image_resize_crop": "ops.image.resize(img[:, :, :4], (2, 3), crop_to_aspect_ratio=True)",
+    "image_resize_pad": "ops.image.resize(img[:, :, :3], (4, 4), pad_to_aspect_ratio=True)",
+    "image_grayscale": "ops.image.rgb_to_grayscale(img)",
+    "image_rgb_to_hsv": "ops.image.rgb_to_hsv(ops.sigmoid(img))",
+    "image_hsv_to_rgb": "ops.image.hsv_to_rgb(ops.sigmoid(img))",
+    "image_pad": "ops.image.pad_images(img, 1, 2, target_height=8, target_width=9)",
+    "image_crop": "ops.image.crop_images(img, 1, 0, target_height=3, target_width=4)",
+    "image_patches": "ops.image.extract_patches(img, 2)",
+    "image_patches_same": "ops.image.extract_patches(img, (3, 2), strides=(2, 1), "
+                          "padding='same')",
+    "image_blur": "ops.image.gaussian_blur(img, (3, 3), (1.0, 2.0), "
+                  "data_format='channels_last')",
+    "image_sobel": "ops.image.sobel_edges(img)",
+}
+
+# Gradients (recorded with Keras 3 on TensorFlow, tf.GradientTape): name -> (expression of the
+# watched input ``x``, the input ``x`` stands for). The loss is sum(y * cos(arange)).
+GRAD_CALLS: Dict[str, Any] = {
+    "softmax": ("ops.softmax(x)", "f"), "log_softmax": ("ops.log_softmax(x, axis=0)", "f"),
+    "logsumexp": ("ops.logsumexp(x, axis=1)", "f"), "erf": ("ops.erf(x)", "f"),
+    "erfc": ("ops.erfc(x)", "f"), "norm": ("ops.norm(x, axis=1)", "f"),
+    "norm_fro": ("ops.norm(x)", "f"), "conv": ("ops.conv(x, ker, padding='same')", "img"),
+    "conv_kernel": ("ops.conv(img, x, strides=2)", "ker"),
+    "depthwise_conv": ("ops.depthwise_conv(x, dker)", "img"),
+    "conv_transpose": ("ops.conv_transpose(x, tker, strides=2, padding='same')", "img"),
+    "max_pool": ("ops.max_pool(x, 2)", "img"),
+    "average_pool": ("ops.average_pool(x, 3, 2, padding='same')", "img"),
+    "segment_sum": ("ops.segment_sum(x, np.array([0, 0, 2]), num_segments=3)", "f"),
+    "segment_max": ("ops.segment_max(x, np.array([1, 0, 1]), num_segments=2)", "f"),
+    "top_k": ("ops.top_k(x, 2)[0]", "f"),
+    "layer_normalization": ("ops.layer_normalization(x, g[0], p[0])", "f"),
+    "rms_normalization": ("ops.rms_normalization(x)", "f"),
+    "bce_logits": ("ops.binary_crossentropy(t, x, from_logits=True)", "f"),
+    "cce_logits": ("ops.categorical_crossentropy(t, x, from_logits=True)", "f"),
+    "ctc_loss": ("ops.ctc_loss(ctc_lab, x, ctc_lab_len, ctc_log_len)", "ctc_logits"),
+    "cdist": ("ops.cdist(x, g)", "f"), "logaddexp2": ("ops.logaddexp2(x, g)", "f"),
+    "take_along_axis": ("ops.take_along_axis(x, ops.argsort(g, axis=1), axis=1)", "f"),
+    "image_resize": ("ops.image.resize(x, (3, 4))", "img"),
+}
+
+
+ALL_CALLS: Dict[str, str] = dict(OPS_CALLS, **OPS_CALLS_2)
+
+
 def op_inputs() -> Dict[str, np.ndarray]:
     """Deterministic inputs (fixed seed) shared by the generator and the replay test."""
     rs = np.random.RandomState(7)
@@ -188,6 +336,29 @@ def op_inputs() -> Dict[str, np.ndarray]:
     }
 
 
+def op_inputs2() -> Dict[str, np.ndarray]:
+    """The extra inputs of OPS_CALLS_2 and GRAD_CALLS (fixed seed)."""
+    rs = np.random.RandomState(11)
+    fn = op_inputs()["f"].copy()
+    fn[0, 1] = fn[2, 3] = np.nan
+    fn[:, 2] = np.nan  # a column of NaNs only
+    return {
+        "fn": fn, "u": rs.normal(size=(8,)).astype("float32"),
+        "u16": rs.normal(size=(16,)).astype("float32"),
+        "tker": rs.normal(size=(3, 3, 2, 3)).astype("float32"),
+        "ctc_logits": rs.normal(size=(2, 6, 5)).astype("float32"),
+        "ctc_lab": np.array([[1, 2, 2], [3, 1, 0]], dtype="int32"),
+        "ctc_lab_len": np.array([3, 2], dtype="int32"),
+        "ctc_log_len": np.array([6, 5], dtype="int32"),
+    }
+
+
+def grad_weights(shape: Any) -> np.ndarray:
+    """The fixed weights of the gradient cases' loss ``sum(y * w)``."""
+    n = int(np.prod(shape))
+    return np.cos(np.arange(n)).reshape(shape).astype("float32")
+
+
 def flatten_result(value: Any, to_numpy) -> List[np.ndarray]:
     """A result as a list of arrays (a tuple/list result gives one per item)."""
     if isinstance(value, (list, tuple)):
@@ -200,11 +371,11 @@ def flatten_result(value: Any, to_numpy) -> List[np.ndarray]:
 
 def run_ops(ops: Any, to_numpy, dtype_name, names=None) -> Dict[str, Any]:
     """``{case: (arrays, dtype names)}`` for every case (or ``names``) run with ``ops``."""
-    env = dict(op_inputs(), ops=ops, np=np)
+    env = dict(op_inputs(), **op_inputs2(), ops=ops, np=np)
     out = {}
-    for name in names or OPS_CALLS:
+    for name in names or ALL_CALLS:
         try:
-            result = eval(OPS_CALLS[name], env)  # noqa: S307 (our own table of expressions)
+            result = eval(ALL_CALLS[name], env)  # noqa: S307 (our own table of expressions)
         except Exception as error:  # a case Keras rejects: reported, left out of the fixture
             print(f"{name}: {type(error).__name__}: {error}"[:300], file=sys.stderr)
             continue
@@ -213,6 +384,23 @@ def run_ops(ops: Any, to_numpy, dtype_name, names=None) -> Dict[str, Any]:
         for item in items:
             dtypes += [dtype_name(t) for t in (item if isinstance(item, (list, tuple)) else [item])]
         out[name] = (flatten_result(result, to_numpy), dtypes)
+    return out
+
+
+def tf_gradients(names=None) -> Dict[str, np.ndarray]:
+    """``{case: d sum(y * w) / dx}`` of GRAD_CALLS, with Keras 3 on its TensorFlow backend."""
+    import tensorflow as tf
+    from keras import ops
+    env = dict(op_inputs(), **op_inputs2(), ops=ops, np=np)
+    out = {}
+    for name in names or GRAD_CALLS:
+        expr, var = GRAD_CALLS[name]
+        x = tf.constant(env[var])
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = eval(expr, dict(env, x=x))  # noqa: S307 (our own table)
+            loss = tf.reduce_sum(y * grad_weights(tuple(y.shape)))
+        out[name] = tape.gradient(loss, x).numpy()
     return out
 
 
@@ -249,6 +437,9 @@ def main() -> None:
         for name, (values, dtypes) in record["results"].items():
             for k, v in enumerate(values):
                 arrays[f"out__{name}__{k}"] = v
+        if backend == "tensorflow":
+            for name, grad in tf_gradients().items():
+                arrays[f"grad__{name}"] = grad
         tmp = Path(sys.argv[sys.argv.index("--out") + 1])
         np.savez(tmp, **arrays)
         print(json.dumps({"keras": record["keras"], "backend": record["backend"],
@@ -269,19 +460,26 @@ def main() -> None:
                 info["arrays"] = {k: z[k] for k in z.files}
             runs[backend] = info
     torch_run, tf_run = runs["torch"], runs["tensorflow"]
-    arrays = {f"in__{k}": v for k, v in op_inputs().items()}
-    arrays.update({k: (v.astype("float32") if v.dtype == np.float16 else v)
-                   for k, v in torch_run["arrays"].items()})
-    tf_dtypes = {n: d for n, d in tf_run["dtypes"].items() if d != torch_run["dtypes"][n]}
-    meta = {"keras3_version": torch_run["keras"], "backend": torch_run["backend"],
-            "numpy_version": np.__version__, "dtypes": torch_run["dtypes"],
-            "n_outputs": {n: len(d) for n, d in torch_run["dtypes"].items()},
-            "tf_dtypes": tf_dtypes, "doc": __doc__.split("\n\n")[0]}
     FIXTURES.mkdir(exist_ok=True)
-    _save(FIXTURES / "ops.npz", arrays, meta)
-    print(f"{len(OPS_CALLS)} cases; TensorFlow backend differs in dtype on {len(tf_dtypes)}: "
-          f"{sorted(tf_dtypes)}")
-
+    for fixture, table, inputs in (("ops", OPS_CALLS, op_inputs()),
+                                   ("ops2", OPS_CALLS_2, op_inputs2())):
+        arrays = {f"in__{k}": v for k, v in inputs.items()}
+        arrays.update({k: (v.astype("float32") if v.dtype == np.float16 else v)
+                       for k, v in torch_run["arrays"].items()
+                       if k.startswith("out__") and k.split("__")[1] in table})
+        dtypes = {n: d for n, d in torch_run["dtypes"].items() if n in table}
+        tf_dtypes = {n: d for n, d in tf_run["dtypes"].items()
+                     if n in dtypes and d != dtypes[n]}
+        meta = {"keras3_version": torch_run["keras"], "backend": torch_run["backend"],
+                "numpy_version": np.__version__, "dtypes": dtypes,
+                "n_outputs": {n: len(d) for n, d in dtypes.items()},
+                "tf_dtypes": tf_dtypes, "doc": __doc__.split("\n\n")[0]}
+        if fixture == "ops2":
+            arrays.update({k: v for k, v in tf_run["arrays"].items() if k.startswith("grad__")})
+            meta["grad_backend"] = "tensorflow"
+        _save(FIXTURES / f"{fixture}.npz", arrays, meta)
+        print(f"{fixture}: {len(dtypes)}/{len(table)} cases; TensorFlow backend differs in "
+              f"dtype on {len(tf_dtypes)}: {sorted(tf_dtypes)}")
 
 if __name__ == "__main__":
     main()

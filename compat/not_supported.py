@@ -64,7 +64,7 @@ TOP_LEVEL: Dict[str, Tuple[bool, bool]] = {
 MOST_USED: List[str] = [
     ".applications", "layers.Identity", "utils.FeatureSpace", "utils.Progbar",
     "layers.RandomHeight", "layers.RandomWidth", "layers.RMSNormalization",
-    ".Variable", ".KerasTensor", ".Loss", ".Metric", ".Optimizer", ".InputSpec",
+    ".KerasTensor", ".Loss", ".Metric", ".Optimizer", ".InputSpec",
     ".Initializer", ".Regularizer", ".tree", "utils.serialize_keras_object",
     "utils.deserialize_keras_object", "utils.get_source_inputs", "utils.clear_session",
     "layers.MixUp", "layers.CutMix", "layers.RandAugment",

@@ -1,15 +1,19 @@
 """``keras.ops`` against Keras 3 (torch backend) recorded by generate_ops.py: every case's
-values and result dtypes."""
+values and result dtypes (ops.npz, ops2.npz), and gradients recorded with Keras 3 on
+TensorFlow (ops2.npz ``grad__*``)."""
 import numpy as np
 import pytest
+import torch
 
 from compat_case import assert_close, load_case
-from generate_ops import OPS_CALLS, run_ops
+from generate_ops import (GRAD_CALLS, OPS_CALLS, OPS_CALLS_2, grad_weights, op_inputs,
+                          op_inputs2, run_ops)
 from torchkeras import ops
 from torchkeras.backend.dtypes import standardize_dtype
 
-ARRAYS, META = load_case("ops")
-RECORDED = sorted(META["dtypes"])
+FIXTURES = {"ops": load_case("ops"), "ops2": load_case("ops2")}
+CASES = [(fixture, name) for fixture, (_, meta) in FIXTURES.items()
+         for name in sorted(meta["dtypes"])]
 # float16 outputs are stored as float32; half precision gets a looser tolerance
 LOOSE = {"float16": dict(rtol=2e-3, atol=2e-3)}
 # Where Keras 3's torch backend departs from NumPy (and from its own TensorFlow/JAX backends),
@@ -19,21 +23,25 @@ NUMPY_SHAPE = {"sum_keep": (1, 1)}  # torch backend drops keepdims=True when axi
 
 @pytest.fixture(scope="module")
 def ours():
-    return run_ops(ops, ops.convert_to_numpy, lambda t: standardize_dtype(t.dtype), RECORDED)
+    return run_ops(ops, ops.convert_to_numpy, lambda t: standardize_dtype(t.dtype),
+                   [name for _, name in CASES])
 
 
-def test_every_case_was_recorded():
-    missing = sorted(set(OPS_CALLS) - set(META["dtypes"]))
-    assert len(RECORDED) >= 200 and missing == [], missing
+@pytest.mark.parametrize("fixture,table", [("ops", OPS_CALLS), ("ops2", OPS_CALLS_2)])
+def test_every_case_was_recorded(fixture, table):
+    meta = FIXTURES[fixture][1]
+    missing = sorted(set(table) - set(meta["dtypes"]))
+    assert len(meta["dtypes"]) >= 140 and missing == [], missing
 
 
-@pytest.mark.parametrize("name", RECORDED)
-def test_op(ours, name):
+@pytest.mark.parametrize("fixture,name", CASES)
+def test_op(ours, fixture, name):
+    arrays, meta = FIXTURES[fixture]
     values, dtypes = ours[name]
-    assert dtypes == META["dtypes"][name], f"{name}: dtype {dtypes}, Keras 3 {META['dtypes'][name]}"
-    assert len(values) == META["n_outputs"][name], name
+    assert dtypes == meta["dtypes"][name], f"{name}: dtype {dtypes}, Keras 3 {meta['dtypes'][name]}"
+    assert len(values) == meta["n_outputs"][name], name
     for k, value in enumerate(values):
-        expected = ARRAYS[f"out__{name}__{k}"]
+        expected = arrays[f"out__{name}__{k}"]
         if name in NUMPY_SHAPE:
             assert value.shape == NUMPY_SHAPE[name], name
             expected = expected.reshape(value.shape)
@@ -43,3 +51,17 @@ def test_op(ours, name):
         else:
             tol = LOOSE.get(dtypes[k], dict(rtol=1e-5, atol=1e-5))
             assert_close(value, expected, f"ops {name}[{k}]", **tol)
+
+
+@pytest.mark.parametrize("name", sorted(GRAD_CALLS))
+def test_gradient(name):
+    """d sum(y * w) / dx through torch autograd equals Keras 3's tf.GradientTape gradient."""
+    expr, var = GRAD_CALLS[name]
+    env = dict(op_inputs(), **op_inputs2(), ops=ops, np=np)
+    x = torch.tensor(env[var], requires_grad=True)
+    y = eval(expr, dict(env, x=x))  # noqa: S307 (the generator's own table)
+    loss = torch.sum(y * torch.as_tensor(grad_weights(tuple(y.shape))))
+    (grad,) = torch.autograd.grad(loss, x)
+    expected = FIXTURES["ops2"][0][f"grad__{name}"]
+    assert grad.shape == expected.shape, name
+    assert_close(grad, expected, f"grad {name}", rtol=1e-4, atol=1e-5)

@@ -127,3 +127,14 @@ def test_tutorial_load_bench_runs_the_program_and_reads_its_timings():
                                   rows=64, timeout=300)
     assert not cell["stalled"]
     assert cell["first_step_s"] > 0 and len(cell["iteration_fit_s"]) == 1
+
+
+def test_ops_overhead_bench_measures_every_pair():
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import ops_overhead
+        rows = ops_overhead.measure(n=20, repeats=1)
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    assert [r["op"] for r in rows] == list(ops_overhead.pairs())
+    assert all(r["ops_us"] > 0 and r["torch_us"] > 0 and r["ratio"] > 0 for r in rows)

@@ -44,6 +44,10 @@ def _keras2_functions():
 # `keras.backend`: the settings plus the `K.*` functions (torchkeras code never uses them).
 backend._provide_keras2_functions(_keras2_functions)
 from torchkeras import ops, random
+from torchkeras.backend import variable as _variable
+from torchkeras.backend.variable import Variable
+
+_variable.set_initializer_getter(initializers.get)  # `keras.Variable("zeros", shape=...)`
 
 # Keras 2 semantics, so `keras.__version__` is the tf.keras it follows: version checks in
 # tutorials (`keras.__version__.startswith("2")`) take their Keras 2 branch. torchkeras's own
@@ -51,7 +55,7 @@ from torchkeras import ops, random
 __version__ = "2.15.0"
 __torchkeras_version__ = "0.1.0"
 
-__all__ = ["Input", "InputLayer", "Layer", "Model", "Sequential", "activations", "backend",
+__all__ = ["Input", "InputLayer", "Layer", "Model", "Sequential", "Variable", "activations", "backend",
            "callbacks", "config", "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
            "mixed_precision", "ops", "optimizers", "random", "preprocessing", "regularizers", "saving", "utils"]
 

@@ -8,8 +8,8 @@ MISSING = {
     "": (
         "DTypePolicy FloatDTypePolicy Function Initializer InputSpec KerasTensor Loss Metric "
         "Operation Optimizer Quantizer Regularizer RematScope StatelessScope SymbolicScope "
-        "Variable applications device distillation distribution dtype_policies legacy "
-        "name_scope quantizers remat tree version visualization wrappers"
+        "applications device distillation distribution dtype_policies legacy name_scope "
+        "quantizers remat tree version visualization wrappers"
     ),
     "layers": (
         "AdaptiveAveragePooling1D AdaptiveAveragePooling2D AdaptiveAveragePooling3D "
@@ -71,18 +71,8 @@ MISSING = {
     "datasets": (
         "california_housing"
     ),
-    "ops": (
-        "adaptive_average_pool adaptive_max_pool angle argpartition associative_scan bartlett "
-        "bitwise_and bitwise_invert bitwise_left_shift bitwise_not bitwise_or "
-        "bitwise_right_shift bitwise_xor blackman cdist cholesky_inverse conj conjugate "
-        "conv_transpose corrcoef correlate ctc_decode ctc_loss custom_gradient depth_to_space "
-        "diagflat dsplit dstack erfc fabs fft fft2 fmax fmin fold gcd geomspace hamming "
-        "hanning heaviside histogram hsplit i0 ifft2 imag image irfft isneginf isposinf "
-        "isreal istft jvp kaiser kron layer_normalization lcm ldexp left_shift logaddexp2 "
-        "matrix_rank nanargmax nanargmin nancumprod nancumsum nanmax nanmean nanmedian nanmin "
-        "nanpercentile nanprod nanquantile nanstd nansum nanvar nextafter percentile pinv "
-        "polar real rearrange rfft right_shift rms_normalization rot90 segment_min "
-        "segment_prod signbit slogdet space_to_depth stft trapezoid unfold unique "
-        "unravel_index vander vectorize view view_as_complex view_as_real vsplit"
+    "ops.image": (
+        "affine_transform elastic_transform extract_patches_3d map_coordinates "
+        "perspective_transform scale_and_translate ssim"
     ),
 }

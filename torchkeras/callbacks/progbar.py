@@ -28,6 +28,7 @@ import sys
 import time
 from typing import Any, Callable, Dict, List, Optional
 
+from torchkeras.backend import logging_config
 from torchkeras.callbacks.base import Callback
 from torchkeras.distribute.environment import is_chief
 
@@ -141,6 +142,8 @@ class ProgbarLogger(Callback):
     def set_params(self, params: Dict[str, Any]) -> None:
         super().set_params(params)
         self.verbose = params.get("verbose", 1) if is_chief() else 0  # rank 0 prints
+        if not logging_config.is_interactive_logging_enabled():  # keras.config switch
+            self.verbose = 0
         self.epochs = params.get("epochs", 1)
         self.target = params.get("steps")
 

@@ -33,6 +33,7 @@ import torch
 from torchkeras import backend, constraints, initializers, regularizers
 from torchkeras.backend.messages import did_you_mean
 from torchkeras.backend import phase
+from torchkeras.backend import variable as backend_variable
 from torchkeras.graph.convert import to_tensor_structure
 from torchkeras.graph.node import symbolic_call
 from torchkeras.graph.shapes import _flatten_shapes, _is_shape, _pack_shapes
@@ -251,7 +252,8 @@ class Layer(torch.nn.Module):
                    dtype: Any = None, initializer: Any = None, regularizer: Any = None,
                    trainable: bool = True, constraint: Any = None,
                    layout: WeightLayout = KERAS_LAYOUT, **kwargs: Any) -> torch.Tensor:
-        """Create a weight of Keras shape ``shape``; returns its torch storage.
+        """Create a weight of Keras shape ``shape``; returns its torch storage, a Keras 3
+        ``Variable`` (``assign``, ``value``, ``numpy()``, ``path``).
 
         Trainable weights are ``torch.nn.Parameter``s, non-trainable ones buffers.
         ``layout`` maps the stored tensor to Keras's layout (identity by default).
@@ -275,11 +277,15 @@ class Layer(torch.nn.Module):
                                      dtype=backend.torch_dtype(dtype))
         storage = layout.from_keras(keras_value).contiguous()
         attr_name = self._free_attribute_name(name)
-        if trainable:
-            param = torch.nn.Parameter(storage, requires_grad=self._trainable)
-            setattr(self, attr_name, param)
+        layout_fns = {} if layout is KERAS_LAYOUT else dict(to_keras=layout.to_keras,
+                                                            from_keras=layout.from_keras)
+        variable = backend_variable.wrap(storage, name=name, trainable=bool(trainable),
+                                         path=f"{self.name}/{name}", **layout_fns)
+        if trainable:  # a Keras 3 Variable that is a torch.nn.Parameter
+            variable.requires_grad_(self._trainable and variable.requires_grad)
+            setattr(self, attr_name, variable)
         else:
-            self.register_buffer(attr_name, storage)
+            self.register_buffer(attr_name, variable)
         self._weight_specs.append(WeightSpec(
             attr_name=attr_name, name=name, keras_shape=shape, trainable=bool(trainable),
             layout=layout, regularizer=regularizers.get(regularizer),

@@ -140,6 +140,10 @@ class KerasVariable:
                 f"numpy=\n{values}>")
 
     def __eq__(self, other: Any) -> bool:
+        # Also equal to the storage itself, the Keras 3 Variable `add_weight` returned:
+        # `layer.weights == [layer.w, layer.b]` holds, as in Keras.
+        if isinstance(other, torch.Tensor):
+            return other is self.tensor
         return isinstance(other, KerasVariable) and other._layer is self._layer and \
             other._spec is self._spec
 

@@ -10,14 +10,20 @@ Example:
     tensor(3.5000)
 """
 from torchkeras.backend._not_provided import not_provided_hook
-from torchkeras.ops import core, linalg, math, nn, numpy
+from torchkeras.ops import (core, core_extra, image, linalg, math, math_extra, nn, nn_extra,
+                            numpy, numpy_extra)
 from torchkeras.ops.core import *  # noqa: F401,F403
 from torchkeras.ops.numpy import *  # noqa: F401,F403
 from torchkeras.ops.nn import *  # noqa: F401,F403
 from torchkeras.ops.math import *  # noqa: F401,F403
 from torchkeras.ops.linalg import *  # noqa: F401,F403
+from torchkeras.ops.core_extra import *  # noqa: F401,F403
+from torchkeras.ops.numpy_extra import *  # noqa: F401,F403
+from torchkeras.ops.nn_extra import *  # noqa: F401,F403
+from torchkeras.ops.math_extra import *  # noqa: F401,F403
 
-__all__ = sorted(set(core.__all__) | set(numpy.__all__) | set(nn.__all__) | set(math.__all__)
-                 | set(linalg.__all__) | {"core", "linalg", "math", "nn", "numpy"})
+_MODULES = (core, core_extra, numpy, numpy_extra, nn, nn_extra, math, math_extra, linalg)
+__all__ = sorted({name for module in _MODULES for name in module.__all__}
+                 | {"core", "image", "linalg", "math", "nn", "numpy"})
 
 __getattr__ = not_provided_hook(__name__)  # Keras names not provided yet: a clear error

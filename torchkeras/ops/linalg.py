@@ -96,5 +96,35 @@ def lu_factor(x: Any) -> Tuple[Tensor, Tensor]:
     return lu, pivots - 1
 
 
-__all__ = ["cholesky", "det", "eig", "eigh", "inv", "lstsq", "lu_factor", "norm", "solve",
-           "solve_triangular", "svd"]
+def slogdet(x: Any) -> Tuple[Tensor, Tensor]:
+    """``(sign, log|det|)`` of a (batch of) square matrices."""
+    return tuple(torch.linalg.slogdet(_f(x)))
+
+
+def pinv(x: Any, rcond: Optional[float] = None) -> Tensor:
+    """The Moore-Penrose pseudo-inverse (``rcond``: relative cut-off of small singular
+    values)."""
+    return torch.linalg.pinv(_f(x), rtol=rcond)
+
+
+def matrix_rank(x: Any, tol: Optional[float] = None) -> Tensor:
+    """The rank of a (batch of) matrices (int32; ``tol``: absolute singular-value cut-off)."""
+    return torch.linalg.matrix_rank(_f(x), atol=tol).to(torch.int32)
+
+
+def cholesky_inverse(x: Any, upper: bool = False) -> Tensor:
+    """The inverse of ``A`` from its Cholesky factor ``x`` (lower unless ``upper``)."""
+    return torch.cholesky_inverse(_f(x), upper=upper)
+
+
+def jvp(fun: Any, primals: Sequence[Any], tangents: Sequence[Any],
+        has_aux: bool = False) -> Tuple[Any, ...]:
+    """``(fun(*primals), J @ tangents)``, and ``aux`` when ``has_aux`` (forward-mode AD)."""
+    primals = tuple(convert_to_tensor(p) for p in primals)
+    tangents = tuple(convert_to_tensor(t) for t in tangents)
+    return torch.func.jvp(fun, primals, tangents, has_aux=has_aux)
+
+
+__all__ = ["cholesky", "cholesky_inverse", "det", "eig", "eigh", "inv", "jvp", "lstsq",
+           "lu_factor", "matrix_rank", "norm", "pinv", "slogdet", "solve", "solve_triangular",
+           "svd"]

@@ -25,9 +25,15 @@ def _f(x: Any) -> Tensor:
     return x if x.is_floating_point() else x.to(to_torch_dtype(config.floatx()))
 
 
+_FLOATS = frozenset((torch.float16, torch.bfloat16, torch.float32, torch.float64))
+_torch_relu, _torch_sigmoid = torch.relu, torch.sigmoid
+
+
 def relu(x: Any) -> Tensor:
     """``max(x, 0)``."""
-    return F.relu(_f(x))
+    if type(x) is Tensor and x.dtype in _FLOATS:  # fast path: a float tensor
+        return _torch_relu(x)
+    return torch.relu(_f(x))
 
 
 def relu6(x: Any) -> Tensor:
@@ -37,6 +43,8 @@ def relu6(x: Any) -> Tensor:
 
 def sigmoid(x: Any) -> Tensor:
     """``1 / (1 + exp(-x))``."""
+    if type(x) is Tensor and x.dtype in _FLOATS:  # fast path: a float tensor
+        return _torch_sigmoid(x)
     return torch.sigmoid(_f(x))
 
 

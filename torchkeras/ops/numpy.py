@@ -20,6 +20,12 @@ Tensor = torch.Tensor
 Axis = Union[None, int, Sequence[int]]
 _t = convert_to_tensor
 _SMALL_INTS = (torch.bool, torch.uint8, torch.int8, torch.int16)
+# Fast paths (a plain tensor needing no conversion) test dtypes by set membership: cheaper
+# than Tensor.is_floating_point() per call.
+_FLOATS = frozenset((torch.float16, torch.bfloat16, torch.float32, torch.float64))
+_UNNARROWED = frozenset(d for d in (torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32,
+                                    torch.float16, torch.bfloat16, torch.float32))
+_BOOL = torch.bool
 
 
 def _floatx() -> torch.dtype:
@@ -43,6 +49,8 @@ def _dtype_of(x: Any) -> Any:
 
 def _unary_float(fn):
     def op(x: Any) -> Tensor:
+        if type(x) is Tensor and x.dtype in _FLOATS:  # fast path: a float tensor
+            return fn(x)
         return fn(_as_float(_t(x)))
     op.__name__ = fn.__name__
     op.__doc__ = f"Element-wise ``{fn.__name__}`` (integer inputs give floatx)."
@@ -133,13 +141,21 @@ def round(x: Any, decimals: int = 0) -> Tensor:  # noqa: A001
 
 
 # ---------------------------------------------------------------- binary arithmetic
+_torch_add, _torch_multiply, _torch_subtract = torch.add, torch.multiply, torch.subtract
+
+
 def add(x1: Any, x2: Any) -> Tensor:
     """Element-wise ``x1 + x2``."""
-    return torch.add(_t(x1), _t(x2))
+    if type(x1) is Tensor and type(x2) is Tensor:  # fast path: nothing to convert
+        return _torch_add(x1, x2)
+    return _torch_add(_t(x1), _t(x2))
 
 
 def subtract(x1: Any, x2: Any) -> Tensor:
     """Element-wise ``x1 - x2``."""
+    if type(x1) is Tensor and type(x2) is Tensor and x1.dtype is not _BOOL \
+            and x2.dtype is not _BOOL:  # fast path: nothing to convert
+        return _torch_subtract(x1, x2)
     x1, x2 = _t(x1), _t(x2)
     if x1.dtype == torch.bool:
         x1 = x1.to(x2.dtype)
@@ -150,7 +166,9 @@ def subtract(x1: Any, x2: Any) -> Tensor:
 
 def multiply(x1: Any, x2: Any) -> Tensor:
     """Element-wise ``x1 * x2``."""
-    return torch.multiply(_t(x1), _t(x2))
+    if type(x1) is Tensor and type(x2) is Tensor:  # fast path: nothing to convert
+        return _torch_multiply(x1, x2)
+    return _torch_multiply(_t(x1), _t(x2))
 
 
 def divide(x1: Any, x2: Any) -> Tensor:
@@ -199,21 +217,30 @@ def power(x1: Any, x2: Any) -> Tensor:
 
 
 def _promoted(x1: Any, x2: Any) -> Tuple[Tensor, Tensor]:
-    if isinstance(x1, Tensor) and isinstance(x2, Tensor) and x1.dtype == x2.dtype \
-            and x1.dtype not in (torch.float64, torch.int64):  # fast path: nothing to promote
+    if type(x1) is Tensor and type(x2) is Tensor and x1.dtype is x2.dtype \
+            and x1.dtype in _UNNARROWED:  # fast path: nothing to promote
         return x1, x2
     dtype = result_type(_dtype_of(x1), _dtype_of(x2))
     return _t(x1, dtype), _t(x2, dtype)
 
 
+_torch_maximum, _torch_minimum = torch.maximum, torch.minimum
+
+
 def maximum(x1: Any, x2: Any) -> Tensor:
     """Element-wise maximum."""
-    return torch.maximum(*_promoted(x1, x2))
+    if type(x1) is Tensor and type(x2) is Tensor and x1.dtype is x2.dtype \
+            and x1.dtype in _UNNARROWED:  # fast path: nothing to promote
+        return _torch_maximum(x1, x2)
+    return _torch_maximum(*_promoted(x1, x2))
 
 
 def minimum(x1: Any, x2: Any) -> Tensor:
     """Element-wise minimum."""
-    return torch.minimum(*_promoted(x1, x2))
+    if type(x1) is Tensor and type(x2) is Tensor and x1.dtype is x2.dtype \
+            and x1.dtype in _UNNARROWED:  # fast path: nothing to promote
+        return _torch_minimum(x1, x2)
+    return _torch_minimum(*_promoted(x1, x2))
 
 
 def arctan2(x1: Any, x2: Any) -> Tensor:
@@ -324,6 +351,8 @@ def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A
 
 def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Mean over ``axis`` (integer inputs give floatx)."""
+    if type(x) is Tensor and type(axis) is int and x.dtype is torch.float32:  # fast path
+        return torch.mean(x, axis, keepdims)
     x = _t(x) if not isinstance(x, (list, tuple)) else stack(x)
     if axis == () or axis == []:
         return x
