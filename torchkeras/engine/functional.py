@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from torchkeras.graph.keras_tensor import KerasTensor
 from torchkeras.graph.node import Node, _is_keras_tensor
 from torchkeras.layers.base import (HOOK_VERSION, Layer, _call_parameters, attach_masks,
-                                     creates_masks, has_forward_hooks)
+                                    creates_masks, default_training, has_forward_hooks)
 from torchkeras.layers.input_layer import InputLayer
 from torchkeras.utils import nest
 
@@ -179,7 +179,7 @@ class FunctionalGraph:
         """Execute the plan on tensors (one per graph input) and return the flat outputs."""
         if self.hook_version != HOOK_VERSION[0]:
             self._refresh_hooked_steps()
-        if self.uses_masks:
+        if self.uses_masks or training is None:  # None: each layer applies its default
             return self._run_with_masks(flat_inputs, training)
         values: List[Any] = [None] * self.num_slots
         for index, value in zip(self.input_slots, flat_inputs):
@@ -221,7 +221,8 @@ class FunctionalGraph:
             if any(m is not None for m in input_masks):
                 mask = input_masks[0] if isinstance(step.args[0], _Slot) else input_masks
             if step.accepts_training:
-                kwargs["training"] = training
+                kwargs["training"] = (default_training(type(step.layer)) if training is None
+                                      else training)
             if mask is not None and step.accepts_mask and "mask" not in kwargs:
                 kwargs["mask"] = mask
             result = step.fn(*args, **kwargs)
