@@ -236,6 +236,9 @@ class FunctionalGraph:
             for index, value, out_mask in zip(step.outputs, flat_results, flat_masks):
                 values[index] = value
                 masks[index] = out_mask
+                # Keras: tensors carry their masks, read by layers taking several inputs
+                # (MultiHeadAttention's query/value/key masks)
+                attach_masks(value, out_mask)
         outputs = [values[i] for i in self.output_slots]
         for index, tensor in zip(self.output_slots, outputs):
             attach_masks(tensor, masks[index])
