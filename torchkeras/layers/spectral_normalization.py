@@ -37,6 +37,8 @@ class SpectralNormalization(Wrapper):
     torch.Size([2, 3])
     """
 
+    _hides_child_scope = True  # Keras 2 names the kernel 'spectral_normalization/kernel:0'
+
     def __init__(self, layer: Layer, power_iterations: int = 1, **kwargs: Any):
         if not isinstance(layer, Layer):
             raise ValueError("Please initialize `SpectralNormalization` layer with a "

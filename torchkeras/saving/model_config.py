@@ -27,6 +27,7 @@ from torchkeras.layers.base import _BASE_LAYER_KWARGS, Layer
 from torchkeras.saving import json_limits
 from torchkeras.saving.keras_layer_args import KERAS_ONLY_ARGS
 from torchkeras.saving.object_registration import get_registered_name, get_registered_object
+from torchkeras.saving.op_nodes import is_op_entry
 
 # Keras-3-only / informational arguments dropped silently when a torchkeras layer lacks them.
 _BENIGN_EXTRA_ARGS = {"optional", "quantization_config", "lora_rank", "lora_alpha",
@@ -37,8 +38,8 @@ _MODEL_CLASSES = {"Functional", "Model", "Sequential"}
 # --------------------------------------------------------------------------- reading
 def normalize_entry(entry: Any, custom_objects: Optional[Dict[str, Any]] = None) -> Any:
     """A ``{'class_name', 'config'}`` layer/model entry in the form torchkeras layers take."""
-    if not isinstance(entry, dict) or "class_name" not in entry:
-        return entry
+    if not isinstance(entry, dict) or "class_name" not in entry or is_op_entry(entry):
+        return entry  # (a Keras 3 operation node keeps its module: op_nodes reads it)
     entry = dict(entry)
     class_name = entry["class_name"]
     config = entry.get("config")
