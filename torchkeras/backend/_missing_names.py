@@ -12,17 +12,14 @@ MISSING = {
         "name_scope quantizers remat tree version visualization wrappers"
     ),
     "layers": (
-        "AdaptiveAveragePooling1D AdaptiveAveragePooling2D AdaptiveAveragePooling3D "
-        "AdaptiveMaxPooling1D AdaptiveMaxPooling2D AdaptiveMaxPooling3D AugMix AutoContrast "
-        "CategoryEncoding ContrastLimitedAdaptiveHistogramEqualization CutMix DenseFeatures "
-        "Discretization Equalization FlaxLayer GroupQueryAttention HashedCrossing Hashing "
-        "Identity IntegerLookup JaxLayer LocallyConnected1D LocallyConnected2D "
-        "MaxNumBoundingBoxes MelSpectrogram MixUp Normalization Pipeline RMSNormalization "
-        "RandAugment RandomColorDegeneration RandomColorJitter RandomElasticTransform "
-        "RandomErasing RandomGaussianBlur RandomGrayscale RandomHeight RandomHue RandomInvert "
-        "RandomPerspective RandomPosterization RandomSaturation RandomSharpness RandomShear "
-        "RandomWidth ReversibleEmbedding STFTSpectrogram Solarization SpectralNormalization "
-        "StringLookup TFSMLayer TextVectorization experimental"
+        "AugMix AutoContrast CategoryEncoding ContrastLimitedAdaptiveHistogramEqualization "
+        "CutMix DenseFeatures Discretization Equalization FlaxLayer HashedCrossing Hashing "
+        "IntegerLookup JaxLayer MaxNumBoundingBoxes MelSpectrogram MixUp Normalization "
+        "Pipeline RandAugment RandomColorDegeneration RandomColorJitter "
+        "RandomElasticTransform RandomErasing RandomGaussianBlur RandomGrayscale RandomHue "
+        "RandomInvert RandomPerspective RandomPosterization RandomSaturation RandomSharpness "
+        "RandomShear ReversibleEmbedding STFTSpectrogram Solarization StringLookup TFSMLayer "
+        "TextVectorization experimental"
     ),
     "losses": (
         "CTC CategoricalGeneralizedCrossEntropy Circle Dice Tversky "
