@@ -49,9 +49,9 @@ def test_keras_masks_flow_in_a_functional_model():
     gqa = _layer()
     model = keras.Model(inputs, gqa(embedded, embedded))
     mask = torch.as_tensor(tokens != 0)
-    emb = model.layers[1](tokens)
-    expected = gqa(emb.detach(), emb.detach(), query_mask=mask, value_mask=mask)
-    np.testing.assert_allclose(model.predict(tokens, verbose=0), np.asarray(expected),
+    emb = torch.as_tensor(np.asarray(model.layers[1](tokens)))
+    expected = gqa(emb, emb, query_mask=mask, value_mask=mask).detach()
+    np.testing.assert_allclose(model.predict(tokens, verbose=0), expected.numpy(),
                                rtol=1e-5, atol=1e-6)
 
 

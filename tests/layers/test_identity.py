@@ -19,8 +19,13 @@ def test_identity_returns_structures_and_keeps_masks():
     out = layer([a, b])
     np.testing.assert_array_equal(np.asarray(out[0]), a)
     np.testing.assert_array_equal(np.asarray(out[1]), b)
+    mask = np.array([[True, True, False]])
+    assert layer.compute_mask(a, mask) is mask
+    # in a model the mask reaches the pooling after Identity: padded steps are left out
     inputs = keras.Input((4,), dtype="int32")
-    hidden = keras.layers.Identity()(keras.layers.Embedding(5, 2, mask_zero=True)(inputs))
-    model = keras.Model(inputs, hidden)
-    result = model(np.array([[1, 2, 0, 0]]))
-    np.testing.assert_array_equal(np.asarray(result._keras_mask), [[True, True, False, False]])
+    embedding = keras.layers.Embedding(5, 2, mask_zero=True)
+    pooled = keras.layers.GlobalAveragePooling1D()(keras.layers.Identity()(embedding(inputs)))
+    model = keras.Model(inputs, pooled)
+    tokens = np.array([[1, 2, 0, 0]])
+    expected = np.asarray(embedding(tokens))[0, :2].mean(axis=0)
+    np.testing.assert_allclose(model.predict(tokens, verbose=0)[0], expected, rtol=1e-6)
