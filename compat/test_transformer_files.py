@@ -43,3 +43,22 @@ def test_loaded_transformer_trains_and_round_trips(tag, tmp_path):
     model.save(path)
     assert_close(keras.models.load_model(path).predict(tokens, verbose=0), expected,
                  f"{tag} re-saved", rtol=1e-6, atol=1e-7)
+
+
+def test_keras3_file_written_by_torchkeras_has_keras3_mha_config(tmp_path):
+    # Keras 3 rejects tf-keras's query_shape/key_shape/value_shape/softmax_robust_masking
+    # (checked by hand: the re-saved files load in Keras 3.15 / tf_keras 2.21 and predict
+    # the same to 6e-8).
+    import json
+    import zipfile
+    model = keras.models.load_model(os.path.join(FIXTURES, META["k2__file"]), compile=False)
+    path = str(tmp_path / "m.keras")
+    model.save(path)
+    with zipfile.ZipFile(path) as archive:
+        config = json.loads(archive.read("config.json"))
+    mha = [e for e in config["config"]["layers"] if e["class_name"] == "MultiHeadAttention"]
+    assert mha and not {"query_shape", "key_shape", "value_shape",
+                        "softmax_robust_masking"} & set(mha[0]["config"])
+    again = keras.models.load_model(path, compile=False)
+    assert_close(again.predict(ARRAYS["tokens"], verbose=0), ARRAYS["k2__pred"],
+                 "k2 file re-saved as .keras", rtol=1e-5, atol=1e-6)

@@ -270,6 +270,9 @@ def keras3_layer_config(class_name: str, config: Dict[str, Any]) -> Dict[str, An
         config["axis"] = config["axis"][0]  # Keras 2 writes [3]; Keras 3 wants an int
     if config.get("time_major") is False:
         del config["time_major"]  # Keras 2 RNN argument that Keras 3 rejects
+    if class_name == "MultiHeadAttention":  # Keras 2 arguments that Keras 3 rejects
+        for key in ("query_shape", "key_shape", "value_shape", "softmax_robust_masking"):
+            config.pop(key, None)
     dtype = config.get("dtype")
     if isinstance(dtype, dict) and dtype.get("class_name") == "Policy":  # a mixed policy
         config["dtype"] = {"module": "keras", "class_name": "DTypePolicy",
