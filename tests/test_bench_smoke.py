@@ -33,6 +33,20 @@ def test_optimizer_bench_smoke(tmp_path):
     assert all(r["torchkeras_us"] > 0 for r in rows)
 
 
+def test_attention_bench_smoke(tmp_path):
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import attention as attention_bench
+        out = tmp_path / "attention.json"
+        assert attention_bench.main(["--smoke", "--out", str(out)]) == 0
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    report = json.loads(out.read_text())
+    assert [r["path"] for r in report["results"]] == ["torch", "torchkeras_call",
+                                                      "torchkeras_eager"]
+    assert report["max_abs_diff"] < 1e-5  # the hand-written module computes the same
+
+
 def _bench_module(name):
     import importlib
     sys.path.insert(0, str(ROOT / "bench"))

@@ -131,3 +131,37 @@ def test_attention_rejects_single_input_and_bad_score_mode():
         keras.layers.Attention()(Q)
     with pytest.raises(ValueError, match="score_mode=bad"):
         keras.layers.Attention(score_mode="bad")
+
+
+def test_mha_takes_embedding_masks_in_functional_model():
+    # Keras: the query/value Keras masks (Embedding(mask_zero=True)) become the attention
+    # mask (batch, T, S) = query_mask[:, :, None] & value_mask[:, None, :].
+    tokens = np.array([[3, 4, 5, 0, 0], [1, 2, 0, 0, 0]])
+    inputs = keras.Input((5,), dtype="int32")
+    embedding = keras.layers.Embedding(10, 8, mask_zero=True)
+    mha = keras.layers.MultiHeadAttention(2, 4)
+    embedded = embedding(inputs)
+    model = keras.Model(inputs, mha(embedded, embedded))
+    emb = np.asarray(embedding(tokens))
+    mask = tokens != 0
+    expected = np.asarray(mha(emb, emb, attention_mask=mask[:, :, None] & mask[:, None, :]))
+    unmasked = np.asarray(mha(emb, emb))
+    np.testing.assert_allclose(model.predict(tokens, verbose=0), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(np.asarray(model(tokens)), expected, rtol=1e-5, atol=1e-6)
+    assert np.abs(expected - unmasked).max() > 1e-3
+
+
+def test_mha_keras3_gate_and_sliding_window():
+    layer = keras.layers.MultiHeadAttention(2, 4, use_gate=True, sliding_window=2)
+    out, scores = layer(Q, Q, return_attention_scores=True)
+    fast = layer(Q, Q)
+    np.testing.assert_allclose(np.asarray(out), np.asarray(fast), rtol=1e-5, atol=1e-6)
+    assert [w.name.split("/")[1] for w in layer.weights][::2] == [
+        "query", "key", "gate", "value", "attention_output"]
+    rows, cols = np.indices((5, 5))
+    assert np.all(np.asarray(scores)[..., np.abs(rows - cols) >= 2] < 1e-6)
+    config = layer.get_config()
+    assert config["use_gate"] is True and config["sliding_window"] == 2
+    assert "use_gate" not in keras.layers.MultiHeadAttention(2, 4).get_config()  # tf-keras
+    with pytest.raises(ValueError, match="`sliding_window` must be `None` or a positive"):
+        keras.layers.MultiHeadAttention(2, 4, sliding_window=-1)

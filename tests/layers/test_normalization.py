@@ -109,3 +109,14 @@ def test_errors():
         L.GroupNormalization(groups=4)(np.zeros((2, 3), "float32"))
     with pytest.raises(ValueError, match="must be a multiple"):
         L.GroupNormalization(groups=2)(np.zeros((2, 3), "float32"))
+
+
+def test_rms_normalization_layer_test_and_formula():
+    layer_test(keras.layers.RMSNormalization, {"axis": -1}, input_shape=(2, 5, 4),
+               expected_output_shape=(None, 5, 4), expected_weight_shapes=[(4,)])
+    x = np.random.RandomState(1).rand(3, 4).astype("float32")
+    out = np.asarray(keras.layers.RMSNormalization(epsilon=1e-3)(x))
+    expected = x / np.sqrt(np.mean(x * x, axis=-1, keepdims=True) + 1e-3)
+    np.testing.assert_allclose(out, expected, rtol=1e-5)
+    with pytest.raises(ValueError, match="Axis 3 is out of bounds for input shape"):
+        keras.layers.RMSNormalization(axis=3).compute_output_shape((2, 4))

@@ -34,5 +34,6 @@ def test_transformer_text_classification(tmp_path):
 def test_image_augmentation(tmp_path):
     out = _run("image_augmentation", tmp_path)
     assert out["augmented_shape"] == "(1, 24, 24, 3)"
+    assert out["augmented_differs"] == "True"  # a standalone call augments, as in Keras
     assert out["predict_deterministic"] == "True"  # augmentation is off in predict
     assert float(out["final_loss"]) > 0

@@ -12,16 +12,12 @@ MISSING = {
         "quantizers remat tree version visualization wrappers"
     ),
     "layers": (
-        "AdaptiveAveragePooling1D AdaptiveAveragePooling2D AdaptiveAveragePooling3D "
-        "AdaptiveMaxPooling1D AdaptiveMaxPooling2D AdaptiveMaxPooling3D AugMix AutoContrast "
-        "ContrastLimitedAdaptiveHistogramEqualization CutMix DenseFeatures Equalization "
-        "FlaxLayer GroupQueryAttention Identity JaxLayer LocallyConnected1D "
-        "LocallyConnected2D MaxNumBoundingBoxes MelSpectrogram MixUp Pipeline "
-        "RMSNormalization RandAugment RandomColorDegeneration RandomColorJitter "
-        "RandomElasticTransform RandomErasing RandomGaussianBlur RandomGrayscale RandomHeight "
-        "RandomHue RandomInvert RandomPerspective RandomPosterization RandomSaturation "
-        "RandomSharpness RandomShear RandomWidth ReversibleEmbedding STFTSpectrogram "
-        "Solarization SpectralNormalization TFSMLayer experimental"
+        "AugMix AutoContrast ContrastLimitedAdaptiveHistogramEqualization CutMix "
+        "DenseFeatures Equalization FlaxLayer JaxLayer MaxNumBoundingBoxes MelSpectrogram "
+        "MixUp Pipeline RandAugment RandomColorDegeneration RandomColorJitter "
+        "RandomElasticTransform RandomErasing RandomGaussianBlur RandomGrayscale RandomHue "
+        "RandomInvert RandomPerspective RandomPosterization RandomSaturation RandomSharpness "
+        "RandomShear ReversibleEmbedding STFTSpectrogram Solarization TFSMLayer experimental"
     ),
     "losses": (
         "CTC CategoricalGeneralizedCrossEntropy Circle Dice Tversky "

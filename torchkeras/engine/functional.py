@@ -14,7 +14,7 @@ from torchkeras.graph.keras_tensor import KerasTensor
 from torchkeras.graph.keras_tensor import is_keras_tensor
 from torchkeras.graph.node import Node
 from torchkeras.layers.base import (HOOK_VERSION, Layer, _call_parameters, attach_masks,
-                                     creates_masks, has_forward_hooks)
+                                    creates_masks, default_training, has_forward_hooks)
 from torchkeras.layers.input_layer import InputLayer
 from torchkeras.backend import nest
 from torchkeras.backend.masking import get_keras_mask
@@ -181,7 +181,7 @@ class FunctionalGraph:
         """Execute the plan on tensors (one per graph input) and return the flat outputs."""
         if self.hook_version != HOOK_VERSION[0]:
             self._refresh_hooked_steps()
-        if self.uses_masks:
+        if self.uses_masks or training is None:  # None: each layer applies its default
             return self._run_with_masks(flat_inputs, training)
         values: List[Any] = [None] * self.num_slots
         for index, value in zip(self.input_slots, flat_inputs):
@@ -223,7 +223,8 @@ class FunctionalGraph:
             if any(m is not None for m in input_masks):
                 mask = input_masks[0] if isinstance(step.args[0], _Slot) else input_masks
             if step.accepts_training:
-                kwargs["training"] = training
+                kwargs["training"] = (default_training(type(step.layer)) if training is None
+                                      else training)
             if mask is not None and step.accepts_mask and "mask" not in kwargs:
                 kwargs["mask"] = mask
             result = step.fn(*args, **kwargs)
@@ -237,6 +238,9 @@ class FunctionalGraph:
             for index, value, out_mask in zip(step.outputs, flat_results, flat_masks):
                 values[index] = value
                 masks[index] = out_mask
+                # Keras: tensors carry their masks, read by layers taking several inputs
+                # (MultiHeadAttention's query/value/key masks)
+                attach_masks(value, out_mask)
         outputs = [values[i] for i in self.output_slots]
         for index, tensor in zip(self.output_slots, outputs):
             attach_masks(tensor, masks[index])

@@ -17,9 +17,10 @@ from torchkeras.layers.input_layer import Input, InputLayer
 from torchkeras.graph.keras_tensor import KerasTensor
 from torchkeras.engine.model import Model, _module_name, inputs_from_dict
 from torchkeras.graph.shapes import conform_ranks
-from torchkeras.layers.base import Layer, _call_parameters, attach_masks, creates_masks
+from torchkeras.layers.base import (Layer, _call_parameters, attach_masks, creates_masks,
+                                    default_training)
 from torchkeras.layers.base import (BUILD_LOCK, HOOK_VERSION, accepts_string_inputs,
-                                   has_forward_hooks)
+                                    has_forward_hooks)
 from torchkeras.layers.input_spec import InputSpec
 from torchkeras.layers.autocast import prepare_mixed
 from torchkeras.layers.embedding import accepts_integer_inputs
@@ -226,7 +227,7 @@ class Sequential(Model):
             inputs = conform_ranks([inputs], [self._input_tensor])[0]
         if self._hook_version != HOOK_VERSION[0]:
             self._update_plan()  # a layer got a forward hook: run it through __call__
-        if self._slow_plan:
+        if self._slow_plan or training is None:  # None: each layer applies its default
             return self._call_with_masks(inputs, training, mask)
         outputs = inputs
         for fn, accepts_training in self._plan:
@@ -249,7 +250,8 @@ class Sequential(Model):
         that need it)."""
         outputs = inputs
         for layer, (fn, accepts_training) in zip(self._stack, self._plan):
-            kwargs = {"training": training} if accepts_training else {}
+            kwargs = {"training": default_training(type(layer)) if training is None
+                      else training} if accepts_training else {}
             if mask is not None and isinstance(layer, Layer) and \
                     _call_parameters(type(layer))[1]:
                 kwargs["mask"] = mask

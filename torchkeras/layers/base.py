@@ -78,6 +78,20 @@ def _call_parameters(cls: type) -> Tuple[bool, bool]:
     return ("training" in params or has_kwargs, "mask" in params)
 
 
+@functools.lru_cache(maxsize=None)
+def default_training(cls: type) -> Optional[bool]:
+    """The ``training`` a layer runs with when neither the caller, an enclosing call nor the
+    learning phase decides it (Keras's last rule: the default of ``call``'s argument). A bool
+    default is used as written (augmentation layers: True); otherwise inference (False),
+    except for models, which pass ``None`` on so each inner layer applies its own default."""
+    if getattr(cls, "_is_model", False):
+        return None
+    method = cls.forward if _is_torch_style(cls) else cls.call
+    param = inspect.signature(method).parameters.get("training")
+    default = None if param is None else param.default
+    return default if isinstance(default, bool) else False
+
+
 # One re-entrant lock for every lazy build (layers and models): threads calling an unbuilt
 # model build it once, the others wait. One lock rather than one per layer: a layer stays
 # picklable/deep-copyable (a lock is neither), and nested builds (a model building its
@@ -467,7 +481,11 @@ class Layer(torch.nn.Module):
         if training is None:
             training = phase.call_training()
         if accepts_training:
-            kwargs["training"] = phase.learning_phase() if training is None else training
+            if training is None:  # Keras: the learning phase if set, else call's default
+                kwargs["training"] = (default_training(type(self)) if phase._LEARNING_PHASE
+                                      is None else phase.learning_phase())
+            else:
+                kwargs["training"] = training
         mask = kwargs.get("mask") if accepts_mask else kwargs.pop("mask", None)
         if mask is None:
             mask = collect_masks(inputs)

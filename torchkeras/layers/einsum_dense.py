@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+import numpy as np
 import torch
+import torch.nn.functional as F
 
 from torchkeras import activations, constraints, initializers, regularizers
 from torchkeras.layers.base import Layer
@@ -41,6 +43,7 @@ class EinsumDense(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
         self.full_output_shape: Optional[List[Optional[int]]] = None
+        self._matmul_plan: Optional[Tuple[int, Tuple[int, ...], bool]] = None
 
     def build(self, input_shape: Any) -> None:
         kernel_shape, bias_shape, self.full_output_shape = analyze_einsum_string(
@@ -55,9 +58,19 @@ class EinsumDense(Layer):
                                         constraint=self.bias_constraint)
         else:
             self.bias = None
+        self._matmul_plan = _matmul_plan(self.equation, self.bias_axes, kernel_shape)
         super().build(input_shape)
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        if self._matmul_plan is not None:  # a dense layer in disguise: one fused matmul
+            kept, new_dims, fused_bias = self._matmul_plan
+            weight = self.kernel.reshape(-1, int(np.prod(new_dims)))  # (contracted, new)
+            bias = self.bias.reshape(-1) if fused_bias else None
+            outputs = F.linear(inputs.flatten(kept), weight.t(), bias)  # (*kept, new)
+            outputs = outputs.unflatten(-1, new_dims)
+            if self.bias is not None and not fused_bias:
+                outputs = outputs + self.bias
+            return self.activation(outputs)
         outputs = torch.einsum(self.equation, inputs, self.kernel)
         if self.bias is not None:
             outputs = outputs + self.bias
@@ -91,6 +104,25 @@ class EinsumDense(Layer):
             "bias_constraint": constraints.serialize(self.bias_constraint),
         })
         return config
+
+
+def _matmul_plan(equation: str, bias_axes: Optional[str],
+                 kernel_shape: Sequence[Any]) -> Optional[Tuple[int, Tuple[int, ...], bool]]:
+    """For ``P C, C N -> P N`` equations (kept axes P, contracted C, new N, in this order:
+    MultiHeadAttention's projections), ``(len(P), N sizes, bias covers exactly N)``: the
+    einsum is then one matmul on flattened views. ``None`` for any other equation."""
+    match = re.fullmatch(r"([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)", equation)
+    if match is None:
+        return None
+    in_spec, w_spec, out_spec = match.groups()
+    for kept in range(1, len(in_spec)):
+        prefix, contracted = in_spec[:kept], in_spec[kept:]
+        new = w_spec[len(contracted):]
+        if w_spec.startswith(contracted) and new and out_spec == prefix + new and \
+                len(set(in_spec + new)) == len(in_spec) + len(new):
+            new_dims = tuple(int(d) for d in kernel_shape[len(contracted):])
+            return kept, new_dims, bias_axes == new
+    return None
 
 
 def analyze_einsum_string(equation: str, bias_axes: Optional[str], input_shape: Shape,

@@ -82,7 +82,8 @@ class MultiHeadAttention(Layer):
                  bias_regularizer: Any = None, activity_regularizer: Any = None,
                  kernel_constraint: Any = None, bias_constraint: Any = None,
                  softmax_robust_masking: bool = False, seed: Optional[int] = None,
-                 flash_attention: Optional[bool] = None, **kwargs: Any):
+                 flash_attention: Optional[bool] = None, use_gate: bool = False,
+                 sliding_window: Optional[int] = None, **kwargs: Any):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if int(num_heads) <= 0 or int(key_dim) <= 0:
             raise ValueError(
@@ -107,6 +108,12 @@ class MultiHeadAttention(Layer):
         self._softmax_robust_masking = softmax_robust_masking
         self._seed = seed  # Keras 3 argument (dropout seed)
         self._flash_attention = flash_attention  # Keras 3 argument; SDPA picks the kernel
+        if sliding_window is not None and (not isinstance(sliding_window, int)
+                                           or sliding_window <= 0):
+            raise ValueError("`sliding_window` must be `None` or a positive integer. "
+                             f"Received: sliding_window={sliding_window}")
+        self._use_gate = bool(use_gate)  # Keras 3: sigmoid gate on the attention output
+        self._sliding_window = sliding_window  # Keras 3: |i - j| < sliding_window
         if attention_axes is not None and not isinstance(attention_axes, (list, tuple)):
             attention_axes = (attention_axes,)
         self._attention_axes = tuple(attention_axes) if attention_axes is not None else None
@@ -120,6 +127,11 @@ class MultiHeadAttention(Layer):
     dropout = property(lambda self: self._dropout)
     use_bias = property(lambda self: self._use_bias)
     attention_axes = property(lambda self: self._attention_axes)
+    # Keras 3's public names of the projections (its .keras files save them under these)
+    query_dense = property(lambda self: self._query_dense)
+    key_dense = property(lambda self: self._key_dense)
+    value_dense = property(lambda self: self._value_dense)
+    output_dense = property(lambda self: self._output_dense)
 
     # ------------------------------------------------------------------ build
     def build(self, query_shape: Any, value_shape: Any = None, key_shape: Any = None) -> None:
@@ -147,6 +159,13 @@ class MultiHeadAttention(Layer):
                                       bias_axes=bias_axes if self._use_bias else None,
                                       name="key", **common)
         self._key_dense._maybe_build(key_shape)
+        if self._use_gate:  # Keras 3 builds it after key, before value
+            equation, bias_axes, out_rank = _build_proj_equation(q_rank - 1, 1, 2)
+            self._gate_dense = EinsumDense(
+                equation, [None] * (out_rank - 1 - 2) + [self._num_heads, self._value_dim],
+                bias_axes=bias_axes if self._use_bias else None, activation="sigmoid",
+                name="gate", **common)
+            self._gate_dense._maybe_build(query_shape)
         equation, bias_axes, out_rank = _build_proj_equation(v_rank - 1, 1, 2)
         self._value_dense = EinsumDense(
             equation, [None] * (out_rank - 1 - 2) + [self._num_heads, self._value_dim],
@@ -200,6 +219,7 @@ class MultiHeadAttention(Layer):
         if key is None:
             key = value
         mask = self._compute_attention_mask(query, value, key, attention_mask, use_causal_mask)
+        gate = self._gate_dense(query) if self._use_gate else None  # (batch, T, heads, v_dim)
         q = self._query_dense(query)  # (batch, T, heads, key_dim)
         k = self._key_dense(key)      # (batch, S, heads, key_dim)
         v = self._value_dense(value)  # (batch, S, heads, value_dim)
@@ -213,9 +233,9 @@ class MultiHeadAttention(Layer):
                 q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2), attn_mask=bias,
                 dropout_p=dropout, scale=1.0 / math.sqrt(float(self._key_dim)))
             output = output.transpose(1, 2)  # (batch, T, heads, value_dim)
-            return self._output_dense(output)
+            return self._output_dense(output if gate is None else output * gate)
         output, scores = self._compute_attention(q, k, v, mask, dropout)
-        output = self._output_dense(output)
+        output = self._output_dense(output if gate is None else output * gate)
         if return_attention_scores:
             return output, scores
         return output
@@ -261,6 +281,11 @@ class MultiHeadAttention(Layer):
             causal = torch.ones((1, query.shape[1], value.shape[1]), dtype=torch.bool,
                                 device=query.device).tril()  # (1, T, S)
             auto_mask = causal if auto_mask is None else auto_mask & causal
+        if self._sliding_window is not None:
+            rows = torch.arange(query.shape[1], device=query.device)[:, None]
+            cols = torch.arange(value.shape[1], device=query.device)[None, :]
+            window = ((rows - cols).abs() < self._sliding_window)[None]  # (1, T, S)
+            auto_mask = window if auto_mask is None else auto_mask & window
         if auto_mask is not None:
             return auto_mask if attention_mask is None else attention_mask.bool() & auto_mask
         return attention_mask
@@ -319,6 +344,10 @@ class MultiHeadAttention(Layer):
         })
         if self._seed is not None:
             config["seed"] = self._seed
+        if self._use_gate:  # Keras 3 arguments: written only when set (tf-keras rejects them)
+            config["use_gate"] = True
+        if self._sliding_window is not None:
+            config["sliding_window"] = self._sliding_window
         return config
 
     @classmethod

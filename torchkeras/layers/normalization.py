@@ -1,5 +1,5 @@
 """Normalization layers: BatchNormalization, LayerNormalization, GroupNormalization,
-UnitNormalization.
+UnitNormalization, RMSNormalization (Keras 3).
 
 BatchNormalization follows tf-keras: momentum 0.99, epsilon 1e-3, outputs normalised with the
 biased batch variance; the moving variance is updated with the *unbiased* variance where
@@ -19,7 +19,7 @@ from torchkeras.layers.base import Layer
 from torchkeras.layers.input_spec import InputSpec
 
 __all__ = ["BatchNormalization", "GroupNormalization", "LayerNormalization",
-           "UnitNormalization"]
+           "RMSNormalization", "UnitNormalization"]
 
 Axis = Union[int, Sequence[int]]
 
@@ -284,4 +284,47 @@ class UnitNormalization(Layer):
     def get_config(self) -> Dict[str, Any]:
         config = super().get_config()
         config["axis"] = self.axis
+        return config
+
+
+class RMSNormalization(Layer):
+    """Keras 3's root-mean-square normalization: ``x * rsqrt(mean(x^2, axis) + epsilon) * scale``
+    (``scale`` of shape ``input_shape[axis]``, ones at start; computed in float32 at least).
+
+    >>> RMSNormalization()(np.ones((2, 4))).shape
+    torch.Size([2, 4])
+    """
+
+    def __init__(self, axis: Axis = -1, epsilon: float = 1e-6, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.axis = axis
+        self.epsilon = epsilon
+
+    def build(self, input_shape: Any) -> None:
+        if isinstance(self.axis, (list, tuple)):
+            self.axis = sorted(self.axis)
+            shape = tuple(input_shape[dim] for dim in self.axis)
+        else:
+            shape = (input_shape[self.axis],)
+            self.axis = [self.axis]
+        self.scale = self.add_weight("scale", shape, initializer="ones")
+        super().build(input_shape)
+
+    def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        x = inputs if inputs.dtype in (torch.float32, torch.float64) else inputs.float()
+        mean_square = torch.mean(x * x, dim=list(self.axis), keepdim=True)
+        outputs = x * torch.rsqrt(mean_square + self.epsilon) * self.scale.to(x.dtype)
+        return outputs.to(inputs.dtype)
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        axes = [self.axis] if isinstance(self.axis, int) else self.axis
+        for axis in axes:
+            if axis >= len(input_shape) or axis < -len(input_shape):
+                raise ValueError(f"Axis {axis} is out of bounds for input shape "
+                                 f"{tuple(input_shape)}. Received: axis={self.axis}")
+        return input_shape
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        config.update({"axis": self.axis, "epsilon": self.epsilon})
         return config

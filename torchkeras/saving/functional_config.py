@@ -27,6 +27,7 @@ from torchkeras.graph.keras_tensor import is_keras_tensor
 from torchkeras.saving.model_config import keras3_layer_entry, normalize_entry
 from torchkeras.registry.object_registration import get_registered_name
 from torchkeras.backend import nest
+from torchkeras.saving.op_nodes import OpNode, is_op_entry, op_from_entry
 
 KERAS2 = "keras2"
 KERAS3 = "keras3"
@@ -99,6 +100,12 @@ def layer_entry(layer: Any, style: str = KERAS2) -> Dict[str, Any]:
             entry = {"module": "keras.src.models.functional", **entry,
                      "registered_name": "Functional" if class_name == "Functional" else name}
         return entry
+    if isinstance(layer, OpNode):
+        if style != KERAS3:
+            raise ValueError(f"The model holds the Keras 3 operation '{layer.op_class}' "
+                             "(loaded from a .keras file), which a Keras 2 config cannot "
+                             "express: save it as .keras.")
+        return layer.keras3_entry()
     if style == KERAS3:
         return keras3_layer_entry(layer, layer.get_config())
     return {"class_name": get_registered_name(type(layer)), "config": layer.get_config()}
@@ -134,6 +141,9 @@ def _serialize_node(node: Any, ref: Any, style: str) -> Any:
             if isinstance(value, dict):
                 return {k: encode(v) for k, v in value.items()}
             return value
+        if isinstance(node.layer, OpNode):  # the op's own arguments, constants included
+            return {"args": [encode(a) for a in node.layer.call_arguments(inputs)],
+                    "kwargs": {k: encode(v) for k, v in kwargs.items()}}
         return {"args": [encode(inputs)] + [encode(a) for a in extra_args],
                 "kwargs": {k: encode(v) for k, v in kwargs.items()}}
     names = _call_arg_names(node.layer)
@@ -155,10 +165,13 @@ def functional_from_config(cls: type, config: Dict[str, Any],
     order: List[str] = []
     style = KERAS2
     for raw in config["layers"]:
-        entry = normalize_entry(raw, custom_objects)
-        layer = layers_module.deserialize(
-            {k: v for k, v in entry.items() if k not in ("name", "inbound_nodes")},
-            custom_objects=custom_objects)
+        if is_op_entry(raw):  # a Keras 3 keras.ops call recorded as a node
+            entry, layer = raw, op_from_entry(raw)
+        else:
+            entry = normalize_entry(raw, custom_objects)
+            layer = layers_module.deserialize(
+                {k: v for k, v in entry.items() if k not in ("name", "inbound_nodes")},
+                custom_objects=custom_objects)
         name = entry.get("name") or entry["config"].get("name") or layer.name
         created[name] = layer
         order.append(name)

@@ -82,8 +82,18 @@ def variable_groups(layer: Any, path: str) -> List[Tuple[str, Any, List[Any]]]:
     groups.append((prefix + "vars", layer, _own_variables(layer)))
     for attr, child in layer._modules.items():
         if isinstance(child, Layer):
-            groups.extend(variable_groups(child, prefix + attr))
+            groups.extend(variable_groups(child, prefix + _saved_attr_name(layer, attr, child)))
     return groups
+
+
+def _saved_attr_name(layer: Any, attr: str, child: Any) -> str:
+    """Keras 3 visits public attributes first: a sub-layer also reachable through a public
+    property (MultiHeadAttention's ``query_dense`` for ``_query_dense``) is saved under it."""
+    public = attr.lstrip("_")
+    if public != attr and isinstance(getattr(type(layer), public, None), property) and \
+            getattr(layer, public, None) is child:
+        return public
+    return attr
 
 
 def _unique(name: str, used: Dict[str, int]) -> str:

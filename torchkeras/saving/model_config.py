@@ -27,6 +27,7 @@ from torchkeras.layers.base import _BASE_LAYER_KWARGS, Layer, build_input_shape
 from torchkeras.registry import json_limits
 from torchkeras.registry.keras_layer_args import KERAS_ONLY_ARGS
 from torchkeras.registry.object_registration import get_registered_name, get_registered_object
+from torchkeras.saving.op_nodes import is_op_entry
 
 # Keras-3-only / informational arguments dropped silently when a torchkeras layer lacks them.
 _BENIGN_EXTRA_ARGS = {"optional", "quantization_config", "lora_rank", "lora_alpha",
@@ -37,8 +38,8 @@ _MODEL_CLASSES = {"Functional", "Model", "Sequential"}
 # --------------------------------------------------------------------------- reading
 def normalize_entry(entry: Any, custom_objects: Optional[Dict[str, Any]] = None) -> Any:
     """A ``{'class_name', 'config'}`` layer/model entry in the form torchkeras layers take."""
-    if not isinstance(entry, dict) or "class_name" not in entry:
-        return entry
+    if not isinstance(entry, dict) or "class_name" not in entry or is_op_entry(entry):
+        return entry  # (a Keras 3 operation node keeps its module: op_nodes reads it)
     entry = dict(entry)
     class_name = entry["class_name"]
     config = entry.get("config")
@@ -269,6 +270,9 @@ def keras3_layer_config(class_name: str, config: Dict[str, Any]) -> Dict[str, An
         config["axis"] = config["axis"][0]  # Keras 2 writes [3]; Keras 3 wants an int
     if config.get("time_major") is False:
         del config["time_major"]  # Keras 2 RNN argument that Keras 3 rejects
+    if class_name == "MultiHeadAttention":  # Keras 2 arguments that Keras 3 rejects
+        for key in ("query_shape", "key_shape", "value_shape", "softmax_robust_masking"):
+            config.pop(key, None)
     dtype = config.get("dtype")
     if isinstance(dtype, dict) and dtype.get("class_name") == "Policy":  # a mixed policy
         config["dtype"] = {"module": "keras", "class_name": "DTypePolicy",
