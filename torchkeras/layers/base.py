@@ -84,7 +84,7 @@ def default_training(cls: type) -> Optional[bool]:
     learning phase decides it (Keras's last rule: the default of ``call``'s argument). A bool
     default is used as written (augmentation layers: True); otherwise inference (False),
     except for models, which pass ``None`` on so each inner layer applies its own default."""
-    if getattr(cls, "_is_model", False):
+    if is_model(cls):
         return None
     method = cls.forward if _is_torch_style(cls) else cls.call
     param = inspect.signature(method).parameters.get("training")

@@ -22,6 +22,7 @@ import torch
 import torch.nn.functional as F
 
 from torchkeras import constraints, initializers, regularizers
+from torchkeras.graph.keras_tensor import is_keras_tensor
 from torchkeras.layers.base import Layer
 from torchkeras.layers.einsum_dense import EinsumDense
 
@@ -120,7 +121,7 @@ class GroupedQueryAttention(Layer):
         if value is None:
             raise TypeError(f"Layer {self.name}.call() missing 1 required positional "
                             "argument: 'value'")
-        if not getattr(query, "_is_keras_tensor", False):
+        if not is_keras_tensor(query):
             device = query.device if isinstance(query, torch.Tensor) else None
             value, key = _as_tensor(value, device), _as_tensor(key, device)
             for name in ("attention_mask", "query_mask", "value_mask", "key_mask"):
@@ -263,7 +264,6 @@ def _shape(value: Any) -> Optional[Tuple[Optional[int], ...]]:
 
 
 def _as_tensor(value: Any, device: Any, dtype: Any = np.float32) -> Any:
-    if value is None or isinstance(value, torch.Tensor) or getattr(value, "_is_keras_tensor",
-                                                                    False):
+    if value is None or isinstance(value, torch.Tensor) or is_keras_tensor(value):
         return value
     return torch.as_tensor(np.asarray(value, dtype=dtype), device=device)
