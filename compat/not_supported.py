@@ -63,7 +63,7 @@ TOP_LEVEL: Dict[str, Tuple[bool, bool]] = {
 # Most used first (see the module docstring). "" is the top level.
 MOST_USED: List[str] = [
     "layers.TextVectorization",
-    "layers.StringLookup", "layers.Normalization", ".applications", "layers.IntegerLookup", "layers.CategoryEncoding",
+    "layers.StringLookup", "layers.Normalization", "layers.IntegerLookup", "layers.CategoryEncoding",
     "utils.load_img", "utils.img_to_array", "utils.array_to_img",
     "layers.Hashing", "layers.Discretization", "layers.Identity", "utils.FeatureSpace", "utils.Progbar", "utils.split_dataset",
     "utils.save_img", "layers.RandomHeight", "layers.RandomWidth",

@@ -70,6 +70,7 @@ LAYERS: Dict[str, int] = {
     "torchkeras.saving": 8,
     "torchkeras.saving.formats": 8,           # the table of file formats saving_api uses
     "torchkeras.utils": 8,
+    "torchkeras.applications": 8,             # keras.applications: functional models + files
     # 9 compat: the tf namespace, the import finder, Keras 2 `K.*` functions
     "torchkeras.compat": 9,
     # 10 the public namespace and the command line

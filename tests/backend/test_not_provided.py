@@ -7,7 +7,7 @@ from torchkeras.backend import _not_provided
 
 @pytest.mark.parametrize("module, name, keras_name", [
     (keras.layers, "TextVectorization", "keras.layers.TextVectorization"),
-    (keras, "applications", "keras.applications"),
+    (keras, "distribution", "keras.distribution"),
     (keras.utils, "load_img", "keras.utils.load_img"),
     (keras.preprocessing.image, "smart_resize", "keras.preprocessing.image.smart_resize"),
 ])
