@@ -9,7 +9,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 EXAMPLES = [("perceptron.py", []), ("xor.py", ["1000"]), ("binary_classification.py", []),
             ("multiclass_classification.py", []), ("functional_api.py", []),
-            ("cnn_image_classifier.py", []), ("lstm_text_classifier.py", [])]
+            ("cnn_image_classifier.py", []), ("lstm_text_classifier.py", []),
+            ("transfer_learning.py", [])]
 
 for script, args in EXAMPLES:
     print(f"\n=== {script} ===", flush=True)

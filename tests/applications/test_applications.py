@@ -179,3 +179,13 @@ def test_served_as_keras_and_tf_keras_applications():
             keras.applications.EfficientNetB3
     finally:
         compat.uninstall()
+
+
+def test_preprocess_input_on_a_symbolic_tensor_becomes_a_layer():
+    inputs = keras.Input((4, 4, 3))
+    outputs = keras.applications.resnet50.preprocess_input(inputs)
+    model = keras.Model(inputs, outputs)
+    pixels = np.random.RandomState(0).uniform(0, 255, (2, 4, 4, 3)).astype("float32")
+    np.testing.assert_allclose(np.asarray(model(pixels)),
+                               imagenet_utils.preprocess_input(pixels.copy()), rtol=1e-6)
+    assert model.count_params() == 0

@@ -11,6 +11,7 @@ import torch
 
 from torchkeras import activations
 from torchkeras.backend import config as backend_config
+from torchkeras.layers.base import Layer
 from torchkeras.utils import data_utils
 
 __all__ = ["preprocess_input", "decode_predictions", "obtain_input_shape", "correct_pad",
@@ -41,6 +42,8 @@ def preprocess_input(x: Any, data_format: Optional[str] = None, mode: str = "caf
     elif data_format not in {"channels_first", "channels_last"}:
         raise ValueError("Expected data_format to be one of `channels_first` or "
                          f"`channels_last`. Received: data_format={data_format}")
+    if getattr(x, "_is_keras_tensor", False):  # in a functional model: a layer does it
+        return PreprocessInput(mode=mode, data_format=data_format)(x)
     if isinstance(x, np.ndarray):
         if not issubclass(x.dtype.type, np.floating):
             x = x.astype(backend_config.floatx(), copy=False)
@@ -73,6 +76,27 @@ def _preprocess(x: Any, data_format: str, mode: str, constant: Any) -> Any:
     if std is not None:
         x /= constant(np.reshape(std, shape).astype(dtype))
     return x
+
+
+class PreprocessInput(Layer):
+    """``preprocess_input`` applied to a symbolic tensor (Keras 2 records its arithmetic as
+    ``tf.math`` op layers; here it is one layer, with no weights)."""
+
+    def __init__(self, mode: str = "caffe", data_format: Optional[str] = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.mode = mode
+        self.data_format = data_format
+
+    def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        return preprocess_input(inputs, data_format=self.data_format, mode=self.mode)
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return input_shape
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update({"mode": self.mode, "data_format": self.data_format})
+        return config
 
 
 def decode_predictions(preds: Any, top: int = 5) -> List[List[Tuple[str, str, float]]]:
