@@ -117,3 +117,18 @@ def test_contention_neighbours_are_bounded_in_time():
     procs = contention.start_neighbours(1, 0.5)
     procs[0].wait(timeout=30)  # ends by itself, without stop_neighbours
     assert procs[0].returncode == 0 and time.perf_counter() - start < 30
+
+
+def test_applications_bench_smoke(tmp_path):
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import applications as applications_bench
+        out = tmp_path / "apps.json"
+        assert applications_bench.main(["--smoke", "--out", str(out)]) == 0
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    report = json.loads(out.read_text())
+    assert set(report["results"]) == {"forward vs torch nchw", "forward vs torch channels_last",
+                                      "train step vs torch nchw",
+                                      "train step vs torch channels_last"}
+    assert all(r["ratio"] > 0 for r in report["results"].values())
