@@ -8,7 +8,7 @@ Runs ONLY in the reference venv::
 Per model (fresh session each, so auto names start at 0):
 * the default config (``include_top=True``, ``weights=None``): parameter counts of
   ``summary()`` (total, trainable, non-trainable), layer names, classes, weight shapes;
-* a small config (32x32, ``include_top=False``, ``pooling='avg'``): layer names and classes,
+* a small config (32x32 or the smallest allowed, ``include_top=False``, ``pooling='avg'``): layer names and classes,
   weights set by ``applications_fill.fill`` (seed 0, NumPy only: torchkeras does the same),
   the module's ``preprocess_input`` of a fixed image batch and the inference output.
 Plus one Keras-written weight file: MobileNetV2(alpha=0.35, 32x32, no top) with weights
@@ -45,11 +45,19 @@ MODELS = {
     "efficientnetb0": ("EfficientNetB0", "efficientnet", {}),
     "convnext_tiny": ("ConvNeXtTiny", "convnext", {}),
     "vgg16": ("VGG16", "vgg16", {}),
+    "mobilenet": ("MobileNet", "mobilenet", {}),
+    "densenet121": ("DenseNet121", "densenet", {}),
+    "xception": ("Xception", "xception", {}),
+    "inception_v3": ("InceptionV3", "inception_v3", {}),
+    "mobilenetv3small": ("MobileNetV3Small", "mobilenet_v3", {}),
+    "mobilenetv3large_min": ("MobileNetV3Large", "mobilenet_v3", {"minimalistic": True}),
 }
+# The small config's input side: the smallest the model takes (Xception 71, InceptionV3 75).
+SIZES = {"xception": 71, "inception_v3": 75}
 # Whole pixel values (as a decoded image has): small to store, and exact in float32.
-IMAGES = np.random.RandomState(1).randint(0, 256, size=(2, 32, 32, 3)).astype("float32")
+IMAGES = np.random.RandomState(1).randint(0, 256, size=(2, 75, 75, 3)).astype("float32")
 # One recorded preprocess_input output per mode; the other modules' are these or identity.
-PREPROCESS_RECORDED = ("mobilenet_v2", "resnet50")
+PREPROCESS_RECORDED = ("mobilenet_v2", "resnet50", "densenet")
 
 
 def _count(weights) -> int:
@@ -74,18 +82,20 @@ def record(case: str, arrays: Dict[str, np.ndarray]) -> Dict[str, Any]:
     }
     del full
     keras.backend.clear_session()
-    small_kwargs = dict(kwargs, weights=None, include_top=False, input_shape=(32, 32, 3),
+    size = SIZES.get(case, 32)
+    small_kwargs = dict(kwargs, weights=None, include_top=False, input_shape=(size, size, 3),
                         pooling="avg")
     model = getattr(apps, constructor)(**small_kwargs)
     layers = _layers(model)
     values = fill(layers["classes"], [layer.get_weights() for layer in model.layers])
     for layer, layer_values in zip(model.layers, values):
         layer.set_weights(layer_values)
-    x = getattr(apps, module).preprocess_input(IMAGES.copy())
+    x = getattr(apps, module).preprocess_input(IMAGES[:, :size, :size].copy())
     if module in PREPROCESS_RECORDED:
         arrays[f"{module}__preprocessed"] = np.asarray(x, dtype="float32")
     arrays[f"{case}__y"] = model.predict(x, verbose=0)
     meta["small"] = {"kwargs": {k: v for k, v in small_kwargs.items() if k != "input_shape"},
+                     "size": size,
                      "name": model.name, "total": int(model.count_params()), **layers}
     return meta
 
@@ -105,7 +115,7 @@ def record_h5_file(arrays: Dict[str, np.ndarray]) -> Dict[str, Any]:
                                              preset=9 | lzma.PRESET_EXTREME) as dst:
         shutil.copyfileobj(src, dst)
     os.remove(path)
-    x = apps.mobilenet_v2.preprocess_input(IMAGES.copy())
+    x = apps.mobilenet_v2.preprocess_input(IMAGES[:, :32, :32].copy())
     arrays["h5file__y"] = model.predict(x, verbose=0)
     return {"alpha": 0.35, "tf_keras": keras.__version__}
 

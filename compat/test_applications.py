@@ -25,7 +25,7 @@ from compat_case import FIXTURES, assert_close, load_case
 ARRAYS, META = load_case("applications")
 CASES = META["cases"]
 # torchkeras classes standing in for Keras 2's TFOpLambda layers (recorded `x + y`, `tf.*`)
-OP_LAMBDA = {"Add", "ConstantMultiply"}
+OP_LAMBDA = {"Add", "ConstantAdd", "ConstantMultiply"}
 
 
 def _build(case: str, **kwargs):
@@ -55,7 +55,8 @@ def test_param_counts_and_layer_names(case):
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_forward_with_seeded_weights(case):
     spec = CASES[case]["small"]
-    kwargs = dict(spec["kwargs"], input_shape=(32, 32, 3))
+    size = spec["size"]
+    kwargs = dict(spec["kwargs"], input_shape=(size, size, 3))
     model = _build(case, **kwargs)
     assert [layer.name for layer in model.layers] == spec["names"]
     assert model.count_params() == spec["total"]
@@ -63,21 +64,21 @@ def test_forward_with_seeded_weights(case):
     for layer, layer_values in zip(model.layers, values):
         layer.set_weights(layer_values)
     module = getattr(keras.applications, CASES[case]["module"])
-    x = module.preprocess_input(ARRAYS["images"].copy())
+    x = module.preprocess_input(ARRAYS["images"][:, :size, :size].copy())
     expected = ARRAYS[f"{case}__y"]
     y = model.predict(x, verbose=0)
     assert_close(y, expected, f"{case} output", rtol=1e-5,
                  atol=1e-5 * float(np.abs(expected).max()))
 
 
-@pytest.mark.parametrize("module", ["mobilenet_v2", "resnet50"])
+@pytest.mark.parametrize("module", ["mobilenet_v2", "resnet50", "densenet"])
 def test_preprocess_input(module):
     expected = ARRAYS[f"{module}__preprocessed"]
-    images = ARRAYS["images"]
+    images = ARRAYS["images"][:, :32, :32]
     ours = getattr(keras.applications, module).preprocess_input(images.copy())
     assert_close(ours, expected, f"{module} preprocess_input (numpy)")
     import torch  # a tensor input takes the symbolic branch: same numbers, new tensor
-    tensor = torch.as_tensor(images.copy())
+    tensor = torch.as_tensor(np.ascontiguousarray(images))
     assert_close(getattr(keras.applications, module).preprocess_input(tensor), expected,
                  f"{module} preprocess_input (tensor)")
     np.testing.assert_array_equal(tensor.numpy(), images)
@@ -92,7 +93,7 @@ def test_keras_written_weight_file_loads(tmp_path):
     model = keras.applications.MobileNetV2(alpha=META["h5file"]["alpha"], include_top=False,
                                            weights=str(path), input_shape=(32, 32, 3),
                                            pooling="avg")
-    x = keras.applications.mobilenet_v2.preprocess_input(ARRAYS["images"].copy())
+    x = keras.applications.mobilenet_v2.preprocess_input(ARRAYS["images"][:, :32, :32].copy())
     expected = ARRAYS["h5file__y"]
     assert_close(model.predict(x, verbose=0), expected, "MobileNetV2 from a Keras .h5",
                  rtol=1e-5, atol=1e-5 * float(np.abs(expected).max()))

@@ -13,7 +13,22 @@ from torchkeras import initializers
 from torchkeras.backend import config as backend_config
 from torchkeras.layers.base import Layer
 
-__all__ = ["Normalization", "ConstantMultiply", "LayerScale"]
+__all__ = ["Normalization", "ConstantMultiply", "ConstantAdd", "OpNames", "LayerScale"]
+
+
+class OpNames:
+    """Keras 2 records ``x + y``/``tf.math.*`` on symbolic tensors as layers named
+    ``prefix``, ``prefix_1``, ... (counted from a fresh session); the layers standing in for
+    them get those names."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.count = 0
+
+    def __call__(self) -> str:
+        name = self.prefix + (f"_{self.count}" if self.count else "")
+        self.count += 1
+        return name
 
 
 class Normalization(Layer):
@@ -80,6 +95,25 @@ class ConstantMultiply(Layer):
     def get_config(self) -> Dict[str, Any]:
         config = super().get_config()
         config["factors"] = self.factors
+        return config
+
+
+class ConstantAdd(Layer):
+    """``inputs + value`` for a constant ``value`` (no weights)."""
+
+    def __init__(self, value: float, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.value = float(value)
+
+    def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        return inputs + self.value
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return input_shape
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        config["value"] = self.value
         return config
 
 

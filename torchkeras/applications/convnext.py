@@ -7,7 +7,7 @@ from typing import Any, Callable, Optional, Sequence
 import numpy as np
 
 from torchkeras.applications import _common, imagenet_utils
-from torchkeras.applications._layers import LayerScale, Normalization
+from torchkeras.applications._layers import LayerScale, Normalization, OpNames
 from torchkeras.backend import config as backend_config
 from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
@@ -38,19 +38,6 @@ MODEL_CONFIGS = {
     "large": {"depths": [3, 3, 27, 3], "projection_dims": [192, 384, 768, 1536]},
     "xlarge": {"depths": [3, 3, 27, 3], "projection_dims": [256, 512, 1024, 2048]},
 }
-
-
-class _AddNames:
-    """Keras 2 records ``inputs + x`` as layers ``tf.__operators__.add``, ``..._1``, ...
-    (counted from a fresh session); the residual ``Add`` layers get those names."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self) -> str:
-        name = "tf.__operators__.add" + (f"_{self.count}" if self.count else "")
-        self.count += 1
-        return name
 
 
 def ConvNeXtBlock(projection_dim: int, drop_path_rate: float = 0.0,
@@ -111,7 +98,7 @@ def ConvNeXt(depths: Sequence[int], projection_dims: Sequence[int],
                    name=model_name + "_downsampling_conv_" + str(i)),
         ], name=model_name + "_downsampling_block_" + str(i)))
     depth_drop_rates = [float(r) for r in np.linspace(0.0, drop_path_rate, sum(depths))]
-    add_name = _AddNames()
+    add_name = OpNames("tf.__operators__.add")  # Keras 2's names for `inputs + x`
     cur = 0
     for i in range(4):
         x = downsample_layers[i](x)
