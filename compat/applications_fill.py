@@ -9,20 +9,20 @@ from typing import List, Sequence
 
 import numpy as np
 
-# class name -> indices of its 1-D weights that must stay positive-ish (scales, variances)
-_SCALES = {"BatchNormalization": (0, 3), "LayerNormalization": (0,), "Normalization": (1,)}
+# weight names (the part after the last "/", without ":0") that must stay positive
+_SCALES = ("gamma", "moving_variance", "variance")
 
 
 def fill(class_names: Sequence[str], weights: Sequence[Sequence[np.ndarray]],
-         seed: int = 0) -> List[List[np.ndarray]]:
-    """New values for ``weights[i]`` (the arrays of layer ``i``, of class ``class_names[i]``):
-    kernels ~ N(0, 1/fan_in), scales/variances 1 + 0.1|N|, other vectors 0.1 N; integer
-    weights (Normalization's ``count``) are kept."""
+         names: Sequence[Sequence[str]], seed: int = 0) -> List[List[np.ndarray]]:
+    """New values for ``weights[i]`` (the arrays of layer ``i``, of class ``class_names[i]``,
+    named ``names[i]``): kernels ~ N(0, 1/fan_in), scales and variances 1 + 0.1|N|, other
+    vectors 0.1 N; integer weights (Normalization's ``count``) are kept."""
     rs = np.random.RandomState(seed)
     filled = []
-    for class_name, arrays in zip(class_names, weights):
+    for class_name, arrays, layer_names in zip(class_names, weights, names):
         layer = []
-        for j, w in enumerate(arrays):
+        for w, name in zip(arrays, layer_names):
             w = np.asarray(w)
             if not np.issubdtype(w.dtype, np.floating):
                 layer.append(w)
@@ -32,7 +32,7 @@ def fill(class_names: Sequence[str], weights: Sequence[Sequence[np.ndarray]],
                 fan_in = (np.prod(w.shape[:2]) if class_name == "DepthwiseConv2D"
                           else np.prod(w.shape[:-1]))
                 value = n / np.sqrt(fan_in)
-            elif j in _SCALES.get(class_name, ()):
+            elif name.rsplit("/", 1)[-1].split(":")[0] in _SCALES:
                 value = 1.0 + 0.1 * np.abs(n)
             else:
                 value = 0.1 * n

@@ -7,8 +7,9 @@ Runs ONLY in the reference venv::
 
 Per model (fresh session each, so auto names start at 0):
 * the default config (``include_top=True``, ``weights=None``): parameter counts of
-  ``summary()`` (total, trainable, non-trainable), layer names, classes, weight shapes;
-* a small config (32x32 or the smallest allowed, ``include_top=False``, ``pooling='avg'``): layer names and classes,
+  ``summary()`` (total, trainable, non-trainable), model name, layer names and classes;
+* a small config (32x32 or the smallest allowed, ``include_top=False``, ``pooling='avg'``):
+  layer names and classes,
   weights set by ``applications_fill.fill`` (seed 0, NumPy only: torchkeras does the same),
   the module's ``preprocess_input`` of a fixed image batch and the inference output.
 Plus one Keras-written weight file: MobileNetV2(alpha=0.35, 32x32, no top) with weights
@@ -87,13 +88,15 @@ def record(case: str, arrays: Dict[str, np.ndarray]) -> Dict[str, Any]:
                         pooling="avg")
     model = getattr(apps, constructor)(**small_kwargs)
     layers = _layers(model)
-    values = fill(layers["classes"], [layer.get_weights() for layer in model.layers])
+    values = fill(layers["classes"], [layer.get_weights() for layer in model.layers],
+                  [[w.name for w in layer.weights] for layer in model.layers])
     for layer, layer_values in zip(model.layers, values):
         layer.set_weights(layer_values)
     x = getattr(apps, module).preprocess_input(IMAGES[:, :size, :size].copy())
     if module in PREPROCESS_RECORDED:
         arrays[f"{module}__preprocessed"] = np.asarray(x, dtype="float32")
     arrays[f"{case}__y"] = model.predict(x, verbose=0)
+    assert np.isfinite(arrays[f"{case}__y"]).all(), case
     meta["small"] = {"kwargs": {k: v for k, v in small_kwargs.items() if k != "input_shape"},
                      "size": size,
                      "name": model.name, "total": int(model.count_params()), **layers}
@@ -105,7 +108,8 @@ def record_h5_file(arrays: Dict[str, np.ndarray]) -> Dict[str, Any]:
     model = apps.MobileNetV2(alpha=0.35, include_top=False, weights=None,
                              input_shape=(32, 32, 3), pooling="avg")
     classes = [type(layer).__name__ for layer in model.layers]
-    values = fill(classes, [layer.get_weights() for layer in model.layers], seed=1)
+    values = fill(classes, [layer.get_weights() for layer in model.layers],
+                  [[w.name for w in layer.weights] for layer in model.layers], seed=1)
     for layer, layer_values in zip(model.layers, values):
         layer.set_weights([np.round(v * 8) / 8 if v.dtype.kind == "f" else v
                            for v in layer_values])

@@ -60,12 +60,14 @@ def test_forward_with_seeded_weights(case):
     model = _build(case, **kwargs)
     assert [layer.name for layer in model.layers] == spec["names"]
     assert model.count_params() == spec["total"]
-    values = fill(spec["classes"], [layer.get_weights() for layer in model.layers])
+    values = fill(spec["classes"], [layer.get_weights() for layer in model.layers],
+                  [[w.name for w in layer.weights] for layer in model.layers])
     for layer, layer_values in zip(model.layers, values):
         layer.set_weights(layer_values)
     module = getattr(keras.applications, CASES[case]["module"])
     x = module.preprocess_input(ARRAYS["images"][:, :size, :size].copy())
     expected = ARRAYS[f"{case}__y"]
+    assert np.isfinite(expected).all() and np.abs(expected).max() > 0
     y = model.predict(x, verbose=0)
     assert_close(y, expected, f"{case} output", rtol=1e-5,
                  atol=1e-5 * float(np.abs(expected).max()))

@@ -15,7 +15,8 @@ labels = rng.randint(0, 2, size=64)
 images = rng.uniform(0, 255, size=(64,) + IMG_SIZE + (3,)).astype("float32")
 images[labels == 1, :, :, 0] *= 0.3  # a colour cue to learn
 train_dataset = tf.data.Dataset.from_tensor_slices((images[:48], labels[:48])).batch(BATCH_SIZE)
-validation_dataset = tf.data.Dataset.from_tensor_slices((images[48:], labels[48:])).batch(BATCH_SIZE)
+validation_dataset = tf.data.Dataset.from_tensor_slices(
+    (images[48:], labels[48:])).batch(BATCH_SIZE)
 AUTOTUNE = tf.data.AUTOTUNE
 train_dataset = train_dataset.prefetch(buffer_size=AUTOTUNE)
 

@@ -2,8 +2,8 @@
 with Keras's layer names and weight order, so Keras's published ``.h5`` weight files load
 (``weights='imagenet'`` reads them from the Keras cache, ``~/.keras/models``)."""
 from torchkeras.applications import (convnext, densenet, efficientnet, imagenet_utils,
-                                     inception_v3, mobilenet, mobilenet_v2, mobilenet_v3, resnet, resnet50,
-                                     resnet_v2, vgg16, vgg19, xception)
+                                     inception_v3, mobilenet, mobilenet_v2, mobilenet_v3,
+                                     resnet, resnet50, resnet_v2, vgg16, vgg19, xception)
 from torchkeras.applications.convnext import (ConvNeXtBase, ConvNeXtLarge, ConvNeXtSmall,
                                               ConvNeXtTiny, ConvNeXtXLarge)
 from torchkeras.applications.efficientnet import (EfficientNetB0, EfficientNetB1,
