@@ -62,7 +62,7 @@ TOP_LEVEL: Dict[str, Tuple[bool, bool]] = {
 
 # Most used first (see the module docstring). "" is the top level.
 MOST_USED: List[str] = [
-    ".applications", "utils.FeatureSpace", "utils.Progbar",
+    "utils.FeatureSpace", "utils.Progbar",
     ".KerasTensor", ".Loss", ".Metric", ".Optimizer", ".InputSpec",
     ".Initializer", ".Regularizer", ".tree", "utils.serialize_keras_object",
     "utils.deserialize_keras_object", "utils.get_source_inputs", "utils.clear_session",

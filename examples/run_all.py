@@ -12,7 +12,8 @@ EXAMPLES = [("perceptron.py", []), ("xor.py", ["1000"]), ("binary_classification
             ("cnn_image_classifier.py", []), ("augmented_image_classifier.py", []),
             ("lstm_text_classifier.py", []),
             ("text_vectorization_classifier.py", []),
-            ("image_folder_classifier.py", [])]
+            ("image_folder_classifier.py", []),
+            ("transfer_learning.py", [])]
 
 for script, args in EXAMPLES:
     print(f"\n=== {script} ===", flush=True)

@@ -152,3 +152,18 @@ def test_ops_overhead_bench_measures_every_pair():
         sys.path.remove(str(ROOT / "bench"))
     assert [r["op"] for r in rows] == list(ops_overhead.pairs())
     assert all(r["ops_us"] > 0 and r["torch_us"] > 0 and r["ratio"] > 0 for r in rows)
+
+
+def test_applications_bench_smoke(tmp_path):
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import applications as applications_bench
+        out = tmp_path / "apps.json"
+        assert applications_bench.main(["--smoke", "--out", str(out)]) == 0
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    report = json.loads(out.read_text())
+    assert set(report["results"]) == {"forward vs torch nchw", "forward vs torch channels_last",
+                                      "train step vs torch nchw",
+                                      "train step vs torch channels_last"}
+    assert all(r["ratio"] > 0 for r in report["results"].values())

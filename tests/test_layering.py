@@ -57,6 +57,7 @@ LAYERS: Dict[str, int] = {
     # 8 model files, summaries, plots and the dataset helpers of keras.utils
     "torchkeras.saving": 8,
     "torchkeras.utils": 8,
+    "torchkeras.applications": 8,             # keras.applications: functional models + files
     # 9 compat: the tf namespace, the import finder, Keras 2 `K.*` functions
     "torchkeras.compat": 9,
     # 10 the public namespace and the command line

@@ -20,6 +20,7 @@ from torchkeras.engine.sequential import Sequential
 from torchkeras.layers.base import Layer
 from torchkeras import mixed_precision
 from torchkeras import config
+from torchkeras import applications
 from torchkeras.engine import extensions as _extensions
 from torchkeras.saving import saving_api as _saving_api
 from torchkeras.utils import summary as _summary  # noqa: F401  (registers Model.summary's table)

@@ -7,7 +7,7 @@ from torchkeras.backend import _not_provided
 
 @pytest.mark.parametrize("module, name, keras_name", [
     (keras.layers, "MelSpectrogram", "keras.layers.MelSpectrogram"),
-    (keras, "applications", "keras.applications"),
+    (keras, "distribution", "keras.distribution"),
     (keras.utils, "get_source_inputs", "keras.utils.get_source_inputs"),
     (keras.preprocessing.image, "smart_resize", "keras.preprocessing.image.smart_resize"),
 ])

@@ -95,3 +95,12 @@ def test_fit_runs_inner_dropout_in_training_mode():
     train_loss = model.train_on_batch(np.ones((64, 3)), y)
     assert model.test_on_batch(np.ones((64, 3)), y) == pytest.approx(9.0)
     assert train_loss != pytest.approx(9.0)
+
+
+def test_explicit_training_none_in_a_graph_inherits_the_models_flag():
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, keras.layers.Dropout(0.5)(inputs, training=None))
+    keras.utils.set_random_seed(0)
+    dropped = np.asarray(model(np.ones((64, 3), "float32"), training=True))
+    assert set(np.unique(dropped)) == {0.0, 2.0}  # training=True reached Dropout
+    np.testing.assert_array_equal(np.asarray(model(np.ones((4, 3), "float32"))), 1.0)

@@ -49,6 +49,7 @@ TOP_LEVEL: Dict[str, Tuple[str, ...]] = {
     "config": ("torchkeras.config",),
     "ops": ("torchkeras.ops",),
     "random": ("torchkeras.random",),
+    "applications": ("torchkeras.applications",),
     "engine": ("torchkeras.engine.model", "torchkeras.engine.sequential",
                "torchkeras.layers.input_layer", "torchkeras.layers"),
 }

@@ -165,7 +165,8 @@ class FunctionalGraph:
             if isinstance(layer, Layer):  # Keras passes these only to a `call` taking them
                 takes_training, takes_mask = _call_parameters(type(layer))
                 kwargs = {k: v for k, v in kwargs.items() if
-                          (k != "training" or takes_training) and (k != "mask" or takes_mask)}
+                          (k != "training" or (takes_training and v is not None)) and
+                          (k != "mask" or takes_mask)}  # training=None: inherit, as Keras
             accepts_training = (isinstance(layer, Layer) and _call_parameters(type(layer))[0]
                                 and "training" not in kwargs)
             steps.append(_Step(layer, args, kwargs, outputs,

@@ -1,0 +1,144 @@
+"""The few layers Keras's applications build that are not public torchkeras layers: the
+stem ``Normalization`` (fixed or with Keras's ``mean``/``variance``/``count`` weights), a
+constant product (Keras 2 records ``tf.math.multiply`` as a layer) and ConvNeXt's
+``LayerScale``."""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Sequence
+
+import numpy as np
+import torch
+
+from torchkeras import initializers
+from torchkeras.backend import config as backend_config
+from torchkeras.layers.base import Layer
+
+__all__ = ["Normalization", "ConstantMultiply", "ConstantAdd", "OpNames", "LayerScale"]
+
+
+class OpNames:
+    """Keras 2 records ``x + y``/``tf.math.*`` on symbolic tensors as layers named
+    ``prefix``, ``prefix_1``, ... (counted from a fresh session); the layers standing in for
+    them get those names."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.count = 0
+
+    def __call__(self) -> str:
+        name = self.prefix + (f"_{self.count}" if self.count else "")
+        self.count += 1
+        return name
+
+
+class Normalization(Layer):
+    """``(x - mean) / max(sqrt(variance), epsilon)`` over the last axis; ``mean``/
+    ``variance`` fixed, or weights (``mean``, ``variance``, ``count``) a weight file sets."""
+
+    def __init__(self, axis: int = -1, mean: Optional[Sequence[float]] = None,
+                 variance: Optional[Sequence[float]] = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        if (mean is None) != (variance is None):
+            raise ValueError("When setting values directly, both `mean` and `variance` must "
+                             f"be set. Got mean: {mean} and variance: {variance}")
+        self.axis = axis
+        self.input_mean = mean
+        self.input_variance = variance
+
+    def build(self, input_shape: Any) -> None:
+        channels = input_shape[self.axis]
+        if self.input_mean is None:
+            self.mean = self.add_weight(name="mean", shape=(channels,), initializer="zeros",
+                                        trainable=False)
+            self.variance = self.add_weight(name="variance", shape=(channels,),
+                                            initializer="ones", trainable=False)
+            self.count = self.add_weight(name="count", shape=(), dtype="int64",
+                                         initializer="zeros", trainable=False)
+        super().build(input_shape)
+
+    def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        # (batch, rows, cols, channels): statistics broadcast over the last axis
+        if self.input_mean is None:
+            mean, variance = self.mean, self.variance
+        else:
+            channels = (inputs.shape[-1],)
+            mean = torch.tensor(np.broadcast_to(self.input_mean, channels).copy(),
+                                dtype=inputs.dtype, device=inputs.device)
+            variance = torch.tensor(np.broadcast_to(self.input_variance, channels).copy(),
+                                    dtype=inputs.dtype, device=inputs.device)
+        std = torch.clamp(torch.sqrt(variance.to(inputs.dtype)), min=backend_config.epsilon())
+        return (inputs - mean.to(inputs.dtype)) / std
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return input_shape
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        config.update({"axis": self.axis, "mean": self.input_mean,
+                       "variance": self.input_variance})
+        return config
+
+
+class ConstantMultiply(Layer):
+    """``inputs * factors`` with constant per-channel ``factors`` (no weights)."""
+
+    def __init__(self, factors: Sequence[float], **kwargs: Any):
+        super().__init__(**kwargs)
+        self.factors = [float(f) for f in factors]
+
+    def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        return inputs * torch.tensor(self.factors, dtype=inputs.dtype, device=inputs.device)
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return input_shape
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        config["factors"] = self.factors
+        return config
+
+
+class ConstantAdd(Layer):
+    """``inputs + value`` for a constant ``value`` (no weights)."""
+
+    def __init__(self, value: float, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.value = float(value)
+
+    def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        return inputs + self.value
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return input_shape
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        config["value"] = self.value
+        return config
+
+
+class LayerScale(Layer):
+    """ConvNeXt's learned per-channel scale ``gamma`` (https://arxiv.org/abs/2103.17239)."""
+
+    def __init__(self, init_values: float, projection_dim: int, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.init_values = init_values
+        self.projection_dim = projection_dim
+
+    def build(self, input_shape: Any) -> None:
+        self.gamma = self.add_weight(name="gamma", shape=(self.projection_dim,),
+                                     initializer=initializers.Constant(self.init_values),
+                                     trainable=True)
+        super().build(input_shape)
+
+    def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        return inputs * self.gamma  # (..., projection_dim)
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return input_shape
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        config.update({"init_values": self.init_values,
+                       "projection_dim": self.projection_dim})
+        return config
