@@ -8,12 +8,8 @@ MISSING = {
     "": (
         "DTypePolicy FloatDTypePolicy Function Initializer InputSpec KerasTensor Loss Metric "
         "Operation Optimizer Quantizer Regularizer RematScope StatelessScope SymbolicScope "
-<<<<<<< HEAD
-        "applications device distillation distribution dtype_policies legacy name_scope "
-=======
-        "Variable device distillation distribution dtype_policies legacy name_scope "
->>>>>>> apps
-        "quantizers remat tree version visualization wrappers"
+        "device distillation distribution dtype_policies legacy name_scope quantizers remat "
+        "tree version visualization wrappers"
     ),
     "layers": (
         "AugMix AutoContrast ContrastLimitedAdaptiveHistogramEqualization CutMix "
