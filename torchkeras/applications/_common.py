@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any, List, Optional, Sequence
 
+from torchkeras.graph.keras_tensor import is_keras_tensor
 from torchkeras.applications import imagenet_utils
 from torchkeras.backend import config as backend_config
 from torchkeras.engine.model import Model
@@ -14,9 +15,6 @@ __all__ = ["is_keras_tensor", "check_weights", "image_input", "get_source_inputs
            "load_weights"]
 
 
-def is_keras_tensor(value: Any) -> bool:
-    """Whether ``value`` is a symbolic tensor (``keras.Input()`` or a layer's output)."""
-    return getattr(value, "_is_keras_tensor", False)
 
 
 def check_weights(weights: Any, include_top: bool, classes: int) -> None:

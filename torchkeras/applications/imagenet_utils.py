@@ -9,6 +9,7 @@ from typing import Any, List, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
+from torchkeras.graph.keras_tensor import is_keras_tensor
 from torchkeras import activations
 from torchkeras.backend import config as backend_config
 from torchkeras.layers.base import Layer
@@ -42,7 +43,7 @@ def preprocess_input(x: Any, data_format: Optional[str] = None, mode: str = "caf
     elif data_format not in {"channels_first", "channels_last"}:
         raise ValueError("Expected data_format to be one of `channels_first` or "
                          f"`channels_last`. Received: data_format={data_format}")
-    if getattr(x, "_is_keras_tensor", False):  # in a functional model: a layer does it
+    if is_keras_tensor(x):  # in a functional model: a layer does it
         return PreprocessInput(mode=mode, data_format=data_format)(x)
     if isinstance(x, np.ndarray):
         if not issubclass(x.dtype.type, np.floating):
