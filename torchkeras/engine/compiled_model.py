@@ -17,6 +17,7 @@ from torchkeras import optimizers as optimizers_module
 from torchkeras.engine import jit as jit_module
 from torchkeras.engine.compile_utils import LossesContainer, MetricsContainer, \
     spread_over_outputs
+from torchkeras.metrics.base import Metric
 from torchkeras.mixed_precision import LossScaleOptimizer
 from torchkeras.utils import nest
 
@@ -69,6 +70,12 @@ class CompiledModel:
         if self.losses is not None:
             self.losses.reset_state()
             self.metrics_container.reset_state()
+        model = self.model
+        if _lists_own_metrics(model):
+            for metric in model.metrics:
+                reset = getattr(metric, "reset_state", None)
+                if reset is not None:
+                    reset()
 
     def read_logs(self, sync: bool = True) -> Dict[str, float]:
         """The current metric values as Python floats (one host sync). After a custom
@@ -90,6 +97,14 @@ class CompiledModel:
         values = torch.stack([torch.as_tensor(r, dtype=torch.float32).reshape(()).to(device)
                               for r in results]).cpu().tolist()  # the one host read
         return {m.name: v for m, v in zip(metrics, values)}
+
+
+def _lists_own_metrics(model: Any) -> bool:
+    """Whether ``model.metrics`` has more than the compiled metrics: a user subclass overrides
+    ``metrics`` or holds ``Metric`` attributes (``self.loss_tracker = Mean()``, Keras 3)."""
+    return any("metrics" in vars(k) for k in type(model).__mro__
+               if not k.__module__.startswith("torchkeras.")) or \
+        any(isinstance(v, Metric) for v in vars(model).values())
 
 
 def logs_to_floats(logs: Dict[str, Any]) -> Dict[str, float]:

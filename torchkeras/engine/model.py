@@ -305,13 +305,23 @@ class Model(Layer):
         return step_hooks.CompiledMetrics(self)
 
     def reset_metrics(self) -> None:
+        """Reset every metric in ``metrics`` (also a subclass's own ``metrics`` list)."""
         if self.compiled is not None:
             self.compiled.reset_metrics()
+        else:
+            step_hooks.reset_listed_metrics(self)
 
     @property
     def metrics(self) -> list:
-        """The loss tracker and compiled metrics (after the first step, as Keras)."""
-        return self.compiled.metric_objects() if self.compiled is not None else []
+        """The loss tracker and compiled metrics (after the first step, as Keras), then the
+        metrics the model holds as attributes (``self.loss_tracker = Mean(...)``, Keras 3)."""
+        compiled = self.compiled.metric_objects() if self.compiled is not None else []
+        return compiled + [m for m in step_hooks.own_metrics(self)
+                           if all(m is not c for c in compiled)]
+
+    def get_metrics_result(self) -> Dict[str, Any]:
+        """``{name: result}`` of ``metrics`` as Python floats (Keras 3)."""
+        return step_hooks.metrics_result(self)
 
     @property
     def metrics_names(self) -> List[str]:

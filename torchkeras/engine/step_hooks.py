@@ -10,7 +10,8 @@ import torch
 
 from torchkeras.engine import data as data_module
 from torchkeras.engine.compiled_model import flat_outputs, flat_targets, flat_weights, \
-    require_compiled
+    logs_to_floats, require_compiled
+from torchkeras.metrics.base import Metric
 from torchkeras.engine.step_runner import runner_for
 
 
@@ -46,6 +47,32 @@ def compute_metrics(model: Any, x: Any, y: Any, y_pred: Any,
                                                 flat_outputs(model, y_pred),
                                                 flat_weights(compiled, sample_weight))
     return {m.name: m.result() for m in model.metrics}
+
+
+def own_metrics(model: Any) -> list:
+    """The ``Metric`` objects held as attributes of ``model`` itself, in assignment order."""
+    return [value for value in vars(model).values() if isinstance(value, Metric)]
+
+
+def reset_listed_metrics(model: Any) -> None:
+    """``reset_state()`` on everything ``model.metrics`` lists (an override included): what
+    Keras 3 does at each epoch start of ``fit`` and at the start of ``evaluate``."""
+    for metric in model.metrics:
+        reset = getattr(metric, "reset_state", None)
+        if reset is not None:
+            reset()
+
+
+def metrics_result(model: Any) -> Dict[str, Any]:
+    """``Model.get_metrics_result()``: each metric's result (dict results merged), floats."""
+    results: Dict[str, Any] = {}
+    for metric in model.metrics:
+        value = metric.result()
+        if isinstance(value, dict):
+            results.update(value)
+        else:
+            results[metric.name] = value
+    return logs_to_floats(results)
 
 
 class CompiledLoss:
