@@ -33,7 +33,7 @@ MISSING = {
         "experimental pearson_correlation"
     ),
     "optimizers": (
-        "Lamb MultiOptimizer Muon OptimizerMap ScheduleFreeAdamW experimental legacy"
+        "MultiOptimizer OptimizerMap experimental legacy"
     ),
     "callbacks": (
         "BaseLogger OrbaxCheckpoint SidecarEvaluatorModelExport SwapEMAWeights experimental"

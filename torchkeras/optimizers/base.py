@@ -275,7 +275,10 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
 
     @property
     def iterations(self) -> IterationCount:
-        """Number of updates applied so far (a host int: reading it never syncs the device)."""
+        """Number of updates applied so far (a host int: reading it never syncs the device).
+        With ``gradient_accumulation_steps``, calls // steps, as Keras 3."""
+        if self.gradient_accumulation_steps:
+            return IterationCount(self._iterations // self.gradient_accumulation_steps)
         return IterationCount(self._iterations)
 
     @iterations.setter
@@ -565,7 +568,7 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
         """Clip, decay, update, constrain and average; then count the iteration."""
         if not work:
             return
-        t0 = self._iterations
+        t0 = self._iterations  # calls so far; schedules read it (Keras 3, also when accumulating)
         self._refresh_dynamic_lr(t0)
         f = self._host_dtype
         grads_all = [grads for _, _, grads in work]
@@ -574,9 +577,10 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
         if self.gradient_accumulation_steps:
             grads_all = self._accumulate(work, grads_all, t0)
             if grads_all is None:  # not an update step: gradients stored, EMA still follows
-                self._update_ema(work, t0)
+                self._update_ema(work, t0 // self.gradient_accumulation_steps)
                 self._iterations = t0 + 1
                 return
+            t0 = t0 // self.gradient_accumulation_steps  # updates so far (`iterations`)
         grads_all = self._clip_gradients(grads_all)
         self._prepare_step(t0 + 1)
         scalars_for: Dict[float, Any] = {}
@@ -595,7 +599,7 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
                 scalars_for[key] = self._compute_scalars(lr_t, t0 + 1)
             self._update(params, grads, slots, scalars_for[key])
         self._update_ema(work, t0)
-        self._iterations = t0 + 1
+        self._iterations += 1
 
     def _update_ema(self, work: List[Tuple[_Bucket, Optional[List[int]], List[torch.Tensor]]],
                     t0: int) -> None:

@@ -17,7 +17,8 @@ class ScheduleFreeAdamW(Optimizer):
     """Schedule-free AdamW (``keras.optimizers.ScheduleFreeAdamW``, Keras 3 only).
 
     ``z -= lr_t * g / (sqrt(v / (1 - beta_2^t)) + eps)`` (``z`` is the "momentum" slot,
-    started at the variable); ``x = ((y - (1 - beta_1) z_old) / beta_1) (1 - 1/t) + z / t``;
+    started at the variable); ``x = ((y - (1 - beta_1) z) / beta_1) (1 - 1/t) + z / t`` (the
+    updated ``z`` in both places, as Keras 3.15 computes it);
     the variable becomes ``y = (1 - beta_1) z + beta_1 x``. ``lr_t`` ramps linearly over
     ``warmup_steps``.
 
@@ -63,7 +64,6 @@ class ScheduleFreeAdamW(Optimizer):
         beta_1 = float(np.float32(self.beta_1)) if params[0].dtype != torch.float64 \
             else float(self.beta_1)
         z, v = slots["momentum"], slots["velocity"]
-        z_old = [t.clone() for t in z]
         torch._foreach_lerp_(v, torch._foreach_mul(grads, grads), 1.0 - self.beta_2)
         denom = torch._foreach_div(v, correction_2)
         torch._foreach_sqrt_(denom)
@@ -71,8 +71,9 @@ class ScheduleFreeAdamW(Optimizer):
         step = torch._foreach_mul(grads, lr)
         torch._foreach_div_(step, denom)
         torch._foreach_sub_(z, step)  # z -= lr * g / denom
-        # x_old = (y - (1 - beta_1) z_old) / beta_1
-        x = torch._foreach_add(params, z_old, alpha=-(1.0 - beta_1))
+        # x_old = (y - (1 - beta_1) z) / beta_1 with the UPDATED z: Keras's `momentum.value`
+        # aliases the variable, so its "momentum_old" is read after the update (Keras 3.15).
+        x = torch._foreach_add(params, z, alpha=-(1.0 - beta_1))
         torch._foreach_div_(x, beta_1)
         torch._foreach_lerp_(x, z, weight)  # x_new = (1 - w) x_old + w z
         # y = (1 - beta_1) z + beta_1 x_new
