@@ -30,6 +30,7 @@ from torchkeras.engine import compile_utils
 from torchkeras.engine import jit as jit_module
 from torchkeras.engine.compiled_model import CompiledModel, flat_outputs, flat_targets, \
     flat_weights
+from torchkeras.layers import added_losses
 from torchkeras.layers.base import _call_parameters
 from torchkeras.mixed_precision import LossScaleOptimizer
 from torchkeras.mixed_precision.autocast import autocast_for, prepare_mixed, to_float32
@@ -105,6 +106,8 @@ class StepRunner:
         """``model.call`` without :func:`model_call`'s cached signature lookup (a cache
         call breaks a ``torch.compile`` graph)."""
         previous = phase.enter_call_training(training)  # for the layers `call` calls
+        if added_losses.in_use():  # a new forward pass: earlier `add_loss` values are stale
+            added_losses.new_generation()
         try:
             if self._takes_training:
                 return self.model.call(x, training=training)
@@ -141,7 +144,9 @@ class StepRunner:
                 total = value if total is None else total + value
         extra = getattr(self.model, "_collect_added_losses", None)
         if extra is not None:
-            for value in extra():
+            for value in extra():  # `add_loss` values, each summed to a scalar (Keras 3)
+                value = value.sum() if isinstance(value, torch.Tensor) else \
+                    torch.as_tensor(value, dtype=torch.float32)
                 total = value if total is None else total + value
         return total
 

@@ -36,6 +36,7 @@ from torchkeras.backend import phase
 from torchkeras.graph.convert import to_tensor_structure
 from torchkeras.graph.node import symbolic_call
 from torchkeras.graph.shapes import _flatten_shapes, _is_shape, _pack_shapes
+from torchkeras.layers import added_losses
 from torchkeras.layers.input_spec import assert_input_compatibility
 from torchkeras.mixed_precision import policy as policy_module
 from torchkeras.mixed_precision.autocast import Float32Call, autocast_for
@@ -359,11 +360,23 @@ class Layer(torch.nn.Module):
             value = term if value is None else value + term
         self.__dict__["_activity_loss"] = value
 
+    def add_loss(self, loss: Any, inputs: Any = None) -> None:
+        """Add a loss term from inside ``call`` (Keras 3: it belongs to the current forward
+        pass; ``layer.losses`` lists it and ``fit`` adds it to the loss). A zero-argument
+        callable is re-evaluated on each read (Keras 2)."""
+        added_losses.add(self, loss)
+
+    def _collect_added_losses(self) -> List[Any]:
+        """The ``add_loss`` values of this layer and its sublayers (current forward pass)."""
+        if not (added_losses.in_use() or "_added_loss_fns" in self.__dict__):
+            return []
+        return added_losses.collect(list(self._flatten_layers()))
+
     @property
     def losses(self) -> List[torch.Tensor]:
-        """Regularization losses of this layer's weights (recomputed on each access), and the
-        activity regularization loss of its latest call."""
-        values = []
+        """Regularization losses of this layer's weights (recomputed on each access), the
+        activity regularization loss of its latest call and what ``call`` gave ``add_loss``."""
+        values = self._collect_added_losses()
         for layer in self._flatten_layers():
             activity = layer.__dict__.get("_activity_loss")
             if activity is not None and layer.activity_regularizer is not None:
@@ -464,6 +477,7 @@ class Layer(torch.nn.Module):
             if mask is not None and accepts_mask:
                 kwargs["mask"] = mask
         previous = phase.enter_call_training(training)
+        counted = added_losses.enter_call()
         try:
             if self._autocast_dtype is not None:  # a mixed-precision layer called eagerly
                 with autocast_for(self._autocast_dtype, self._input_device()):
@@ -471,6 +485,7 @@ class Layer(torch.nn.Module):
             else:
                 outputs = self._module_call(inputs, args, kwargs, has_numpy)
         finally:
+            added_losses.exit_call(counted)
             phase.exit_call_training(previous)
         if self.activity_regularizer is not None:
             self._record_activity_loss(outputs)
