@@ -30,8 +30,7 @@ class CompiledModel:
         self.model = model
         self.loss_identifier = loss
         self.optimizer = resolve_optimizer(model, optimizer)
-        self.output_names = list(model.output_names) if model.outputs is not None or \
-            model.functional_graph is not None else ["output_1"]
+        self.output_names = list(model.output_names)
         self.loss_spec = (loss, loss_weights)
         self.metrics_spec = (metrics, weighted_metrics)
         self.losses: Optional[LossesContainer] = None
@@ -42,8 +41,23 @@ class CompiledModel:
         self.custom_logs: Optional[Dict[str, Any]] = None  # returned by a custom step
         # The StepRunner of this compile, made on first use and kept (step_runner.runner_for).
         self.runner: Any = None
-        if loss is not None:
+        if loss is not None and not self._outputs_unknown():
             self._make_containers()
+
+    def _outputs_unknown(self) -> bool:
+        """A subclassed model not called yet, compiled with a list or dict of losses or
+        metrics: its outputs are counted at the first batch (``refresh_output_names``)."""
+        model = self.model
+        if model.functional_graph is not None or model.outputs is not None or \
+                "_subclass_output_names" in model.__dict__:
+            return False
+        loss, loss_weights = self.loss_spec
+        metrics, weighted = self.metrics_spec
+        per_output = [isinstance(v, dict) or (isinstance(v, (list, tuple)) and len(v) > 1)
+                      for v in (loss, loss_weights)]
+        per_output += [isinstance(v, dict) or (isinstance(v, (list, tuple)) and any(
+            isinstance(i, (list, tuple, dict)) for i in v)) for v in (metrics, weighted)]
+        return any(per_output)
 
     def _make_containers(self) -> None:
         loss, loss_weights = self.loss_spec
@@ -54,7 +68,8 @@ class CompiledModel:
     def refresh_output_names(self) -> None:
         """Subclassed/lazy models learn their outputs on the first batch."""
         names = list(self.model.output_names)
-        if names and names != self.output_names:
+        if names and (names != self.output_names or
+                      (self.losses is None and self.loss_spec[0] is not None)):
             self.output_names = names
             if self.loss_spec[0] is not None:
                 self._make_containers()

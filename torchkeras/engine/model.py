@@ -117,8 +117,8 @@ class Model(Layer):
 
     @property
     def output_names(self) -> List[str]:
-        if self._graph is None:
-            return ["output_1"]
+        if self._graph is None:  # subclassed: known after the first call (fit's first batch)
+            return list(self.__dict__.get("_subclass_output_names", ["output_1"]))
         if isinstance(self._graph.output_structure, dict):
             return sorted(self._graph.output_structure)
         names, seen = [], {}
@@ -191,6 +191,17 @@ class Model(Layer):
                              f"{len(flat)} input tensors. Inputs received: "
                              f"{[tuple(getattr(x, 'shape', ())) for x in flat]}")
         return flat
+
+    def _note_outputs(self, outputs: Any) -> None:
+        """A subclassed model's output names, from what its ``call`` returned: the keys of
+        a dict (sorted, as Keras flattens dicts), else ``output_1``, ``output_2``... (tf-keras)."""
+        if self._graph is not None:
+            return
+        if isinstance(outputs, dict):
+            names = sorted(outputs)
+        else:
+            names = [f"output_{i + 1}" for i in range(max(len(nest.flatten(outputs)), 1))]
+        self.__dict__["_subclass_output_names"] = names
 
     def build(self, input_shape: Any) -> None:
         """Create the weights of a subclassed model by calling it on zeros."""

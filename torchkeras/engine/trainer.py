@@ -130,7 +130,7 @@ def _ensure_built(model: "Model", x: Any) -> None:
         return
     with torch.no_grad():
         try:
-            model(x)
+            model._note_outputs(model(x))  # a subclassed model's output structure
         except NotImplementedError:  # no `call` (a GAN-style model): its train_step runs
             if not (overrides(model, "train_step") or overrides(model, "test_step")):
                 raise
@@ -225,7 +225,7 @@ def fit(model: "Model", x: Any = None, y: Any = None, batch_size: Optional[int] 
     check_kwargs("fit", kwargs, _FIT_ARGUMENTS)
     apply_thread_policy()
     compiled = require_compiled(model, "fit")
-    if compiled.losses is None and not overrides(model, "train_step"):
+    if compiled.loss_spec[0] is None and not overrides(model, "train_step"):
         raise ValueError("No loss found. You may have forgotten to provide a `loss` argument "
                          "in the `compile()` method.")
     if not isinstance(epochs, (int, np.integer)) or epochs < 0:
@@ -396,7 +396,7 @@ def evaluate(model: "Model", x: Any = None, y: Any = None, batch_size: Optional[
     check_kwargs("evaluate", kwargs, _EVALUATE_ARGUMENTS)
     apply_thread_policy()
     compiled = require_compiled(model, "evaluate")
-    if compiled.losses is None and not overrides(model, "test_step"):
+    if compiled.loss_spec[0] is None and not overrides(model, "test_step"):
         raise ValueError("No loss found. You may have forgotten to provide a `loss` argument "
                          "in the `compile()` method.")
     verbose = _resolve_verbose(verbose)
