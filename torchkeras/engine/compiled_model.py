@@ -17,6 +17,7 @@ from torchkeras import optimizers as optimizers_module
 from torchkeras.engine import jit as jit_module
 from torchkeras.engine.compile_utils import LossesContainer, MetricsContainer, \
     spread_over_outputs
+from torchkeras.metrics import Mean
 from torchkeras.metrics.base import Metric
 from torchkeras.mixed_precision import LossScaleOptimizer
 from torchkeras.utils import nest
@@ -39,9 +40,10 @@ class CompiledModel:
         self.jit_compile = self.jit_backend is not None
         self.steps_per_execution = check_steps_per_execution(steps_per_execution)
         self.custom_logs: Optional[Dict[str, Any]] = None  # returned by a custom step
+        self._loss_tracker: Any = None  # see loss_tracker()
         # The StepRunner of this compile, made on first use and kept (step_runner.runner_for).
         self.runner: Any = None
-        if loss is not None and not self._outputs_unknown():
+        if not self._outputs_unknown():
             self._make_containers()
 
     def _outputs_unknown(self) -> bool:
@@ -60,30 +62,42 @@ class CompiledModel:
         return any(per_output)
 
     def _make_containers(self) -> None:
+        """The compiled losses (``None`` without a loss) and metrics (also without a loss:
+        a custom ``train_step`` updates them through ``compiled_metrics``)."""
         loss, loss_weights = self.loss_spec
-        self.losses = LossesContainer(loss, loss_weights, self.output_names)
+        self.losses = LossesContainer(loss, loss_weights, self.output_names) \
+            if loss is not None else None
         metrics, weighted = self.metrics_spec
         self.metrics_container = MetricsContainer(metrics, weighted, self.output_names)
 
     def refresh_output_names(self) -> None:
         """Subclassed/lazy models learn their outputs on the first batch."""
         names = list(self.model.output_names)
-        if names and (names != self.output_names or
-                      (self.losses is None and self.loss_spec[0] is not None)):
+        if names and (names != self.output_names or self.metrics_container is None):
             self.output_names = names
-            if self.loss_spec[0] is not None:
-                self._make_containers()
+            self._make_containers()
+
+    def loss_tracker(self) -> Any:
+        """``Mean(name='loss')`` for a loss the compiled losses do not compute (a subclass's
+        own ``compute_loss``); made on first use."""
+        if self._loss_tracker is None:
+            self._loss_tracker = Mean(name="loss")
+        return self._loss_tracker
 
     def metric_objects(self) -> list:
-        if self.losses is None:
-            return []
-        built = self.metrics_container.metrics if self.metrics_container.built else []
-        return self.losses.metrics + built
+        container = self.metrics_container
+        built = container.metrics if container is not None and container.built else []
+        if self.losses is not None:
+            return self.losses.metrics + built
+        return ([self._loss_tracker] if self._loss_tracker is not None else []) + built
 
     def reset_metrics(self) -> None:
         self.custom_logs = None
         if self.losses is not None:
             self.losses.reset_state()
+        if self._loss_tracker is not None:
+            self._loss_tracker.reset_state()
+        if self.metrics_container is not None:
             self.metrics_container.reset_state()
         model = self.model
         if _lists_own_metrics(model):

@@ -299,8 +299,13 @@ class Model(Layer):
         x, _, _ = data_module.unpack_batch(data)
         return model_call(self, x, False)
 
+    @keras_default
     def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None,
-                     sample_weight: Any = None) -> torch.Tensor:
+                     sample_weight: Any = None, training: bool = True,
+                     allow_empty: bool = False) -> torch.Tensor:
+        """The compiled loss of ``y_pred`` against ``y`` plus the model's added and
+        regularization losses (Keras 2 and 3 signature); updates the loss trackers. A
+        subclass may override it: the built-in ``train_step``/``test_step`` then call it."""
         return step_hooks.compute_loss(self, x, y, y_pred, sample_weight)
 
     def compute_metrics(self, x: Any, y: Any, y_pred: Any,

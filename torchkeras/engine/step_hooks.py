@@ -105,4 +105,5 @@ class CompiledMetrics:
     @property
     def metrics(self) -> list:
         compiled = self.model.compiled
-        return compiled.metrics_container.metrics if compiled is not None else []
+        container = compiled.metrics_container if compiled is not None else None
+        return container.metrics if container is not None else []

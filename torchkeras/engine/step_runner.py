@@ -206,10 +206,14 @@ class StepRunner:
             return
         y_true = flat_targets(compiled, y)
         weights = flat_weights(compiled, sample_weight)
-        if self.jit is None:
+        custom_loss = overrides(model, "compute_loss")
+        if self.jit is None or custom_loss:
             outputs = self._forward(x, True) if ddp is None else ddp.forward(x)
             y_pred = flat_outputs(model, outputs)
-            loss = compiled.losses(y_true, y_pred, weights, self.regularization_loss())
+            if custom_loss:  # Keras 3: the built-in step calls an overridden compute_loss
+                loss = self._custom_compute_loss(x, y, outputs, sample_weight)
+            else:
+                loss = compiled.losses(y_true, y_pred, weights, self.regularization_loss())
         else:
             if self._regularized is None:
                 self._collect()  # before tracing: a traced first-call branch would recompile
@@ -233,6 +237,19 @@ class StepRunner:
         with torch.no_grad():  # y_pred keeps _keras_logits/_keras_mask for the metrics
             compiled.metrics_container.update_state(y_true, y_pred, weights)
 
+    def _custom_compute_loss(self, x: Any, y: Any, outputs: Any, sample_weight: Any
+                             ) -> torch.Tensor:
+        """A subclass's ``compute_loss(x, y, y_pred, sample_weight)`` (Keras 3), tracked
+        as ``loss`` (batch-size weighted, as Keras 3's loss tracker)."""
+        loss = self.model.compute_loss(x=x, y=y, y_pred=outputs, sample_weight=sample_weight)
+        if not isinstance(loss, torch.Tensor):
+            loss = torch.as_tensor(loss, dtype=torch.float32)
+        first = next((t for t in nest.flatten(x) if isinstance(t, torch.Tensor)), None)
+        batch = int(first.shape[0]) if first is not None and first.dim() else 1
+        with torch.no_grad():
+            self.compiled.loss_tracker().update_state(loss.detach(), sample_weight=batch)
+        return loss
+
     def builtin_test_step(self, x: Any, y: Any, sample_weight: Any) -> None:
         """Forward, compiled loss and metrics (the loss trackers too), no update."""
         model, compiled = self.model, self.compiled
@@ -242,7 +259,10 @@ class StepRunner:
         y_pred = flat_outputs(model, outputs)
         y_true = flat_targets(compiled, y)
         weights = flat_weights(compiled, sample_weight)
-        compiled.losses(y_true, y_pred, weights, self.regularization_loss())
+        if overrides(model, "compute_loss"):
+            self._custom_compute_loss(x, y, outputs, sample_weight)
+        else:
+            compiled.losses(y_true, y_pred, weights, self.regularization_loss())
         compiled.metrics_container.update_state(y_true, y_pred, weights)
 
 

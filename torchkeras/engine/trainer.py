@@ -225,7 +225,8 @@ def fit(model: "Model", x: Any = None, y: Any = None, batch_size: Optional[int] 
     check_kwargs("fit", kwargs, _FIT_ARGUMENTS)
     apply_thread_policy()
     compiled = require_compiled(model, "fit")
-    if compiled.loss_spec[0] is None and not overrides(model, "train_step"):
+    if compiled.loss_spec[0] is None and not overrides(model, "train_step") and \
+            not overrides(model, "compute_loss"):
         raise ValueError("No loss found. You may have forgotten to provide a `loss` argument "
                          "in the `compile()` method.")
     if not isinstance(epochs, (int, np.integer)) or epochs < 0:
@@ -396,7 +397,8 @@ def evaluate(model: "Model", x: Any = None, y: Any = None, batch_size: Optional[
     check_kwargs("evaluate", kwargs, _EVALUATE_ARGUMENTS)
     apply_thread_policy()
     compiled = require_compiled(model, "evaluate")
-    if compiled.loss_spec[0] is None and not overrides(model, "test_step"):
+    if compiled.loss_spec[0] is None and not overrides(model, "test_step") and \
+            not overrides(model, "compute_loss"):
         raise ValueError("No loss found. You may have forgotten to provide a `loss` argument "
                          "in the `compile()` method.")
     verbose = _resolve_verbose(verbose)
