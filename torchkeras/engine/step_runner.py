@@ -171,6 +171,7 @@ class StepRunner:
         """One training step: the model's own ``train_step`` when it overrides it (Keras's
         customisation point), else :meth:`builtin_train_step`."""
         if overrides(self.model, "train_step"):
+            self._build_compiled_metrics(x, y)
             optimizer = self.compiled.optimizer
             if optimizer is not None and not optimizer.built and self.model.trainable_weights:
                 optimizer.build(self.model.trainable_weights)
@@ -191,9 +192,22 @@ class StepRunner:
         """One test step: the model's own ``test_step`` when it overrides it, else
         :meth:`builtin_test_step`."""
         if overrides(self.model, "test_step"):
+            self._build_compiled_metrics(x, y)
             self.compiled.custom_logs = self.model.test_step(pack_data(x, y, sample_weight))
         else:
             self.builtin_test_step(x, y, sample_weight)
+
+    def _build_compiled_metrics(self, x: Any, y: Any) -> None:
+        """Resolve the compiled metrics before a custom step's first batch, so that
+        ``self.metrics`` lists them there (Keras 3's guides iterate it); one gradient-free
+        forward, once per compile."""
+        container = self.compiled.metrics_container
+        if container is None or container.built or y is None or not any(
+                container._metrics_spec + container._weighted_spec):
+            return
+        with torch.no_grad():
+            outputs = model_call(self.model, x, False)
+        container.build(flat_targets(self.compiled, y), flat_outputs(self.model, outputs))
 
     def builtin_train_step(self, x: Any, y: Any, sample_weight: Any) -> None:
         """Forward, compiled loss, backward, optimizer update, constraints, metrics."""
