@@ -299,6 +299,8 @@ def model_call(model: Any, x: Any, training: bool) -> Any:
     """``model.call(x, training=...)``, or ``model.call(x)`` for a subclassed model whose
     ``call`` takes no ``training`` argument (as Keras allows)."""
     previous = phase.enter_call_training(training)  # the layers `call` calls get it too
+    if added_losses.in_use():  # a new forward pass: earlier `add_loss` values are stale
+        added_losses.new_generation()
     try:
         if _call_parameters(type(model))[0]:
             return model.call(x, training=training)
