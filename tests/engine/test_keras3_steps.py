@@ -107,3 +107,56 @@ def test_subclassed_model_with_two_outputs_takes_per_output_losses_and_metrics()
         bad = TwoOutputs()
         bad.compile("sgd", loss=["mse", "mse", "mse"])
         bad.fit(x, [labels, y], epochs=1, verbose=0)
+
+
+class LogisticEndpoint(keras.layers.Layer):
+    """keras.io "Training & evaluation with the built-in methods": a loss from add_loss."""
+
+    def __init__(self, name=None):
+        super().__init__(name=name)
+        self.loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
+
+    def call(self, targets, logits, sample_weights=None):
+        self.add_loss(self.loss_fn(targets, logits, sample_weights))
+        return keras.ops.softmax(logits)
+
+
+def test_layer_called_on_two_tensors_and_compiled_without_a_loss():
+    inputs = keras.Input(shape=(3,), name="inputs")
+    targets = keras.Input(shape=(10,), name="targets")
+    logits = keras.layers.Dense(10)(inputs)
+    predictions = LogisticEndpoint(name="predictions")(targets, logits)
+    assert tuple(predictions.shape) == (None, 10)
+    model = keras.Model(inputs=[inputs, targets], outputs=predictions)
+    model.compile(optimizer="adam")  # no loss: add_loss supplies it
+    rng = np.random.RandomState(1)
+    data = {"inputs": rng.random_sample((6, 3)), "targets": rng.random_sample((6, 10))}
+    history = model.fit(data, epochs=2, verbose=0)
+    assert list(history.history) == ["loss"] and history.history["loss"][0] > 0.5
+    probs = model.predict(data, verbose=0)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_no_loss_anywhere_is_an_error():
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+    model.compile(optimizer="sgd")
+    with pytest.raises(ValueError, match="No loss found"):
+        model.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0)
+
+
+def test_compute_output_spec_gives_the_symbolic_output():
+    class Split(keras.layers.Layer):
+        def call(self, x):
+            return x[:, :2], x[:, 2:] * 2.0
+
+        def compute_output_spec(self, x):
+            return (keras.KerasTensor((x.shape[0], 2), x.dtype),
+                    keras.KerasTensor((x.shape[0], x.shape[1] - 2), x.dtype))
+
+    inputs = keras.Input((5,))
+    a, b = Split()(inputs)
+    assert tuple(a.shape) == (None, 2) and tuple(b.shape) == (None, 3)
+    model = keras.Model(inputs, [a, b])
+    out = model.predict(np.ones((2, 5), "float32"), verbose=0)
+    assert out[0].shape == (2, 2) and out[1].shape == (2, 3) and float(out[1][0, 0]) == 2.0

@@ -6,10 +6,10 @@ Read by :mod:`torchkeras.backend._not_provided`.
 
 MISSING = {
     "": (
-        "DTypePolicy FloatDTypePolicy Function Initializer InputSpec KerasTensor Loss Metric "
-        "Operation Optimizer Quantizer Regularizer RematScope StatelessScope SymbolicScope "
-        "Variable applications device distillation distribution dtype_policies legacy "
-        "name_scope quantizers remat tree version visualization wrappers"
+        "DTypePolicy FloatDTypePolicy Function Initializer InputSpec Loss Metric Operation "
+        "Optimizer Quantizer Regularizer RematScope StatelessScope SymbolicScope Variable "
+        "applications device distillation distribution dtype_policies legacy name_scope "
+        "quantizers remat tree version visualization wrappers"
     ),
     "layers": (
         "AdaptiveAveragePooling1D AdaptiveAveragePooling2D AdaptiveAveragePooling3D "

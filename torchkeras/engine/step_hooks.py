@@ -33,6 +33,11 @@ def compute_loss(model: Any, x: Any = None, y: Any = None, y_pred: Any = None,
                  sample_weight: Any = None) -> torch.Tensor:
     """The compiled loss (with regularization) for ``y_pred``; updates the loss trackers."""
     compiled = require_compiled(model, "compute_loss")
+    if compiled.losses is None:  # no compiled loss: the added and regularization losses
+        total = runner_for(model).regularization_loss()
+        if total is None:
+            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
+        return total
     return compiled.losses(flat_targets(compiled, y), flat_outputs(model, y_pred),
                            flat_weights(compiled, sample_weight),
                            runner_for(model).regularization_loss())

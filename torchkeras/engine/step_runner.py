@@ -220,7 +220,7 @@ class StepRunner:
             return
         y_true = flat_targets(compiled, y)
         weights = flat_weights(compiled, sample_weight)
-        custom_loss = overrides(model, "compute_loss")
+        custom_loss = compiled.losses is None or overrides(model, "compute_loss")
         if self.jit is None or custom_loss:
             outputs = self._forward(x, True) if ddp is None else ddp.forward(x)
             y_pred = flat_outputs(model, outputs)
@@ -273,7 +273,7 @@ class StepRunner:
         y_pred = flat_outputs(model, outputs)
         y_true = flat_targets(compiled, y)
         weights = flat_weights(compiled, sample_weight)
-        if overrides(model, "compute_loss"):
+        if compiled.losses is None or overrides(model, "compute_loss"):
             self._custom_compute_loss(x, y, outputs, sample_weight)
         else:
             compiled.losses(y_true, y_pred, weights, self.regularization_loss())
@@ -307,6 +307,13 @@ def model_call(model: Any, x: Any, training: bool) -> Any:
         return model.call(x)
     finally:
         phase.exit_call_training(previous)
+
+
+def has_added_losses(model: Any) -> bool:
+    """Whether a layer of ``model`` called ``add_loss`` (Keras 3: ``compile`` needs no loss
+    then; the added losses are the loss)."""
+    return any("_added_losses" in layer.__dict__ or "_added_loss_fns" in layer.__dict__
+               for layer in model._flatten_layers())
 
 
 def keras_default(method: Callable) -> Callable:

@@ -24,7 +24,7 @@ from torchkeras.engine import data_checks, interrupt as interrupt_module
 from torchkeras.engine.batch_hooks import batch_hooks
 from torchkeras.engine.compiled_model import CompiledModel, flat_targets, require_compiled
 from torchkeras.engine.step_runner import StepRunner, mixed_autocast_dtype, model_call, \
-    overrides, runner_for
+    has_added_losses, overrides, runner_for
 from torchkeras.graph.convert import to_numpy
 from torchkeras.layers.input_spec import assert_input_compatibility
 from torchkeras.mixed_precision.autocast import autocast_for
@@ -226,7 +226,7 @@ def fit(model: "Model", x: Any = None, y: Any = None, batch_size: Optional[int] 
     apply_thread_policy()
     compiled = require_compiled(model, "fit")
     if compiled.loss_spec[0] is None and not overrides(model, "train_step") and \
-            not overrides(model, "compute_loss"):
+            not overrides(model, "compute_loss") and not has_added_losses(model):
         raise ValueError("No loss found. You may have forgotten to provide a `loss` argument "
                          "in the `compile()` method.")
     if not isinstance(epochs, (int, np.integer)) or epochs < 0:
@@ -398,7 +398,7 @@ def evaluate(model: "Model", x: Any = None, y: Any = None, batch_size: Optional[
     apply_thread_policy()
     compiled = require_compiled(model, "evaluate")
     if compiled.loss_spec[0] is None and not overrides(model, "test_step") and \
-            not overrides(model, "compute_loss"):
+            not overrides(model, "compute_loss") and not has_added_losses(model):
         raise ValueError("No loss found. You may have forgotten to provide a `loss` argument "
                          "in the `compile()` method.")
     verbose = _resolve_verbose(verbose)
