@@ -44,11 +44,10 @@ MISSING = {
     "utils": (
         "Config CustomObjectScope FeatureSpace GeneratorEnqueuer OrderedEnqueuer Progbar "
         "SequenceEnqueuer SidecarEvaluator StepsPerExecutionTuner TimedThread array_to_img "
-        "audio_dataset_from_directory bounding_boxes clear_session deserialize_keras_object "
-        "disable_interactive_logging enable_interactive_logging experimental "
-        "get_source_inputs img_to_array is_interactive_logging_enabled is_keras_tensor legacy "
-        "load_img pack_x_y_sample_weight save_img serialize_keras_object split_dataset "
-        "standardize_dtype to_ordinal unpack_x_y_sample_weight warmstart_embedding_matrix"
+        "audio_dataset_from_directory bounding_boxes clear_session "
+        "disable_interactive_logging enable_interactive_logging experimental img_to_array "
+        "is_interactive_logging_enabled legacy load_img save_img split_dataset "
+        "standardize_dtype to_ordinal warmstart_embedding_matrix"
     ),
     "backend": (
         "arange batch_dot batch_normalization bias_add binary_focal_crossentropy "
