@@ -182,6 +182,8 @@ class Layer(torch.nn.Module):
                 not getattr(value, "_is_model", False) and "_parameters" in self.__dict__:
             value.__dict__["_parent_layer_ref"] = weakref.ref(self)
         super().__setattr__(name, value)
+        if not name.startswith("_") and "_modules" in self.__dict__:
+            _track_layer_collection(self, name, value)
 
     def __getattr__(self, name: str) -> Any:
         # torch keeps parameters, buffers and sub-modules out of __dict__ (as nn.Module does);
@@ -642,6 +644,20 @@ def shape_structure(inputs: Any, flat_shapes: List[Shape]) -> Any:
     if not nest.is_nested(inputs):
         return flat_shapes[0]
     return nest.pack_sequence_as(inputs, list(flat_shapes))
+
+
+def _track_layer_collection(owner: Layer, name: str, value: Any) -> None:
+    """Keras tracks layers held in a list, tuple or dict attribute (``self.blocks =
+    [Dense(8), Dense(4)]``): their weights are the owner's. They are registered, in order,
+    in a hidden ``ModuleList`` ``<name>__layers``; the attribute stays the plain container."""
+    key = f"{name}__layers"
+    owner._modules.pop(key, None)
+    if not isinstance(value, (list, tuple, dict)) or isinstance(value, torch.nn.Module):
+        return
+    found = [v for v in nest.flatten(value) if isinstance(v, torch.nn.Module)] \
+        if value else []
+    if any(isinstance(v, Layer) for v in found):
+        owner._modules[key] = torch.nn.ModuleList(found)
 
 
 # ---------------------------------------------------------------- output shapes by probing
