@@ -54,6 +54,26 @@ def test_callable_losses_are_evaluated_on_each_read():
     layer = keras.layers.Dense(1)
     layer(torch.ones(1, 2))
     layer.add_loss(lambda: torch.sum(layer.kernel) * 0.0 + 7.0)
-    assert [float(v) for v in layer.losses] == [7.0]
+    assert [float(v.detach()) for v in layer.losses] == [7.0]
     layer(torch.ones(1, 2))
-    assert [float(v) for v in layer.losses] == [7.0]
+    assert [float(v.detach()) for v in layer.losses] == [7.0]
+
+
+def test_added_losses_under_jit_compile_neither_recompile_nor_accumulate():
+    compiled = []
+
+    def backend(graph_module, example_inputs):
+        compiled.append(graph_module)
+        return graph_module.forward
+
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, AddsLoss(0.5)(keras.layers.Dense(1)(inputs)))
+    model.compile(optimizer="sgd", loss="mse", jit_compile=backend)
+    x, y = np.ones((16, 2), "float32"), np.ones((16, 1), "float32")
+    history = model.fit(x, y, batch_size=4, epochs=3, verbose=0)
+    assert 1 <= len(compiled) <= 2
+    eager = keras.Model(model.inputs, model.outputs)
+    eager.compile(optimizer="sgd", loss="mse")
+    expected = eager.evaluate(x, y, batch_size=16, verbose=0)
+    assert abs(model.evaluate(x, y, batch_size=16, verbose=0) - expected) < 1e-5
+    assert np.all(np.isfinite(history.history["loss"]))

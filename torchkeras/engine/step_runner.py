@@ -231,6 +231,8 @@ class StepRunner:
         else:
             if self._regularized is None:
                 self._collect()  # before tracing: a traced first-call branch would recompile
+            if added_losses.in_use():  # outside the compiled step (see added_losses)
+                added_losses.new_generation()
             loss, per_output, y_pred = self.jit(x, y_true, weights)
             compiled.losses.track(loss, per_output, compile_utils.batch_size_of(y_true))
         if ddp is not None:

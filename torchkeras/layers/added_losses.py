@@ -1,8 +1,8 @@
 """Losses added with ``Layer.add_loss`` inside ``call`` (Keras 3 semantics).
 
 A value added during a forward pass belongs to that pass: the outermost layer call (or the
-trainer's forward) opens a new *generation*; ``layer.losses`` lists the values added in the
-current one, and ``fit``/``compute_loss`` add them to the loss. Zero-argument callables
+trainer's forward) forgets the values of the previous one; ``layer.losses`` lists the current
+ones, and ``fit``/``compute_loss`` add them to the loss. Zero-argument callables
 (Keras 2's ``add_loss(lambda: ...)``) are kept and re-evaluated on each read.
 
 Nothing here runs until the first ``add_loss``: models that never call it pay one global
@@ -14,7 +14,8 @@ from typing import Any, Callable, List
 
 import torch
 
-_STATE = {"used": False, "generation": 0, "depth": 0}
+_STATE = {"used": False, "depth": 0}
+_HOLDERS: List[Any] = []  # layers holding values of the current forward pass
 
 
 def in_use() -> bool:
@@ -22,17 +23,23 @@ def in_use() -> bool:
 
 
 def new_generation() -> None:
-    """Forget the losses added so far (a new forward pass starts)."""
-    _STATE["generation"] += 1
+    """Forget the losses added so far (a new forward pass starts). A no-op inside a
+    ``torch.compile`` trace: the trainer calls it before entering the compiled step (a
+    changing Python counter read in the trace would recompile it every step)."""
+    if torch.compiler.is_compiling():
+        return
+    for layer in _HOLDERS:
+        layer.__dict__.pop("_added_losses", None)
+    _HOLDERS.clear()
 
 
 def enter_call() -> bool:
     """A layer call starts; the outermost one opens a new generation. Returns whether this
     call was counted (pass it to :func:`exit_call`)."""
-    if not _STATE["used"]:
+    if not _STATE["used"] or torch.compiler.is_compiling():
         return False
     if _STATE["depth"] == 0:
-        _STATE["generation"] += 1
+        new_generation()
     _STATE["depth"] += 1
     return True
 
@@ -50,21 +57,19 @@ def add(layer: Any, value: Any) -> None:
         store.setdefault("_added_loss_fns", []).append(value)
         return
     _STATE["used"] = True
-    generation = _STATE["generation"]
-    entry = store.get("_added_losses")
-    if entry is None or entry[0] != generation:
-        store["_added_losses"] = (generation, [value])
+    values = store.get("_added_losses")
+    if values is None:
+        store["_added_losses"] = [value]
+        _HOLDERS.append(layer)
     else:
-        entry[1].append(value)
+        values.append(value)
 
 
 def of_layer(layer: Any) -> List[Any]:
     """The values ``layer`` (itself, not its sublayers) added in the current generation."""
     store = layer.__dict__
     values: List[Any] = [fn() for fn in store.get("_added_loss_fns", ())]
-    entry = store.get("_added_losses")
-    if entry is not None and entry[0] == _STATE["generation"]:
-        values.extend(entry[1])
+    values.extend(store.get("_added_losses", ()))
     return values
 
 
