@@ -256,8 +256,12 @@ class Layer(torch.nn.Module):
         Trainable weights are ``torch.nn.Parameter``s, non-trainable ones buffers.
         ``layout`` maps the stored tensor to Keras's layout (identity by default).
         """
-        if isinstance(name, (tuple, list)):  # Keras 3 order: add_weight(shape, ...)
+        if isinstance(name, (tuple, list)):  # Keras 3 order: add_weight(shape, initializer,
+            keras3_initializer = shape if shape != () else None  # dtype, trainable, ...)
+            if isinstance(initializer, bool):
+                trainable, initializer = initializer, None
             name, shape = kwargs.pop("name", None), name
+            initializer = keras3_initializer if keras3_initializer is not None else initializer
         for legacy in ("use_resource", "synchronization", "aggregation", "partitioner",
                        "caching_device", "autocast", "experimental_autocast"):
             kwargs.pop(legacy, None)
