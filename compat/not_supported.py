@@ -63,13 +63,13 @@ TOP_LEVEL: Dict[str, Tuple[bool, bool]] = {
 # Most used first (see the module docstring). "" is the top level.
 MOST_USED: List[str] = [
     "utils.FeatureSpace", "utils.Progbar",
-    ".KerasTensor", ".Loss", ".Metric", ".Optimizer", ".InputSpec",
-    ".Initializer", ".Regularizer", ".tree", "utils.serialize_keras_object",
-    "utils.deserialize_keras_object", "utils.get_source_inputs", "utils.clear_session",
+    ".Loss", ".Metric", ".Optimizer", ".InputSpec",
+    ".Initializer", ".Regularizer", ".tree",
+    "utils.clear_session",
     "layers.MixUp", "layers.CutMix", "layers.RandAugment",
     "layers.MelSpectrogram",
     "losses.CTC", "losses.ctc", "backend.ctc_batch_cost", "backend.ctc_decode",
-    "losses.Dice", "optimizers.Lamb", "callbacks.SwapEMAWeights", "datasets.california_housing",
+    "losses.Dice", "callbacks.SwapEMAWeights", "datasets.california_housing",
     "backend.function", "backend.gradients", "backend.placeholder", "backend.rnn",
     "backend.map_fn", "preprocessing.image.smart_resize",
 ]

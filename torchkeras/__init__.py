@@ -18,6 +18,7 @@ from torchkeras.layers.input_layer import Input, InputLayer
 from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
 from torchkeras.layers.base import Layer
+from torchkeras.graph.keras_tensor import KerasTensor
 from torchkeras import mixed_precision
 from torchkeras import config
 from torchkeras import applications

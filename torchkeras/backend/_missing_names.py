@@ -6,10 +6,10 @@ Read by :mod:`torchkeras.backend._not_provided`.
 
 MISSING = {
     "": (
-        "DTypePolicy FloatDTypePolicy Function Initializer InputSpec KerasTensor Loss Metric "
-        "Operation Optimizer Quantizer Regularizer RematScope StatelessScope SymbolicScope "
-        "device distillation distribution dtype_policies legacy name_scope quantizers remat "
-        "tree version visualization wrappers"
+        "DTypePolicy FloatDTypePolicy Function Initializer InputSpec Loss Metric Operation "
+        "Optimizer Quantizer Regularizer RematScope StatelessScope SymbolicScope device "
+        "distillation distribution dtype_policies legacy name_scope quantizers remat tree "
+        "version visualization wrappers"
     ),
     "layers": (
         "AugMix AutoContrast ContrastLimitedAdaptiveHistogramEqualization CutMix "
@@ -28,7 +28,7 @@ MISSING = {
         "experimental pearson_correlation"
     ),
     "optimizers": (
-        "Lamb MultiOptimizer Muon OptimizerMap ScheduleFreeAdamW experimental legacy"
+        "MultiOptimizer OptimizerMap experimental legacy"
     ),
     "callbacks": (
         "BaseLogger OrbaxCheckpoint SidecarEvaluatorModelExport SwapEMAWeights experimental"
@@ -39,10 +39,8 @@ MISSING = {
     "utils": (
         "Config CustomObjectScope FeatureSpace GeneratorEnqueuer OrderedEnqueuer Progbar "
         "SequenceEnqueuer SidecarEvaluator StepsPerExecutionTuner TimedThread bounding_boxes "
-        "clear_session deserialize_keras_object disable_interactive_logging "
-        "enable_interactive_logging experimental get_source_inputs "
-        "is_interactive_logging_enabled is_keras_tensor legacy pack_x_y_sample_weight "
-        "serialize_keras_object standardize_dtype to_ordinal unpack_x_y_sample_weight "
+        "clear_session disable_interactive_logging enable_interactive_logging experimental "
+        "is_interactive_logging_enabled legacy standardize_dtype to_ordinal "
         "warmstart_embedding_matrix"
     ),
     "backend": (

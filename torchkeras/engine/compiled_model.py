@@ -17,6 +17,8 @@ from torchkeras import optimizers as optimizers_module
 from torchkeras.engine import jit as jit_module
 from torchkeras.engine.compile_utils import LossesContainer, MetricsContainer, \
     spread_over_outputs
+from torchkeras.metrics import Mean
+from torchkeras.metrics.base import Metric
 from torchkeras.mixed_precision import LossScaleOptimizer
 from torchkeras.backend import nest
 
@@ -36,8 +38,7 @@ class CompiledModel:
         self.model = model
         self.loss_identifier = loss
         self.optimizer = resolve_optimizer(model, optimizer)
-        self.output_names = list(model.output_names) if model.outputs is not None or \
-            model.functional_graph is not None else ["output_1"]
+        self.output_names = list(model.output_names)
         self.loss_spec = (loss, loss_weights)
         self.metrics_spec = (metrics, weighted_metrics)
         self.losses: Optional[LossesContainer] = None
@@ -46,36 +47,71 @@ class CompiledModel:
         self.jit_compile = self.jit_backend is not None
         self.steps_per_execution = check_steps_per_execution(steps_per_execution)
         self.custom_logs: Optional[Dict[str, Any]] = None  # returned by a custom step
+        self._loss_tracker: Any = None  # see loss_tracker()
         # The StepRunner of this compile, made on first use and kept (step_runner.runner_for).
         self.runner: Any = None
-        if loss is not None:
+        if not self._outputs_unknown():
             self._make_containers()
 
-    def _make_containers(self) -> None:
+    def _outputs_unknown(self) -> bool:
+        """A subclassed model not called yet, compiled with a list or dict of losses or
+        metrics: its outputs are counted at the first batch (``refresh_output_names``)."""
+        model = self.model
+        if model.functional_graph is not None or model.outputs is not None or \
+                "_subclass_output_names" in model.__dict__:
+            return False
         loss, loss_weights = self.loss_spec
-        self.losses = LossesContainer(loss, loss_weights, self.output_names)
+        metrics, weighted = self.metrics_spec
+        per_output = [isinstance(v, dict) or (isinstance(v, (list, tuple)) and len(v) > 1)
+                      for v in (loss, loss_weights)]
+        per_output += [isinstance(v, dict) or (isinstance(v, (list, tuple)) and any(
+            isinstance(i, (list, tuple, dict)) for i in v)) for v in (metrics, weighted)]
+        return any(per_output)
+
+    def _make_containers(self) -> None:
+        """The compiled losses (``None`` without a loss) and metrics (also without a loss:
+        a custom ``train_step`` updates them through ``compiled_metrics``)."""
+        loss, loss_weights = self.loss_spec
+        self.losses = LossesContainer(loss, loss_weights, self.output_names) \
+            if loss is not None else None
         metrics, weighted = self.metrics_spec
         self.metrics_container = MetricsContainer(metrics, weighted, self.output_names)
 
     def refresh_output_names(self) -> None:
         """Subclassed/lazy models learn their outputs on the first batch."""
         names = list(self.model.output_names)
-        if names and names != self.output_names:
+        if names and (names != self.output_names or self.metrics_container is None):
             self.output_names = names
-            if self.loss_spec[0] is not None:
-                self._make_containers()
+            self._make_containers()
+
+    def loss_tracker(self) -> Any:
+        """``Mean(name='loss')`` for a loss the compiled losses do not compute (a subclass's
+        own ``compute_loss``); made on first use."""
+        if self._loss_tracker is None:
+            self._loss_tracker = Mean(name="loss")
+        return self._loss_tracker
 
     def metric_objects(self) -> list:
-        if self.losses is None:
-            return []
-        built = self.metrics_container.metrics if self.metrics_container.built else []
-        return self.losses.metrics + built
+        container = self.metrics_container
+        built = container.metrics if container is not None and container.built else []
+        if self.losses is not None:
+            return self.losses.metrics + built
+        return ([self._loss_tracker] if self._loss_tracker is not None else []) + built
 
     def reset_metrics(self) -> None:
         self.custom_logs = None
         if self.losses is not None:
             self.losses.reset_state()
+        if self._loss_tracker is not None:
+            self._loss_tracker.reset_state()
+        if self.metrics_container is not None:
             self.metrics_container.reset_state()
+        model = self.model
+        if _lists_own_metrics(model):
+            for metric in model.metrics:
+                reset = getattr(metric, "reset_state", None)
+                if reset is not None:
+                    reset()
 
     def read_logs(self, sync: bool = True) -> Dict[str, float]:
         """The current metric values as Python floats (one host sync). After a custom
@@ -97,6 +133,14 @@ class CompiledModel:
         values = torch.stack([torch.as_tensor(r, dtype=torch.float32).reshape(()).to(device)
                               for r in results]).cpu().tolist()  # the one host read
         return {m.name: v for m, v in zip(metrics, values)}
+
+
+def _lists_own_metrics(model: Any) -> bool:
+    """Whether ``model.metrics`` has more than the compiled metrics: a user subclass overrides
+    ``metrics`` or holds ``Metric`` attributes (``self.loss_tracker = Mean()``, Keras 3)."""
+    return any("metrics" in vars(k) for k in type(model).__mro__
+               if not k.__module__.startswith("torchkeras.")) or \
+        any(isinstance(v, Metric) for v in vars(model).values())
 
 
 def logs_to_floats(logs: Dict[str, Any]) -> Dict[str, float]:

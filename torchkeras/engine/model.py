@@ -126,8 +126,8 @@ class Model(Layer):
 
     @property
     def output_names(self) -> List[str]:
-        if self._graph is None:
-            return ["output_1"]
+        if self._graph is None:  # subclassed: known after the first call (fit's first batch)
+            return list(self.__dict__.get("_subclass_output_names", ["output_1"]))
         if isinstance(self._graph.output_structure, dict):
             return sorted(self._graph.output_structure)
         names, seen = [], {}
@@ -200,6 +200,17 @@ class Model(Layer):
                              f"{len(flat)} input tensors. Inputs received: "
                              f"{[tuple(getattr(x, 'shape', ())) for x in flat]}")
         return conform_ranks(flat, graph.inputs)
+
+    def _note_outputs(self, outputs: Any) -> None:
+        """A subclassed model's output names, from what its ``call`` returned: the keys of
+        a dict (sorted, as Keras flattens dicts), else ``output_1``, ``output_2``... (tf-keras)."""
+        if self._graph is not None:
+            return
+        if isinstance(outputs, dict):
+            names = sorted(outputs)
+        else:
+            names = [f"output_{i + 1}" for i in range(max(len(nest.flatten(outputs)), 1))]
+        self.__dict__["_subclass_output_names"] = names
 
     def build(self, input_shape: Any) -> None:
         """Create the weights of a subclassed model by calling it on zeros."""
@@ -297,8 +308,13 @@ class Model(Layer):
         x, _, _ = data_module.unpack_batch(data)
         return model_call(self, x, False)
 
+    @keras_default
     def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None,
-                     sample_weight: Any = None) -> torch.Tensor:
+                     sample_weight: Any = None, training: bool = True,
+                     allow_empty: bool = False) -> torch.Tensor:
+        """The compiled loss of ``y_pred`` against ``y`` plus the model's added and
+        regularization losses (Keras 2 and 3 signature); updates the loss trackers. A
+        subclass may override it: the built-in ``train_step``/``test_step`` then call it."""
         return step_hooks.compute_loss(self, x, y, y_pred, sample_weight)
 
     def compute_metrics(self, x: Any, y: Any, y_pred: Any,
@@ -314,13 +330,23 @@ class Model(Layer):
         return step_hooks.CompiledMetrics(self)
 
     def reset_metrics(self) -> None:
+        """Reset every metric in ``metrics`` (also a subclass's own ``metrics`` list)."""
         if self.compiled is not None:
             self.compiled.reset_metrics()
+        else:
+            step_hooks.reset_listed_metrics(self)
 
     @property
     def metrics(self) -> list:
-        """The loss tracker and compiled metrics (after the first step, as Keras)."""
-        return self.compiled.metric_objects() if self.compiled is not None else []
+        """The loss tracker and compiled metrics (after the first step, as Keras), then the
+        metrics the model holds as attributes (``self.loss_tracker = Mean(...)``, Keras 3)."""
+        compiled = self.compiled.metric_objects() if self.compiled is not None else []
+        return compiled + [m for m in step_hooks.own_metrics(self)
+                           if all(m is not c for c in compiled)]
+
+    def get_metrics_result(self) -> Dict[str, Any]:
+        """``{name: result}`` of ``metrics`` as Python floats (Keras 3)."""
+        return step_hooks.metrics_result(self)
 
     @property
     def metrics_names(self) -> List[str]:

@@ -10,7 +10,8 @@ import torch
 
 from torchkeras.engine import data as data_module
 from torchkeras.engine.compiled_model import flat_outputs, flat_targets, flat_weights, \
-    require_compiled
+    logs_to_floats, require_compiled
+from torchkeras.metrics.base import Metric
 from torchkeras.engine.step_runner import runner_for
 
 if TYPE_CHECKING:  # for annotations only: model.py imports this module
@@ -35,6 +36,11 @@ def compute_loss(model: "Model", x: Any = None, y: Any = None, y_pred: Any = Non
                  sample_weight: Any = None) -> torch.Tensor:
     """The compiled loss (with regularization) for ``y_pred``; updates the loss trackers."""
     compiled = require_compiled(model, "compute_loss")
+    if compiled.losses is None:  # no compiled loss: the added and regularization losses
+        total = runner_for(model).regularization_loss()
+        if total is None:
+            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
+        return total
     return compiled.losses(flat_targets(compiled, y), flat_outputs(model, y_pred),
                            flat_weights(compiled, sample_weight),
                            runner_for(model).regularization_loss())
@@ -49,6 +55,32 @@ def compute_metrics(model: "Model", x: Any, y: Any, y_pred: Any,
                                                 flat_outputs(model, y_pred),
                                                 flat_weights(compiled, sample_weight))
     return {m.name: m.result() for m in model.metrics}
+
+
+def own_metrics(model: Any) -> list:
+    """The ``Metric`` objects held as attributes of ``model`` itself, in assignment order."""
+    return [value for value in vars(model).values() if isinstance(value, Metric)]
+
+
+def reset_listed_metrics(model: Any) -> None:
+    """``reset_state()`` on everything ``model.metrics`` lists (an override included): what
+    Keras 3 does at each epoch start of ``fit`` and at the start of ``evaluate``."""
+    for metric in model.metrics:
+        reset = getattr(metric, "reset_state", None)
+        if reset is not None:
+            reset()
+
+
+def metrics_result(model: Any) -> Dict[str, Any]:
+    """``Model.get_metrics_result()``: each metric's result (dict results merged), floats."""
+    results: Dict[str, Any] = {}
+    for metric in model.metrics:
+        value = metric.result()
+        if isinstance(value, dict):
+            results.update(value)
+        else:
+            results[metric.name] = value
+    return logs_to_floats(results)
 
 
 class CompiledLoss:
@@ -81,4 +113,5 @@ class CompiledMetrics:
     @property
     def metrics(self) -> list:
         compiled = self.model.compiled
-        return compiled.metrics_container.metrics if compiled is not None else []
+        container = compiled.metrics_container if compiled is not None else None
+        return container.metrics if container is not None else []

@@ -30,6 +30,7 @@ from torchkeras.engine import compile_utils
 from torchkeras.engine import jit as jit_module
 from torchkeras.engine.compiled_model import CompiledModel, flat_outputs, flat_targets, \
     flat_weights
+from torchkeras.layers import added_losses
 from torchkeras.layers.base import _call_parameters
 from torchkeras.mixed_precision import LossScaleOptimizer
 from torchkeras.layers.autocast import autocast_dtype_of, autocast_for, prepare_mixed, \
@@ -109,6 +110,8 @@ class StepRunner:
         """``model.call`` without :func:`model_call`'s cached signature lookup (a cache
         call breaks a ``torch.compile`` graph)."""
         previous = phase.enter_call_training(training)  # for the layers `call` calls
+        if added_losses.in_use():  # a new forward pass: earlier `add_loss` values are stale
+            added_losses.new_generation()
         try:
             if self._takes_training:
                 return self.model.call(x, training=training)
@@ -145,7 +148,9 @@ class StepRunner:
                 total = value if total is None else total + value
         extra = getattr(self.model, "_collect_added_losses", None)
         if extra is not None:
-            for value in extra():
+            for value in extra():  # `add_loss` values, each summed to a scalar (Keras 3)
+                value = value.sum() if isinstance(value, torch.Tensor) else \
+                    torch.as_tensor(value, dtype=torch.float32)
                 total = value if total is None else total + value
         return total
 
@@ -170,6 +175,7 @@ class StepRunner:
         """One training step: the model's own ``train_step`` when it overrides it (Keras's
         customisation point), else :meth:`builtin_train_step`."""
         if overrides(self.model, "train_step"):
+            self._build_compiled_metrics(x, y)
             optimizer = self.compiled.optimizer
             if optimizer is not None and not optimizer.built and self.model.trainable_weights:
                 optimizer.build(self.model.trainable_weights)
@@ -190,9 +196,22 @@ class StepRunner:
         """One test step: the model's own ``test_step`` when it overrides it, else
         :meth:`builtin_test_step`."""
         if overrides(self.model, "test_step"):
+            self._build_compiled_metrics(x, y)
             self.compiled.custom_logs = self.model.test_step(pack_data(x, y, sample_weight))
         else:
             self.builtin_test_step(x, y, sample_weight)
+
+    def _build_compiled_metrics(self, x: Any, y: Any) -> None:
+        """Resolve the compiled metrics before a custom step's first batch, so that
+        ``self.metrics`` lists them there (Keras 3's guides iterate it); one gradient-free
+        forward, once per compile."""
+        container = self.compiled.metrics_container
+        if container is None or container.built or y is None or not any(
+                container._metrics_spec + container._weighted_spec):
+            return
+        with torch.no_grad():
+            outputs = model_call(self.model, x, False)
+        container.build(flat_targets(self.compiled, y), flat_outputs(self.model, outputs))
 
     def builtin_train_step(self, x: Any, y: Any, sample_weight: Any) -> None:
         """Forward, compiled loss, backward, optimizer update, constraints, metrics."""
@@ -205,13 +224,19 @@ class StepRunner:
             return
         y_true = flat_targets(compiled, y)
         weights = flat_weights(compiled, sample_weight)
-        if self.jit is None:
+        custom_loss = compiled.losses is None or overrides(model, "compute_loss")
+        if self.jit is None or custom_loss:
             outputs = self._forward(x, True) if ddp is None else ddp.forward(x)
             y_pred = flat_outputs(model, outputs)
-            loss = compiled.losses(y_true, y_pred, weights, self.regularization_loss())
+            if custom_loss:  # Keras 3: the built-in step calls an overridden compute_loss
+                loss = self._custom_compute_loss(x, y, outputs, sample_weight)
+            else:
+                loss = compiled.losses(y_true, y_pred, weights, self.regularization_loss())
         else:
             if self._regularized is None:
                 self._collect()  # before tracing: a traced first-call branch would recompile
+            if added_losses.in_use():  # outside the compiled step (see added_losses)
+                added_losses.new_generation()
             loss, per_output, y_pred = self.jit(x, y_true, weights)
             compiled.losses.track(loss, per_output, compile_utils.batch_size_of(y_true))
         if ddp is not None:
@@ -232,6 +257,19 @@ class StepRunner:
         with torch.no_grad():  # y_pred keeps _keras_logits/_keras_mask for the metrics
             compiled.metrics_container.update_state(y_true, y_pred, weights)
 
+    def _custom_compute_loss(self, x: Any, y: Any, outputs: Any, sample_weight: Any
+                             ) -> torch.Tensor:
+        """A subclass's ``compute_loss(x, y, y_pred, sample_weight)`` (Keras 3), tracked
+        as ``loss`` (batch-size weighted, as Keras 3's loss tracker)."""
+        loss = self.model.compute_loss(x=x, y=y, y_pred=outputs, sample_weight=sample_weight)
+        if not isinstance(loss, torch.Tensor):
+            loss = torch.as_tensor(loss, dtype=torch.float32)
+        first = next((t for t in nest.flatten(x) if isinstance(t, torch.Tensor)), None)
+        batch = int(first.shape[0]) if first is not None and first.dim() else 1
+        with torch.no_grad():
+            self.compiled.loss_tracker().update_state(loss.detach(), sample_weight=batch)
+        return loss
+
     def builtin_test_step(self, x: Any, y: Any, sample_weight: Any) -> None:
         """Forward, compiled loss and metrics (the loss trackers too), no update."""
         model, compiled = self.model, self.compiled
@@ -241,7 +279,10 @@ class StepRunner:
         y_pred = flat_outputs(model, outputs)
         y_true = flat_targets(compiled, y)
         weights = flat_weights(compiled, sample_weight)
-        compiled.losses(y_true, y_pred, weights, self.regularization_loss())
+        if compiled.losses is None or overrides(model, "compute_loss"):
+            self._custom_compute_loss(x, y, outputs, sample_weight)
+        else:
+            compiled.losses(y_true, y_pred, weights, self.regularization_loss())
         compiled.metrics_container.update_state(y_true, y_pred, weights)
 
 
@@ -264,12 +305,21 @@ def model_call(model: "Model", x: Any, training: bool) -> Any:
     """``model.call(x, training=...)``, or ``model.call(x)`` for a subclassed model whose
     ``call`` takes no ``training`` argument (as Keras allows)."""
     previous = phase.enter_call_training(training)  # the layers `call` calls get it too
+    if added_losses.in_use():  # a new forward pass: earlier `add_loss` values are stale
+        added_losses.new_generation()
     try:
         if _call_parameters(type(model))[0]:
             return model.call(x, training=training)
         return model.call(x)
     finally:
         phase.exit_call_training(previous)
+
+
+def has_added_losses(model: Any) -> bool:
+    """Whether a layer of ``model`` called ``add_loss`` (Keras 3: ``compile`` needs no loss
+    then; the added losses are the loss)."""
+    return any("_added_losses" in layer.__dict__ or "_added_loss_fns" in layer.__dict__
+               for layer in model._flatten_layers())
 
 
 def keras_default(method: Callable) -> Callable:

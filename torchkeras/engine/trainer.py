@@ -25,7 +25,7 @@ from torchkeras.engine import data_checks, interrupt as interrupt_module
 from torchkeras.engine.batch_hooks import batch_hooks
 from torchkeras.engine.compiled_model import CompiledModel, flat_targets, require_compiled
 from torchkeras.engine.step_runner import StepRunner, mixed_autocast_dtype, model_call, \
-    overrides, runner_for
+    has_added_losses, overrides, runner_for
 from torchkeras.graph.convert import to_numpy
 from torchkeras.layers.base import accepts_string_inputs
 from torchkeras.layers.input_spec import assert_input_compatibility
@@ -140,7 +140,7 @@ def _ensure_built(model: "Model", x: Any) -> None:
         return
     with torch.no_grad():
         try:
-            model(x)
+            model._note_outputs(model(x))  # a subclassed model's output structure
         except NotImplementedError:  # no `call` (a GAN-style model): its train_step runs
             if not (overrides(model, "train_step") or overrides(model, "test_step")):
                 raise
@@ -236,7 +236,8 @@ def fit(model: "Model", x: Any = None, y: Any = None, batch_size: Optional[int] 
     check_kwargs("fit", kwargs, _FIT_ARGUMENTS)
     apply_thread_policy()
     compiled = require_compiled(model, "fit")
-    if compiled.losses is None and not overrides(model, "train_step"):
+    if compiled.loss_spec[0] is None and not overrides(model, "train_step") and \
+            not overrides(model, "compute_loss") and not has_added_losses(model):
         raise ValueError("No loss found. You may have forgotten to provide a `loss` argument "
                          "in the `compile()` method.")
     if not isinstance(epochs, (int, np.integer)) or epochs < 0:
@@ -409,7 +410,8 @@ def evaluate(model: "Model", x: Any = None, y: Any = None, batch_size: Optional[
     check_kwargs("evaluate", kwargs, _EVALUATE_ARGUMENTS)
     apply_thread_policy()
     compiled = require_compiled(model, "evaluate")
-    if compiled.losses is None and not overrides(model, "test_step"):
+    if compiled.loss_spec[0] is None and not overrides(model, "test_step") and \
+            not overrides(model, "compute_loss") and not has_added_losses(model):
         raise ValueError("No loss found. You may have forgotten to provide a `loss` argument "
                          "in the `compile()` method.")
     verbose = _resolve_verbose(verbose)

@@ -1,8 +1,11 @@
 """Nodes of the functional graph: one per call of a layer on symbolic tensors."""
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
+import torch
+
+from torchkeras import backend
 from torchkeras.graph.keras_tensor import KerasTensor
 from torchkeras.graph.shapes import _flatten_shapes, _is_shape, _pack_shapes
 from torchkeras.backend import nest
@@ -46,6 +49,10 @@ def symbolic_call(layer: Any, inputs: Any, args: tuple, kwargs: Dict[str, Any]) 
         input_shape = inputs.shape
     layer._maybe_build(input_shape)
     layer._check_input_spec([x.shape for x in nest.flatten(inputs) if is_keras_tensor(x)])
+    spec = _output_spec(layer, inputs, args, kwargs)
+    if spec is not None:  # Keras 3: compute_output_spec, or several tensor arguments
+        Node(layer, (inputs,) + tuple(args), dict(kwargs), spec)
+        return spec
     output_shape = layer.compute_output_shape(input_shape)
     dtype = layer.compute_dtype
     if _is_shape(output_shape):
@@ -57,3 +64,38 @@ def symbolic_call(layer: Any, inputs: Any, args: tuple, kwargs: Dict[str, Any]) 
     Node(layer, (inputs,) + tuple(args), dict(kwargs), outputs)
     return outputs
 
+
+
+def _output_spec(layer: Any, inputs: Any, args: tuple, kwargs: Dict[str, Any]) -> Optional[Any]:
+    """New KerasTensors for a call that ``compute_output_shape(input_shape)`` cannot describe:
+    a layer defining Keras 3's ``compute_output_spec(*args, **kwargs)``, or a call with
+    KerasTensors beyond the first argument (``layer(targets, logits)``), probed by running
+    ``call`` on zeros. ``None``: the usual shape path applies."""
+    own_spec = getattr(type(layer), "compute_output_spec", None)
+    if own_spec is not None:
+        spec = layer.compute_output_spec(inputs, *args, **kwargs)
+        return nest.map_structure(
+            lambda t: KerasTensor(tuple(t.shape), getattr(t, "dtype", None) or
+                                  layer.compute_dtype), spec)
+    if not any(is_keras_tensor(x) for x in nest.flatten([list(args), kwargs])):
+        return None
+    outputs = []
+    for size in (3, 4):  # unknown non-batch dims: two probes tell fixed from free dims
+        def zeros(x: Any) -> Any:
+            if not is_keras_tensor(x):
+                return x
+            shape = [2 if i == 0 else size if d is None else d for i, d in enumerate(x.shape)]
+            return torch.zeros(shape, dtype=backend.torch_dtype(x.dtype))
+        with torch.no_grad():
+            outputs.append(layer.call(nest.map_structure(zeros, inputs),
+                                      *nest.map_structure(zeros, list(args)),
+                                      **nest.map_structure(zeros, dict(kwargs))))
+    dtype = layer.compute_dtype
+
+    def merge(a: torch.Tensor, b: torch.Tensor) -> KerasTensor:
+        shape = tuple(None if i == 0 or d != e else d for i, (d, e) in
+                      enumerate(zip(a.shape, b.shape)))
+        return KerasTensor(shape, dtype)
+
+    merged = [merge(a, b) for a, b in zip(nest.flatten(outputs[0]), nest.flatten(outputs[1]))]
+    return nest.pack_sequence_as(outputs[0], merged)

@@ -37,6 +37,7 @@ from torchkeras.backend import variable as backend_variable
 from torchkeras.graph.convert import to_tensor_structure
 from torchkeras.graph.node import symbolic_call
 from torchkeras.graph.shapes import _flatten_shapes, _is_shape, _pack_shapes
+from torchkeras.layers import added_losses
 from torchkeras.layers.input_spec import assert_input_compatibility
 from torchkeras.backend import dtype_policy as policy_module
 from torchkeras.layers.autocast import Float32Call, autocast_for
@@ -199,6 +200,8 @@ class Layer(torch.nn.Module):
                 "_parameters" in self.__dict__:
             value.__dict__["_parent_layer_ref"] = weakref.ref(self)
         super().__setattr__(name, value)
+        if not name.startswith("_") and "_modules" in self.__dict__:
+            _track_layer_collection(self, name, value)
 
     def __getattr__(self, name: str) -> Any:
         # torch keeps parameters, buffers and sub-modules out of __dict__ (as nn.Module does);
@@ -272,8 +275,12 @@ class Layer(torch.nn.Module):
         Trainable weights are ``torch.nn.Parameter``s, non-trainable ones buffers.
         ``layout`` maps the stored tensor to Keras's layout (identity by default).
         """
-        if isinstance(name, (tuple, list)):  # Keras 3 order: add_weight(shape, ...)
+        if isinstance(name, (tuple, list)):  # Keras 3 order: add_weight(shape, initializer,
+            keras3_initializer = shape if shape != () else None  # dtype, trainable, ...)
+            if isinstance(initializer, bool):
+                trainable, initializer = initializer, None
             name, shape = kwargs.pop("name", None), name
+            initializer = keras3_initializer if keras3_initializer is not None else initializer
         for legacy in ("use_resource", "synchronization", "aggregation", "partitioner",
                        "caching_device", "autocast", "experimental_autocast"):
             kwargs.pop(legacy, None)
@@ -382,11 +389,23 @@ class Layer(torch.nn.Module):
             value = term if value is None else value + term
         self.__dict__["_activity_loss"] = value
 
+    def add_loss(self, loss: Any, inputs: Any = None) -> None:
+        """Add a loss term from inside ``call`` (Keras 3: it belongs to the current forward
+        pass; ``layer.losses`` lists it and ``fit`` adds it to the loss). A zero-argument
+        callable is re-evaluated on each read (Keras 2)."""
+        added_losses.add(self, loss)
+
+    def _collect_added_losses(self) -> List[Any]:
+        """The ``add_loss`` values of this layer and its sublayers (current forward pass)."""
+        if not (added_losses.in_use() or "_added_loss_fns" in self.__dict__):
+            return []
+        return added_losses.collect(list(self._flatten_layers()))
+
     @property
     def losses(self) -> List[torch.Tensor]:
-        """Regularization losses of this layer's weights (recomputed on each access), and the
-        activity regularization loss of its latest call."""
-        values = []
+        """Regularization losses of this layer's weights (recomputed on each access), the
+        activity regularization loss of its latest call and what ``call`` gave ``add_loss``."""
+        values = self._collect_added_losses()
         for layer in self._flatten_layers():
             activity = layer.__dict__.get("_activity_loss")
             if activity is not None and layer.activity_regularizer is not None:
@@ -492,6 +511,7 @@ class Layer(torch.nn.Module):
             if mask is not None and accepts_mask:
                 kwargs["mask"] = mask
         previous = phase.enter_call_training(training)
+        counted = added_losses.enter_call()
         try:
             if self._autocast_dtype is not None:  # a mixed-precision layer called eagerly
                 with autocast_for(self._autocast_dtype, self._input_device()):
@@ -499,6 +519,7 @@ class Layer(torch.nn.Module):
             else:
                 outputs = self._module_call(inputs, args, kwargs, has_numpy)
         finally:
+            added_losses.exit_call(counted)
             phase.exit_call_training(previous)
         if self.activity_regularizer is not None:
             self._record_activity_loss(outputs)
@@ -662,6 +683,20 @@ def shape_structure(inputs: Any, flat_shapes: List[Shape]) -> Any:
     if not nest.is_nested(inputs):
         return flat_shapes[0]
     return nest.pack_sequence_as(inputs, list(flat_shapes))
+
+
+def _track_layer_collection(owner: Layer, name: str, value: Any) -> None:
+    """Keras tracks layers held in a list, tuple or dict attribute (``self.blocks =
+    [Dense(8), Dense(4)]``): their weights are the owner's. They are registered, in order,
+    in a hidden ``ModuleList`` ``<name>__layers``; the attribute stays the plain container."""
+    key = f"{name}__layers"
+    owner._modules.pop(key, None)
+    if not isinstance(value, (list, tuple, dict)) or isinstance(value, torch.nn.Module):
+        return
+    found = [v for v in nest.flatten(value) if isinstance(v, torch.nn.Module)] \
+        if value else []
+    if any(isinstance(v, Layer) for v in found):
+        owner._modules[key] = torch.nn.ModuleList(found)
 
 
 # ---------------------------------------------------------------- output shapes by probing

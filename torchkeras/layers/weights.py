@@ -70,6 +70,17 @@ def name_scopes(layer: Any) -> List[str]:
     return scopes
 
 
+class _LayoutView(torch.Tensor):
+    """A weight in Keras layout whose ``.grad`` reads (and converts) the storage's gradient."""
+
+    __torch_function__ = torch._C._disabled_torch_function_impl  # results are plain tensors
+
+    @property
+    def grad(self) -> Optional[torch.Tensor]:
+        grad = self._storage.grad
+        return None if grad is None else self._to_keras(grad)
+
+
 class KerasVariable:
     """Keras's view of one layer weight (what ``layer.weights`` lists)."""
 
@@ -90,8 +101,18 @@ class KerasVariable:
 
     @property
     def value(self) -> torch.Tensor:
-        """The weight in Keras layout (a view of the storage where possible)."""
-        return self._spec.layout.to_keras(self.tensor)
+        """The weight in Keras layout (a view of the storage where possible).
+
+        Its ``.grad`` is the storage's gradient in Keras layout, so Keras 3's torch idiom
+        ``[v.value.grad for v in model.trainable_weights]`` works for every weight.
+        """
+        storage = self.tensor
+        view = self._spec.layout.to_keras(storage)
+        if view is storage:
+            return view
+        view = view.as_subclass(_LayoutView)
+        view._storage, view._to_keras = storage, self._spec.layout.to_keras
+        return view
 
     @property
     def name(self) -> str:

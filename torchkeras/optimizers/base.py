@@ -182,9 +182,11 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
         self.decay = float(decay) if decay else 0.0
         self.loss_scale_factor = kwargs.pop("loss_scale_factor", None)
         accumulation = kwargs.pop("gradient_accumulation_steps", None)
-        if accumulation:
-            raise NotImplementedError("`gradient_accumulation_steps` is not supported by "
-                                      "torchkeras optimizers; accumulate gradients in the loop.")
+        if accumulation is not None and (not isinstance(accumulation, int) or
+                                         isinstance(accumulation, bool) or accumulation < 2):
+            raise ValueError("`gradient_accumulation_steps` must be an integer >= 2. "
+                             f"Received: gradient_accumulation_steps={accumulation}")
+        self.gradient_accumulation_steps = accumulation
         if kwargs:
             raise _ArgumentError(f"Argument(s) not recognized: {kwargs}" +
                                  _near_names(type(self), kwargs))
@@ -215,6 +217,8 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
         self._exclude_pattern: Optional[re.Pattern] = None
         self._host_dtype = np.float32
         self._custom_variables: List[torch.Tensor] = []
+        self._trainable_variables: List[Any] = []
+        self._accumulators: Dict[int, torch.Tensor] = {}
         self._index_dict: Dict[int, int] = {}
         self._variable_names: Dict[int, str] = {}
         self._set_learning_rate(learning_rate)
@@ -278,7 +282,10 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
 
     @property
     def iterations(self) -> IterationCount:
-        """Number of updates applied so far (a host int: reading it never syncs the device)."""
+        """Number of updates applied so far (a host int: reading it never syncs the device).
+        With ``gradient_accumulation_steps``, calls // steps, as Keras 3."""
+        if self.gradient_accumulation_steps:
+            return IterationCount(self._iterations // self.gradient_accumulation_steps)
         return IterationCount(self._iterations)
 
     @iterations.setter
@@ -315,6 +322,10 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
         Creates the slot variables. Calling it again with the same parameters does nothing;
         with a new list it rebinds, keeping the state of parameters found in both lists.
         """
+        var_list = list(var_list)
+        self._trainable_variables = [v for item in var_list
+                                     for v in (item["params"] if isinstance(item, dict)
+                                               else [item])]
         var_list = self._unwrap_var_list(var_list)
         if self.built:
             old = [p for g in self.param_groups for p in g["params"]]
@@ -345,6 +356,8 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
                     state[name] = previous[name]
                 else:
                     state[name] = self._init_slot(name, p.detach())
+        self._accumulators = ({id(p): torch.zeros_like(p.detach()) for p in params}
+                              if self.gradient_accumulation_steps else {})
         self.built = True
         self._cache = None
 
@@ -512,6 +525,31 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
             p.copy_(spec.layout.from_keras(spec.constraint(spec.layout.to_keras(p))))
         return self.iterations
 
+    def apply(self, grads: Sequence[Any], trainable_variables: Optional[Iterable] = None
+              ) -> None:
+        """Keras 3's ``apply(grads, trainable_variables=None)``: update the variables.
+
+        ``grads`` match ``trainable_variables`` one to one; without ``trainable_variables``
+        they match the variables given to ``build`` (the optimizer must be built).
+        """
+        grads = list(grads)
+        if not grads:
+            return
+        if trainable_variables is None:
+            if not self.built:
+                raise ValueError("When passing `grads` without `variables`, the optimizer "
+                                 "must already be built on a list of variables. Call "
+                                 "`optimizer.build(trainable_variables)` first. ")
+            variables = self._trainable_variables
+            if len(grads) != len(variables):
+                raise ValueError("When passing `grads` as a list of gradient tensors, the "
+                                 "gradients must match `optimizer.variables` one-to-on. "
+                                 f"Received a list of {len(grads)} gradients, but the "
+                                 f"optimizer is tracking {len(variables)} trainable variables.")
+        else:
+            variables = list(trainable_variables)
+        self.apply_gradients(zip(grads, variables))
+
     def compute_gradients(self, loss: Any, var_list: Any, tape: Any = None
                           ) -> List[Tuple[Optional[torch.Tensor], Any]]:
         """``[(gradient, variable)]`` of ``loss`` (a tensor or a zero-argument callable),
@@ -537,12 +575,19 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
         """Clip, decay, update, constrain and average; then count the iteration."""
         if not work:
             return
-        t0 = self._iterations
+        t0 = self._iterations  # calls so far; schedules read it (Keras 3, also when accumulating)
         self._refresh_dynamic_lr(t0)
         f = self._host_dtype
         grads_all = [grads for _, _, grads in work]
         if self.loss_scale_factor is not None:
             grads_all = [torch._foreach_div(gs, float(self.loss_scale_factor)) for gs in grads_all]
+        if self.gradient_accumulation_steps:
+            grads_all = self._accumulate(work, grads_all, t0)
+            if grads_all is None:  # not an update step: gradients stored, EMA still follows
+                self._update_ema(work, t0 // self.gradient_accumulation_steps)
+                self._iterations = t0 + 1
+                return
+            t0 = t0 // self.gradient_accumulation_steps  # updates so far (`iterations`)
         grads_all = self._clip_gradients(grads_all)
         self._prepare_step(t0 + 1)
         scalars_for: Dict[float, Any] = {}
@@ -554,23 +599,66 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
             lr_t = f(lr)
             if self.decay:
                 lr_t = lr_t / (f(1.0) + f(self.decay) * f(t0))
-            if self.weight_decay:
-                mask = bucket.decay_mask if idx is None else [bucket.decay_mask[i] for i in idx]
-                decayed = params if all(mask) else [p for p, m in zip(params, mask) if m]
-                if decayed:  # Keras: variable -= variable * wd * lr (before the update)
-                    torch._foreach_add_(decayed, decayed,
-                                        alpha=-float(f(self.weight_decay) * lr_t))
+            mask = bucket.decay_mask if idx is None else [bucket.decay_mask[i] for i in idx]
+            self._apply_weight_decay(params, mask, lr_t)
             key = float(lr_t)
             if key not in scalars_for:
                 scalars_for[key] = self._compute_scalars(lr_t, t0 + 1)
             self._update(params, grads, slots, scalars_for[key])
-            if bucket.averages is not None:
-                averages = bucket.averages if idx is None else [bucket.averages[i] for i in idx]
-                torch._foreach_mul_(averages, self.ema_momentum)
-                torch._foreach_add_(averages, params, alpha=1.0 - self.ema_momentum)
-                if self.ema_overwrite_frequency and (t0 + 1) % self.ema_overwrite_frequency == 0:
-                    torch._foreach_copy_(params, averages)
-        self._iterations = t0 + 1
+        self._update_ema(work, t0)
+        self._iterations += 1
+
+    def _update_ema(self, work: List[Tuple[_Bucket, Optional[List[int]], List[torch.Tensor]]],
+                    t0: int) -> None:
+        """``average = m * average + (1 - m) * variable`` (and the periodic overwrite)."""
+        for bucket, idx, _ in work:
+            if bucket.averages is None:
+                continue
+            params = bucket.params if idx is None else [bucket.params[i] for i in idx]
+            averages = bucket.averages if idx is None else [bucket.averages[i] for i in idx]
+            torch._foreach_mul_(averages, self.ema_momentum)
+            torch._foreach_add_(averages, params, alpha=1.0 - self.ema_momentum)
+            if self.ema_overwrite_frequency and (t0 + 1) % self.ema_overwrite_frequency == 0:
+                torch._foreach_copy_(params, averages)
+
+    def _apply_weight_decay(self, params: List[torch.Tensor], mask: List[bool],
+                            lr_t: np.floating) -> None:
+        """Keras: ``variable -= variable * weight_decay * lr`` (before the update)."""
+        if not self.weight_decay:
+            return
+        decayed = params if all(mask) else [p for p, m in zip(params, mask) if m]
+        if decayed:
+            f = type(lr_t)
+            torch._foreach_add_(decayed, decayed, alpha=-float(f(self.weight_decay) * lr_t))
+
+    def _accumulator(self, p: torch.Tensor) -> torch.Tensor:
+        acc = self._accumulators.get(id(p))
+        if acc is None:  # a parameter added after build (add_param_group)
+            acc = self._accumulators[id(p)] = torch.zeros_like(p.detach())
+        return acc
+
+    def _accumulate(self, work: List[Tuple[_Bucket, Optional[List[int]], List[torch.Tensor]]],
+                    grads_all: List[List[torch.Tensor]], t0: int
+                    ) -> Optional[List[List[torch.Tensor]]]:
+        """Keras 3's gradient accumulation: add the gradients to the accumulators, except
+        every ``gradient_accumulation_steps``-th call, which returns ``(g + acc) / steps``
+        for the update and zeroes every accumulator. ``None`` when no update is due."""
+        steps = self.gradient_accumulation_steps
+        accs = [[self._accumulator(bucket.params[i])
+                 for i in (range(len(bucket.params)) if idx is None else idx)]
+                for bucket, idx, _ in work]
+        if (t0 + 1) % steps != 0:
+            for acc, grads in zip(accs, grads_all):
+                torch._foreach_add_(acc, grads)
+            return None
+        out = []
+        for acc, grads in zip(accs, grads_all):
+            total = torch._foreach_add(grads, acc)
+            torch._foreach_div_(total, float(steps))
+            out.append(total)
+        for acc in self._accumulators.values():
+            acc.zero_()
+        return out
 
     def _clip_gradients(self, grads_all: List[List[torch.Tensor]]) -> List[List[torch.Tensor]]:
         """Keras's clipping: clipnorm per variable, else global_clipnorm, else clipvalue."""
@@ -765,6 +853,8 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
             config["decay"] = self.decay
         if self.loss_scale_factor is not None:
             config["loss_scale_factor"] = self.loss_scale_factor
+        if self.gradient_accumulation_steps is not None:
+            config["gradient_accumulation_steps"] = self.gradient_accumulation_steps
         return config
 
     @classmethod

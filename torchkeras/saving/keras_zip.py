@@ -80,6 +80,8 @@ def variable_groups(layer: Any, path: str) -> List[Tuple[str, Any, List[Any]]]:
         groups.append((prefix + "cell/vars", layer, list(layer.weights)))
         return groups
     groups.append((prefix + "vars", layer, _own_variables(layer)))
+    if getattr(layer, "_is_model", False):  # a subclassed model
+        return groups + _subclassed_model_groups(layer, prefix)
     for attr, child in layer._modules.items():
         if isinstance(child, Layer):
             groups.extend(variable_groups(child, prefix + _saved_attr_name(layer, attr, child)))
@@ -94,6 +96,36 @@ def _saved_attr_name(layer: Any, attr: str, child: Any) -> str:
             getattr(layer, public, None) is child:
         return public
     return attr
+
+
+def _subclassed_model_groups(model: Any, prefix: str) -> List[Tuple[str, Any, List[Any]]]:
+    """Keras 3's walk of a subclassed model: its public attributes (and its ``layers``
+    property) in sorted order; a layer is saved under the first path that reaches it, a layer
+    in a list under ``<attr>/<snake class name>[_n]`` (counted over the whole list)."""
+    attrs: Dict[str, Any] = {"layers": model.layers}
+    attrs.update({k: v for k, v in vars(model).items()
+                  if not k.startswith("_") and isinstance(v, (list, tuple, dict))})
+    attrs.update({k: v for k, v in model._modules.items()
+                  if isinstance(v, Layer) and not k.startswith("_")})
+    groups: List[Tuple[str, Any, List[Any]]] = []
+    seen = {id(model)}
+    for attr in sorted(attrs):
+        value = attrs[attr]
+        if isinstance(value, Layer):
+            if id(value) not in seen:
+                seen.add(id(value))
+                groups.extend(variable_groups(value, prefix + attr))
+            continue
+        items = list(value.values()) if isinstance(value, dict) else list(value)
+        used: Dict[str, int] = {}
+        for item in items:
+            if not isinstance(item, Layer):
+                continue
+            name = _unique(_class_key(item), used)
+            if id(item) not in seen:
+                seen.add(id(item))
+                groups.extend(variable_groups(item, f"{prefix}{attr}/{name}"))
+    return groups
 
 
 def _unique(name: str, used: Dict[str, int]) -> str:
@@ -134,12 +166,15 @@ def write_weights_store(h5: Any, model: Any, include_optimizer: bool) -> None:
 
 
 def keras3_model_config(model: Any, include_optimizer: bool = True) -> Dict[str, Any]:
-    if getattr(model, "functional_graph", None) is None and not isinstance(model, Sequential):
-        raise NotImplementedError(
-            "Saving a subclassed model to the .keras format needs a model that can be rebuilt "
-            "from its config: use a Functional or Sequential model, or save_weights().")
     entry = layer_entry(model, KERAS3)
-    entry["build_config"] = {"input_shape": None}
+    if getattr(model, "functional_graph", None) is None and not isinstance(model, Sequential):
+        # a subclassed model: its class (registered) + get_config(); rebuilt by calling it
+        # on zeros of the recorded input shape, then its weights load by attribute path
+        shape = getattr(model, "_build_input_shape", None)
+        entry["build_config"] = {"input_shape": model_config._shape_list(shape) if shape
+                                 else None}
+    else:
+        entry["build_config"] = {"input_shape": None}
     compile_config = training_config.keras3_compile_config(model) if include_optimizer \
         else None
     if compile_config is not None:
@@ -231,7 +266,13 @@ def load_model_from_keras(filepath: str, custom_objects: Optional[Dict[str, Any]
         weights = h5_utils.read_member(archive, _WEIGHTS, filepath) if _WEIGHTS in names \
             else None
         compile_config = config.get("compile_config") if isinstance(config, dict) else None
+        build_config = config.get("build_config") if isinstance(config, dict) else None
         model = model_config.deserialize_model(config, custom_objects)
+        shape = (build_config or {}).get("input_shape")
+        if shape and getattr(model, "functional_graph", None) is None and \
+                not isinstance(model, Sequential) and not model.weights:
+            model.build(tuple(shape) if not isinstance(shape[0], list) else
+                        [tuple(s) for s in shape])  # a subclassed model: create its weights
         if any(name.startswith("assets/") for name in names):
             _load_assets(model, archive, filepath)
     finally:

@@ -82,15 +82,12 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True,
     if not overwrite and os.path.exists(filepath) and not _proceed_with_overwrite(filepath):
         return
     if getattr(model, "functional_graph", None) is None and \
-            not getattr(model, "is_sequential", False):
+            not getattr(model, "is_sequential", False) and file_format is formats.H5_MODEL:
         raise NotImplementedError(
             "Saving the model to HDF5 format requires the model to be a Functional model or a "
             "Sequential model. It does not work for subclassed models, because such models "
             "are defined via the body of a Python method, which isn't safely serializable. "
-            "Consider saving to the .keras format, or using `save_weights`.") \
-            if file_format is formats.H5_MODEL else NotImplementedError(
-            "Saving a subclassed model needs a config that rebuilds it; use a Functional or "
-            "Sequential model, or `save_weights()`.")
+            "Consider saving to the .keras format, or using `save_weights`.")
     file_format.write(model, filepath, include_optimizer=include_optimizer)
 
 

@@ -26,6 +26,11 @@ from torchkeras.utils.dataset_utils import (audio_dataset_from_directory,  # noq
 from torchkeras.preprocessing.image import (array_to_img, img_to_array,  # noqa: E402
                                             load_img, save_img)
 from torchkeras.utils.history_plot import plot_history  # noqa: E402
+from torchkeras.utils.data_packing import (pack_x_y_sample_weight,  # noqa: E402
+                                           unpack_x_y_sample_weight)
+from torchkeras.utils.graph_utils import get_source_inputs, is_keras_tensor  # noqa: E402
+from torchkeras.registry.serialization import (deserialize_keras_object,  # noqa: E402
+                                             serialize_keras_object)
 from torchkeras.preprocessing.sequence import pad_sequences as _pad  # noqa: E402
 from torchkeras.utils.vis_utils import model_to_dot, plot_model  # noqa: E402
 
