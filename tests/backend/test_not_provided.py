@@ -8,7 +8,7 @@ from torchkeras.backend import _not_provided
 @pytest.mark.parametrize("module, name, keras_name", [
     (keras.layers, "MelSpectrogram", "keras.layers.MelSpectrogram"),
     (keras, "distribution", "keras.distribution"),
-    (keras.utils, "get_source_inputs", "keras.utils.get_source_inputs"),
+    (keras.utils, "OrderedEnqueuer", "keras.utils.OrderedEnqueuer"),
     (keras.preprocessing.image, "smart_resize", "keras.preprocessing.image.smart_resize"),
 ])
 def test_missing_keras_name_says_not_provided_yet(module, name, keras_name):

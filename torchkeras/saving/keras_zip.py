@@ -20,8 +20,8 @@ from typing import Any, Dict, List, Optional, Tuple
 import numpy as np
 
 from torchkeras.engine.sequential import Sequential
-from torchkeras.layers.base import Layer
-from torchkeras.layers.weights import KerasVariable
+from torchkeras.layers.base import Layer, build_input_shape
+from torchkeras.layers.weights import KerasVariable, is_model
 from torchkeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from torchkeras.registry import h5_utils, json_limits, weight_check
 from torchkeras.saving import model_config, optimizer_state, training_config
@@ -64,9 +64,9 @@ def variable_groups(layer: Any, path: str) -> List[Tuple[str, Any, List[Any]]]:
     """``(vars_path, owner, variables)`` for ``layer`` and everything under it."""
     prefix = path + "/" if path else ""
     groups: List[Tuple[str, Any, List[Any]]] = []
-    is_model = getattr(layer, "functional_graph", None) is not None or \
+    is_graph_model = getattr(layer, "functional_graph", None) is not None or \
         isinstance(layer, Sequential)
-    if is_model:
+    if is_graph_model:
         groups.append((prefix + "vars", layer, _own_variables(layer)))
         used: Dict[str, int] = {}
         for sublayer in layer.layers:
@@ -80,7 +80,7 @@ def variable_groups(layer: Any, path: str) -> List[Tuple[str, Any, List[Any]]]:
         groups.append((prefix + "cell/vars", layer, list(layer.weights)))
         return groups
     groups.append((prefix + "vars", layer, _own_variables(layer)))
-    if getattr(layer, "_is_model", False):  # a subclassed model
+    if is_model(layer):  # a subclassed model
         return groups + _subclassed_model_groups(layer, prefix)
     for attr, child in layer._modules.items():
         if isinstance(child, Layer):
@@ -170,7 +170,7 @@ def keras3_model_config(model: Any, include_optimizer: bool = True) -> Dict[str,
     if getattr(model, "functional_graph", None) is None and not isinstance(model, Sequential):
         # a subclassed model: its class (registered) + get_config(); rebuilt by calling it
         # on zeros of the recorded input shape, then its weights load by attribute path
-        shape = getattr(model, "_build_input_shape", None)
+        shape = build_input_shape(model)
         entry["build_config"] = {"input_shape": model_config._shape_list(shape) if shape
                                  else None}
     else:
