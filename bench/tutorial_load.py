@@ -3,13 +3,15 @@
     python bench/tutorial_load.py                          # quiet and 1 neighbour, policy on/off
     python bench/tutorial_load.py --neighbours 2 --iterations 2 --rows 20000
     python bench/tutorial_load.py --tf-python /tmp/ref/bin/python   # also real tf-keras
+    python bench/tutorial_load.py --keras3-python /tmp/k3/bin/python  # also Keras 3 on torch
 
 Each cell runs ``bench/programs/seq2seq_addition.py`` (an LSTM encoder-decoder trained an
 epoch at a time, as keras.io's addition_rnn does) in a fresh process through
 ``python -m torchkeras run``, quiet or next to ``--neighbours`` busy Python loops (started
 before, ended after, bounded: ``contention.py``). A cell that runs past ``--timeout``
 seconds is reported as a stall with the iterations it finished. ``--tf-python`` runs the
-same program with real TensorFlow's Keras 2 (``TF_USE_LEGACY_KERAS=1``) for comparison.
+same program with real TensorFlow's Keras 2 (``TF_USE_LEGACY_KERAS=1``) for comparison, and
+``--keras3-python`` with Keras 3 on its torch backend (``KERAS_BACKEND=torch``).
 """
 from __future__ import annotations
 
@@ -43,14 +45,19 @@ def parse_output(text: str, launched: float) -> Dict[str, object]:
 
 
 def run_cell(runner: str, neighbours: int, policy: bool, iterations: int, rows: int,
-             timeout: float) -> Dict[str, object]:
-    """One fresh process of the program; ``runner`` is "torchkeras" or a TF interpreter."""
+             timeout: float, keras3: bool = False) -> Dict[str, object]:
+    """One fresh process of the program; ``runner`` is "torchkeras", or an interpreter with
+    TensorFlow (``keras3`` False) or with Keras 3 and torch (``keras3`` True)."""
     env = dict(os.environ)
     if runner == "torchkeras":
         env["PYTHONPATH"] = str(HERE.parent) + os.pathsep + env.get("PYTHONPATH", "")
         if not policy:
             env["TORCHKERAS_THREAD_POLICY"] = "off"
         cmd = [sys.executable, "-m", "torchkeras", "run", str(PROGRAM)]
+    elif keras3:
+        env.update(KERAS_BACKEND="torch")
+        env.pop("PYTHONPATH", None)
+        cmd = [runner, str(PROGRAM)]
     else:
         env.update(TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3")
         cmd = [runner, str(PROGRAM)]
@@ -87,17 +94,21 @@ def main(argv: Optional[List[str]] = None) -> int:
                         help="seconds before a cell counts as a stall")
     parser.add_argument("--tf-python", default=os.environ.get("BENCH_TF_PYTHON"),
                         help="an interpreter with TensorFlow and tf_keras, to compare")
+    parser.add_argument("--keras3-python", default=os.environ.get("BENCH_KERAS3_PYTHON"),
+                        help="an interpreter with Keras 3 and torch, to compare")
     parser.add_argument("--out", default=None, help="JSON output path")
     args = parser.parse_args(argv)
-    cells = [("torchkeras", True), ("torchkeras", False)]
+    cells = [("torchkeras", True, "torchkeras policy on"),
+             ("torchkeras", False, "torchkeras policy off")]
     if args.tf_python:
-        cells.append((args.tf_python, True))
+        cells.append((args.tf_python, True, "tf-keras"))
+    if args.keras3_python:
+        cells.append((args.keras3_python, True, "keras3-torch"))
     rows = []
     for load in (0, args.neighbours):
-        for runner, policy in cells:
-            r = run_cell(runner, load, policy, args.iterations, args.rows, args.timeout)
-            name = "torchkeras" if runner == "torchkeras" else "tf-keras"
-            label = f"{name} policy {'on' if policy else 'off'}" if name == "torchkeras" else name
+        for runner, policy, label in cells:
+            r = run_cell(runner, load, policy, args.iterations, args.rows, args.timeout,
+                         keras3=label == "keras3-torch")
             r.update(runner=label, neighbours=load)
             rows.append(r)
             print(f"{label:>22} neighbours={load}: first step {r['first_step_s']}s, "

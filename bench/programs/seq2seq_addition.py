@@ -13,8 +13,13 @@ import sys
 import time
 
 import numpy as np
-from tensorflow import keras
-from tensorflow.keras import layers
+
+try:
+    from tensorflow import keras
+    from tensorflow.keras import layers
+except ImportError:  # Keras 3 on torch (tutorial_load.py --keras3-python): no TensorFlow
+    import keras
+    from keras import layers
 
 ITERATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 ROWS = int(sys.argv[2]) if len(sys.argv) > 2 else 50000
