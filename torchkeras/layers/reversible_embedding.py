@@ -65,6 +65,9 @@ class ReversibleEmbedding(Embedding):
     def get_config(self) -> Dict[str, Any]:
         config = super().get_config()
         config.pop("input_length", None)
+        if tuple(config.get("batch_input_shape") or ()) == (None, None):
+            config.pop("batch_input_shape")  # Keras 2's Embedding default, not Keras 3's
+        config["quantization_config"] = None  # Keras 3 key; quantization isn't supported
         config.update({"tie_weights": self.tie_weights, "reverse_dtype": self.reverse_dtype,
                        "logit_soft_cap": self.logit_soft_cap})
         return config

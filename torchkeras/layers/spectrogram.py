@@ -41,21 +41,22 @@ def _window(window: Any, length: int, periodic: bool) -> Optional[torch.Tensor]:
 def stft_kernel(side: str, window: Any, scaling: Optional[str], periodic: bool,
                 frame_length: int, bins: int) -> torch.Tensor:
     """Keras 3's ``initializers.STFT``: (frame_length, 1, bins) cosine or sine kernel."""
+    # float32 throughout, in Keras's order: the near-zero sines (DC, Nyquist) keep their sign.
     fft_length = (bins - 1) * 2
-    freq = torch.arange(bins, dtype=torch.float64).reshape(1, 1, bins) / fft_length
-    time = torch.arange(frame_length, dtype=torch.float64).reshape(frame_length, 1, 1)
-    args = -2 * time * freq * math.pi
+    freq = torch.arange(bins, dtype=torch.float32).reshape(1, 1, bins) / fft_length
+    time = torch.arange(frame_length, dtype=torch.float32).reshape(frame_length, 1, 1)
+    args = (-2 * time) * freq * torch.arccos(torch.tensor(-1.0))
     kernel = torch.cos(args) if side == "real" else torch.sin(args)
     win = _window(window, frame_length, periodic)
     if win is not None:
-        win = win.reshape(frame_length, 1, 1)
-        scale = 1.0
+        win = win.float().reshape(frame_length, 1, 1)
+        scale: Any = 1.0
         if scaling == "density":
             scale = torch.sqrt(torch.sum(win ** 2))
         elif scaling == "spectrum":
             scale = torch.sum(win.abs())
         kernel = kernel * win / scale
-    return kernel.float()
+    return kernel
 
 
 class STFTSpectrogram(Layer):
