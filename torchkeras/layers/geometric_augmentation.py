@@ -23,8 +23,9 @@ def _shear_factor(factor: Any, name: str) -> tuple:
     if isinstance(factor, (tuple, list)):
         if len(factor) != 2:
             raise ValueError(error + f"Received: {name}={factor}")
-        check(factor[0])
-        check(factor[1])
+        # abs(): Keras 3 rejects its own get_config pair (-f, f); torchkeras round-trips it.
+        check(abs(factor[0]))
+        check(abs(factor[1]))
         return tuple(sorted(factor))
     if isinstance(factor, (int, float)):
         check(factor)

@@ -121,6 +121,8 @@ class CutMix(ImageAugmentationLayer):
         order = torch.as_tensor(transformation["permutation_order"],
                                 device=images.device).long()
         masks = torch.as_tensor(transformation["batch_masks"], device=images.device).bool()
+        if masks.shape[-1] != images.shape[-1]:  # e.g. one-channel segmentation masks
+            masks = masks[..., :1]
         return torch.where(masks, images[order], images)
 
     def transform_labels(self, labels: Any, transformation: Any,
