@@ -20,7 +20,10 @@ class ReversibleEmbedding(Embedding):
                  embeddings_initializer: Any = "uniform", embeddings_regularizer: Any = None,
                  embeddings_constraint: Any = None, mask_zero: bool = False,
                  reverse_dtype: Optional[str] = None, logit_soft_cap: Optional[float] = None,
-                 **kwargs: Any):
+                 quantization_config: Any = None, **kwargs: Any):
+        if quantization_config is not None:
+            raise NotImplementedError("ReversibleEmbedding: quantization (quantization_config="
+                                      f"{quantization_config}) is not supported in torchkeras.")
         super().__init__(input_dim, output_dim, embeddings_initializer=embeddings_initializer,
                          embeddings_regularizer=embeddings_regularizer,
                          embeddings_constraint=embeddings_constraint, mask_zero=mask_zero,
