@@ -11,7 +11,9 @@ or ``<case>__t`` when it is one tensor) and the output of
 ``layer.transform_images(images, transformation)`` (``<case>__y0``; labels ``__y1``):
 torchkeras replays the same transformation through the same method. Layers without a
 random transformation (AutoContrast, Equalization, Pipeline with fixed factors, the
-spectrograms, ReversibleEmbedding) record a plain call; weights are ``<case>__w<j>``.
+spectrograms, ReversibleEmbedding) record a plain call; weights are ``<case>__w<j>``. ``mapc_*`` cases
+record ``keras.ops.image.map_coordinates`` (the sampler of RandomElasticTransform, whose
+noise field comes from TF's stateless RNG) for every fill mode and order.
 ``meta.cases``: class, kwargs, mode, config keys.
 """
 from __future__ import annotations
@@ -111,6 +113,14 @@ SPECTRAL: List[tuple] = [
                                       "num_mel_bins": 6, "sampling_rate": 4000,
                                       "top_db": 20.0, "ref_power": 2.0}, AUDIO),
 ]
+# keras.ops.image.map_coordinates (RandomElasticTransform's sampler), every fill mode.
+GRID = rng.uniform(0, 255, size=(5, 6)).astype("float32")
+ROWS = rng.uniform(-4, 9, size=(5, 6)).astype("float32")
+COLS = rng.uniform(-4, 10, size=(5, 6)).astype("float32")
+# "mirror" is left out: Keras 3.15's TF map_coordinates gathers out of range for it
+# (size_2 - mod can equal size) and raises InvalidArgumentError.
+MAP_MODES = [(mode, order) for mode in ("constant", "nearest", "wrap", "reflect")
+             for order in (0, 1)]
 EMBEDDINGS: List[tuple] = [
     ("rev_tied", {"input_dim": 9, "output_dim": 5}),
     ("rev_untied_cap", {"input_dim": 9, "output_dim": 5, "tie_weights": False,
@@ -174,6 +184,15 @@ def main() -> None:
                            "n_weights": len(layer.get_weights()),
                            "weight_names": [w.name for w in layer.weights],
                            "config_keys": sorted(layer.get_config())})
+    for mode, order in MAP_MODES:
+        name = f"mapc_{mode}_{order}"
+        arrays[f"{name}__x0"], arrays[f"{name}__rows"], arrays[f"{name}__cols"] = (
+            GRID, ROWS, COLS)
+        arrays[f"{name}__y0"] = np.asarray(keras.ops.image.map_coordinates(
+            GRID, np.stack([ROWS, COLS]), order=order, fill_mode=mode, fill_value=3.0))
+        meta_cases.append({"name": name, "class": "map_coordinates", "mode": "map",
+                           "kwargs": {"fill_mode": mode, "order": order, "fill_value": 3.0},
+                           "config_keys": []})
     for name, kwargs in EMBEDDINGS:
         layer = keras.layers.ReversibleEmbedding(**kwargs)
         layer(IDS)

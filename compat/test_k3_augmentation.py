@@ -18,6 +18,7 @@ import torch
 
 import torchkeras as keras
 from compat_case import assert_close, load_case
+from torchkeras.layers.geometric_augmentation import map_coordinates_2d
 
 ARRAYS, META = load_case("k3_augmentation")
 CASES = {c["name"]: c for c in META["cases"]}
@@ -89,6 +90,20 @@ def test_spectrogram_matches_keras3(name):
     assert [w.path.split("/")[-1] for w in layer.weights] == spec["weight_names"]
     assert_close(out, ARRAYS[f"{name}__y0"], name, rtol=1e-4, atol=1e-4)
     assert set(layer.get_config()) - BASE_KEYS == set(spec["config_keys"]) - BASE_KEYS
+
+
+MAP_CASES = sorted(n for n, c in CASES.items() if c["mode"] == "map")
+
+
+@pytest.mark.parametrize("name", MAP_CASES)
+def test_elastic_sampler_matches_keras3_map_coordinates(name):
+    kwargs = CASES[name]["kwargs"]
+    grid = torch.as_tensor(ARRAYS[f"{name}__x0"])[None, :, :, None]  # (1, h, w, 1)
+    out = map_coordinates_2d(grid, torch.as_tensor(ARRAYS[f"{name}__rows"])[None],
+                             torch.as_tensor(ARRAYS[f"{name}__cols"])[None],
+                             "nearest" if kwargs["order"] == 0 else "bilinear",
+                             kwargs["fill_mode"], kwargs["fill_value"])
+    assert_close(out[0, :, :, 0], ARRAYS[f"{name}__y0"], name, rtol=1e-5, atol=1e-3)
 
 
 EMBEDDING_CASES = sorted(n for n, c in CASES.items() if c["mode"] == "embedding")

@@ -30,6 +30,8 @@ RANDOM_LAYERS = [
     ("RandomColorJitter", {"brightness_factor": 0.2, "contrast_factor": 0.2,
                            "saturation_factor": 0.5, "hue_factor": 0.3, "seed": 1}),
     ("RandAugment", {"seed": 1}),
+    ("AugMix", {"seed": 1}),
+    ("RandomElasticTransform", {"seed": 1}),
     ("Equalization", {}),
 ]
 IDS = [c for c, _ in RANDOM_LAYERS]

@@ -42,3 +42,16 @@ def test_rand_augment_draws_num_ops_of_eleven_per_call():
     out = np.asarray(layer(IMAGES))
     assert out.shape == IMAGES.shape and out.min() >= -1e-3 and out.max() <= 255 + 1e-3
     assert layer.factor == (0, 0.5)
+
+
+def test_aug_mix_weights_and_chains():
+    layer = L.AugMix(num_chains=4, chain_depth=2, seed=2)
+    t = layer.get_random_transformation(torch.as_tensor(IMAGES))
+    assert t["chain_mixing_weights"].shape == (4,)
+    assert abs(float(t["chain_mixing_weights"].sum()) - 1.0) < 1e-5  # Dirichlet sample
+    assert 0.0 <= float(t["weight_sample"]) <= 1.0
+    assert t["chain_ops"].shape == (4, 2) and int(t["chain_ops"].max()) <= 11
+    # Weight 1 on the original image: AugMix returns it unchanged.
+    same = layer.transform_images(IMAGES, dict(t, weight_sample=torch.tensor(1.0)))
+    np.testing.assert_allclose(np.asarray(same), IMAGES, atol=1e-4)
+    assert len(L.AugMix(all_ops=False)._ops) == 7

@@ -53,3 +53,18 @@ def test_perspective_scale_bounds_the_corner_moves():
         assert "`scale` argument should be a number in the range [0,1]" in str(error)
     else:
         raise AssertionError("scale > 1 must be refused")
+
+
+def test_elastic_transform_zero_noise_is_identity_and_range_is_clipped():
+    layer = L.RandomElasticTransform(scale=1.0, seed=1)
+    images = torch.as_tensor(np.random.RandomState(1).uniform(0, 255, (4, 40, 40, 3)),
+                             dtype=torch.float32)
+    t = layer.get_random_transformation(images)
+    assert t["noise"].shape == (4, 40, 40)
+    still = layer.transform_images(images, dict(t, noise=torch.zeros(4, 40, 40),
+                                                apply_transform=torch.ones(4, dtype=bool)))
+    assert torch.allclose(still, images, atol=1e-3)
+    moved = layer.transform_images(images, dict(t, apply_transform=torch.ones(4, dtype=bool)))
+    assert not torch.allclose(moved, images)
+    assert float(moved.min()) >= 0 and float(moved.max()) <= 255
+    assert L.RandomElasticTransform(scale=0.0).get_random_transformation(images) is None

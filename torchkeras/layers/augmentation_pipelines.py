@@ -1,6 +1,6 @@
 """Keras 3's composite augmentations: ``Pipeline`` (layers in order, training passed on),
 ``RandomColorJitter`` (brightness, contrast, saturation, hue) and ``RandAugment``
-(``num_ops`` operations drawn from eleven, one choice per batch)."""
+(``num_ops`` operations drawn from eleven, one choice per batch), ``AugMix``."""
 from __future__ import annotations
 
 import inspect
@@ -21,7 +21,7 @@ from torchkeras.layers.image_augmentation import (RandomBrightness, RandomContra
 from torchkeras.registry.builtin_objects import builtin_objects
 from torchkeras.registry.serialization import deserialize_keras_object, serialize_keras_object
 
-__all__ = ["Pipeline", "RandAugment", "RandomColorJitter"]
+__all__ = ["AugMix", "Pipeline", "RandAugment", "RandomColorJitter"]
 
 
 class Pipeline(Layer):
@@ -191,4 +191,92 @@ class RandAugment(ImageAugmentationLayer):
         config.update({"value_range": self.value_range, "num_ops": self.num_ops,
                        "factor": self.factor, "interpolation": self.interpolation,
                        "seed": self.seed})
+        return config
+
+
+class AugMix(ImageAugmentationLayer):
+    """Mix ``num_chains`` chains of up to ``chain_depth`` random operations (Dirichlet
+    weights), then blend with the original by a Beta(alpha, alpha) weight."""
+
+    _USE_BASE_FACTOR = False
+    _FACTOR_BOUNDS = (0, 1)
+    _LAYERS_ALL = ["random_shear", "random_translation", "random_rotation",
+                   "random_posterization", "solarization", "auto_contrast", "equalization",
+                   "random_brightness", "random_color_degeneration", "random_contrast",
+                   "random_sharpness"]
+
+    def __init__(self, value_range: Sequence[float] = (0, 255), num_chains: int = 3,
+                 chain_depth: int = 3, factor: Any = 0.3, alpha: float = 1.0,
+                 all_ops: bool = True, interpolation: str = "bilinear",
+                 seed: Optional[int] = None, data_format: Optional[str] = None,
+                 **kwargs: Any):
+        super().__init__(data_format=data_format, seed=seed, **kwargs)
+        self.value_range = value_range
+        self.num_chains = num_chains
+        self.chain_depth = chain_depth
+        self._set_factor(factor)
+        self.alpha = alpha
+        self.all_ops = all_ops
+        self.interpolation = interpolation
+        factor = self.factor
+        ops = [RandomShear(x_factor=factor, y_factor=factor, interpolation=interpolation,
+                           seed=seed),
+               RandomTranslation(factor, factor, interpolation=interpolation, seed=seed),
+               RandomRotation(factor, interpolation=interpolation, seed=seed),
+               RandomPosterization(factor=max(1, int(8 * factor[1])),
+                                   value_range=value_range, seed=seed),
+               Solarization(addition_factor=factor, threshold_factor=factor,
+                            value_range=value_range, seed=seed),
+               AutoContrast(value_range=value_range), Equalization(value_range=value_range)]
+        if all_ops:
+            ops += [RandomBrightness(factor, value_range=value_range, seed=seed),
+                    RandomColorDegeneration(factor, value_range=value_range, seed=seed),
+                    RandomContrast(factor, seed=seed),
+                    RandomSharpness(factor, value_range=value_range, seed=seed)]
+        self._ops = ops
+
+    def get_random_transformation(self, data: Any, training: bool = True,
+                                  seed: Any = None) -> Optional[Dict[str, Any]]:
+        if not training:
+            return None
+        gamma = self._gamma((self.num_chains,), self.alpha)
+        choices = len(self._ops) + 1  # "None" (skip this depth step) is one choice
+        picks = self._uniform((self.num_chains, self.chain_depth), 0, choices,
+                              torch.device("cpu")).floor().clamp(max=choices - 1).long()
+        return {"chain_mixing_weights": gamma / gamma.sum(),
+                "weight_sample": self._beta((), self.alpha, torch.device("cpu")),
+                "chain_ops": picks}
+
+    def _gamma(self, shape: Sequence[int], alpha: float) -> torch.Tensor:
+        concentration = torch.full(tuple(shape), float(alpha))
+        seed = self._generator_seed()
+        if seed is None:
+            return torch.distributions.Gamma(concentration, 1.0).sample()
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            return torch.distributions.Gamma(concentration, 1.0).sample()
+
+    def transform_images(self, images: Any, transformation: Any,
+                         training: bool = True) -> torch.Tensor:
+        images = float_images(images)
+        if not training or transformation is None:
+            return images
+        weights = torch.as_tensor(transformation["chain_mixing_weights"]).to(images)
+        weight = torch.as_tensor(transformation["weight_sample"]).to(images)
+        mixed = torch.zeros_like(images)
+        for chain, picks in enumerate(torch.as_tensor(transformation["chain_ops"]).tolist()):
+            chained = images
+            for pick in picks:
+                if pick < len(self._ops):
+                    chained = float_images(self._ops[pick](chained, training=True))
+            mixed = mixed + chained * weights[chain]
+        images = weight * images + (1 - weight) * mixed
+        return images.clamp(self.value_range[0], self.value_range[1])
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        config.update({"value_range": self.value_range, "num_chains": self.num_chains,
+                       "chain_depth": self.chain_depth, "factor": self.factor,
+                       "alpha": self.alpha, "all_ops": self.all_ops,
+                       "interpolation": self.interpolation, "seed": self.seed})
         return config
