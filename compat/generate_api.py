@@ -38,10 +38,6 @@ NOT_PROVIDED_REASONS: Dict[Tuple[str, str], str] = {
     ("layers", "DenseFeatures"): "Keras 2 feature columns (tf.feature_column); use "
                                  "preprocessing layers or utils.FeatureSpace",
     ("layers", "experimental"): "Keras 2 namespace alias; the layers are under keras.layers",
-    ("layers", "MaxNumBoundingBoxes"): "bounding-box inputs are not supported by torchkeras's "
-                                       "augmentation layers yet",
-    ("layers", "ContrastLimitedAdaptiveHistogramEqualization"): "not implemented yet "
-                                                                "(tiled histogram kernel)",
 }
 
 

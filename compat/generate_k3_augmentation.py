@@ -36,6 +36,7 @@ from generate import save_npz  # noqa: E402  (shared deterministic npz writer)
 rng = np.random.RandomState(315)
 IMG = rng.uniform(0, 255, size=(4, 6, 7, 3)).astype("float32")
 IMG01 = (IMG / 255.0).astype("float32")
+IMAGE_BIG = rng.uniform(0, 255, size=(2, 13, 17, 3)).astype("float32")
 LABELS = np.eye(3, dtype="float32")[[0, 2, 1, 2]]
 AUDIO = rng.uniform(-1, 1, size=(2, 300)).astype("float32")
 SIGNAL = rng.uniform(-1, 1, size=(2, 64, 2)).astype("float32")
@@ -81,6 +82,12 @@ CASES: List[tuple] = [
     ("auto_contrast01", "AutoContrast", {"value_range": (0, 1)}, IMG01 * 0.5 + 0.2, "call"),
     ("equalization", "Equalization", {}, IMG, "call"),
     ("equalization_bins", "Equalization", {"bins": 32, "value_range": (0, 1)}, IMG01, "call"),
+    ("clahe", "ContrastLimitedAdaptiveHistogramEqualization", {"tile_grid_size": (2, 3)},
+     IMAGE_BIG, "call"),
+    ("clahe_noclip01", "ContrastLimitedAdaptiveHistogramEqualization",
+     {"tile_grid_size": (3, 2), "clip_limit": 0.0, "value_range": (0, 1)},
+     IMAGE_BIG / 255.0, "call"),
+    ("clahe_default", "ContrastLimitedAdaptiveHistogramEqualization", {}, IMAGE_BIG, "call"),
     ("color_jitter", "RandomColorJitter", {"brightness_factor": (0.1, 0.1),
                                            "saturation_factor": (0.7, 0.7)}, IMG01 * 200,
      "call"),

@@ -82,3 +82,16 @@ def test_gaussian_blur_one_sigma_pair_per_batch_and_odd_kernel():
         assert "kernel_size must be an odd number" in str(error)
     else:
         raise AssertionError("an even kernel_size must be refused")
+
+
+def test_clahe_flat_image_and_value_range():
+    layer = L.ContrastLimitedAdaptiveHistogramEqualization(tile_grid_size=(2, 2))
+    flat = torch.full((1, 8, 8, 3), 100.0)
+    out = layer(flat)  # one grey level: one output level everywhere (clipped histogram)
+    assert torch.allclose(out, out[0, 0, 0, 0].expand_as(out))
+    no_clip = L.ContrastLimitedAdaptiveHistogramEqualization(tile_grid_size=(2, 2),
+                                                             clip_limit=0)
+    assert torch.allclose(no_clip(flat), torch.zeros_like(flat))  # plain HE: the level -> 0
+    out = L.ContrastLimitedAdaptiveHistogramEqualization(value_range=(0, 1))(IMAGES / 255.0)
+    assert float(out.min()) >= 0 and float(out.max()) <= 1
+    assert set(layer.get_config()) >= {"value_range", "clip_limit", "tile_grid_size"}

@@ -64,6 +64,7 @@ class ImageAugmentationLayer(_RandomLayer):
 
     _USE_BASE_FACTOR = True
     _FACTOR_BOUNDS: Tuple[float, float] = (-1, 1)
+    _SUPPORTS_BOUNDING_BOXES = False  # layers that define transform_bounding_boxes: True
 
     def __init__(self, factor: Any = None, bounding_box_format: Optional[str] = None,
                  data_format: Optional[str] = None, seed: Optional[int] = None,
@@ -127,6 +128,11 @@ class ImageAugmentationLayer(_RandomLayer):
                          training: bool = True) -> Any:
         return labels
 
+    def transform_bounding_boxes(self, bounding_boxes: Dict[str, Any],
+                                 transformation: Transformation,
+                                 training: bool = True) -> Dict[str, Any]:
+        raise NotImplementedError(f"{type(self).__name__} does not transform bounding boxes.")
+
     def transform_segmentation_masks(self, segmentation_masks: Any,
                                      transformation: Transformation,
                                      training: bool = True) -> Any:
@@ -156,7 +162,7 @@ class ImageAugmentationLayer(_RandomLayer):
         training = bool(training)
         if isinstance(data, dict):
             data = dict(data)
-            if "bounding_boxes" in data:
+            if "bounding_boxes" in data and not self._SUPPORTS_BOUNDING_BOXES:
                 raise NotImplementedError(
                     f"{type(self).__name__}: `bounding_boxes` inputs are not supported in "
                     "torchkeras yet; pass images, labels and segmentation_masks.")
@@ -169,6 +175,9 @@ class ImageAugmentationLayer(_RandomLayer):
             transformation = self.get_random_transformation(inputs, training=training)
             out = self.transform_images(batch, transformation, training=training)
             data["images"] = self._from_last(out.squeeze(0) if single else out)
+            if "bounding_boxes" in data:
+                data["bounding_boxes"] = self.transform_bounding_boxes(
+                    data["bounding_boxes"], transformation, training=training)
             if "labels" in data:
                 labels = self.transform_labels(inputs["labels"] if single
                                                else torch.as_tensor(data["labels"]),

@@ -5,7 +5,7 @@ factors (seedable torch draws), ``transform_images`` applies a given transformat
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Dict, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -16,8 +16,8 @@ from torchkeras.layers.augmentation_base import (ImageAugmentationLayer, batch_s
                                                  float_images, transform_value_range)
 from torchkeras.ops import image as image_ops
 
-__all__ = ["AutoContrast", "Equalization", "RandomColorDegeneration", "RandomGaussianBlur",
-           "RandomGrayscale", "RandomHue", "RandomInvert", "RandomPosterization",
+__all__ = ["AutoContrast", "ContrastLimitedAdaptiveHistogramEqualization", "Equalization",
+           "RandomColorDegeneration", "RandomGaussianBlur", "RandomGrayscale", "RandomHue", "RandomInvert", "RandomPosterization",
            "RandomSaturation", "RandomSharpness", "Solarization"]
 
 
@@ -491,4 +491,79 @@ class RandomGaussianBlur(ImageAugmentationLayer):
         config.update({"factor": self.factor, "kernel_size": self.kernel_size,
                        "sigma": self.sigma, "value_range": self.value_range,
                        "seed": self.seed})
+        return config
+
+
+def _symmetric_pad(x: torch.Tensor, pad_h: int, pad_w: int) -> torch.Tensor:
+    """NumPy's ``mode='symmetric'`` padding at the end of the last two axes."""
+    if pad_h:
+        x = torch.cat([x, x.flip(-2)[..., :pad_h, :]], dim=-2)
+    if pad_w:
+        x = torch.cat([x, x.flip(-1)[..., :pad_w]], dim=-1)
+    return x
+
+
+class ContrastLimitedAdaptiveHistogramEqualization(ImageAugmentationLayer):
+    """CLAHE: per-tile clipped histogram equalisation, bilinearly blended between tiles."""
+
+    _USE_BASE_FACTOR = False
+
+    def __init__(self, value_range: Sequence[float] = (0, 255), clip_limit: float = 4.0,
+                 tile_grid_size: Sequence[int] = (8, 8), data_format: Optional[str] = None,
+                 **kwargs: Any):
+        super().__init__(data_format=data_format, **kwargs)
+        self.value_range = value_range
+        self.clip_limit = clip_limit
+        self.tile_grid_size = tile_grid_size
+
+    def transform_images(self, images: Any, transformation: Any = None,
+                         training: bool = True) -> torch.Tensor:
+        images = transform_value_range(float_images(images), self.value_range, (0, 255))
+        return transform_value_range(self._clahe(images), (0, 255), self.value_range)
+
+    def _clahe(self, images: torch.Tensor) -> torch.Tensor:
+        batch, height, width, channels = images.shape
+        grid_h, grid_w = self.tile_grid_size
+        tile_h, tile_w = -(-height // grid_h), -(-width // grid_w)
+        padded = _symmetric_pad(images.permute(0, 3, 1, 2), tile_h * grid_h - height,
+                                tile_w * grid_w - width).permute(0, 2, 3, 1)
+        tiles = padded.reshape(batch, grid_h, tile_h, grid_w, tile_w, channels)
+        tiles = tiles.permute(0, 1, 3, 5, 2, 4).reshape(batch, grid_h, grid_w, channels, -1)
+        levels = tiles.to(torch.int32).clamp(0, 255).long()
+        hists = F.one_hot(levels, 256).sum(dim=-2).float()  # (b, gh, gw, c, 256)
+        area = tile_h * tile_w
+        if self.clip_limit > 0:
+            clipped = hists.clamp(0, self.clip_limit * area / 256.0)
+            hists = clipped + (hists - clipped).sum(dim=-1, keepdim=True) / 256.0
+        cdf = torch.cumsum(hists, dim=-1)
+        cdf_min = cdf.amin(dim=-1, keepdim=True)
+        denominator = area - cdf_min
+        denominator = torch.where(denominator == 0, torch.ones_like(denominator), denominator)
+        cdf = ((cdf - cdf_min) * 255.0 / denominator).clamp(0, 255)
+        cdf = torch.cat([cdf[:, :1], cdf, cdf[:, -1:]], dim=1)  # edge tiles repeated
+        cdf = torch.cat([cdf[:, :, :1], cdf, cdf[:, :, -1:]], dim=2)  # (b, gh+2, gw+2, c, 256)
+
+        def axis(size: int, tile: int, grid: int) -> Tuple[torch.Tensor, ...]:
+            pos = (torch.arange(size, dtype=torch.float32) - tile / 2.0) / tile + 1.0
+            low = torch.floor(pos)
+            weight = pos - low
+            return (low.clamp(0, grid + 1).long(), (low + 1).clamp(0, grid + 1).long(),
+                    weight.to(images.device))
+        y0, y1, wy = axis(tile_h * grid_h, tile_h, grid_h)
+        x0, x1, wx = axis(tile_w * grid_w, tile_w, grid_w)
+        pixels = padded.to(torch.int32).clamp(0, 255).long()  # (b, H, W, c)
+        b = torch.arange(batch)[:, None, None, None]
+        c = torch.arange(channels)[None, None, None, :]
+
+        def look(ys: torch.Tensor, xs: torch.Tensor) -> torch.Tensor:
+            return cdf[b, ys[None, :, None, None], xs[None, None, :, None], c, pixels]
+        wy, wx = wy[None, :, None, None], wx[None, None, :, None]
+        top = look(y0, x0) * (1.0 - wx) + look(y0, x1) * wx
+        bottom = look(y1, x0) * (1.0 - wx) + look(y1, x1) * wx
+        return (top * (1.0 - wy) + bottom * wy)[:, :height, :width, :]
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        config.update({"value_range": self.value_range, "clip_limit": self.clip_limit,
+                       "tile_grid_size": self.tile_grid_size, "data_format": self.data_format})
         return config
