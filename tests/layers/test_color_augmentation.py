@@ -91,7 +91,7 @@ def test_clahe_flat_image_and_value_range():
     assert torch.allclose(out, out[0, 0, 0, 0].expand_as(out))
     no_clip = L.ContrastLimitedAdaptiveHistogramEqualization(tile_grid_size=(2, 2),
                                                              clip_limit=0)
-    assert torch.allclose(no_clip(flat), torch.zeros_like(flat))  # plain HE: the level -> 0
+    assert torch.allclose(no_clip(flat), torch.full_like(flat, 255.0))  # cdf is full there
     out = L.ContrastLimitedAdaptiveHistogramEqualization(value_range=(0, 1))(IMAGES / 255.0)
     assert float(out.min()) >= 0 and float(out.max()) <= 1
     assert set(layer.get_config()) >= {"value_range", "clip_limit", "tile_grid_size"}
