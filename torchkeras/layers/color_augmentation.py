@@ -552,8 +552,9 @@ class ContrastLimitedAdaptiveHistogramEqualization(ImageAugmentationLayer):
         y0, y1, wy = axis(tile_h * grid_h, tile_h, grid_h)
         x0, x1, wx = axis(tile_w * grid_w, tile_w, grid_w)
         pixels = padded.to(torch.int32).clamp(0, 255).long()  # (b, H, W, c)
-        b = torch.arange(batch)[:, None, None, None]
-        c = torch.arange(channels)[None, None, None, :]
+        y0, y1, x0, x1 = (t.to(images.device) for t in (y0, y1, x0, x1))
+        b = torch.arange(batch, device=images.device)[:, None, None, None]
+        c = torch.arange(channels, device=images.device)[None, None, None, :]
 
         def look(ys: torch.Tensor, xs: torch.Tensor) -> torch.Tensor:
             return cdf[b, ys[None, :, None, None], xs[None, None, :, None], c, pixels]
