@@ -14,7 +14,7 @@ random transformation (AutoContrast, Equalization, Pipeline with fixed factors, 
 spectrograms, ReversibleEmbedding) record a plain call; weights are ``<case>__w<j>``. ``mapc_*`` cases
 record ``keras.ops.image.map_coordinates`` (the sampler of RandomElasticTransform, whose
 noise field comes from TF's stateless RNG) for every fill mode and order.
-``meta.cases``: class, kwargs, mode, config keys.
+``meta.cases``: class, kwargs, mode, config keys and Keras 3's serialized layer.
 """
 from __future__ import annotations
 
@@ -158,7 +158,8 @@ def main() -> None:
             layer = getattr(keras.layers, cls)(**kwargs)
         arrays[f"{name}__x0"] = images
         case: Dict[str, Any] = {"name": name, "class": cls, "kwargs": kwargs_json,
-                                "mode": mode, "config_keys": sorted(layer.get_config())}
+                                "mode": mode, "config_keys": sorted(layer.get_config()),
+                                "serialized": keras.saving.serialize_keras_object(layer)}
         if mode == "transform":
             x = tf.constant(images)
             t = layer.get_random_transformation(x, training=True)
@@ -190,7 +191,8 @@ def main() -> None:
         meta_cases.append({"name": name, "class": cls, "kwargs": kwargs, "mode": "spectral",
                            "n_weights": len(layer.get_weights()),
                            "weight_names": [w.name for w in layer.weights],
-                           "config_keys": sorted(layer.get_config())})
+                           "config_keys": sorted(layer.get_config()),
+                           "serialized": keras.saving.serialize_keras_object(layer)})
     for mode, order in MAP_MODES:
         name = f"mapc_{mode}_{order}"
         arrays[f"{name}__x0"], arrays[f"{name}__rows"], arrays[f"{name}__cols"] = (
@@ -216,7 +218,8 @@ def main() -> None:
                            "mode": "embedding", "n_weights": len(weights),
                            "weight_names": [w.name for w in layer.weights],
                            "weight_shapes": [list(w.shape) for w in weights],
-                           "config_keys": sorted(layer.get_config())})
+                           "config_keys": sorted(layer.get_config()),
+                           "serialized": keras.saving.serialize_keras_object(layer)})
     meta = {"keras_version": keras.__version__, "tensorflow_version": tf.__version__,
             "numpy_version": np.__version__, "cases": meta_cases}
     arrays["meta"] = np.asarray(json.dumps(meta, sort_keys=True, default=list))
