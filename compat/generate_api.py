@@ -18,7 +18,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 HERE = Path(__file__).resolve().parent
 API_JSON = HERE / "keras_api.json"
@@ -27,6 +27,18 @@ NAMESPACES = ("layers", "losses", "metrics", "optimizers", "callbacks", "activat
               "initializers", "regularizers", "constraints", "utils", "backend",
               "preprocessing.text", "preprocessing.sequence", "preprocessing.image", "datasets",
               "ops", "ops.image", "random")
+
+
+# Why a Keras name is left out (namespace, name) -> reason: shown in the table's torchkeras
+# column next to the "-", so the coverage file says what is missing on purpose.
+NOT_PROVIDED_REASONS: Dict[Tuple[str, str], str] = {
+    ("layers", "FlaxLayer"): "backend-specific (wraps a Flax module; JAX backend only)",
+    ("layers", "JaxLayer"): "backend-specific (wraps a JAX function; JAX backend only)",
+    ("layers", "TFSMLayer"): "backend-specific (loads a TensorFlow SavedModel; TF backend only)",
+    ("layers", "DenseFeatures"): "Keras 2 feature columns (tf.feature_column); use "
+                                 "preprocessing layers or utils.FeatureSpace",
+    ("layers", "experimental"): "Keras 2 namespace alias; the layers are under keras.layers",
+}
 
 
 def _public(module: Any) -> List[str]:
@@ -79,6 +91,14 @@ def provided(namespace: str, name: str) -> bool:
     return True
 
 
+def _status(namespace: str, name: str, have: bool) -> str:
+    """``yes``, or ``-`` with the reason it is left out when one is recorded."""
+    if have:
+        return "yes"
+    reason = NOT_PROVIDED_REASONS.get((namespace, name))
+    return f"- ({reason})" if reason else "-"
+
+
 def build_table() -> str:
     """The Markdown coverage table for the recorded names."""
     api = json.loads(API_JSON.read_text())
@@ -86,7 +106,8 @@ def build_table() -> str:
              f"Public names of tf-keras {api['tf_keras_version']} (Keras 2) and Keras "
              f"{api['keras3_version']}, recorded by `compat/generate_api.py --record` into "
              "`compat/keras_api.json`, and whether `torchkeras` provides them "
-             "(`yes`/`-`; a blank Keras column: that Keras has no such name).",
+             "(`yes`/`-`, with the reason after `-` where a name is left out on purpose; a blank "
+             "Keras column: that Keras has no such name).",
              "", "Regenerate after adding names: `.venv/bin/python compat/generate_api.py --table`.",
              "", "| namespace | Keras 2 names provided | Keras 3 names provided |", "|---|---|---|"]
     sections = []
@@ -99,7 +120,7 @@ def build_table() -> str:
                 "|---|---|---|---|"]
         for name in names:
             rows.append(f"| `{name}` | {'x' if name in k2 else ''} | {'x' if name in k3 else ''} "
-                        f"| {'yes' if name in have else '-'} |")
+                        f"| {_status(namespace, name, name in have)} |")
         sections.append("\n".join(rows))
     return "\n".join(lines) + "\n\n" + "\n\n".join(sections) + "\n"
 

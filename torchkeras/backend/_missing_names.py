@@ -12,12 +12,7 @@ MISSING = {
         "version visualization wrappers"
     ),
     "layers": (
-        "AugMix AutoContrast ContrastLimitedAdaptiveHistogramEqualization CutMix "
-        "DenseFeatures Equalization FlaxLayer JaxLayer MaxNumBoundingBoxes MelSpectrogram "
-        "MixUp Pipeline RandAugment RandomColorDegeneration RandomColorJitter "
-        "RandomElasticTransform RandomErasing RandomGaussianBlur RandomGrayscale RandomHue "
-        "RandomInvert RandomPerspective RandomPosterization RandomSaturation RandomSharpness "
-        "RandomShear ReversibleEmbedding STFTSpectrogram Solarization TFSMLayer experimental"
+        "DenseFeatures FlaxLayer JaxLayer TFSMLayer experimental"
     ),
     "losses": (
         "CTC CategoricalGeneralizedCrossEntropy Circle Dice Tversky "
