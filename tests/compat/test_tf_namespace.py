@@ -92,3 +92,18 @@ def test_data_side_helpers_tutorials_call():
     # keras.preprocessing has Keras 2's dataset helpers (tf.keras.preprocessing.*)
     assert tf.keras.preprocessing.image_dataset_from_directory is \
         tf.keras.utils.image_dataset_from_directory
+
+
+def test_random_gamma_shape_mean_and_seed():
+    """tf.random.gamma (keras.io's mixup/cutmix examples draw Beta weights from two Gammas):
+    shape + alpha's shape, mean alpha / beta, repeatable with a seed."""
+    import numpy as np
+    from torchkeras.compat.tf_namespace import _random_gamma
+    draws = _random_gamma([20000], alpha=0.2)
+    assert tuple(draws.shape) == (20000,) and abs(float(draws.mean()) - 0.2) < 0.02
+    scaled = _random_gamma([3, 2], alpha=[0.5, 1.5], beta=[1.0, 2.0], seed=1)
+    assert tuple(scaled.shape) == (3, 2, 2)
+    np.testing.assert_array_equal(scaled.numpy(), _random_gamma([3, 2], alpha=[0.5, 1.5],
+                                                                beta=[1.0, 2.0], seed=1).numpy())
+    rate = _random_gamma([40000], alpha=2.0, beta=4.0)
+    assert abs(float(rate.mean()) - 0.5) < 0.03

@@ -483,6 +483,22 @@ def _random_shuffle(value: Any, seed: Optional[int] = None,
     return x[torch.randperm(x.shape[0])]
 
 
+def _random_gamma(shape: Sequence[int], alpha: Any, beta: Any = None, dtype: Any = "float32",
+                  seed: Optional[int] = None, name: Optional[str] = None) -> torch.Tensor:
+    """``tf.random.gamma``: samples of shape ``shape + broadcast(alpha, beta).shape``
+    (TF's rate parameterization: ``beta`` divides)."""
+    torch_dtype = config.torch_dtype(_dtype_name(dtype))
+    alpha_t = _t(alpha).to(torch_dtype)
+    beta_t = torch.ones((), dtype=torch_dtype) if beta is None else _t(beta).to(torch_dtype)
+    alpha_t, beta_t = torch.broadcast_tensors(alpha_t, beta_t)
+    with torch.random.fork_rng(devices=[], enabled=seed is not None):
+        if seed is not None:
+            torch.manual_seed(int(seed))
+        gamma = torch.distributions.Gamma(alpha_t, torch.ones_like(alpha_t))
+        samples = gamma.sample(tuple(int(d) for d in shape))  # shape + alpha's shape
+    return samples / beta_t
+
+
 # ------------------------------------------------------------------- config
 PhysicalDevice = collections.namedtuple("PhysicalDevice", ["name", "device_type"])
 
@@ -601,7 +617,7 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
     members["dtypes"] = _sub("tf", "dtypes", dict(dtypes, as_dtype=as_dtype, DType=torch.dtype))
     members["random"] = _sub("tf", "random", {
         "set_seed": _set_seed, "normal": _random_normal, "uniform": _random_uniform,
-        "shuffle": _random_shuffle})
+        "shuffle": _random_shuffle, "gamma": _random_gamma})
     experimental = TFNamespace("tensorflow.config.experimental", "tf.config.experimental", {
         "set_memory_growth": _noop, "list_physical_devices": _list_physical_devices,
         "set_visible_devices": _noop})
