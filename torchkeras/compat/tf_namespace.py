@@ -22,6 +22,7 @@ from torchkeras import distribute
 from torchkeras import data as tf_data
 from torchkeras import tfops
 from torchkeras.backend import config
+from torchkeras.backend.messages import NotProvidedError
 from torchkeras.compat import keras2_functions as K
 from torchkeras.compat.keras2_functions import Variable
 from torchkeras.layers import string_ops
@@ -30,10 +31,6 @@ from torchkeras.data.structure import to_leaf
 __all__ = ["NotProvidedError", "TFNamespace", "build_tensorflow", "PROVIDED"]
 
 VERSION = "2.15.0"  # the TensorFlow/tf.keras generation followed (= torchkeras.__version__)
-
-
-class NotProvidedError(AttributeError):
-    """A TensorFlow (or Keras) name torchkeras does not provide."""
 
 
 class TFNamespace(types.ModuleType):
