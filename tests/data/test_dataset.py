@@ -22,8 +22,8 @@ def test_old_import_path_and_tf_names_are_the_same_objects():
     assert dataset_utils.Dataset is Dataset and dataset_utils.AUTOTUNE == AUTOTUNE == -1
     assert tf.data.Dataset is Dataset and tf.data.experimental.AUTOTUNE == -1
     assert tf.TensorSpec is TensorSpec
-    with pytest.raises(NotProvidedError, match="tf.data.experimental.sample_from_datasets"):
-        tf.data.experimental.sample_from_datasets  # noqa: B018
+    with pytest.raises(NotProvidedError, match="tf.data.experimental.make_csv_dataset"):
+        tf.data.experimental.make_csv_dataset  # noqa: B018
 
 
 def test_lazy_and_iterated_as_a_torch_iterable_dataset():

@@ -532,8 +532,8 @@ def _data_members(tf_data: Any) -> Dict[str, Any]:
     constants = {"AUTOTUNE": tf_data.AUTOTUNE,
                  "INFINITE_CARDINALITY": tf_data.INFINITE_CARDINALITY,
                  "UNKNOWN_CARDINALITY": tf_data.UNKNOWN_CARDINALITY}
-    experimental = TFNamespace("tensorflow.data.experimental", "tf.data.experimental", dict(
-        constants, cardinality=tf_data.cardinality, AutoShardPolicy=tf_data.AutoShardPolicy))
+    experimental = TFNamespace("tensorflow.data.experimental", "tf.data.experimental",
+                               _module_members(tf_data.experimental))
     return dict(constants, Dataset=tf_data.Dataset, TextLineDataset=tf_data.TextLineDataset,
                 Options=tf_data.Options, experimental=experimental)
 

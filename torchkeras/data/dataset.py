@@ -741,7 +741,7 @@ class Dataset(metaclass=_DatasetType):
             return combinators.choose([d._make() for d in datasets], choice_dataset._make(),
                                       stop_on_empty_dataset)
 
-        return Dataset(make, UNKNOWN, lambda: spec)
+        return Dataset(make, _interleaved_cardinality(datasets), lambda: spec)
 
     @staticmethod
     def sample_from_datasets(datasets: Sequence["Dataset"], weights: Any = None,
@@ -756,18 +756,23 @@ class Dataset(metaclass=_DatasetType):
         weights = [1.0] * len(datasets) if weights is None else [
             float(w) for w in np.asarray(weights, dtype=np.float64).reshape(-1)]
         if len(weights) != len(datasets):
-            raise ValueError(f"Invalid `weights`. The shape of `weights` should be compatible "
-                             f"with `[len(datasets)]` but is {[len(weights)]}.")
+            raise ValueError(f"Invalid `weights`. `weights` should have the same length as "
+                             f"`datasets` but got `len(weights)={len(weights)}` vs. "
+                             f"`len(datasets)={len(datasets)}`.")
         spec = _compatible_specs([d.element_spec for d in datasets], _INCOMPATIBLE_DATASETS)
+        # as TF: datasets of weight 0 are left out, and a single one is returned as it is
+        kept = [(d, w) for d, w in zip(datasets, weights) if w > 0]
+        datasets, weights = ([d for d, _ in kept], [w for _, w in kept]) if kept else \
+            ([datasets[0].take(0)], [1.0])
+        if len(datasets) == 1:
+            return datasets[0]
         rng_for_pass = _rng_per_pass(seed, rerandomize_each_iteration is not False)
 
         def make() -> Iterator[Any]:
             return combinators.sample([d._make() for d in datasets], weights, rng_for_pass(),
                                       stop_on_empty_dataset)
 
-        counts = [d._cardinality for d in datasets]
-        infinite = all(c == INFINITE for c in counts)
-        return Dataset(make, INFINITE if infinite else UNKNOWN, lambda: spec)
+        return Dataset(make, _interleaved_cardinality(datasets), lambda: spec)
 
     @staticmethod
     def random(seed: Optional[int] = None, rerandomize_each_iteration: Optional[bool] = None,
@@ -865,8 +870,22 @@ class Dataset(metaclass=_DatasetType):
             return window.padded_batch(size, shapes, padding_values,
                                        drop_remainder=drop_remainder)
 
-        return self.group_by_window(bucket_of, batching,
-                                    window_size_func=lambda key: batch_sizes[int(key)])
+        result = self.group_by_window(bucket_of, batching,
+                                      window_size_func=lambda key: batch_sizes[int(key)])
+
+        def spec() -> Any:  # traced as TF traces it: the bucket, so its boundary, unknown
+            shapes = padded_shapes if padded_shapes is not None else map_leaves(
+                lambda s: [None] * len(s.shape or ()), self.element_spec)
+            shapes = flatten(shapes) if isinstance(shapes, (tuple, dict)) else [shapes]
+            leaves = [TensorSpec((None,) + tuple(None if pad_to_bucket_boundary or d is None
+                                                 or d == -1 else int(d) for d in shape),
+                                 s.dtype)
+                      for s, shape in zip(flatten(self.element_spec), shapes)]
+            return pack(self.element_spec, leaves)
+
+        if not no_padding:
+            result._spec_fn = spec
+        return result
 
     def scan(self, initial_state: Any, scan_func: Callable[[Any, Any], Any],
              name: Optional[str] = None) -> "Dataset":
@@ -1086,6 +1105,11 @@ def _dataset_list(datasets: Any, method: str) -> List["Dataset"]:
                             f"`tf.data.Dataset` objects; item {i} is "
                             f"{type(dataset).__name__}.")
     return datasets
+
+
+def _interleaved_cardinality(datasets: Sequence["Dataset"]) -> int:
+    """TF's rule for choose/sample_from_datasets: infinite if one input is, else unknown."""
+    return INFINITE if any(d._cardinality == INFINITE for d in datasets) else UNKNOWN
 
 
 def _rng_per_pass(seed: Optional[int], rerandomize: bool) -> Callable[[], np.random.Generator]:
