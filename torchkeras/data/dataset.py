@@ -558,8 +558,11 @@ class Dataset(metaclass=_DatasetType):
             result = self._derive(self._make, self._cardinality, lambda: self.element_spec)
             result._slices, result._in_memory = self._slices, True
         else:
-            result = self._derive(lambda: pipeline.prefetch(self._make(), size),
-                                  self._cardinality, lambda: self.element_spec)
+            # with CUDA present the background thread also pins the tensors, so that fit's
+            # copy to the GPU is non-blocking (engine/data_placement.send_batch)
+            result = self._derive(lambda: pipeline.prefetch(
+                self._make(), size, pin_memory=torch.cuda.is_available()),
+                self._cardinality, lambda: self.element_spec)
         for attr in ("class_names", "file_paths"):
             if hasattr(self, attr):
                 setattr(result, attr, getattr(self, attr))
