@@ -335,3 +335,22 @@ def test_fit_on_dataset_with_sample_weights_and_validation_steps():
     np.testing.assert_allclose(history["loss"], by_arrays, rtol=1e-5)
     expected_val = model.evaluate(x[:24], y[:24], batch_size=12, verbose=0)
     np.testing.assert_allclose(history["val_loss"][0], expected_val, rtol=1e-5)
+
+
+def test_list_files_order_and_shuffle(tmp_path):
+    for name in ("c.txt", "a.txt", "b.txt", "d.csv"):
+        (tmp_path / name).write_text(name)
+    pattern = str(tmp_path / "*.txt")
+
+    def names(ds):
+        return [str(f).rsplit("/", 1)[1] for f in ds]
+
+    assert names(Dataset.list_files(pattern, shuffle=False)) == ["a.txt", "b.txt", "c.txt"]
+    seeded = Dataset.list_files(pattern, seed=3)  # shuffled by default, as TF
+    first = names(seeded)
+    assert sorted(first) == ["a.txt", "b.txt", "c.txt"]
+    assert names(Dataset.list_files(pattern, seed=3)) == first  # a seed repeats the order
+    orders = {tuple(names(seeded)) for _ in range(12)}
+    assert len(orders) > 1  # reshuffled each iteration
+    with pytest.raises(ValueError, match="No files matched pattern"):
+        Dataset.list_files(str(tmp_path / "*.png"))
