@@ -256,17 +256,23 @@ class Dataset(metaclass=_DatasetType):
                 result = _call(map_func, element)
                 # TF: a returned list (e.g. decode_csv's columns) is a tuple of components
                 return to_element(tuple(result) if isinstance(result, list) else result)
-            except Exception as error:  # raised by Resumable; ignore_errors() drops it
-                wrapped = _failed(error, "map", map_func, index)
-                wrapped.__cause__ = error
-                return combinators.Failure(wrapped)
+            except Exception as error:
+                raise _failed(error, "map", map_func, index) from error
 
+        def apply_in_pool(indexed: Any) -> Any:
+            try:
+                return apply(indexed)
+            except Exception as error:  # raised in order by Resumable
+                return combinators.Failure(error)
+
+        # Both iterators stay usable after a failed element (builtins.map does not end on an
+        # exception; Resumable re-raises outside the pool's generator): ignore_errors() goes on
         def make() -> Iterator[Any]:
             source = enumerate(self._make())
             if workers == 1:
-                return combinators.Resumable(builtins.map(apply, source))
+                return builtins.map(apply, source)
             return combinators.Resumable(pipeline.parallel_map(
-                source, apply, workers, deterministic is not False))
+                source, apply_in_pool, workers, deterministic is not False))
 
         return self._derive(make, self._cardinality, lambda: self._traced_spec(map_func))
 
