@@ -52,6 +52,12 @@ RESIZES = {
     for aa in (False, True)
 }
 
+def _ragged_reads(ragged: Any) -> tuple:
+    """What tutorials read off a ``tf.RaggedTensor`` of strings."""
+    return (ragged.to_tensor(), ragged.to_tensor(default_value="<pad>", shape=[None, 2]),
+            ragged.row_lengths(), ragged.flat_values, ragged.bounding_shape(), ragged.nrows())
+
+
 CASES: Dict[str, Callable[[Any, Dict[str, Any]], Any]] = dict(RESIZES, **{
     "resize_batch_float": lambda tf, i: tf.image.resize(BATCH, (3, 5)),
     "resize_preserve_aspect": lambda tf, i: tf.image.resize(IMG, (5, 5),
@@ -115,6 +121,9 @@ CASES: Dict[str, Callable[[Any, Dict[str, Any]], Any]] = dict(RESIZES, **{
     "strings_split_sep": lambda tf, i: tf.strings.split(tf.constant("a,b,,c"), sep=","),
     "strings_split_maxsplit": lambda tf, i: tf.strings.split("a,b,,c", sep=",", maxsplit=1),
     "strings_split_vector": lambda tf, i: tf.strings.split(WORDS).to_list(),
+    "ragged_split_reads": lambda tf, i: _ragged_reads(tf.strings.split(WORDS)),
+    "ragged_unicode_split_reads": lambda tf, i: _ragged_reads(
+        tf.strings.unicode_split(tf.constant(["naïve", "", "ab"]), "UTF-8")),
     "strings_join": lambda tf, i: tf.strings.join([WORDS, WORDS], separator="|"),
     "strings_join_scalar": lambda tf, i: tf.strings.join(["a", "b", "c"], separator="-"),
     "strings_reduce_join": lambda tf, i: tf.strings.reduce_join(WORDS, separator=" "),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from torchkeras.tfops import strings as tf_strings
+from torchkeras.compat.finder import tensorflow_module
 from torchkeras.compat.tf_namespace import constant, expand_dims
 
 
@@ -32,3 +33,9 @@ def test_string_constant_and_expand_dims_stay_numpy():
     column = expand_dims(strings, -1)
     assert isinstance(column, np.ndarray) and column.shape == (2, 1)
     assert tuple(expand_dims([1.0, 2.0], -1).shape) == (2, 1)  # numbers: a tensor as before
+
+
+def test_split_results_are_tf_ragged_tensors():
+    tf = tensorflow_module()
+    ragged = tf.strings.split(tf.constant(["a b", "c"]))
+    assert isinstance(ragged, tf.RaggedTensor) and ragged.to_list() == [[b"a", b"b"], [b"c"]]

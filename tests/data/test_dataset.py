@@ -22,8 +22,8 @@ def test_old_import_path_and_tf_names_are_the_same_objects():
     assert dataset_utils.Dataset is Dataset and dataset_utils.AUTOTUNE == AUTOTUNE == -1
     assert tf.data.Dataset is Dataset and tf.data.experimental.AUTOTUNE == -1
     assert tf.TensorSpec is TensorSpec
-    with pytest.raises(NotProvidedError, match="tf.data.experimental.sample_from_datasets"):
-        tf.data.experimental.sample_from_datasets  # noqa: B018
+    with pytest.raises(NotProvidedError, match="tf.data.experimental.make_csv_dataset"):
+        tf.data.experimental.make_csv_dataset  # noqa: B018
 
 
 def test_lazy_and_iterated_as_a_torch_iterable_dataset():
@@ -188,3 +188,169 @@ def test_in_memory_fast_path_gives_the_element_wise_results():
     assert run(cached) == run(cached)  # cache replays the first shuffled pass, as tf.data
     reshuffled = fast.shuffle(20, seed=2)
     assert run(reshuffled) != run(reshuffled)
+
+
+# ------------------------------------------------------------------ bad input
+def test_unsupported_calls_say_not_provided_by_torchkeras():
+    with pytest.raises(NotProvidedError, match=r"`tf.data.Dataset.snapshot` is not provided "
+                                               "by torchkeras"):
+        Dataset.range(3).snapshot("/tmp/x")
+    with pytest.raises(NotProvidedError, match="`tf.data.Dataset.ragged_batch` is not provided"):
+        tf.data.Dataset.ragged_batch  # noqa: B018  (read on the class, as tutorials do)
+    with pytest.raises(NotProvidedError, match="`tf.image.draw_bounding_boxes` is not provided "
+                                               "by torchkeras"):
+        tf.image.draw_bounding_boxes  # noqa: B018
+    with pytest.raises(NotProvidedError, match="`tf.data.experimental.make_csv_dataset` is not "
+                                               "provided by torchkeras"):
+        tf.data.experimental.make_csv_dataset  # noqa: B018
+    with pytest.raises(NotProvidedError, match="`tf.data.TFRecordDataset` is not provided"):
+        tf.data.TFRecordDataset  # noqa: B018
+    # a name that is no tf.data method at all: Python's error, with a hint
+    with pytest.raises(AttributeError, match="no attribute 'shufle'. Did you mean 'shuffle'"):
+        Dataset.range(3).shufle(3)
+    assert not hasattr(Dataset.range(3), "snapshot") and not hasattr(Dataset.range(3), "_x")
+
+
+def test_map_failure_keeps_the_original_error_as_its_cause():
+    def decode(x):
+        return int("not a number") if int(x) == 1 else x
+
+    for parallel in (None, 3):
+        with pytest.raises(ValueError) as info:
+            list(Dataset.range(3).map(decode, num_parallel_calls=parallel))
+        assert "function `" in str(info.value) and "decode` passed to `Dataset.map`, on " \
+            "element 1" in str(info.value)
+        assert isinstance(info.value.__cause__, ValueError)
+        assert "invalid literal" in str(info.value.__cause__)
+
+
+def test_combined_datasets_name_the_mismatched_component():
+    pairs = Dataset.range(3).map(lambda x: (x, {"a": x, "b": x}))
+    other = Dataset.range(3).map(lambda x: (x, {"a": x}))
+    with pytest.raises(TypeError, match=r"Incompatible dataset elements:(.|\n)*component "
+                                        r"\[1\]: a dict with keys \['a', 'b'\] vs. a dict "
+                                        r"with keys \['a'\]"):
+        pairs.concatenate(other)
+    with pytest.raises(TypeError, match="component 0 has dtype tf.int64 vs. tf.float32"):
+        Dataset.range(3).concatenate(Dataset.from_tensor_slices([1.0]))
+    with pytest.raises(TypeError, match="must have compatible element specs"):
+        Dataset.sample_from_datasets([Dataset.range(2), Dataset.from_tensor_slices(["a"])])
+    with pytest.raises(ValueError, match=r"padded shape structure does not match the dataset "
+                                         r"element structure at the top level: a tuple of 2 "
+                                         r"vs. a single component"):
+        list(Dataset.range(2).map(lambda x: (x, x)).padded_batch(2, padded_shapes=[None]))
+    with pytest.raises(ValueError, match=r"padding values structure .* at component \[1\]"):
+        list(Dataset.range(2).map(lambda x: (x, (x, x))).padded_batch(
+            2, padding_values=(np.int64(0), np.int64(0))))
+    with pytest.raises(ValueError, match="valid choices: 0 to 1"):
+        list(Dataset.choose_from_datasets([Dataset.range(2)] * 2, Dataset.range(3)))
+    with pytest.raises(ValueError, match=r"len\(bucket_batch_sizes\) must equal "
+                                         r"len\(bucket_boundaries\) \+ 1"):
+        Dataset.range(3).bucket_by_sequence_length(lambda x: x, [2], [1])
+
+
+# ------------------------------------------------------- random sources, errors
+def test_sample_from_datasets_draws_by_weight_and_is_repeatable_with_a_seed():
+    a, b = Dataset.range(0, 300), Dataset.range(1000, 1100)
+    sampled = Dataset.sample_from_datasets([a, b], weights=[0.75, 0.25], seed=7)
+    first = [int(v) for v in sampled]
+    assert sorted(first) == list(range(300)) + list(range(1000, 1100))  # each element once
+    head = first[:200]
+    share_b = sum(v >= 1000 for v in head) / len(head)
+    assert 0.15 < share_b < 0.35  # weights 3:1
+    assert [int(v) for v in Dataset.sample_from_datasets([a, b], [0.75, 0.25], seed=7)] == first
+    assert [int(v) for v in sampled] != first  # a new draw each iteration by default
+    fixed = Dataset.sample_from_datasets([a, b], [0.5, 0.5], seed=7,
+                                         rerandomize_each_iteration=False)
+    assert [int(v) for v in fixed] == [int(v) for v in fixed]
+    stopped = [int(v) for v in Dataset.sample_from_datasets(
+        [Dataset.range(2), Dataset.range(10, 100)], seed=1, stop_on_empty_dataset=True)]
+    assert len(stopped) < 92 and sum(v < 2 for v in stopped) == 2
+
+
+def test_random_dataset():
+    ds = Dataset.random(seed=3)
+    first = [int(v) for v in ds.take(5)]
+    assert first == [int(v) for v in ds.take(5)]  # the same stream per iteration with a seed
+    assert all(0 <= v < 2 ** 32 for v in first) and len(set(first)) == 5
+    again = Dataset.random(seed=3, rerandomize_each_iteration=True).take(5)
+    assert [int(v) for v in again] != [int(v) for v in again]
+    assert int(ds.cardinality()) == tf.data.INFINITE_CARDINALITY
+
+
+def test_ignore_errors_drops_failed_elements_also_in_parallel_map():
+    def parse(x):
+        if int(x) % 3 == 0:
+            raise ValueError("corrupt")
+        return x
+
+    for parallel in (None, AUTOTUNE):
+        out = Dataset.range(10).map(parse, num_parallel_calls=parallel).ignore_errors()
+        assert [int(v) for v in out] == [1, 2, 4, 5, 7, 8]
+    with pytest.warns(UserWarning, match="Ignoring an error"):
+        list(Dataset.range(4).map(parse).ignore_errors(log_warning=True))
+
+
+def test_get_single_element_errors():
+    with pytest.raises(ValueError, match="Dataset was empty."):
+        Dataset.range(0).get_single_element()
+    with pytest.raises(ValueError, match="Dataset had more than one element."):
+        Dataset.range(2).get_single_element()
+
+
+# -------------------------------------------------------------- fit on datasets
+def test_fit_with_steps_per_epoch_goes_on_through_a_repeated_dataset():
+    seen = []
+    x = np.arange(12, dtype="float32").reshape(12, 1)
+    model = keras.Sequential([keras.layers.Dense(1, input_shape=(1,))])
+    model.compile(optimizer="sgd", loss="mse")
+    batches = Dataset.from_tensor_slices((x, x)).batch(4).map(
+        lambda a, b: (seen.append(int(a[0, 0])) or a, b))
+    model.fit(batches.repeat(), steps_per_epoch=2, epochs=3, verbose=0)
+    assert seen == [0, 4, 8, 0, 4, 8]  # as Keras 2: the epochs continue one stream
+    seen.clear()
+    model.fit(batches, steps_per_epoch=3, epochs=2, verbose=0)  # steps == cardinality:
+    assert seen == [0, 4, 8, 0, 4, 8]  # a new pass each epoch
+    seen.clear()
+    model.fit(batches.repeat(), steps_per_epoch=1, epochs=2, validation_data=batches,
+              validation_steps=2, verbose=0)
+    assert seen == [0, 0, 4, 4, 0, 4]  # validation restarts each epoch, as Keras 2
+    seen.clear()
+    with pytest.warns(UserWarning, match="Your input ran out of data"):
+        model.fit(batches, steps_per_epoch=2, epochs=2, verbose=0)
+    assert seen == [0, 4, 8]
+
+
+def test_fit_on_dataset_with_sample_weights_and_validation_steps():
+    x = np.random.RandomState(2).normal(size=(48, 3)).astype("float32")
+    y = (x[:, :1] > 0).astype("float32")
+    w = np.where(y[:, 0] > 0, 2.0, 0.5).astype("float32")
+    by_arrays = _model().fit(x, y, sample_weight=w, batch_size=12, epochs=1, shuffle=False,
+                             verbose=0).history["loss"]
+    model = _model()
+    history = model.fit(Dataset.from_tensor_slices((x, y, w)).batch(12).repeat(),
+                        steps_per_epoch=4, epochs=1, verbose=0,
+                        validation_data=Dataset.from_tensor_slices((x, y)).batch(12).repeat(),
+                        validation_steps=2).history
+    np.testing.assert_allclose(history["loss"], by_arrays, rtol=1e-5)
+    expected_val = model.evaluate(x[:24], y[:24], batch_size=12, verbose=0)
+    np.testing.assert_allclose(history["val_loss"][0], expected_val, rtol=1e-5)
+
+
+def test_list_files_order_and_shuffle(tmp_path):
+    for name in ("c.txt", "a.txt", "b.txt", "d.csv"):
+        (tmp_path / name).write_text(name)
+    pattern = str(tmp_path / "*.txt")
+
+    def names(ds):
+        return [str(f).rsplit("/", 1)[1] for f in ds]
+
+    assert names(Dataset.list_files(pattern, shuffle=False)) == ["a.txt", "b.txt", "c.txt"]
+    seeded = Dataset.list_files(pattern, seed=3)  # shuffled by default, as TF
+    first = names(seeded)
+    assert sorted(first) == ["a.txt", "b.txt", "c.txt"]
+    assert names(Dataset.list_files(pattern, seed=3)) == first  # a seed repeats the order
+    orders = {tuple(names(seeded)) for _ in range(12)}
+    assert len(orders) > 1  # reshuffled each iteration
+    with pytest.raises(ValueError, match="No files matched pattern"):
+        Dataset.list_files(str(tmp_path / "*.png"))

@@ -40,3 +40,14 @@ def test_iterated_string_elements_have_numpy_as_tf():
     assert scalar == "héllo" and scalar.numpy() == "héllo".encode()
     (batch,) = list(Dataset.from_tensor_slices(np.array(["a", "b"])).batch(2))
     assert batch.numpy().tolist() == [b"a", b"b"] and (batch == "a").tolist() == [True, False]
+
+
+def test_split_of_a_vector_reads_as_a_ragged_tensor():
+    ragged = strings.split(np.array(["a bb c", "", "dd e"]))
+    assert ragged.shape == (3, None)  # the second dimension is ragged, as TF's
+    assert ragged.to_tensor().tolist() == [["a", "bb", "c"], ["", "", ""], ["dd", "e", ""]]
+    assert ragged.row_lengths().tolist() == [3, 0, 2]
+    assert ragged.numpy()[2].tolist() == [b"dd", b"e"]
+    nested = strings.split(np.array([["a b"], ["c"]]))
+    with pytest.raises(ValueError, match="supports one ragged dimension"):
+        nested.to_tensor()

@@ -35,3 +35,8 @@ def did_you_mean(names: Union[str, Sequence[str]], valid: Iterable[str], lead: s
         if close is not None:
             hints.append(f"'{close}' for '{name}'" if name_each else f"'{close}'")
     return f"{lead}Did you mean {', '.join(hints)}?" if hints else ""
+
+
+class NotProvidedError(AttributeError):
+    """A TensorFlow (or Keras) name torchkeras does not provide (``tf.X``,
+    ``tf.data.Dataset.X``): an ``AttributeError``, so ``hasattr`` stays False."""

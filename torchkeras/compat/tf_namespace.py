@@ -22,6 +22,7 @@ from torchkeras import distribute
 from torchkeras import data as tf_data
 from torchkeras import tfops
 from torchkeras.backend import config
+from torchkeras.backend.messages import NotProvidedError
 from torchkeras.compat import keras2_functions as K
 from torchkeras.compat.keras2_functions import Variable
 from torchkeras.layers import string_ops
@@ -30,10 +31,6 @@ from torchkeras.data.structure import to_leaf
 __all__ = ["NotProvidedError", "TFNamespace", "build_tensorflow", "PROVIDED"]
 
 VERSION = "2.15.0"  # the TensorFlow/tf.keras generation followed (= torchkeras.__version__)
-
-
-class NotProvidedError(AttributeError):
-    """A TensorFlow (or Keras) name torchkeras does not provide."""
 
 
 class TFNamespace(types.ModuleType):
@@ -551,8 +548,8 @@ def _data_members(tf_data: Any) -> Dict[str, Any]:
     constants = {"AUTOTUNE": tf_data.AUTOTUNE,
                  "INFINITE_CARDINALITY": tf_data.INFINITE_CARDINALITY,
                  "UNKNOWN_CARDINALITY": tf_data.UNKNOWN_CARDINALITY}
-    experimental = TFNamespace("tensorflow.data.experimental", "tf.data.experimental", dict(
-        constants, cardinality=tf_data.cardinality, AutoShardPolicy=tf_data.AutoShardPolicy))
+    experimental = TFNamespace("tensorflow.data.experimental", "tf.data.experimental",
+                               _module_members(tf_data.experimental))
     return dict(constants, Dataset=tf_data.Dataset, TextLineDataset=tf_data.TextLineDataset,
                 Options=tf_data.Options, experimental=experimental)
 
@@ -631,7 +628,8 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
     members["io"] = _sub("tf", "io", _io_members())
     members["compat"] = _sub("tf", "compat", {"as_bytes": _as_bytes, "as_text": _as_text,
                                               "as_str": _as_text})
-    members.update({"TensorSpec": tf_data.TensorSpec, "string": tf_data.string})
+    members.update({"TensorSpec": tf_data.TensorSpec, "string": tf_data.string,
+                    "RaggedTensor": tfops.strings.Ragged})
     members["distribute"] = _sub("tf", "distribute", {
         name: getattr(distribute, name) for name in (
             "MirroredStrategy", "MultiWorkerMirroredStrategy", "Strategy", "ReduceOp",

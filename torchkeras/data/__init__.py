@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import torch
-
 from torchkeras.data.dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset, TextLineDataset
+from torchkeras.data import experimental
+from torchkeras.data.experimental import cardinality
 from torchkeras.data.options import AutoShardPolicy, Options
 from torchkeras.data.structure import TensorSpec, string
 
@@ -18,12 +18,8 @@ INFINITE_CARDINALITY = INFINITE
 UNKNOWN_CARDINALITY = UNKNOWN
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "AutoShardPolicy",
-           "Dataset", "Options", "TensorSpec", "TextLineDataset", "cardinality", "string"]
-
-
-def cardinality(dataset: Dataset) -> torch.Tensor:
-    """``tf.data.experimental.cardinality(dataset)``."""
-    return dataset.cardinality()
+           "Dataset", "Options", "TensorSpec", "TextLineDataset", "cardinality", "experimental",
+           "string"]
 
 
 def __getattr__(name: str) -> Any:

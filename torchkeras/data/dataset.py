@@ -13,22 +13,25 @@ import builtins
 import collections
 import glob as _glob
 import itertools
+import os
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
 import numpy as np
 import torch
 
-from torchkeras.data import indexed, pipeline
+from torchkeras.backend.messages import NotProvidedError, did_you_mean
+from torchkeras.data import combinators, file_cache, indexed, pipeline
 from torchkeras.data.options import Options
 from torchkeras.data.structure import (TensorSpec, flatten, is_string, map_leaves, pack,
-                                       same_structure, spec_of, stack, to_element, to_leaf,
-                                       with_numpy)
+                                       same_structure, spec_of, stack, structure_difference,
+                                       to_element, to_leaf, with_numpy)
 
 AUTOTUNE = pipeline.AUTOTUNE
 INFINITE = -1
 UNKNOWN = -2
 
-__all__ = ["AUTOTUNE", "INFINITE", "UNKNOWN", "Dataset", "TextLineDataset"]
+__all__ = ["AUTOTUNE", "INFINITE", "NOT_PROVIDED_METHODS", "UNKNOWN", "Dataset",
+           "TextLineDataset"]
 
 
 def _call(fn: Callable, element: Any) -> Any:
@@ -81,7 +84,30 @@ def _as_bytes(leaf: Any) -> Any:
     return leaf
 
 
-class Dataset:
+# tf.data.Dataset methods torchkeras does not implement: reading them says so.
+NOT_PROVIDED_METHODS = frozenset({"snapshot", "ragged_batch", "sparse_batch",
+                                  "rejection_resample", "fingerprint"})
+
+
+def _missing_method(owner: str, name: str, known: Any) -> AttributeError:
+    if name in NOT_PROVIDED_METHODS:
+        return NotProvidedError(f"`tf.data.Dataset.{name}` is not provided by torchkeras. "
+                                "torchkeras's tf.data covers what Keras tutorials use (see "
+                                "torchkeras/data); write this step with the methods it has.")
+    return AttributeError(f"'{owner}' object has no attribute '{name}'."
+                          + did_you_mean(name, [k for k in known if not k.startswith("_")]))
+
+
+class _DatasetType(type):
+    """Class-level reads of a missing ``tf.data.Dataset.X`` say it is not provided."""
+
+    def __getattr__(cls, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raise _missing_method(cls.__name__, name, dir(cls))
+
+
+class Dataset(metaclass=_DatasetType):
     """A re-iterable stream of elements, with the ``tf.data.Dataset`` methods."""
 
     def __init__(self, make: Callable[[], Iterator[Any]], cardinality: int = UNKNOWN,
@@ -233,11 +259,20 @@ class Dataset:
             except Exception as error:
                 raise _failed(error, "map", map_func, index) from error
 
+        def apply_in_pool(indexed: Any) -> Any:
+            try:
+                return apply(indexed)
+            except Exception as error:  # raised in order by Resumable
+                return combinators.Failure(error)
+
+        # Both iterators stay usable after a failed element (builtins.map does not end on an
+        # exception; Resumable re-raises outside the pool's generator): ignore_errors() goes on
         def make() -> Iterator[Any]:
             source = enumerate(self._make())
             if workers == 1:
                 return builtins.map(apply, source)
-            return pipeline.parallel_map(source, apply, workers, deterministic is not False)
+            return combinators.Resumable(pipeline.parallel_map(
+                source, apply_in_pool, workers, deterministic is not False))
 
         return self._derive(make, self._cardinality, lambda: self._traced_spec(map_func))
 
@@ -315,8 +350,9 @@ class Dataset:
                 return [None] * len(flatten(structure))
             if not same_structure(structure, shapes):
                 raise ValueError("The padded shape structure does not match the dataset "
-                                 f"element structure: padded_shapes={shapes}, "
-                                 f"element={structure}.")
+                                 f"element structure at "
+                                 f"{structure_difference(structure, shapes)}: "
+                                 f"padded_shapes={shapes}, element={structure}.")
             return flatten(shapes) if isinstance(shapes, (tuple, dict)) else [shapes]
 
         def values(structure: Any) -> List[Any]:
@@ -326,8 +362,9 @@ class Dataset:
                 return [padding_values] * len(flatten(structure))
             if not same_structure(structure, padding_values):
                 raise ValueError("The padding values structure does not match the dataset "
-                                 f"element structure: padding_values={padding_values}, "
-                                 f"element={structure}.")
+                                 f"element structure at "
+                                 f"{structure_difference(structure, padding_values)}: "
+                                 f"padding_values={padding_values}, element={structure}.")
             return flatten(padding_values)
 
         def make() -> Iterator[Any]:
@@ -479,8 +516,21 @@ class Dataset:
         return self._derive(make, cardinality, lambda: self.element_spec)
 
     def cache(self, filename: str = "", name: Optional[str] = None) -> "Dataset":
-        """Replays the first complete pass from memory (``filename`` is accepted; the cache
-        lives in memory for this process)."""
+        """Replays the first complete pass: from memory, or with ``filename`` from files
+        written during that pass (re-read by later passes and later runs, as TF; a safe
+        NumPy format, see file_cache.py)."""
+        filename = str(filename) if filename else ""
+        if filename:
+            def make_file() -> Iterator[Any]:
+                if file_cache.exists(filename):
+                    return file_cache.read(filename)
+                return file_cache.write(filename, self._make())
+
+            result = self._derive(make_file, self._cardinality, lambda: self.element_spec)
+            for attr in ("class_names", "file_paths"):
+                if hasattr(self, attr):
+                    setattr(result, attr, getattr(self, attr))
+            return result
         if self._slices is not None:  # in memory already: replay the first pass's order
             return self._derive_slices(indexed.cached(self._slices.order), self._cardinality)
         store: List[Any] = []
@@ -514,8 +564,11 @@ class Dataset:
             result = self._derive(self._make, self._cardinality, lambda: self.element_spec)
             result._slices, result._in_memory = self._slices, True
         else:
-            result = self._derive(lambda: pipeline.prefetch(self._make(), size),
-                                  self._cardinality, lambda: self.element_spec)
+            # with CUDA present the background thread also pins the tensors, so that fit's
+            # copy to the GPU is non-blocking (engine/data_placement.send_batch)
+            result = self._derive(lambda: pipeline.prefetch(
+                self._make(), size, pin_memory=torch.cuda.is_available()),
+                self._cardinality, lambda: self.element_spec)
         for attr in ("class_names", "file_paths"):
             if hasattr(self, attr):
                 setattr(result, attr, getattr(self, attr))
@@ -526,6 +579,8 @@ class Dataset:
         if not isinstance(dataset, Dataset):
             raise TypeError(f"Expected a `tf.data.Dataset` to concatenate, received "
                             f"{type(dataset).__name__}.")
+        merged = _compatible_specs([self.element_spec, dataset.element_spec],
+                                   "Incompatible dataset elements:\n  {0} vs.   {1}")
         a, b = self._cardinality, dataset._cardinality
         if INFINITE in (a, b):
             count = INFINITE
@@ -534,7 +589,7 @@ class Dataset:
         else:
             count = a + b
         return self._derive(lambda: itertools.chain(self._make(), dataset._make()), count,
-                            lambda: self.element_spec)
+                            lambda: merged)
 
     def enumerate(self, start: int = 0, name: Optional[str] = None) -> "Dataset":
         """Elements ``(index, element)`` with int64 indices from ``start``."""
@@ -680,6 +735,228 @@ class Dataset:
     def options(self) -> Options:
         return self._options
 
+    # ------------------------------------------------------- combining and grouping
+    @staticmethod
+    def choose_from_datasets(datasets: Sequence["Dataset"], choice_dataset: "Dataset",
+                             stop_on_empty_dataset: bool = True) -> "Dataset":
+        """The next element of ``datasets[c]`` for each ``c`` of ``choice_dataset``."""
+        datasets = _dataset_list(datasets, "choose_from_datasets")
+        if not isinstance(choice_dataset, Dataset):
+            raise TypeError("Invalid `choice_dataset`. `choice_dataset` must be a "
+                            f"`tf.data.Dataset`, received {type(choice_dataset).__name__}.")
+        spec = _compatible_specs([d.element_spec for d in datasets], _INCOMPATIBLE_DATASETS)
+
+        def make() -> Iterator[Any]:
+            return combinators.choose([d._make() for d in datasets], choice_dataset._make(),
+                                      stop_on_empty_dataset)
+
+        return Dataset(make, _interleaved_cardinality(datasets), lambda: spec)
+
+    @staticmethod
+    def sample_from_datasets(datasets: Sequence["Dataset"], weights: Any = None,
+                             seed: Optional[int] = None, stop_on_empty_dataset: bool = False,
+                             rerandomize_each_iteration: Optional[bool] = None) -> "Dataset":
+        """Each element from a dataset drawn at random with probabilities ``weights``
+        (uniform by default); ``seed`` makes the draws repeatable."""
+        datasets = _dataset_list(datasets, "sample_from_datasets")
+        if isinstance(weights, Dataset):
+            raise NotProvidedError("`tf.data.Dataset.sample_from_datasets` with a dataset of "
+                                   "`weights` is not provided by torchkeras; pass a list.")
+        weights = [1.0] * len(datasets) if weights is None else [
+            float(w) for w in np.asarray(weights, dtype=np.float64).reshape(-1)]
+        if len(weights) != len(datasets):
+            raise ValueError(f"Invalid `weights`. `weights` should have the same length as "
+                             f"`datasets` but got `len(weights)={len(weights)}` vs. "
+                             f"`len(datasets)={len(datasets)}`.")
+        spec = _compatible_specs([d.element_spec for d in datasets], _INCOMPATIBLE_DATASETS)
+        # as TF: datasets of weight 0 are left out, and a single one is returned as it is
+        kept = [(d, w) for d, w in zip(datasets, weights) if w > 0]
+        datasets, weights = ([d for d, _ in kept], [w for _, w in kept]) if kept else \
+            ([datasets[0].take(0)], [1.0])
+        if len(datasets) == 1:
+            return datasets[0]
+        rng_for_pass = _rng_per_pass(seed, rerandomize_each_iteration is not False)
+
+        def make() -> Iterator[Any]:
+            return combinators.sample([d._make() for d in datasets], weights, rng_for_pass(),
+                                      stop_on_empty_dataset)
+
+        return Dataset(make, _interleaved_cardinality(datasets), lambda: spec)
+
+    @staticmethod
+    def random(seed: Optional[int] = None, rerandomize_each_iteration: Optional[bool] = None,
+               name: Optional[str] = None) -> "Dataset":
+        """An infinite stream of random non-negative int64 scalars; with ``seed`` the same
+        stream each iteration unless ``rerandomize_each_iteration=True``."""
+        rng_for_pass = _rng_per_pass(seed, bool(rerandomize_each_iteration))
+
+        def make() -> Iterator[Any]:
+            rng = rng_for_pass()
+            while True:
+                for value in rng.integers(0, 2 ** 32, size=256).tolist():
+                    yield torch.tensor(value, dtype=torch.int64)
+
+        return Dataset(make, INFINITE, lambda: TensorSpec((), torch.int64))
+
+    @staticmethod
+    def counter(start: int = 0, step: int = 1, dtype: Any = None,
+                name: Optional[str] = None) -> "Dataset":
+        """``start, start + step, ...`` forever."""
+        dtype = torch.int64 if dtype is None else TensorSpec((), dtype).dtype
+        return Dataset(lambda: (torch.tensor(v, dtype=dtype)
+                                for v in itertools.count(start, step)), INFINITE,
+                       lambda: TensorSpec((), dtype))
+
+    def group_by_window(self, key_func: Callable, reduce_func: Callable,
+                        window_size: Optional[int] = None,
+                        window_size_func: Optional[Callable] = None,
+                        name: Optional[str] = None) -> "Dataset":
+        """Elements grouped by ``key_func(*element)`` (an integer); each group of
+        ``window_size`` (or ``window_size_func(key)``) elements becomes the dataset
+        ``reduce_func(key, window)``, whose elements are emitted."""
+        if (window_size is None) == (window_size_func is None):
+            raise ValueError("Either the `window_size` argument or the `window_size_func` "
+                             "argument must be specified.")
+        sizes = window_size_func if window_size_func is not None else \
+            (lambda key, size=_positive(window_size, "window_size"): size)
+
+        def reduce(key: int, elements: List[Any]) -> Iterator[Any]:
+            window = _ElementsDataset(elements, lambda: self.element_spec)
+            out = reduce_func(torch.tensor(key, dtype=torch.int64), window)
+            return _as_dataset(out, "group_by_window", reduce_func, key)._make()
+
+        def make() -> Iterator[Any]:
+            return combinators.group_by_window(
+                self._make(), lambda e: _call(key_func, e), reduce,
+                lambda key: int(sizes(torch.tensor(key, dtype=torch.int64))))
+
+        def spec() -> Any:
+            window = _ElementsDataset([], lambda: self.element_spec)
+            return _as_dataset(reduce_func(torch.tensor(0, dtype=torch.int64), window),
+                               "group_by_window", reduce_func, 0).element_spec
+
+        return self._derive(make, UNKNOWN, spec)
+
+    def bucket_by_sequence_length(self, element_length_func: Callable,
+                                  bucket_boundaries: Sequence[int],
+                                  bucket_batch_sizes: Sequence[int], padded_shapes: Any = None,
+                                  padding_values: Any = None,
+                                  pad_to_bucket_boundary: bool = False,
+                                  no_padding: bool = False, drop_remainder: bool = False,
+                                  name: Optional[str] = None) -> "Dataset":
+        """Batches of elements of similar length: an element of length ``n`` goes to the
+        bucket ``i`` with ``boundaries[i-1] <= n < boundaries[i]``, batched (padded) by
+        ``bucket_batch_sizes[i]``, as TF's (a ``group_by_window``)."""
+        boundaries = [int(b) for b in bucket_boundaries]
+        batch_sizes = [int(b) for b in bucket_batch_sizes]
+        if len(batch_sizes) != len(boundaries) + 1:
+            raise ValueError("len(bucket_batch_sizes) must equal len(bucket_boundaries) + 1 "
+                             f"but `len(bucket_batch_sizes)={len(batch_sizes)}` and "
+                             f"`len(bucket_boundaries)={len(boundaries)}`.")
+        edges = [np.iinfo(np.int32).min] + boundaries + [np.iinfo(np.int32).max]
+
+        def bucket_of(*element: Any) -> int:
+            length = int(element_length_func(*element))
+            return next(i for i in builtins.range(len(batch_sizes))
+                        if edges[i] <= length < edges[i + 1])
+
+        def batching(bucket: torch.Tensor, window: "Dataset") -> "Dataset":
+            bucket = int(bucket)
+            size = batch_sizes[bucket]
+            if no_padding:
+                return window.batch(size, drop_remainder=drop_remainder)
+            filler = None
+            if pad_to_bucket_boundary:
+                if bucket >= len(batch_sizes) - 1:
+                    raise ValueError("When pad_to_bucket_boundary=True, elements must have "
+                                     "length < max(bucket_boundaries).")
+                filler = boundaries[bucket] - 1
+            # without padded_shapes: every dimension padded to the longest in the batch (the
+            # element spec here is read off the first element, so its sizes may be too small)
+            shapes = padded_shapes if padded_shapes is not None else map_leaves(
+                lambda s: [None] * len(s.shape or ()), window.element_spec)
+            shapes = _fill_none(shapes, filler)
+            return window.padded_batch(size, shapes, padding_values,
+                                       drop_remainder=drop_remainder)
+
+        result = self.group_by_window(bucket_of, batching,
+                                      window_size_func=lambda key: batch_sizes[int(key)])
+
+        def spec() -> Any:  # traced as TF traces it: the bucket, so its boundary, unknown
+            shapes = padded_shapes if padded_shapes is not None else map_leaves(
+                lambda s: [None] * len(s.shape or ()), self.element_spec)
+            shapes = flatten(shapes) if isinstance(shapes, (tuple, dict)) else [shapes]
+            leaves = [TensorSpec((None,) + tuple(None if pad_to_bucket_boundary or d is None
+                                                 or d == -1 else int(d) for d in shape),
+                                 s.dtype)
+                      for s, shape in zip(flatten(self.element_spec), shapes)]
+            return pack(self.element_spec, leaves)
+
+        if not no_padding:
+            result._spec_fn = spec
+        return result
+
+    def scan(self, initial_state: Any, scan_func: Callable[[Any, Any], Any],
+             name: Optional[str] = None) -> "Dataset":
+        """``(state, out) = scan_func(state, element)`` over the elements; emits ``out``."""
+        state = to_element(initial_state)
+        return self._derive(
+            lambda: combinators.scan(self._make(), state, scan_func, to_element),
+            self._cardinality,
+            lambda: _spec_from_element(next(combinators.scan(
+                iter([next(iter(self._make()))]), state, scan_func, to_element))))
+
+    def take_while(self, predicate: Callable, name: Optional[str] = None) -> "Dataset":
+        """The elements up to the first for which ``predicate(*element)`` is False."""
+        return self._derive(
+            lambda: combinators.take_while(self._make(), lambda e: _call(predicate, e)),
+            UNKNOWN if self._cardinality != 0 else 0, lambda: self.element_spec)
+
+    def unique(self, name: Optional[str] = None) -> "Dataset":
+        """The first occurrence of each element (scalar integers or strings)."""
+        return self._derive(lambda: combinators.unique(self._make()), UNKNOWN,
+                            lambda: self.element_spec)
+
+    def ignore_errors(self, log_warning: bool = False, name: Optional[str] = None) -> "Dataset":
+        """Drops the elements whose computation raised (a failing ``map`` call)."""
+        return self._derive(lambda: combinators.skip_errors(self._make(), log_warning),
+                            UNKNOWN, lambda: self.element_spec)
+
+    def get_single_element(self, name: Optional[str] = None) -> Any:
+        """The dataset's only element."""
+        iterator = iter(self)
+        try:
+            element = next(iterator)
+        except StopIteration:
+            raise ValueError("Dataset was empty.") from None
+        for _ in iterator:
+            raise ValueError("Dataset had more than one element.")
+        return element
+
+    # ------------------------------------------------------------- save / load
+    def save(self, path: str, compression: Optional[str] = None, shard_func: Any = None,
+             checkpoint_args: Any = None) -> None:
+        """Writes the elements under the directory ``path`` (torchkeras's own safe format,
+        file_cache.py; ``Dataset.load`` reads it back)."""
+        if compression not in (None, "") or shard_func is not None:
+            raise NotProvidedError("`tf.data.Dataset.save(compression=..., shard_func=...)` "
+                                   "is not provided by torchkeras.")
+        for _ in file_cache.write(_saved(path), self._make()):
+            pass
+
+    @staticmethod
+    def load(path: str, element_spec: Any = None, compression: Optional[str] = None,
+             reader_func: Any = None) -> "Dataset":
+        """The dataset ``Dataset.save`` wrote under ``path``."""
+        stored = _saved(path)
+        if not file_cache.exists(stored):
+            raise FileNotFoundError(f"Could not find a dataset saved with "
+                                    f"`tf.data.Dataset.save` at {path!r}.")
+        count = int(file_cache.read_index(stored)["count"])
+        dataset = Dataset(lambda: file_cache.read(stored), count,
+                          None if element_spec is None else (lambda: element_spec))
+        return dataset
+
     # ------------------------------------------------------------------ reading
     def __iter__(self) -> Iterator[Any]:
         # The IterableDataset itself: a DataLoader around it (pipeline.loader) adds a profiler
@@ -718,8 +995,20 @@ class Dataset:
     def __bool__(self) -> bool:
         return True
 
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        raise _missing_method(type(self).__name__, name, dir(type(self)))
+
     def __repr__(self) -> str:
         return f"<Dataset element_spec={self.element_spec}>"
+
+
+class _ElementsDataset(Dataset):
+    """A dataset over a list of whole elements (a ``group_by_window`` window)."""
+
+    def __init__(self, elements: List[Any], spec: Callable[[], Any]) -> None:
+        super().__init__(lambda: iter(elements), len(elements), spec)
 
 
 class _ListDataset(Dataset):
@@ -780,6 +1069,76 @@ def _first_spec(make: Callable[[], Iterator[Any]]) -> Any:
     for element in make():
         return _spec_from_element(element)
     return TensorSpec(None)
+
+
+def _merge_spec(a: TensorSpec, b: TensorSpec) -> TensorSpec:
+    """The most specific spec both ``a`` and ``b`` satisfy (same dtype)."""
+    if a.shape is None or b.shape is None or len(a.shape) != len(b.shape):
+        return TensorSpec(None, a.dtype)
+    return TensorSpec([x if x == y else None for x, y in zip(a.shape, b.shape)], a.dtype)
+
+
+def _compatible_specs(specs: Sequence[Any], message: str) -> Any:
+    """The merged element spec of datasets that are combined (``concatenate``,
+    ``sample_from_datasets``...); a ``TypeError`` naming the component that differs
+    (``message`` formatted with the two specs) when structures or dtypes do not match."""
+    first = specs[0]
+    for other in specs[1:]:
+        difference = structure_difference(first, other)
+        if difference is None:
+            for i, (a, b) in enumerate(zip(flatten(first), flatten(other))):
+                if a.dtype_name != b.dtype_name:
+                    difference = f"component {i} has dtype tf.{a.dtype_name} vs. " \
+                                 f"tf.{b.dtype_name}"
+                    break
+        if difference is not None:
+            raise TypeError(message.format(first, other) + f"\n({difference}.)")
+    merged = flatten(first)
+    for other in specs[1:]:
+        merged = [_merge_spec(a, b) for a, b in zip(merged, flatten(other))]
+    return pack(first, merged)
+
+
+_INCOMPATIBLE_DATASETS = ("Invalid `datasets`. `datasets` must have compatible element specs.\n"
+                          " Dataset 0 element_spec={0}.\nDataset 1 element_spec={1}.")
+
+
+def _dataset_list(datasets: Any, method: str) -> List["Dataset"]:
+    datasets = list(datasets)
+    if not datasets:
+        raise ValueError(f"Invalid `datasets`. `datasets` should not be empty (in "
+                         f"`Dataset.{method}`).")
+    for i, dataset in enumerate(datasets):
+        if not isinstance(dataset, Dataset):
+            raise TypeError(f"Invalid `datasets`. `datasets` is expected to be a list of "
+                            f"`tf.data.Dataset` objects; item {i} is "
+                            f"{type(dataset).__name__}.")
+    return datasets
+
+
+def _interleaved_cardinality(datasets: Sequence["Dataset"]) -> int:
+    """TF's rule for choose/sample_from_datasets: infinite if one input is, else unknown."""
+    return INFINITE if any(d._cardinality == INFINITE for d in datasets) else UNKNOWN
+
+
+def _rng_per_pass(seed: Optional[int], rerandomize: bool) -> Callable[[], np.random.Generator]:
+    """A generator per iteration: the same stream each pass unless ``rerandomize``."""
+    base = int(np.random.randint(2 ** 31 - 1)) if seed is None else int(seed)
+    passes = itertools.count()
+    return lambda: np.random.default_rng([base, next(passes) if rerandomize else 0])
+
+
+def _fill_none(shapes: Any, filler: Optional[int]) -> Any:
+    """Padded shapes with unknown dimensions set to ``filler`` (None: pad to the longest)."""
+    if isinstance(shapes, dict):
+        return {key: _fill_none(value, filler) for key, value in shapes.items()}
+    if isinstance(shapes, tuple):
+        return tuple(_fill_none(value, filler) for value in shapes)
+    return [filler if d is None or d == -1 else d for d in shapes]
+
+
+def _saved(path: str) -> str:
+    return os.path.join(str(path), "dataset")
 
 
 def _as_dataset(value: Any, method: str, fn: Callable, index: int) -> Dataset:

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 __all__ = ["TensorSpec", "string", "flatten", "pack", "map_leaves", "to_leaf", "to_element",
-           "spec_of", "stack", "is_string"]
+           "spec_of", "stack", "is_string", "structure_difference"]
 
 
 class _StringDType:
@@ -66,6 +66,39 @@ def same_structure(a: Any, b: Any) -> bool:
         return isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and \
             all(same_structure(x, y) for x, y in zip(a, b))
     return True
+
+
+def _describe(node: Any) -> str:
+    if isinstance(node, dict):
+        return f"a dict with keys {sorted(node)}"
+    if isinstance(node, tuple):
+        return f"a tuple of {len(node)}"
+    return "a single component"
+
+
+def structure_difference(a: Any, b: Any, path: str = "") -> Optional[str]:
+    """Where the structures ``a`` and ``b`` differ (``"component [1]['x']: a tuple of 2 vs.
+    a single component"``), or None when they match."""
+    where = f"component {path}" if path else "the top level"
+    if isinstance(a, dict) and isinstance(b, dict):
+        if sorted(a) != sorted(b):
+            return f"{where}: {_describe(a)} vs. {_describe(b)}"
+        for key in sorted(a):
+            found = structure_difference(a[key], b[key], f"{path}[{key!r}]")
+            if found:
+                return found
+        return None
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        if len(a) != len(b):
+            return f"{where}: {_describe(a)} vs. {_describe(b)}"
+        for i, (x, y) in enumerate(zip(a, b)):
+            found = structure_difference(x, y, f"{path}[{i}]")
+            if found:
+                return found
+        return None
+    if isinstance(a, (tuple, dict)) or isinstance(b, (tuple, dict)):
+        return f"{where}: {_describe(a)} vs. {_describe(b)}"
+    return None
 
 
 class StringValue(np.str_):

@@ -307,8 +307,22 @@ class IterableData:
         except TypeError:
             return None
 
+    def keep_stream_across_epochs(self, steps: Optional[int]) -> None:
+        """fit with ``steps_per_epoch`` on a tf.data dataset of another length (an infinite
+        ``repeat()``): each epoch goes on where the last stopped, as Keras 2's DataHandler
+        (``should_recreate_iterator``: only when the steps equal the dataset's cardinality)."""
+        cardinality = getattr(self.source, "cardinality", None)
+        if steps is not None and callable(cardinality):
+            self.continue_stream = int(cardinality()) != int(steps)
+
+    continue_stream = False
+
     def _epoch_iterator(self) -> Iterator[Any]:
         source = self.source
+        if self.continue_stream:
+            if self._stream is None:
+                self._stream = iter(source)
+            return self._stream
         if hasattr(source, "__getitem__") and hasattr(source, "__len__") and \
                 not isinstance(source, torch.utils.data.DataLoader):
             return (source[i] for i in range(len(source)))
@@ -323,7 +337,9 @@ class IterableData:
             try:
                 item = next(iterator)
             except StopIteration:
-                if steps is not None and count < steps and hasattr(self.source, "__next__"):
+                self._stream = None
+                if steps is not None and count < steps and (
+                        hasattr(self.source, "__next__") or self.continue_stream):
                     warnings.warn("Your input ran out of data; interrupting training. Make sure "
                                   "that your dataset or generator can generate at least "
                                   "`steps_per_epoch * epochs` batches.")
@@ -335,6 +351,8 @@ class IterableData:
             self.source.on_epoch_end()
 
     def _to_device(self, item: Any) -> Batch:
+        if self.device.type == "cuda":  # host tensors pinned (tf.data's prefetch pins them
+            item = placement.send_batch(item, self.device)  # ahead) and copied non-blocking
         x, y, sw = unpack_batch(item)
         flat_x = nest.flatten(standardize_arrays(x))
         dtypes = leaf_dtypes(standardize_arrays(x), len(flat_x), self.input_dtypes)

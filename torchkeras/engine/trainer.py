@@ -260,6 +260,8 @@ def fit(model: "Model", x: Any = None, y: Any = None, batch_size: Optional[int] 
         sample_weight = data_module.class_weight_to_sample_weight(
             data_module.standardize_arrays(y), class_weight, sample_weight)
     train_data = make_data(model, x, y, sample_weight, batch_size, shuffle)
+    if isinstance(train_data, data_module.IterableData):
+        train_data.keep_stream_across_epochs(steps_per_epoch)
     val_data = None
     if validation_data is not None:
         val_x, val_y, val_sw = data_module.unpack_batch(tuple(validation_data)) \
