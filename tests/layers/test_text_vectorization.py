@@ -99,5 +99,5 @@ def test_errors():
         keras.layers.TextVectorization(output_mode="count", output_sequence_length=3)
     with pytest.raises(ValueError, match="innermost dimension of the input array must be 1"):
         keras.layers.TextVectorization(vocabulary=["a"])(np.array([["a", "b"]]))
-    with pytest.raises(NotImplementedError, match="ragged=True"):
-        keras.layers.TextVectorization(ragged=True)
+    with pytest.raises(ValueError, match="Layer 'tv' \\(TextVectorization\\): `ragged=True`"):
+        keras.layers.TextVectorization(ragged=True, name="tv")

@@ -11,6 +11,7 @@ import torch
 from torchkeras import backend
 from torchkeras.layers.adapt_data import adapt_batches
 from torchkeras.layers.base import Layer
+from torchkeras.layers.dense_only import refuse_tensor_kind
 from torchkeras.layers.category_encoding import (COUNT, INT, MULTI_HOT, ONE_HOT,
                                                  encode_categorical_inputs, encoded_shape,
                                                  validate_output_mode)
@@ -76,8 +77,7 @@ class Discretization(Layer):
                 raise ValueError("`sparse` may only be true if `output_mode` is `'one_hot'`, "
                                  "`'multi_hot'`, or `'count'`. Received: sparse=True and "
                                  f"output_mode={output_mode}")
-            raise NotImplementedError("Discretization: sparse=True is not supported; "
-                                      "torchkeras returns dense tensors.")
+            refuse_tensor_kind("Discretization", self.name, "sparse")
         if num_bins is not None and num_bins < 0:
             raise ValueError("`num_bins` must be greater than or equal to 0. You passed "
                              f"`num_bins={num_bins}`")

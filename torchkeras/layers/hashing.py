@@ -16,6 +16,7 @@ from torchkeras import backend
 from torchkeras.layers import farmhash
 from torchkeras.graph.keras_tensor import is_keras_tensor
 from torchkeras.layers.base import Layer, as_eager_tensor
+from torchkeras.layers.dense_only import refuse_tensor_kind
 from torchkeras.layers.category_encoding import (COUNT, INT, MULTI_HOT, ONE_HOT,
                                                  encode_categorical_inputs, encoded_shape,
                                                  validate_output_mode)
@@ -71,8 +72,7 @@ class Hashing(Layer):
                 raise ValueError("`sparse` may only be true if `output_mode` is `\"one_hot\"`, "
                                  "`\"multi_hot\"`, or `\"count\"`. Received: sparse=True and "
                                  f"output_mode={output_mode}")
-            raise NotImplementedError("Hashing: sparse=True is not supported; torchkeras "
-                                      "returns dense tensors.")
+            refuse_tensor_kind("Hashing", self.name, "sparse")
         self.num_bins = num_bins
         self.mask_value = mask_value
         self.strong_hash = salt is not None
@@ -163,8 +163,7 @@ class HashedCrossing(Layer):
         _int_dtype_check("HashedCrossing", output_mode, self.compute_dtype)
         validate_output_mode("HashedCrossing", output_mode, (INT, ONE_HOT))
         if sparse:
-            raise NotImplementedError("HashedCrossing: sparse=True is not supported; "
-                                      "torchkeras returns dense tensors.")
+            refuse_tensor_kind("HashedCrossing", self.name, "sparse")
         self.num_bins = num_bins
         self.output_mode = output_mode
         self.sparse = sparse
