@@ -132,6 +132,27 @@ class Discretization(Layer):
         if self.input_bin_boundaries is None:
             self.summary = np.zeros((2, 0), dtype="float32")
 
+    # ----------------------------------------------------------------- files
+    def h5_host_weights(self) -> Dict[str, np.ndarray]:
+        """Keras 2's ``.h5`` weight of a ``num_bins`` layer: its ``summary`` (values and
+        weights, shape ``(2, n)`` with n data-dependent). None once the config holds the
+        boundaries (given, or learnt: see ``get_config``), as a Keras 2 layer built from it."""
+        if self.input_bin_boundaries is not None or self.bin_boundaries:
+            return {}
+        return {"summary": np.asarray(self.summary, np.float32)}
+
+    def load_h5_host_weights(self, values: Dict[str, np.ndarray]) -> None:
+        """A Keras 2 ``.h5`` summary back; the boundaries follow from it (tf-keras's
+        ``finalize_state`` after loading)."""
+        summary = np.asarray(values["summary"], np.float32)
+        if summary.ndim != 2 or summary.shape[0] != 2:
+            raise ValueError(f"Layer '{self.name}' (Discretization) expects a saved "
+                             f"`summary` of shape (2, n). Received shape {summary.shape}")
+        self.summary = summary
+        if summary.shape[1]:
+            self.finalize_state()
+            self._is_adapted = True
+
     # ------------------------------------------------------------------ call
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         boundaries = torch.tensor(self.bin_boundaries, dtype=torch.float32,
