@@ -130,3 +130,25 @@ def test_symbolic_call_in_a_string_model():
     assert inputs.dtype == "string" and tuple(outputs.shape) == (None, 3)
     np.testing.assert_array_equal(model.predict(np.array(["b", "q"]), verbose=0),
                                   [[0, 0, 1], [1, 0, 0]])
+
+
+def test_dataset_map_batched_unbatched_and_dicts():
+    """StringLookup adapted on a Dataset and used in ``map`` on batched, unbatched (rank-0
+    strings) and dict elements: the indices of a NumPy call."""
+    words = np.array([["a", "b"], ["c", "a"], ["b", "z"]])
+    layer = keras.layers.StringLookup()
+    layer.adapt(data.Dataset.from_tensor_slices(words).batch(2))
+    assert layer.get_vocabulary() == ["[UNK]", "b", "a", "z", "c"]  # ties: larger first
+    whole = np.asarray(layer(words))
+    ds = data.Dataset.from_tensor_slices(words)
+    np.testing.assert_array_equal(np.asarray(next(iter(ds.batch(3).map(layer)))), whole)
+    np.testing.assert_array_equal(np.asarray(next(iter(ds.map(layer).batch(3)))), whole)
+    one_hot = keras.layers.StringLookup(vocabulary=["a", "b"], output_mode="one_hot")
+    scalars = data.Dataset.from_tensor_slices(np.array(["a", "q", "b"]))
+    np.testing.assert_array_equal(np.asarray(next(iter(scalars.map(one_hot).batch(3)))),
+                                  [[0, 1, 0], [1, 0, 0], [0, 0, 1]])
+    records = data.Dataset.from_tensor_slices({"w": np.array(["b", "a"]),
+                                               "n": np.array([1.0, 2.0])}).batch(2)
+    ids, n = next(iter(records.map(lambda d: (layer(d["w"]), d["n"]))))
+    np.testing.assert_array_equal(np.asarray(ids), [1, 2])
+    np.testing.assert_array_equal(np.asarray(n), [1.0, 2.0])

@@ -111,10 +111,10 @@ class Hashing(Layer):
             fingerprints = farmhash.siphash(values, self.salt)
         else:
             fingerprints = farmhash.fingerprint64(values)
-        bins = (fingerprints % np.uint64(hash_bins)).astype(np.int64)
+        bins = np.asarray(fingerprints % np.uint64(hash_bins)).astype(np.int64)  # 0-d stays
         if mask is not None:
             bins = np.where(mask, 0, bins + 1)
-        return bins
+        return np.asarray(bins)
 
     def _encode(self, bins: torch.Tensor) -> torch.Tensor:
         return encode_categorical_inputs(bins, self.output_mode, self.num_bins,
@@ -200,7 +200,7 @@ class HashedCrossing(Layer):
             else:
                 feature = farmhash.fingerprint64(array)
             hashed = farmhash.fingerprint_cat64(hashed, feature)
-        return (hashed % np.uint64(self.num_bins)).astype(np.int64)
+        return np.asarray(hashed % np.uint64(self.num_bins)).astype(np.int64)  # 0-d stays
 
     def _encode(self, bins: torch.Tensor) -> torch.Tensor:
         return encode_categorical_inputs(bins, self.output_mode, self.num_bins,
