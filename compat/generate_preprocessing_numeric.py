@@ -1,7 +1,8 @@
 """Record the numeric/categorical preprocessing layers (Normalization, Discretization,
 CategoryEncoding, Hashing, HashedCrossing) from real tf_keras (Keras 2) and Keras 3 into
 ``compat/fixtures/preprocessing_numeric.npz`` plus small model files
-``compat/fixtures/prepnum_*.{h5,keras}``.
+``compat/fixtures/prepnum_*.{h5,keras}`` (``prepnum_disc_adapted__k2.h5``: an adapted
+``Discretization`` whose ``summary`` weight has a data-dependent shape).
 
 Runs ONLY in the reference venv::
 
@@ -271,6 +272,27 @@ def record_files(tf: Any, k2: Any, k3: Any) -> Dict[str, np.ndarray]:
     return arrays
 
 
+def record_adapted_discretization(k2: Any) -> Dict[str, np.ndarray]:
+    """A tf_keras ``.h5`` with an adapted ``Discretization`` (``num_bins``: the learnt state
+    is its ``summary`` weight, shape ``(2, n)`` with n data-dependent; the config keeps
+    ``bin_boundaries: null``) -> CategoryEncoding -> Dense. Own RandomState: the other
+    cases' draws stay as they were."""
+    local = np.random.RandomState(1819)
+    data = local.normal(1.0, 2.0, size=(300, 2)).astype("float32")
+    disc = k2.layers.Discretization(num_bins=5, epsilon=0.05)
+    disc.adapt(data)
+    inp = k2.Input(shape=(2,))
+    counts = k2.layers.CategoryEncoding(num_tokens=5, output_mode="count")(disc(inp))
+    model = k2.Model(inp, k2.layers.Dense(3)(counts))
+    model.layers[-1].set_weights([local.uniform(-1, 1, size=(5, 3)).astype("float32"),
+                                  local.uniform(-1, 1, size=(3,)).astype("float32")])
+    model.save(os.path.join(FIXTURES, "prepnum_disc_adapted__k2.h5"))
+    x = data[:16]
+    return {"files__disc__x": x, "files__disc__k2": model.predict(x, verbose=0),
+            "files__disc__bounds": np.asarray(disc.bin_boundaries, np.float32),
+            "files__disc__summary": disc.summary.numpy()}
+
+
 def main() -> None:
     import tensorflow as tf
     import tf_keras as k2
@@ -278,6 +300,7 @@ def main() -> None:
 
     arrays = record_layers(tf, k2, k3)
     arrays.update(record_files(tf, k2, k3))
+    arrays.update(record_adapted_discretization(k2))
     meta = {"tf_keras_version": k2.__version__, "keras3_version": k3.__version__,
             "tensorflow_version": tf.__version__, "numpy_version": np.__version__}
     layers_meta = json.loads(str(arrays.pop("meta_layers")))

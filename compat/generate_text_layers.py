@@ -35,6 +35,10 @@ CORPUS = ["The quick brown fox.", "the LAZY dog; the fox!", "Ça va? Très bien�
           "emu  emu\u00a0yak \u3000 zebra"]
 TOKENS = [["b", "a", "c", "a"], ["b", "d", "a", "e"], ["c", "c", "f", "g"]]  # ties b/c/..
 QUERY = ["the fox ate the LAZY cat", "ÇA VA? bird-emu", "", "unknown words only"]
+# out-of-vocabulary strings for num_oov_indices > 1 (FarmHash buckets): every length class
+# of Fingerprint64 (0-16, 17-32, 33-64, 65+ bytes), unicode, and the vocabulary itself
+OOV_STRINGS = ["", "q", "zebra", "a", "Ça va ü", "b", "x" * 17, "seventeen-bytes!!",
+               "thirty-three bytes of text here!!", "ünïcödé " * 9, "y" * 64, "z" * 130]
 INTS = [[12, 36, 12, 1000], [36, 7, 12, 0], [5, 5, 5, 42]]
 
 # (name, class, kwargs, adapt data or None, call input)
@@ -104,6 +108,16 @@ CASES = [
      {"vocabulary": ["a", "b"], "invert": True, "mask_token": "[M]"}, None, [[0, 1, 2, 3]]),
     ("sl_vocab_special", "StringLookup",
      {"vocabulary": ["[UNK]", "a", "b"]}, None, [["a", "b", "q"]]),
+    ("sl_oov3", "StringLookup", {"vocabulary": ["a", "b"], "num_oov_indices": 3}, None,
+     [OOV_STRINGS[:6], OOV_STRINGS[6:]]),
+    ("sl_oov2_mask_adapt", "StringLookup", {"num_oov_indices": 2, "mask_token": "[M]"},
+     TOKENS, [["a", "[M]", "q", "zz", "ü", "g"]]),
+    ("sl_oov5_count", "StringLookup",
+     {"vocabulary": ["a", "b"], "num_oov_indices": 5, "output_mode": "count"}, None,
+     [OOV_STRINGS[:6], OOV_STRINGS[6:]]),
+    ("sl_oov7_invert", "StringLookup",
+     {"vocabulary": ["a", "b"], "num_oov_indices": 7, "invert": True}, None,
+     [[0, 3, 6, 7, 8, 9]]),
     ("il_adapt", "IntegerLookup", {}, INTS, [[12, 36, 99], [1000, 0, 5]]),
     ("il_mask", "IntegerLookup", {"mask_token": 0}, INTS, [[12, 0, 99]]),
     ("il_oov2", "IntegerLookup", {"vocabulary": [12, 36], "num_oov_indices": 2}, None,

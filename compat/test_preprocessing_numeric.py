@@ -152,3 +152,29 @@ def test_torchkeras_files_load_in_real_keras(tag, ext):
     model = keras.models.load_model(os.path.join(FIXTURES, f"prepnum_tk.{ext}"))
     pred = model.predict([written["x"], written["ids"], written["other"]], verbose=0)
     assert_close(pred, written["pred"], f"prepnum_tk reloaded {ext}", rtol=1e-6, atol=1e-6)
+
+
+def test_keras2_h5_with_adapted_discretization(tmp_path):
+    """tf_keras keeps an adapted ``num_bins`` Discretization's state only in its ``summary``
+    weight (shape (2, n), n data-dependent; config ``bin_boundaries: null``): it loads, the
+    boundaries follow from the summary, and the model predicts as tf_keras; saved again by
+    torchkeras (boundaries in the config) it reloads the same."""
+    path = os.path.join(FIXTURES, "prepnum_disc_adapted__k2.h5")
+    model = keras.models.load_model(path, compile=False)
+    disc = model.layers[1]
+    assert type(disc).__name__ == "Discretization" and disc.is_adapted
+    np.testing.assert_array_equal(disc.summary, ARRAYS["files__disc__summary"])
+    np.testing.assert_allclose(disc.bin_boundaries, ARRAYS["files__disc__bounds"], rtol=1e-6)
+    x = ARRAYS["files__disc__x"]
+    assert_close(model.predict(x, verbose=0), ARRAYS["files__disc__k2"], "disc adapted k2",
+                 rtol=1e-5, atol=1e-5)
+    again = os.path.join(tmp_path, "again.h5")
+    model.save(again)
+    assert_close(keras.models.load_model(again, compile=False).predict(x, verbose=0),
+                 ARRAYS["files__disc__k2"], "disc adapted resaved", rtol=1e-5, atol=1e-5)
+    fresh = keras.models.load_model(path, compile=False)  # load_weights by name: the summary too
+    fresh.layers[1].summary = np.zeros((2, 0), np.float32)
+    fresh.layers[1].bin_boundaries = []
+    fresh.load_weights(path, by_name=True)
+    np.testing.assert_allclose(fresh.layers[1].bin_boundaries, ARRAYS["files__disc__bounds"],
+                               rtol=1e-6)

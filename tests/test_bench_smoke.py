@@ -167,3 +167,18 @@ def test_applications_bench_smoke(tmp_path):
                                       "train step vs torch nchw",
                                       "train step vs torch channels_last"}
     assert all(r["ratio"] > 0 for r in report["results"].values())
+
+
+def test_transformer_text_bench_smoke(tmp_path):
+    """The keras.io transformer text classifier bench: torchkeras side on tiny sizes (the
+    Keras 3 side needs --keras3-python)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import transformer_text
+        out = tmp_path / "transformer.json"
+        assert transformer_text.main(["--smoke", "--out", str(out)]) == 0
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    report = json.loads(out.read_text())
+    assert report["torchkeras_epoch_s"] > 0 and len(report["torchkeras_epochs_s"]) == 1
+    assert "keras3_epoch_s" not in report

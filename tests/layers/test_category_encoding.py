@@ -56,3 +56,13 @@ def test_in_model_and_dataset_map():
     ds = ds.map(lambda x, y: (encode(x), y)).batch(2)
     x, _ = next(iter(ds))
     np.testing.assert_array_equal(np.asarray(x), np.eye(4)[[1, 3]])
+
+
+def test_batched_and_unbatched_dataset_map_equal_standalone():
+    """In ``Dataset.map`` before or after ``batch``: the same numbers as a NumPy call."""
+    for mode, ids in (("one_hot", np.array([0, 1, 3])), ("multi_hot", IDS), ("count", IDS)):
+        layer = keras.layers.CategoryEncoding(num_tokens=4, output_mode=mode)
+        whole = np.asarray(layer(ids))
+        ds = keras.data.Dataset.from_tensor_slices(ids)
+        np.testing.assert_array_equal(np.asarray(next(iter(ds.batch(8).map(layer)))), whole)
+        np.testing.assert_array_equal(np.asarray(next(iter(ds.map(layer).batch(8)))), whole)

@@ -64,3 +64,24 @@ def test_errors():
         keras.layers.Discretization(bin_boundaries=[1.0]).adapt(X)
     with pytest.raises(ValueError, match="invalid value tf_idf"):
         keras.layers.Discretization(num_bins=2, output_mode="tf_idf")
+
+
+def test_h5_summary_weight_of_a_num_bins_layer(tmp_path):
+    """Keras 2 keeps a ``num_bins`` layer's state in a ``summary`` weight: not adapted, it is
+    written empty to ``.h5``; loaded back it stays unadapted. Adapted, the config carries the
+    boundaries and no summary is written (as a Keras 2 layer built from that config)."""
+    layer = keras.layers.Discretization(num_bins=3)
+    assert list(layer.h5_host_weights()) == ["summary"]
+    assert layer.h5_host_weights()["summary"].shape == (2, 0)
+    model = keras.Sequential([keras.Input((2,)), layer])
+    path = str(tmp_path / "fresh.h5")
+    model.save(path)
+    loaded = keras.models.load_model(path, compile=False).layers[0]
+    assert loaded.summary.shape == (2, 0) and not loaded.is_adapted
+    layer.adapt(np.arange(40.0).reshape(20, 2))
+    assert layer.h5_host_weights() == {}
+    loaded.load_h5_host_weights({"summary": layer.summary})
+    np.testing.assert_allclose(loaded.bin_boundaries, layer.bin_boundaries)
+    with pytest.raises(ValueError, match=r"Layer '\w+' \(Discretization\) expects a saved "
+                                         r"`summary` of shape \(2, n\)"):
+        loaded.load_h5_host_weights({"summary": np.zeros((3,))})

@@ -115,3 +115,19 @@ def test_in_dataset_map():
     ds = keras.data.Dataset.from_tensor_slices(DATA).batch(10).map(lambda x: norm(x))
     out = np.concatenate([np.asarray(b) for b in ds])
     np.testing.assert_allclose(out, np.asarray(norm(DATA)), rtol=1e-6)
+
+
+def test_dataset_map_batched_unbatched_and_tuples():
+    """Adapted on a batched Dataset, used in ``map`` before/after ``batch`` and on (x, y)
+    elements: the numbers of a NumPy call; an unbatched element keeps Keras 2's broadcast
+    rank (a (4,) element becomes (1, 4): the statistics have shape (1, 4))."""
+    norm = keras.layers.Normalization()
+    norm.adapt(keras.data.Dataset.from_tensor_slices(DATA).batch(8))
+    whole = np.asarray(norm(DATA[:6]))
+    ds = keras.data.Dataset.from_tensor_slices((DATA[:6], np.arange(6)))
+    x, y = next(iter(ds.batch(6).map(lambda a, b: (norm(a), b))))
+    np.testing.assert_allclose(np.asarray(x), whole, rtol=1e-6)
+    np.testing.assert_array_equal(np.asarray(y), np.arange(6))
+    unbatched = next(iter(ds.map(lambda a, b: norm(a)).batch(6)))
+    assert tuple(unbatched.shape) == (6, 1, 4)
+    np.testing.assert_allclose(np.asarray(unbatched)[:, 0], whole, rtol=1e-6)

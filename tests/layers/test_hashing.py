@@ -74,3 +74,22 @@ def test_hashed_crossing():
     model = keras.Model([a, b], keras.layers.HashedCrossing(num_bins=7)([a, b]))
     pred = model.predict([np.array([[1], [2]]), np.array([[7], [8]])], verbose=0)
     np.testing.assert_array_equal(pred % 7, pred)
+
+
+def test_scalar_elements_in_dataset_map_then_batch():
+    """Unbatched string/integer elements (rank 0) are hashed one by one inside ``map`` and
+    batched after, as in tf.data: the same bins as hashing the whole array standalone."""
+    words = np.array(["a", "b", "c", "naïve", ""])
+    layer = keras.layers.Hashing(num_bins=4)
+    whole = np.asarray(layer(words))
+    assert whole.shape == (5,)
+    ds = keras.data.Dataset.from_tensor_slices(words).map(layer).batch(5)
+    np.testing.assert_array_equal(np.asarray(next(iter(ds))), whole)
+    assert np.asarray(layer("a")).shape == ()
+    masked = keras.layers.Hashing(num_bins=4, mask_value="a", output_mode="one_hot")
+    np.testing.assert_array_equal(np.asarray(masked(np.str_("a"))), [1, 0, 0, 0])
+    crossing = keras.layers.HashedCrossing(num_bins=5)
+    pairs = keras.data.Dataset.from_tensor_slices((np.array(["a", "b"]), np.array([3, 4])))
+    crossed = next(iter(pairs.map(lambda s, i: crossing((s, i))).batch(2)))
+    np.testing.assert_array_equal(np.asarray(crossed),
+                                  np.asarray(crossing((np.array(["a", "b"]), np.array([3, 4])))))

@@ -7,6 +7,7 @@ import pytest
 import torch
 
 import torchkeras as keras
+from torchkeras.layers import farmhash
 from tests.layer_test import layer_test
 from torchkeras import data
 
@@ -95,14 +96,24 @@ def test_errors():
         keras.layers.StringLookup(vocabulary=["a"]).adapt(["a"])
     with pytest.raises(RuntimeError, match="must set the layer's vocabulary"):
         keras.layers.StringLookup(output_mode="multi_hot")(["a"])
-    with pytest.raises(NotImplementedError, match="sparse=True"):
-        keras.layers.StringLookup(output_mode="multi_hot", sparse=True)
-    with pytest.raises(NotImplementedError, match="FarmHash"):
-        keras.layers.StringLookup(num_oov_indices=2, vocabulary=["a"])(["q"])
+    with pytest.raises(ValueError, match="Layer 'sl' \\(StringLookup\\): `sparse=True`"):
+        keras.layers.StringLookup(output_mode="multi_hot", sparse=True, name="sl")
     with pytest.raises(ValueError, match="expects string inputs"):
         keras.layers.StringLookup(vocabulary=["a"])(np.array([1.0]))
     with pytest.raises(ValueError, match="integer dtype"):
         keras.layers.IntegerLookup(vocabulary_dtype="float32")
+
+
+def test_string_oov_buckets_are_farmhash_fingerprints():
+    """num_oov_indices > 1: Fingerprint64(utf-8) % num_oov_indices (tf's to_hash_bucket_fast);
+    the mask keeps index 0 and the buckets start after it."""
+    words = np.array(["q", "zebra", "Ça va", "x" * 70, "a"], dtype=object)
+    buckets = (farmhash.fingerprint64(words[:4]) % np.uint64(3)).astype(np.int64)
+    layer = keras.layers.StringLookup(vocabulary=["a"], num_oov_indices=3)
+    np.testing.assert_array_equal(layer(words), list(buckets) + [3])
+    masked = keras.layers.StringLookup(vocabulary=["a"], num_oov_indices=3, mask_token="")
+    np.testing.assert_array_equal(masked(np.array(["", "q", "a"])), [0, buckets[0] + 1, 4])
+    assert masked.get_vocabulary() == ["", "[UNK]", "[UNK]", "[UNK]", "a"]
 
 
 def test_integer_lookup_on_a_tensor_and_oov_buckets():
@@ -119,3 +130,25 @@ def test_symbolic_call_in_a_string_model():
     assert inputs.dtype == "string" and tuple(outputs.shape) == (None, 3)
     np.testing.assert_array_equal(model.predict(np.array(["b", "q"]), verbose=0),
                                   [[0, 0, 1], [1, 0, 0]])
+
+
+def test_dataset_map_batched_unbatched_and_dicts():
+    """StringLookup adapted on a Dataset and used in ``map`` on batched, unbatched (rank-0
+    strings) and dict elements: the indices of a NumPy call."""
+    words = np.array([["a", "b"], ["c", "a"], ["b", "z"]])
+    layer = keras.layers.StringLookup()
+    layer.adapt(data.Dataset.from_tensor_slices(words).batch(2))
+    assert layer.get_vocabulary() == ["[UNK]", "b", "a", "z", "c"]  # ties: larger first
+    whole = np.asarray(layer(words))
+    ds = data.Dataset.from_tensor_slices(words)
+    np.testing.assert_array_equal(np.asarray(next(iter(ds.batch(3).map(layer)))), whole)
+    np.testing.assert_array_equal(np.asarray(next(iter(ds.map(layer).batch(3)))), whole)
+    one_hot = keras.layers.StringLookup(vocabulary=["a", "b"], output_mode="one_hot")
+    scalars = data.Dataset.from_tensor_slices(np.array(["a", "q", "b"]))
+    np.testing.assert_array_equal(np.asarray(next(iter(scalars.map(one_hot).batch(3)))),
+                                  [[0, 1, 0], [1, 0, 0], [0, 0, 1]])
+    records = data.Dataset.from_tensor_slices({"w": np.array(["b", "a"]),
+                                               "n": np.array([1.0, 2.0])}).batch(2)
+    ids, n = next(iter(records.map(lambda d: (layer(d["w"]), d["n"]))))
+    np.testing.assert_array_equal(np.asarray(ids), [1, 2])
+    np.testing.assert_array_equal(np.asarray(n), [1.0, 2.0])

@@ -99,5 +99,24 @@ def test_errors():
         keras.layers.TextVectorization(output_mode="count", output_sequence_length=3)
     with pytest.raises(ValueError, match="innermost dimension of the input array must be 1"):
         keras.layers.TextVectorization(vocabulary=["a"])(np.array([["a", "b"]]))
-    with pytest.raises(NotImplementedError, match="ragged=True"):
-        keras.layers.TextVectorization(ragged=True)
+    with pytest.raises(ValueError, match="Layer 'tv' \\(TextVectorization\\): `ragged=True`"):
+        keras.layers.TextVectorization(ragged=True, name="tv")
+
+
+def test_dataset_map_unbatched_expand_dims_and_adapt_on_mapped_inputs():
+    """The tutorials' pipelines: adapt on ``ds.map(lambda x, y: x)``, vectorize scalar
+    strings before ``batch`` (int and multi_hot), and ``expand_dims`` then vectorize."""
+    labels = np.array([0, 1, 0])
+    ds = data.Dataset.from_tensor_slices((TEXTS, labels))
+    layer = keras.layers.TextVectorization(max_tokens=10, output_sequence_length=4)
+    layer.adapt(ds.batch(2).map(lambda x, y: x))
+    whole = np.asarray(layer(TEXTS))
+    x, y = next(iter(ds.map(lambda text, label: (layer(text), label)).batch(3)))
+    np.testing.assert_array_equal(np.asarray(x), whole)
+    np.testing.assert_array_equal(np.asarray(y), labels)
+    x, _ = next(iter(ds.batch(3).map(lambda text, label: (layer(text[:, None]), label))))
+    np.testing.assert_array_equal(np.asarray(x), whole)
+    multi = keras.layers.TextVectorization(output_mode="multi_hot")
+    multi.adapt(TEXTS)
+    out = next(iter(data.Dataset.from_tensor_slices(TEXTS).map(multi).batch(3)))
+    np.testing.assert_array_equal(np.asarray(out), np.asarray(multi(TEXTS)))

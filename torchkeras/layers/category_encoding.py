@@ -8,6 +8,7 @@ import torch
 
 from torchkeras import backend
 from torchkeras.layers.base import Layer
+from torchkeras.layers.dense_only import refuse_tensor_kind
 
 __all__ = ["CategoryEncoding"]
 
@@ -87,8 +88,7 @@ class CategoryEncoding(Layer):
         if num_tokens < 1:
             raise ValueError(f"`num_tokens` must be >= 1. Received: num_tokens={num_tokens}.")
         if sparse:
-            raise NotImplementedError("CategoryEncoding: sparse=True is not supported; "
-                                      "torchkeras returns dense tensors.")
+            refuse_tensor_kind("CategoryEncoding", self.name, "sparse")
         self.num_tokens = num_tokens
         self.output_mode = output_mode
         self.sparse = sparse

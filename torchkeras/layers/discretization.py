@@ -11,6 +11,7 @@ import torch
 from torchkeras import backend
 from torchkeras.layers.adapt_data import adapt_batches
 from torchkeras.layers.base import Layer
+from torchkeras.layers.dense_only import refuse_tensor_kind
 from torchkeras.layers.category_encoding import (COUNT, INT, MULTI_HOT, ONE_HOT,
                                                  encode_categorical_inputs, encoded_shape,
                                                  validate_output_mode)
@@ -76,8 +77,7 @@ class Discretization(Layer):
                 raise ValueError("`sparse` may only be true if `output_mode` is `'one_hot'`, "
                                  "`'multi_hot'`, or `'count'`. Received: sparse=True and "
                                  f"output_mode={output_mode}")
-            raise NotImplementedError("Discretization: sparse=True is not supported; "
-                                      "torchkeras returns dense tensors.")
+            refuse_tensor_kind("Discretization", self.name, "sparse")
         if num_bins is not None and num_bins < 0:
             raise ValueError("`num_bins` must be greater than or equal to 0. You passed "
                              f"`num_bins={num_bins}`")
@@ -131,6 +131,27 @@ class Discretization(Layer):
     def reset_state(self) -> None:
         if self.input_bin_boundaries is None:
             self.summary = np.zeros((2, 0), dtype="float32")
+
+    # ----------------------------------------------------------------- files
+    def h5_host_weights(self) -> Dict[str, np.ndarray]:
+        """Keras 2's ``.h5`` weight of a ``num_bins`` layer: its ``summary`` (values and
+        weights, shape ``(2, n)`` with n data-dependent). None once the config holds the
+        boundaries (given, or learnt: see ``get_config``), as a Keras 2 layer built from it."""
+        if self.input_bin_boundaries is not None or self.bin_boundaries:
+            return {}
+        return {"summary": np.asarray(self.summary, np.float32)}
+
+    def load_h5_host_weights(self, values: Dict[str, np.ndarray]) -> None:
+        """A Keras 2 ``.h5`` summary back; the boundaries follow from it (tf-keras's
+        ``finalize_state`` after loading)."""
+        summary = np.asarray(values["summary"], np.float32)
+        if summary.ndim != 2 or summary.shape[0] != 2:
+            raise ValueError(f"Layer '{self.name}' (Discretization) expects a saved "
+                             f"`summary` of shape (2, n). Received shape {summary.shape}")
+        self.summary = summary
+        if summary.shape[1]:
+            self.finalize_state()
+            self._is_adapted = True
 
     # ------------------------------------------------------------------ call
     def call(self, inputs: torch.Tensor) -> torch.Tensor:

@@ -16,6 +16,7 @@ from torchkeras import backend
 from torchkeras.layers import farmhash
 from torchkeras.graph.keras_tensor import is_keras_tensor
 from torchkeras.layers.base import Layer, as_eager_tensor
+from torchkeras.layers.dense_only import refuse_tensor_kind
 from torchkeras.layers.category_encoding import (COUNT, INT, MULTI_HOT, ONE_HOT,
                                                  encode_categorical_inputs, encoded_shape,
                                                  validate_output_mode)
@@ -71,8 +72,7 @@ class Hashing(Layer):
                 raise ValueError("`sparse` may only be true if `output_mode` is `\"one_hot\"`, "
                                  "`\"multi_hot\"`, or `\"count\"`. Received: sparse=True and "
                                  f"output_mode={output_mode}")
-            raise NotImplementedError("Hashing: sparse=True is not supported; torchkeras "
-                                      "returns dense tensors.")
+            refuse_tensor_kind("Hashing", self.name, "sparse")
         self.num_bins = num_bins
         self.mask_value = mask_value
         self.strong_hash = salt is not None
@@ -111,10 +111,10 @@ class Hashing(Layer):
             fingerprints = farmhash.siphash(values, self.salt)
         else:
             fingerprints = farmhash.fingerprint64(values)
-        bins = (fingerprints % np.uint64(hash_bins)).astype(np.int64)
+        bins = np.asarray(fingerprints % np.uint64(hash_bins)).astype(np.int64)  # 0-d stays
         if mask is not None:
             bins = np.where(mask, 0, bins + 1)
-        return bins
+        return np.asarray(bins)
 
     def _encode(self, bins: torch.Tensor) -> torch.Tensor:
         return encode_categorical_inputs(bins, self.output_mode, self.num_bins,
@@ -163,8 +163,7 @@ class HashedCrossing(Layer):
         _int_dtype_check("HashedCrossing", output_mode, self.compute_dtype)
         validate_output_mode("HashedCrossing", output_mode, (INT, ONE_HOT))
         if sparse:
-            raise NotImplementedError("HashedCrossing: sparse=True is not supported; "
-                                      "torchkeras returns dense tensors.")
+            refuse_tensor_kind("HashedCrossing", self.name, "sparse")
         self.num_bins = num_bins
         self.output_mode = output_mode
         self.sparse = sparse
@@ -201,7 +200,7 @@ class HashedCrossing(Layer):
             else:
                 feature = farmhash.fingerprint64(array)
             hashed = farmhash.fingerprint_cat64(hashed, feature)
-        return (hashed % np.uint64(self.num_bins)).astype(np.int64)
+        return np.asarray(hashed % np.uint64(self.num_bins)).astype(np.int64)  # 0-d stays
 
     def _encode(self, bins: torch.Tensor) -> torch.Tensor:
         return encode_categorical_inputs(bins, self.output_mode, self.num_bins,

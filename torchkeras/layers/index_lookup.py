@@ -19,6 +19,7 @@ import torch
 from torchkeras import backend
 from torchkeras.layers import string_ops
 from torchkeras.layers.base import Layer, as_eager_tensor
+from torchkeras.layers.dense_only import refuse_tensor_kind
 
 INT, ONE_HOT, MULTI_HOT, COUNT, TF_IDF = "int", "one_hot", "multi_hot", "count", "tf_idf"
 OUTPUT_MODES = (INT, ONE_HOT, MULTI_HOT, COUNT, TF_IDF)
@@ -139,9 +140,6 @@ class IndexLookup(Layer):
         if invert and output_mode != INT:
             raise ValueError(f"`output_mode` must be `'int'` when `invert` is true. "
                              f"Received: output_mode={output_mode}")
-        if sparse:
-            raise NotImplementedError(f"{cls}: sparse=True is not supported (torchkeras "
-                                      "returns dense tensors).")
         if idf_weights is not None and output_mode != TF_IDF:
             raise ValueError(f"`idf_weights` should only be set if `output_mode` is "
                              f"`'tf_idf'`. Received: idf_weights={idf_weights} and "
@@ -152,6 +150,8 @@ class IndexLookup(Layer):
         if kwargs.get("dtype") is None:
             kwargs["dtype"] = "int64" if output_mode == INT else backend.floatx()
         super().__init__(**kwargs)
+        if sparse:
+            refuse_tensor_kind(cls, self.name, "sparse")
         if output_mode == INT and not self.compute_dtype.startswith(("int", "uint")):
             raise ValueError(f"When `output_mode='int'`, `dtype` should be an integer type. "
                              f"Received: dtype={kwargs['dtype']}")

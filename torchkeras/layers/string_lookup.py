@@ -6,7 +6,7 @@ from typing import Any, Dict, Optional
 import numpy as np
 import torch
 
-from torchkeras.layers import string_ops
+from torchkeras.layers import farmhash, string_ops
 from torchkeras.layers.index_lookup import INT, IndexLookup
 
 __all__ = ["IntegerLookup", "StringLookup"]
@@ -43,10 +43,10 @@ class StringLookup(IndexLookup):
         return string_ops.to_str_array(values)
 
     def _hash_oov(self, keys: np.ndarray) -> np.ndarray:
-        raise NotImplementedError(
-            f"Layer {self.name} (StringLookup): num_oov_indices={self.num_oov_indices} hashes "
-            "out-of-vocabulary strings with TensorFlow's FarmHash; torchkeras supports "
-            "num_oov_indices of 0 or 1 for strings.")
+        """OOV buckets as tf-keras: ``tf.strings.to_hash_bucket_fast`` (FarmHash
+        ``Fingerprint64`` of the UTF-8 bytes, modulo ``num_oov_indices``)."""
+        fingerprints = farmhash.fingerprint64(keys)
+        return (fingerprints % np.uint64(self.num_oov_indices)).astype(np.int64)
 
     def get_config(self) -> Dict[str, Any]:
         config = super().get_config()

@@ -14,6 +14,7 @@ import torch
 from torchkeras import backend
 from torchkeras.layers import string_ops
 from torchkeras.layers.base import Layer, as_eager_tensor
+from torchkeras.layers.dense_only import refuse_tensor_kind
 from torchkeras.layers.index_lookup import (COUNT, INT, MULTI_HOT, TF_IDF, adapt_batches,
                                             encode_indices, validate_string_arg)
 from torchkeras.layers.string_lookup import StringLookup
@@ -67,13 +68,13 @@ class TextVectorization(Layer):
             raise ValueError("`output_sequence_length` must not be set if `output_mode` is "
                              f"not 'int'. Received output_sequence_length="
                              f"{output_sequence_length}.")
-        if ragged:
-            raise NotImplementedError("TextVectorization: ragged=True is not supported "
-                                      "(torch has no ragged tensors); use "
-                                      "output_sequence_length or the default padding.")
         if kwargs.get("dtype") in (None, "string"):
             kwargs["dtype"] = "int64" if output_mode == INT else backend.floatx()
         super().__init__(**kwargs)
+        if ragged:
+            refuse_tensor_kind(name, self.name, "ragged")
+        if sparse:
+            refuse_tensor_kind(name, self.name, "sparse")
         self._standardize = standardize
         self._split = split
         self._ngrams_arg = ngrams

@@ -13,7 +13,7 @@ layers that have weights (or by layer name with ``by_name=True``), as both Keras
 from __future__ import annotations
 
 import warnings
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -69,15 +69,30 @@ def save_weights_to_hdf5_group(group: Any, model: Any) -> None:
     group.attrs["backend"] = BACKEND.encode("utf8")
     group.attrs["keras_version"] = KERAS_VERSION.encode("utf8")
     for layer in sorted(layers, key=lambda x: x.name):
+        host = host_weights(layer)
+        if host and not layer.weights:
+            _save_arrays(group.create_group(layer.name), [f"{n}:0" for n in host],
+                         list(host.values()))
+            continue
         _save_subset(group.create_group(layer.name), layer.weights)
     _save_subset(group.create_group("top_level_model_weights"), [])
 
 
+def host_weights(layer: Any) -> Dict[str, np.ndarray]:
+    """Keras 2 ``.h5`` weights a layer keeps on the host as NumPy arrays of data-dependent
+    shape (an adapted ``Discretization``'s ``summary``), by name; ``{}`` for other layers."""
+    hook = getattr(layer, "h5_host_weights", None)
+    return hook() if hook is not None else {}
+
+
 def _save_subset(group: Any, variables: List[Any]) -> None:
-    names = [v.name.encode("utf8") for v in variables]
+    _save_arrays(group, [v.name for v in variables], [v.numpy() for v in variables])
+
+
+def _save_arrays(group: Any, names: List[str], values: List[np.ndarray]) -> None:
+    names = [n.encode("utf8") for n in names]
     save_attributes_to_hdf5_group(group, "weight_names", names)
-    for name, variable in zip(names, variables):
-        value = variable.numpy()
+    for name, value in zip(names, values):
         dataset = group.create_dataset(name, value.shape, dtype=value.dtype)
         if not value.shape:
             dataset[()] = value
@@ -186,7 +201,7 @@ def _saved_weights(group: Any, name: str, filepath: str) -> List[np.ndarray]:
 def load_weights_from_hdf5_group(group: Any, model: Any, skip_mismatch: bool = False,
                                  filepath: str = "") -> None:
     """Topological loading: the i-th layer with weights gets the i-th saved layer's."""
-    layers = [layer for layer in model.layers if layer.weights]
+    layers = [layer for layer in model.layers if layer.weights or host_weights(layer)]
     saved = []
     for name in _layer_names(group, filepath):
         values = _saved_weights(group, name, filepath)
@@ -199,9 +214,12 @@ def load_weights_from_hdf5_group(group: Any, model: Any, skip_mismatch: bool = F
             "Layer count mismatch when loading weights from file. Model expected "
             f"{len(layers)} layers, found {len(saved)} saved layers (file '{filepath}'). "
             f"Layers with weights in the model: {model_names}; in the file: {file_names}.")
-    assignments = []
+    assignments, host_loads = [], []
     for k, (layer, (name, values)) in enumerate(zip(layers, saved)):
         variables = layer.weights
+        if not variables:
+            host_loads.append(_host_load(layer, values, skip_mismatch, filepath) or [])
+            continue
         assignments.extend(weight_check.check_layer_weights(
             variables, values, layer=f"#{k} (named {layer.name})",
             where=f"layer '{name}' in '{filepath}'", skip_mismatch=skip_mismatch,
@@ -210,6 +228,26 @@ def load_weights_from_hdf5_group(group: Any, model: Any, skip_mismatch: bool = F
                         f"{len(variables)} weight(s). Received {len(values)} saved weight(s)",
             shape_warning_prefix=_SKIPPING) or [])
     weight_check.assign(assignments)
+    _assign_host(host_loads)
+
+
+def _host_load(layer: Any, values: List[np.ndarray], skip_mismatch: bool,
+               filepath: str) -> Optional[List[Tuple[Any, Dict[str, np.ndarray]]]]:
+    """``[(layer, {name: value})]`` for a layer with host weights (count checked)."""
+    names = list(host_weights(layer))
+    if len(values) != len(names):
+        weight_check.mismatch(
+            f"Weight count mismatch for layer '{layer.name}': it expects {len(names)} "
+            f"weight(s) ({names}). Received {len(values)} saved weight(s) (file "
+            f"'{filepath}')", skip_mismatch)
+        return None
+    return [(layer, dict(zip(names, values)))]
+
+
+def _assign_host(host_loads: List[List[Tuple[Any, Dict[str, np.ndarray]]]]) -> None:
+    for entries in host_loads:
+        for layer, values in entries:
+            layer.load_h5_host_weights(values)
 
 
 def load_weights_from_hdf5_group_by_name(group: Any, model: Any, skip_mismatch: bool = False,
@@ -218,10 +256,13 @@ def load_weights_from_hdf5_group_by_name(group: Any, model: Any, skip_mismatch: 
     index: Dict[str, List[Any]] = {}
     for layer in model.layers:
         index.setdefault(layer.name, []).append(layer)
-    assignments = []
+    assignments, host_loads = [], []
     for k, name in enumerate(_layer_names(group, filepath)):
         values = _saved_weights(group, name, filepath)
         for layer in index.get(name, []):
+            if not layer.weights and host_weights(layer):
+                host_loads.append(_host_load(layer, values, skip_mismatch, filepath) or [])
+                continue
             counts = (f"Layer expects {len(layer.weights)} weight(s). Received {len(values)} "
                       f"saved weight(s) (file '{filepath}')")
             assignments.extend(weight_check.check_layer_weights(
@@ -233,6 +274,7 @@ def load_weights_from_hdf5_group_by_name(group: Any, model: Any, skip_mismatch: 
                               f"{layer.name}) due to mismatch in number of weights. " + counts,
                 shape_warning_prefix=_SKIPPING) or [])
     weight_check.assign(assignments)
+    _assign_host(host_loads)
 
 
 _SKIPPING = "Skipping loading weights: "
