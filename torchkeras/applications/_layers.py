@@ -1,7 +1,7 @@
 """The few layers Keras's applications build that are not public torchkeras layers: the
 stem ``Normalization`` (fixed or with Keras's ``mean``/``variance``/``count`` weights), a
 constant product (Keras 2 records ``tf.math.multiply`` as a layer) and ConvNeXt's
-``LayerScale``."""
+``LayerScale`` and ``StochasticDepth``."""
 from __future__ import annotations
 
 from typing import Any, Dict, Optional, Sequence
@@ -12,8 +12,10 @@ import torch
 from torchkeras import initializers
 from torchkeras.backend import config as backend_config
 from torchkeras.layers.base import Layer
+from torchkeras.registry.object_registration import register_keras_serializable
 
-__all__ = ["Normalization", "ConstantMultiply", "ConstantAdd", "OpNames", "LayerScale"]
+__all__ = ["Normalization", "ConstantMultiply", "ConstantAdd", "OpNames", "LayerScale",
+           "StochasticDepth"]
 
 
 class OpNames:
@@ -141,4 +143,31 @@ class LayerScale(Layer):
         config = super().get_config()
         config.update({"init_values": self.init_values,
                        "projection_dim": self.projection_dim})
+        return config
+
+
+@register_keras_serializable(package="convnext")  # so saved ConvNeXt models reload
+class StochasticDepth(Layer):
+    """Drop the whole residual branch per sample with probability ``drop_path_rate`` while
+    training (and scale the kept ones by ``1 / (1 - rate)``); the identity at inference."""
+
+    def __init__(self, drop_path_rate: float, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.drop_path_rate = drop_path_rate
+
+    def call(self, x: torch.Tensor, training: Optional[bool] = None) -> torch.Tensor:
+        if not training:
+            return x
+        keep_prob = 1 - self.drop_path_rate
+        shape = (x.shape[0],) + (1,) * (x.dim() - 1)  # (batch, 1, 1, 1): one draw per sample
+        random_tensor = torch.floor(keep_prob + torch.rand(shape, dtype=x.dtype,
+                                                           device=x.device))
+        return (x / keep_prob) * random_tensor
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return input_shape
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        config.update({"drop_path_rate": self.drop_path_rate})
         return config
