@@ -20,9 +20,8 @@ def test_efficientnetv2_fine_tuning_runs(tmp_path):
     assert result.returncode == 0, out[-4000:]
     # frozen base: the top's BatchNormalization (gamma, beta) and Dense (kernel, bias)
     assert "trainable weights (frozen base): 4" in out
-    counts = [int(line.rsplit(":", 1)[1]) for line in out.splitlines()
-              if line.startswith("trainable weights (top 20 unfrozen):")]
-    assert counts and counts[0] > 4  # the base's last convolutions train again
+    # the base's last block and top conv train again (tf_keras 2.21 prints the same 11)
+    assert "trainable weights (top 20 unfrozen): 11" in out
     assert "fine-tuned predictions: (4, 3)" in out
     assert "regnetx002 features: (4, 368)" in out
     assert "NASNet features: (4, 1056)" in out
