@@ -75,3 +75,15 @@ def test_efficientnet_v2_sizes_and_weight_names():
     assert model.layers[1].__class__.__name__ == "Rescaling"  # S/M/L: x / 128 - 1
     assert model.layers[1].get_config()["offset"] == -1
     assert efficientnet_v2.WEIGHTS_HASHES["-l"][0] == "27e6d408b53c7ebc868fefa357689935"
+
+
+def test_keras_3_name_argument():
+    model = keras.applications.NASNetMobile(weights=None, include_top=False,
+                                            input_shape=(32, 32, 3), name="nasnet_mobile")
+    assert model.name == "nasnet_mobile"
+    model = keras.applications.EfficientNetV2B0(weights=None, include_top=False,
+                                                input_shape=(32, 32, 3), name="backbone")
+    assert model.name == "backbone"
+    assert keras.applications.InceptionResNetV2(weights=None, include_top=False,
+                                                input_shape=(75, 75, 3)).name == (
+        "inception_resnet_v2")  # Keras 2's default

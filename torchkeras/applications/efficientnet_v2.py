@@ -177,8 +177,9 @@ def EfficientNetV2(width_coefficient: float, depth_coefficient: float, default_s
                    input_shape: Optional[Sequence[Optional[int]]] = None,
                    pooling: Optional[str] = None, classes: int = 1000,
                    classifier_activation: Any = "softmax",
-                   include_preprocessing: bool = True) -> Model:
-    """An EfficientNetV2 scaled by ``width_coefficient``/``depth_coefficient``."""
+                   include_preprocessing: bool = True, name: Optional[str] = None) -> Model:
+    """An EfficientNetV2 scaled by ``width_coefficient``/``depth_coefficient``; ``name``
+    (Keras 3's argument) names the model, else ``model_name`` does."""
     if blocks_args == "default":
         blocks_args = DEFAULT_BLOCKS_ARGS[model_name]
     _common.check_weights(weights, include_top, classes)
@@ -231,7 +232,7 @@ def EfficientNetV2(width_coefficient: float, depth_coefficient: float, default_s
                   name="predictions")(x)
     else:
         x = _common.pool(x, pooling, "avg_pool", "max_pool")
-    model = _common.finish(img_input, input_tensor, x, model_name)
+    model = _common.finish(img_input, input_tensor, x, name or model_name)
     file_name = model_name + (".h5" if include_top else "_notop.h5")
     file_hash = WEIGHTS_HASHES.get(model_name[-2:], (None, None))[0 if include_top else 1]
     return _common.load_weights(model, weights, file_name, BASE_WEIGHTS_PATH + file_name,
@@ -245,14 +246,14 @@ def _variant(suffix: str, width: float, depth: float, size: int) -> Any:
               input_shape: Optional[Sequence[Optional[int]]] = None,
               pooling: Optional[str] = None, classes: int = 1000,
               classifier_activation: Any = "softmax",
-              include_preprocessing: bool = True) -> Model:
+              include_preprocessing: bool = True, name: Optional[str] = None) -> Model:
         return EfficientNetV2(width_coefficient=width, depth_coefficient=depth,
                               default_size=size, model_name=model_name,
                               include_top=include_top, weights=weights,
                               input_tensor=input_tensor, input_shape=input_shape,
                               pooling=pooling, classes=classes,
                               classifier_activation=classifier_activation,
-                              include_preprocessing=include_preprocessing)
+                              include_preprocessing=include_preprocessing, name=name)
 
     build.__name__ = build.__qualname__ = "EfficientNetV2" + suffix.upper()
     build.__doc__ = (f"EfficientNetV2{suffix.upper()} (default input {size}x{size}; pixels in "

@@ -43,8 +43,9 @@ def NASNet(input_shape: Optional[Sequence[Optional[int]]] = None,
            skip_reduction: bool = True, filter_multiplier: int = 2, include_top: bool = True,
            weights: Any = "imagenet", input_tensor: Any = None, pooling: Optional[str] = None,
            classes: int = 1000, default_size: Optional[int] = None,
-           classifier_activation: Any = "softmax") -> Model:
-    """A NASNet-A of ``num_blocks`` normal cells per stage, ``penultimate_filters`` wide."""
+           classifier_activation: Any = "softmax", name: Optional[str] = None) -> Model:
+    """A NASNet-A of ``num_blocks`` normal cells per stage, ``penultimate_filters`` wide
+    (``name``: Keras 3's argument; the default is Keras 2's ``'NASNet'``)."""
     _common.check_weights(weights, include_top, classes)
     if isinstance(input_shape, tuple) and None in input_shape and weights == "imagenet":
         raise ValueError("When specifying the input shape of a NASNet and loading `ImageNet` "
@@ -95,7 +96,7 @@ def NASNet(input_shape: Optional[Sequence[Optional[int]]] = None,
             x = Dense(classes, activation=classifier_activation, name="predictions")(x)
         else:
             x = _common.pool(x, pooling)
-        model = _common.finish(img_input, input_tensor, x, "NASNet")
+        model = _common.finish(img_input, input_tensor, x, name or "NASNet")
         if weights == "imagenet" and default_size not in WEIGHT_FILES:
             raise ValueError("ImageNet weights can only be loaded with NASNetLarge or "
                              "NASNetMobile")
@@ -110,23 +111,25 @@ def NASNet(input_shape: Optional[Sequence[Optional[int]]] = None,
 def NASNetMobile(input_shape: Optional[Sequence[Optional[int]]] = None,
                  include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
                  pooling: Optional[str] = None, classes: int = 1000,
-                 classifier_activation: Any = "softmax") -> Model:
+                 classifier_activation: Any = "softmax",
+                 name: Optional[str] = None) -> Model:
     """NASNet-A Mobile (default input 224x224; inputs in [-1, 1])."""
     return NASNet(input_shape, penultimate_filters=1056, num_blocks=4, stem_block_filters=32,
                   skip_reduction=False, filter_multiplier=2, include_top=include_top,
                   weights=weights, input_tensor=input_tensor, pooling=pooling, classes=classes,
-                  default_size=224, classifier_activation=classifier_activation)
+                  default_size=224, classifier_activation=classifier_activation, name=name)
 
 
 def NASNetLarge(input_shape: Optional[Sequence[Optional[int]]] = None,
                 include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
                 pooling: Optional[str] = None, classes: int = 1000,
-                classifier_activation: Any = "softmax") -> Model:
+                classifier_activation: Any = "softmax",
+                name: Optional[str] = None) -> Model:
     """NASNet-A Large (default input 331x331; inputs in [-1, 1])."""
     return NASNet(input_shape, penultimate_filters=4032, num_blocks=6, stem_block_filters=96,
                   skip_reduction=True, filter_multiplier=2, include_top=include_top,
                   weights=weights, input_tensor=input_tensor, pooling=pooling, classes=classes,
-                  default_size=331, classifier_activation=classifier_activation)
+                  default_size=331, classifier_activation=classifier_activation, name=name)
 
 
 def _separable_conv_block(ip: Any, filters: int, kernel_size: Tuple[int, int] = (3, 3),
