@@ -1,19 +1,18 @@
-"""The few layers Keras's applications build that are not public torchkeras layers: the
-stem ``Normalization`` (fixed or with Keras's ``mean``/``variance``/``count`` weights), a
+"""The few layers Keras's applications build that are not public torchkeras layers: a
 constant product (Keras 2 records ``tf.math.multiply`` as a layer) and ConvNeXt's
-``LayerScale``."""
+``LayerScale`` and ``StochasticDepth``."""
 from __future__ import annotations
 
 from typing import Any, Dict, Optional, Sequence
 
-import numpy as np
 import torch
 
 from torchkeras import initializers
-from torchkeras.backend import config as backend_config
 from torchkeras.layers.base import Layer
+from torchkeras.registry.object_registration import register_keras_serializable
 
-__all__ = ["Normalization", "ConstantMultiply", "ConstantAdd", "OpNames", "LayerScale"]
+__all__ = ["ConstantMultiply", "ConstantAdd", "OpNames", "LayerScale",
+           "StochasticDepth"]
 
 
 class OpNames:
@@ -29,54 +28,6 @@ class OpNames:
         name = self.prefix + (f"_{self.count}" if self.count else "")
         self.count += 1
         return name
-
-
-class Normalization(Layer):
-    """``(x - mean) / max(sqrt(variance), epsilon)`` over the last axis; ``mean``/
-    ``variance`` fixed, or weights (``mean``, ``variance``, ``count``) a weight file sets."""
-
-    def __init__(self, axis: int = -1, mean: Optional[Sequence[float]] = None,
-                 variance: Optional[Sequence[float]] = None, **kwargs: Any):
-        super().__init__(**kwargs)
-        if (mean is None) != (variance is None):
-            raise ValueError("When setting values directly, both `mean` and `variance` must "
-                             f"be set. Got mean: {mean} and variance: {variance}")
-        self.axis = axis
-        self.input_mean = mean
-        self.input_variance = variance
-
-    def build(self, input_shape: Any) -> None:
-        channels = input_shape[self.axis]
-        if self.input_mean is None:
-            self.mean = self.add_weight(name="mean", shape=(channels,), initializer="zeros",
-                                        trainable=False)
-            self.variance = self.add_weight(name="variance", shape=(channels,),
-                                            initializer="ones", trainable=False)
-            self.count = self.add_weight(name="count", shape=(), dtype="int64",
-                                         initializer="zeros", trainable=False)
-        super().build(input_shape)
-
-    def call(self, inputs: torch.Tensor) -> torch.Tensor:
-        # (batch, rows, cols, channels): statistics broadcast over the last axis
-        if self.input_mean is None:
-            mean, variance = self.mean, self.variance
-        else:
-            channels = (inputs.shape[-1],)
-            mean = torch.tensor(np.broadcast_to(self.input_mean, channels).copy(),
-                                dtype=inputs.dtype, device=inputs.device)
-            variance = torch.tensor(np.broadcast_to(self.input_variance, channels).copy(),
-                                    dtype=inputs.dtype, device=inputs.device)
-        std = torch.clamp(torch.sqrt(variance.to(inputs.dtype)), min=backend_config.epsilon())
-        return (inputs - mean.to(inputs.dtype)) / std
-
-    def compute_output_shape(self, input_shape: Any) -> Any:
-        return input_shape
-
-    def get_config(self) -> Dict[str, Any]:
-        config = super().get_config()
-        config.update({"axis": self.axis, "mean": self.input_mean,
-                       "variance": self.input_variance})
-        return config
 
 
 class ConstantMultiply(Layer):
@@ -141,4 +92,31 @@ class LayerScale(Layer):
         config = super().get_config()
         config.update({"init_values": self.init_values,
                        "projection_dim": self.projection_dim})
+        return config
+
+
+@register_keras_serializable(package="convnext")  # so saved ConvNeXt models reload
+class StochasticDepth(Layer):
+    """Drop the whole residual branch per sample with probability ``drop_path_rate`` while
+    training (and scale the kept ones by ``1 / (1 - rate)``); the identity at inference."""
+
+    def __init__(self, drop_path_rate: float, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.drop_path_rate = drop_path_rate
+
+    def call(self, x: torch.Tensor, training: Optional[bool] = None) -> torch.Tensor:
+        if not training:
+            return x
+        keep_prob = 1 - self.drop_path_rate
+        shape = (x.shape[0],) + (1,) * (x.dim() - 1)  # (batch, 1, 1, 1): one draw per sample
+        random_tensor = torch.floor(keep_prob + torch.rand(shape, dtype=x.dtype,
+                                                           device=x.device))
+        return (x / keep_prob) * random_tensor
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return input_shape
+
+    def get_config(self) -> Dict[str, Any]:
+        config = super().get_config()
+        config.update({"drop_path_rate": self.drop_path_rate})
         return config

@@ -7,12 +7,12 @@ from typing import Any, Callable, Optional, Sequence
 import numpy as np
 
 from torchkeras.applications import _common, imagenet_utils
-from torchkeras.applications._layers import LayerScale, Normalization, OpNames
+from torchkeras.applications._layers import LayerScale, OpNames, StochasticDepth
 from torchkeras.backend import config as backend_config
 from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
-from torchkeras.layers import (Activation, Add, Conv2D, Dense,
-                               GlobalAveragePooling2D, LayerNormalization)
+from torchkeras.layers import (Activation, Add, Conv2D, Dense, GlobalAveragePooling2D,
+                               LayerNormalization, Normalization)
 
 __all__ = ["ConvNeXt", "ConvNeXtTiny", "ConvNeXtSmall", "ConvNeXtBase", "ConvNeXtLarge",
            "ConvNeXtXLarge", "preprocess_input", "decode_predictions"]
@@ -44,10 +44,6 @@ def ConvNeXtBlock(projection_dim: int, drop_path_rate: float = 0.0,
                   layer_scale_init_value: Optional[float] = 1e-6, name: str = "",
                   add_name: Optional[Callable[[], str]] = None) -> Callable[[Any], Any]:
     """Depthwise 7x7 conv -> LayerNorm -> MLP (Dense layers) -> LayerScale, plus the input."""
-    if drop_path_rate:
-        raise NotImplementedError("ConvNeXtBlock: drop_path_rate > 0 (StochasticDepth) is not "
-                                  f"supported by torchkeras. Received: {drop_path_rate}")
-
     def apply(inputs: Any) -> Any:
         x = Conv2D(filters=projection_dim, kernel_size=7, padding="same",
                    groups=projection_dim, name=name + "_depthwise_conv")(inputs)
@@ -58,7 +54,10 @@ def ConvNeXtBlock(projection_dim: int, drop_path_rate: float = 0.0,
         if layer_scale_init_value is not None:
             x = LayerScale(layer_scale_init_value, projection_dim,
                            name=name + "_layer_scale")(x)
-        x = Activation("linear", name=name + "_identity")(x)
+        if drop_path_rate:
+            x = StochasticDepth(drop_path_rate, name=name + "_stochastic_depth")(x)
+        else:
+            x = Activation("linear", name=name + "_identity")(x)
         return Add(name=add_name() if add_name else None)([inputs, x])
 
     return apply

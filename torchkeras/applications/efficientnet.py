@@ -7,12 +7,12 @@ import math
 from typing import Any, Dict, List, Optional, Sequence
 
 from torchkeras.applications import _common, imagenet_utils
-from torchkeras.applications._layers import ConstantMultiply, Normalization
+from torchkeras.applications._layers import ConstantMultiply
 from torchkeras.backend import config as backend_config
 from torchkeras.engine.model import Model
 from torchkeras.layers import (Activation, Add, BatchNormalization, Conv2D, Dense,
                                DepthwiseConv2D, Dropout, GlobalAveragePooling2D, Multiply,
-                               Rescaling, Reshape, ZeroPadding2D)
+                               Normalization, Rescaling, Reshape, ZeroPadding2D)
 
 __all__ = ["EfficientNet", "EfficientNetB0", "EfficientNetB1", "EfficientNetB2",
            "EfficientNetB3", "EfficientNetB4", "EfficientNetB5", "EfficientNetB6",
