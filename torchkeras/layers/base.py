@@ -706,7 +706,8 @@ _PROBE_SIZES = (3, 4)
 
 def probe_output_shape(layer: Any, input_shape: Any, dtypes: Any = None) -> Any:
     """Call ``layer`` on zeros of ``input_shape`` (``None`` dims filled in) and return the
-    output shape(s), with ``None`` for the batch dim and for dims that follow a ``None``."""
+    output shape(s), with ``None`` for the batch dim (unless every input gives it) and for
+    dims that follow a ``None``."""
     flat_shapes = _flatten_shapes(input_shape)
     flat_dtypes = nest.flatten(dtypes) if dtypes is not None else [None] * len(flat_shapes)
     results = []
@@ -729,9 +730,11 @@ def probe_output_shape(layer: Any, input_shape: Any, dtypes: Any = None) -> Any:
             break
     first = nest.flatten(results[0])
     other = nest.flatten(results[-1])
+    # a batch size given by every input (Input(batch_shape=...)) is kept, as in Keras
+    batch_known = bool(flat_shapes) and all(s and s[0] is not None for s in flat_shapes)
     shapes = []
     for a, b in zip(first, other):
-        dims = [None if i == 0 else (d if d == e else None)
+        dims = [None if i == 0 and not batch_known else (d if d == e else None)
                 for i, (d, e) in enumerate(zip(a.shape, b.shape))]
         shapes.append(tuple(dims))
     if not nest.is_nested(results[0]):
