@@ -37,7 +37,7 @@ MISSING = {
         "IdentityInitializer OrthogonalInitializer STFT STFTInitializer stft"
     ),
     "utils": (
-        "Config CustomObjectScope FeatureSpace GeneratorEnqueuer OrderedEnqueuer Progbar "
+        "Config CustomObjectScope FeatureSpace GeneratorEnqueuer OrderedEnqueuer "
         "SequenceEnqueuer SidecarEvaluator StepsPerExecutionTuner TimedThread bounding_boxes "
         "clear_session disable_interactive_logging enable_interactive_logging experimental "
         "is_interactive_logging_enabled legacy standardize_dtype to_ordinal "

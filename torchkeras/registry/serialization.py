@@ -94,6 +94,7 @@ def deserialize_keras_object(identifier: Any, module_objects: Optional[Dict[str,
     module_objects = module_objects or {}
     if identifier is None:
         return None
+    plain_string = isinstance(identifier, str)  # (a function config must resolve)
     if isinstance(identifier, dict) and identifier.get("class_name") == "function" \
             and isinstance(identifier.get("config"), str):
         # Keras 3's {'module': ..., 'class_name': 'function', 'config': name}: by name only.
@@ -133,8 +134,8 @@ def deserialize_keras_object(identifier: Any, module_objects: Optional[Dict[str,
     if isinstance(identifier, str):
         obj = get_registered_object(identifier, custom_objects, module_objects)
         if obj is None:
-            if not module_objects:  # Keras 3's generic call: an unknown name stays a string
-                return identifier   # (compile_from_config passes "SGD", "accuracy" on)
+            if plain_string and not module_objects:  # Keras 3's generic call: an unknown
+                return identifier  # name stays a string ("SGD", "accuracy": compile takes it)
             raise unknown_identifier_error(printable_module_name, identifier, module_objects)
         return obj() if inspect.isclass(obj) else obj
     if isinstance(identifier, (list, tuple)) and not module_objects:  # Keras 3: each item

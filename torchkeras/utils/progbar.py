@@ -44,18 +44,27 @@ class Progbar:
         verbose: 0 (silent), 1 (a bar), 2 (one line at the end).
         interval: minimum seconds between two redraws.
         stateful_metrics: names of values displayed as given (others are averaged).
+        stateless_metrics: Keras 3's opposite form: the names averaged (others as given).
         unit_name: display name of a step (``"step"``, ``"sample"``).
     """
 
     def __init__(self, target: Optional[int], width: int = 30, verbose: int = 1,
                  interval: float = 0.05, stateful_metrics: Optional[Iterable[str]] = None,
-                 unit_name: str = "step"):
+                 stateless_metrics: Optional[Iterable[str]] = None, unit_name: str = "step"):
+        if stateful_metrics is not None and stateless_metrics is not None:
+            raise ValueError("Only one of `stateful_metrics` or `stateless_metrics` can be "
+                             "provided. `stateful_metrics` is used to make metrics stateless "
+                             "by default (with an exclusion list), while `stateless_metrics` "
+                             "is used to make metrics stateful by default (with an exclusion "
+                             "list).")
         self.target = target
         self.width = width
         self.verbose = verbose
         self.interval = interval
         self.unit_name = unit_name
         self.stateful_metrics = set(stateful_metrics) if stateful_metrics else set()
+        self.stateless_metrics = set(stateless_metrics) if stateless_metrics is not None \
+            else None
         self._dynamic_display = _dynamic()
         self._total_width = 0
         self._seen_so_far = 0
@@ -77,7 +86,9 @@ class Progbar:
             value = float(np.mean(np.asarray(value, dtype=np.float64)))
             if name not in self._values_order:
                 self._values_order.append(name)
-            if name in self.stateful_metrics:
+            stateful = (name not in self.stateless_metrics if self.stateless_metrics
+                        is not None else name in self.stateful_metrics)
+            if stateful:
                 self._values[name] = [value, 1]
             else:
                 base = max(current - self._seen_so_far, 1)
