@@ -575,7 +575,7 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
                              f"== {len(trainable_variables)} whereas the optimizer was built "
                              f"with {len(params)} variables.")
         saved_params = [p.detach().clone() for p in params]
-        saved_state = self.get_weights()
+        saved_state = [np.array(w, copy=True) for w in self.get_weights()]  # (views on CPU)
         try:
             with torch.no_grad():
                 for p, value in zip(params, trainable_variables):
