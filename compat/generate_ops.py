@@ -341,6 +341,22 @@ OPS_CALLS_IMAGE: Dict[str, str] = {
     "patches_3d": "ops.image.extract_patches_3d(ops.expand_dims(img, -1), 2)",
     "patches_3d_same": "ops.image.extract_patches_3d(ops.expand_dims(img, -1), (2, 3, 2), "
                        "strides=1, padding='same')",
+    "elastic_alpha0": "ops.image.elastic_transform(img, alpha=0.0, sigma=1.0)",
+    "elastic_alpha0_cf": "ops.image.elastic_transform(ops.transpose(img, (0, 3, 1, 2)), "
+                         "alpha=0.0, sigma=0.5, interpolation='nearest', "
+                         "data_format='channels_first')",
+    "scale_translate_linear": "ops.image.scale_and_translate(img, (2, 8, 7, 3), "
+                              "np.array([1.6, 1.4], 'float32'), np.array([0.5, -0.25], "
+                              "'float32'), (1, 2), 'bilinear')",
+    "scale_translate_cubic_down": "ops.image.scale_and_translate(img, (2, 3, 2, 3), "
+                                  "np.array([0.6, 0.4], 'float32'), np.array([0.0, 0.3], "
+                                  "'float32'), (1, 2), 'bicubic')",
+    "scale_translate_lanczos_noaa": "ops.image.scale_and_translate(img[0], (5, 3, 3), "
+                                    "np.array([0.6], 'float32'), np.array([0.1], 'float32'), "
+                                    "(1,), 'lanczos3', antialias=False)",
+    "scale_translate_int": "ops.image.scale_and_translate(ops.cast(img * 100, 'int32'), "
+                           "(2, 7, 5, 3), np.array([1.5, 1.0], 'float32'), "
+                           "np.array([0.0, 0.0], 'float32'), (1, 2), 'linear')",
     "ssim": "ops.image.ssim(img, ops.sigmoid(img), filter_size=3)",
     "ssim_single": "ops.image.ssim(img[0], img[0] * 0.5 + 0.1, max_val=2.0, filter_size=5, "
                    "filter_sigma=1.0)",

@@ -30,7 +30,7 @@ def ours():
 
 @pytest.mark.parametrize("fixture,table,at_least", [("ops", OPS_CALLS, 140),
                                                      ("ops2", OPS_CALLS_2, 140),
-                                                     ("ops_image", OPS_CALLS_IMAGE, 16)])
+                                                     ("ops_image", OPS_CALLS_IMAGE, 22)])
 def test_every_case_was_recorded(fixture, table, at_least):
     meta = FIXTURES[fixture][1]
     missing = sorted(set(table) - set(meta["dtypes"]))

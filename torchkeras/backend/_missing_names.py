@@ -65,7 +65,4 @@ MISSING = {
     "datasets": (
         "california_housing"
     ),
-    "ops.image": (
-        "elastic_transform scale_and_translate"
-    ),
 }

@@ -1,10 +1,12 @@
 """``keras.ops.image`` geometric ops and image metrics, as Keras 3's torch backend and its
 ``keras/src/ops/image.py`` compute them: ``map_coordinates``, ``affine_transform``,
-``perspective_transform``, ``extract_patches_3d``, ``ssim``."""
+``perspective_transform``, ``elastic_transform``, ``scale_and_translate``,
+``extract_patches_3d``, ``ssim``."""
 from __future__ import annotations
 
 import functools
 import itertools
+import math
 import operator
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
@@ -217,6 +219,126 @@ def perspective_transform(images: Any, start_points: Any, end_points: Any,
     return result[0] if single else result
 
 
+def _blur(x: Tensor, size: int, sigma: float) -> Tensor:
+    """``ops.image.gaussian_blur`` of one-channel maps ``(batch, 1, h, w)``."""
+    pos = torch.arange(size, dtype=x.dtype, device=x.device) - (size - 1) / 2
+    k = torch.exp(-0.5 * (pos / sigma) ** 2)
+    k = k / torch.sum(k)
+    return F.conv2d(x, torch.outer(k, k).view(1, 1, size, size), padding=size // 2)
+
+
+def elastic_transform(images: Any, alpha: float = 20.0, sigma: float = 5.0,
+                      interpolation: str = "bilinear", fill_mode: str = "reflect",
+                      fill_value: float = 0.0, seed: Any = None,
+                      data_format: Optional[str] = None) -> Tensor:
+    """Images displaced by a random field: Gaussian noise blurred with ``sigma`` and scaled
+    by ``alpha`` (pixels), resampled as ``map_coordinates`` (an int ``seed`` repeats it)."""
+    data_format = data_format or config.image_data_format()
+    order = _check_interpolation(interpolation)
+    if fill_mode not in _FILL_MODES:
+        raise ValueError("Invalid value for argument `fill_mode`. Expected of one "
+                         f"{set(_FILL_MODES)}. Received: fill_mode={fill_mode}")
+    images = _t(images)
+    _check_images(images)
+    alpha, sigma = float(alpha), float(sigma)
+    single = images.ndim == 3
+    x = images[None] if single else images
+    if data_format == "channels_first":
+        x = x.permute(0, 2, 3, 1)
+    batch, height, width, channels = x.shape
+    dtype = x.dtype if x.is_floating_point() else torch.float32
+    generator = None
+    if isinstance(seed, int):
+        generator = torch.Generator(device=x.device)
+        generator.manual_seed(seed)
+    size = int(6 * sigma) | 1
+    noise = torch.normal(0.0, 1.0, size=(2, batch, 1, height, width), generator=generator,
+                         dtype=dtype, device=x.device) * sigma
+    dx = _blur(noise[0], size, sigma)[:, 0]  # (batch, h, w)
+    dy = _blur(noise[1], size, sigma)[:, 0]
+    grid_x, grid_y = torch.meshgrid(torch.arange(width, device=x.device),
+                                    torch.arange(height, device=x.device), indexing="xy")
+    rows, cols = grid_y[None] + alpha * dy, grid_x[None] + alpha * dx
+    out = torch.stack([torch.stack([map_coordinates(x[b, ..., c], [rows[b], cols[b]], order,
+                                                    fill_mode, fill_value)
+                                    for c in range(channels)], dim=-1)
+                       for b in range(batch)])
+    if data_format == "channels_first":
+        out = out.permute(0, 3, 1, 2)
+    return (out[0] if single else out).to(images.dtype)
+
+
+def _triangle(x: Tensor) -> Tensor:
+    return torch.clamp(1 - torch.abs(x), min=0)
+
+
+def _keys_cubic(x: Tensor) -> Tensor:
+    out = ((1.5 * x - 2.5) * x) * x + 1.0
+    out = torch.where(x >= 1.0, ((-0.5 * x + 2.5) * x - 4.0) * x + 2.0, out)
+    return torch.where(x >= 2.0, torch.zeros_like(out), out)
+
+
+def _lanczos(radius: float) -> Callable[[Tensor], Tensor]:
+    def kernel(x: Tensor) -> Tensor:
+        y = radius * torch.sin(math.pi * x) * torch.sin(math.pi * x / radius)
+        out = torch.where(x > 1e-3, y / torch.where(x != 0, math.pi ** 2 * x ** 2,
+                                                     torch.ones_like(x)), torch.ones_like(x))
+        return torch.where(x > radius, torch.zeros_like(out), out)
+    return kernel
+
+
+_KERNELS = {"linear": _triangle, "bilinear": _triangle, "trilinear": _triangle,
+            "cubic": _keys_cubic, "bicubic": _keys_cubic, "tricubic": _keys_cubic,
+            "lanczos3": _lanczos(3.0), "lanczos5": _lanczos(5.0)}
+
+
+def _weight_matrix(in_size: int, out_size: int, scale: Tensor, translation: Tensor,
+                   kernel: Callable[[Tensor], Tensor], antialias: bool) -> Tensor:
+    """``(in_size, out_size)`` resampling weights along one axis."""
+    inv_scale = 1.0 / scale
+    kernel_scale = torch.clamp(inv_scale, min=1.0) if antialias else 1.0
+    sample = ((torch.arange(out_size, dtype=scale.dtype, device=scale.device) + 0.5)
+              * inv_scale - translation * inv_scale - 0.5)
+    distance = torch.abs(sample[None, :] - torch.arange(in_size, dtype=scale.dtype,
+                                                        device=scale.device)[:, None])
+    weights = kernel(distance / kernel_scale)
+    total = torch.sum(weights, dim=0, keepdim=True)
+    weights = torch.where(torch.abs(total) > 1000.0 * float(torch.finfo(torch.float32).eps),
+                          weights / torch.where(total != 0, total, torch.ones_like(total)),
+                          torch.zeros_like(weights))
+    inside = (sample >= -0.5) & (sample <= in_size - 0.5)
+    return torch.where(inside[None, :], weights, torch.zeros_like(weights))
+
+
+def scale_and_translate(images: Any, output_shape: Sequence[int], scale: Any, translation: Any,
+                        spatial_dims: Sequence[int], method: str,
+                        antialias: bool = True) -> Tensor:
+    """``images`` resampled along ``spatial_dims`` to ``output_shape``: output sample ``o``
+    reads input position ``(o + 0.5 - translation) / scale - 0.5`` with the ``method``
+    kernel (widened by ``1 / scale`` when ``antialias`` and downscaling)."""
+    if method not in _KERNELS:
+        raise ValueError("Invalid value for argument `method`. Expected of one "
+                         f"{set(_KERNELS)}. Received: method={method}")
+    x = _t(images)
+    scale, translation = _t(scale), _t(translation)
+    dtype = torch.promote_types(scale.dtype, translation.dtype)
+    if not dtype.is_floating_point:
+        dtype = torch.float32
+    scale, translation = scale.to(dtype), translation.to(dtype)
+    if len(spatial_dims) == 0:
+        return x
+    rounding = not x.is_floating_point()
+    out = x.to(torch.float32) if rounding else x.clone()
+    for i, d in enumerate(spatial_dims):
+        d = d % x.ndim
+        w = _weight_matrix(x.shape[d], int(output_shape[d]), scale[i], translation[i],
+                           _KERNELS[method], antialias).to(out.dtype)
+        out = torch.moveaxis(torch.tensordot(out, w, dims=([d], [0])), -1, d)
+    if rounding:
+        out = torch.clip(torch.round(out), torch.min(x), torch.max(x)).to(x.dtype)
+    return out
+
+
 def _triple(value: Union[int, Sequence[int]], name: str) -> Tuple[int, int, int]:
     if isinstance(value, int):
         return (value, value, value)
@@ -295,5 +417,5 @@ def ssim(image1: Any, image2: Any, max_val: float = 1.0, filter_size: int = 11,
     return result.to(original)
 
 
-__all__ = ["affine_transform", "extract_patches_3d", "map_coordinates",
-           "perspective_transform", "ssim"]
+__all__ = ["affine_transform", "elastic_transform", "extract_patches_3d", "map_coordinates",
+           "perspective_transform", "scale_and_translate", "ssim"]
