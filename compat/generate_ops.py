@@ -9,7 +9,8 @@ Keras 3 on torch needs torch in the reference venv; the script borrows the proje
 by appending its site-packages to ``sys.path`` (set TORCH_SITE to override). Writes
 ``compat/fixtures/ops.npz`` (OPS_CALLS) and ``compat/fixtures/ops2.npz`` (OPS_CALLS_2, the rest
 of ``keras.ops``, plus ``grad__<case>``: gradients of GRAD_CALLS recorded with Keras 3 on
-TensorFlow through ``tf.GradientTape``): inputs ``in__<name>``, outputs ``out__<case>``
+TensorFlow through ``tf.GradientTape``) and ``compat/fixtures/ops_image.npz`` (OPS_CALLS_IMAGE;
+``--only ops_image`` writes just that one): inputs ``in__<name>``, outputs ``out__<case>``
 (``__<i>`` per item of a tuple/list result), and ``meta`` with per-case dtypes (``dtypes``) and
 the cases where the TensorFlow backend gives another dtype (``tf_dtypes``). Replayed by
 ``compat/test_ops.py`` without TensorFlow.
@@ -308,7 +309,64 @@ GRAD_CALLS: Dict[str, Any] = {
 }
 
 
-ALL_CALLS: Dict[str, str] = dict(OPS_CALLS, **OPS_CALLS_2)
+# The geometric ``keras.ops.image`` functions and ``ssim`` (fixture ops_image.npz; inputs of
+# op_inputs: img (2, 5, 5, 3)). Regenerate only this fixture with ``--only ops_image``.
+_QUAD = "np.array([[0, 0], [4, 0], [0, 4], [4, 4]], 'float32')"
+OPS_CALLS_IMAGE: Dict[str, str] = {
+    "map_coordinates_linear": "ops.image.map_coordinates(img[0, :, :, 0], "
+                              "[[0.5, 1.5, -1.0, 3.7, 4.5], [2.2, 4.0, 1.0, 0.3, -0.2]], 1)",
+    "map_coordinates_nearest": "ops.image.map_coordinates(img[0, :, :, 0], "
+                               "[[0.4, 6.5, -1.2], [2.6, 4.0, 1.0]], 0, fill_value=-1.0)",
+    "map_coordinates_wrap": "ops.image.map_coordinates(img[0], [[-1.5, 5.5], [0.25, 6.0], "
+                            "[1.0, 2.0]], 1, fill_mode='wrap')",
+    "map_coordinates_reflect": "ops.image.map_coordinates(img[0, :, :, 1], [[-1.5, 5.5, 7.0], "
+                               "[0.25, 6.0, -3.0]], 1, fill_mode='reflect')",
+    "map_coordinates_mirror": "ops.image.map_coordinates(img[0, :, :, 1], [[-1.5, 5.5, 7.0], "
+                              "[0.25, 6.0, -3.0]], 1, fill_mode='mirror')",
+    "map_coordinates_nearest_mode": "ops.image.map_coordinates(img[0, :, :, 2], "
+                                    "[[-1.5, 5.5], [0.25, 6.0]], 1, fill_mode='nearest')",
+    "affine": "ops.image.affine_transform(img, np.array([[1, 0.1, 0.5, 0.2, 1, -0.3, 0, 0], "
+              "[0.9, 0, 1, 0, 1.1, 0, 0, 0]], 'float32'))",
+    "affine_nearest_reflect": "ops.image.affine_transform(img[0], np.array([0.8, -0.2, 1.5, 0.3, "
+                              "1.2, -1, 0, 0], 'float32'), interpolation='nearest', "
+                              "fill_mode='reflect')",
+    "affine_channels_first": "ops.image.affine_transform(ops.transpose(img, (0, 3, 1, 2)), "
+                             "np.array([[1, 0, -1, 0, 1, 2, 0, 0]] * 2, 'float32'), "
+                             "fill_mode='wrap', data_format='channels_first')",
+    "perspective": f"ops.image.perspective_transform(img, {_QUAD}, np.array([[0, 0], [4, 1], "
+                   "[1, 4], [4, 4]], 'float32'))",
+    "perspective_nearest": f"ops.image.perspective_transform(img[1], {_QUAD}, "
+                           "np.array([[1, 0], [4, 0], [0, 3], [3, 4]], 'float32'), "
+                           "interpolation='nearest', fill_value=0.5)",
+    "patches_3d": "ops.image.extract_patches_3d(ops.expand_dims(img, -1), 2)",
+    "patches_3d_same": "ops.image.extract_patches_3d(ops.expand_dims(img, -1), (2, 3, 2), "
+                       "strides=1, padding='same')",
+    "elastic_alpha0": "ops.image.elastic_transform(img, alpha=0.0, sigma=1.0)",
+    "elastic_alpha0_cf": "ops.image.elastic_transform(ops.transpose(img, (0, 3, 1, 2)), "
+                         "alpha=0.0, sigma=0.5, interpolation='nearest', "
+                         "data_format='channels_first')",
+    "scale_translate_linear": "ops.image.scale_and_translate(img, (2, 8, 7, 3), "
+                              "np.array([1.6, 1.4], 'float32'), np.array([0.5, -0.25], "
+                              "'float32'), (1, 2), 'bilinear')",
+    "scale_translate_cubic_down": "ops.image.scale_and_translate(img, (2, 3, 2, 3), "
+                                  "np.array([0.6, 0.4], 'float32'), np.array([0.0, 0.3], "
+                                  "'float32'), (1, 2), 'bicubic')",
+    "scale_translate_lanczos_noaa": "ops.image.scale_and_translate(img[0], (5, 3, 3), "
+                                    "np.array([0.6], 'float32'), np.array([0.1], 'float32'), "
+                                    "(1,), 'lanczos3', antialias=False)",
+    "scale_translate_int": "ops.image.scale_and_translate(ops.cast(img * 100, 'int32'), "
+                           "(2, 7, 5, 3), np.array([1.5, 1.0], 'float32'), "
+                           "np.array([0.0, 0.0], 'float32'), (1, 2), 'linear')",
+    "ssim": "ops.image.ssim(img, ops.sigmoid(img), filter_size=3)",
+    "ssim_single": "ops.image.ssim(img[0], img[0] * 0.5 + 0.1, max_val=2.0, filter_size=5, "
+                   "filter_sigma=1.0)",
+    "ssim_channels_first": "ops.image.ssim(ops.transpose(img, (0, 3, 1, 2)), "
+                           "ops.transpose(ops.sqrt(img), (0, 3, 1, 2)), filter_size=3, "
+                           "data_format='channels_first')",
+}
+
+
+ALL_CALLS: Dict[str, str] = dict(OPS_CALLS, **OPS_CALLS_2, **OPS_CALLS_IMAGE)
 
 
 def op_inputs() -> Dict[str, np.ndarray]:
@@ -461,8 +519,12 @@ def main() -> None:
             runs[backend] = info
     torch_run, tf_run = runs["torch"], runs["tensorflow"]
     FIXTURES.mkdir(exist_ok=True)
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
     for fixture, table, inputs in (("ops", OPS_CALLS, op_inputs()),
-                                   ("ops2", OPS_CALLS_2, op_inputs2())):
+                                   ("ops2", OPS_CALLS_2, op_inputs2()),
+                                   ("ops_image", OPS_CALLS_IMAGE, {"img": op_inputs()["img"]})):
+        if only is not None and fixture != only:
+            continue
         arrays = {f"in__{k}": v for k, v in inputs.items()}
         arrays.update({k: (v.astype("float32") if v.dtype == np.float16 else v)
                        for k, v in torch_run["arrays"].items()

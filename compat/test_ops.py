@@ -1,17 +1,18 @@
 """``keras.ops`` against Keras 3 (torch backend) recorded by generate_ops.py: every case's
-values and result dtypes (ops.npz, ops2.npz), and gradients recorded with Keras 3 on
+values and result dtypes (ops.npz, ops2.npz, ops_image.npz), and gradients recorded with Keras 3 on
 TensorFlow (ops2.npz ``grad__*``)."""
 import numpy as np
 import pytest
 import torch
 
 from compat_case import assert_close, load_case
-from generate_ops import (GRAD_CALLS, OPS_CALLS, OPS_CALLS_2, grad_weights, op_inputs,
-                          op_inputs2, run_ops)
+from generate_ops import (GRAD_CALLS, OPS_CALLS, OPS_CALLS_2, OPS_CALLS_IMAGE, grad_weights,
+                          op_inputs, op_inputs2, run_ops)
 from torchkeras import ops
 from torchkeras.backend.dtypes import standardize_dtype
 
-FIXTURES = {"ops": load_case("ops"), "ops2": load_case("ops2")}
+FIXTURES = {"ops": load_case("ops"), "ops2": load_case("ops2"),
+            "ops_image": load_case("ops_image")}
 CASES = [(fixture, name) for fixture, (_, meta) in FIXTURES.items()
          for name in sorted(meta["dtypes"])]
 # float16 outputs are stored as float32; half precision gets a looser tolerance
@@ -27,11 +28,13 @@ def ours():
                    [name for _, name in CASES])
 
 
-@pytest.mark.parametrize("fixture,table", [("ops", OPS_CALLS), ("ops2", OPS_CALLS_2)])
-def test_every_case_was_recorded(fixture, table):
+@pytest.mark.parametrize("fixture,table,at_least", [("ops", OPS_CALLS, 140),
+                                                     ("ops2", OPS_CALLS_2, 140),
+                                                     ("ops_image", OPS_CALLS_IMAGE, 22)])
+def test_every_case_was_recorded(fixture, table, at_least):
     meta = FIXTURES[fixture][1]
     missing = sorted(set(table) - set(meta["dtypes"]))
-    assert len(meta["dtypes"]) >= 140 and missing == [], missing
+    assert len(meta["dtypes"]) >= at_least and missing == [], missing
 
 
 @pytest.mark.parametrize("fixture,name", CASES)

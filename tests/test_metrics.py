@@ -407,3 +407,23 @@ def test_metric_updates_never_read_values_back_to_the_host():
     tracker = metrics.Mean(name="loss")
     tracker.update_state(torch.tensor(1.0, device="meta"), sample_weight=8)
     assert tracker.result().device.type == "meta"
+
+
+def test_keras3_add_variable_and_value_property():
+    import torchkeras as keras_
+
+    class Count(keras_.metrics.Metric):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.count = self.add_variable(shape=(), initializer="zeros", name="count")
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            self.count.assign_add(float(len(y_true)))
+
+        def result(self):
+            return self.count.value
+
+    metric = Count()
+    metric.update_state([1, 2, 3], [1, 2, 3])
+    assert float(metric.result()) == 3.0 and float(metric.count.value()) == 3.0
+    assert [v.name for v in metric.variables] == ["count:0"]

@@ -15,6 +15,7 @@ from typing import Any, Dict, Optional, Sequence, Union
 import torch
 
 from torchkeras.backend import epsilon
+from torchkeras.registry.builtin_objects import register_builtin
 from torchkeras.registry.serialization import (deserialize_keras_object,
                                              serialize_keras_object)
 
@@ -167,6 +168,8 @@ _CONSTRAINTS: Dict[str, Any] = {
     "radial_constraint": RadialConstraint, "maxnorm": MaxNorm, "nonneg": NonNeg,
     "unitnorm": UnitNorm,
 }
+for _name, _obj in _CONSTRAINTS.items():  # Keras 3's deserialize_keras_object finds them
+    register_builtin("constraints", _obj, _name)
 
 
 def serialize(constraint: Optional[Constraint]) -> Optional[Dict[str, Any]]:

@@ -17,6 +17,7 @@ from typing import Any, Dict, Optional
 import numpy as np
 import torch
 
+from torchkeras.registry.builtin_objects import register_builtin
 from torchkeras.registry.serialization import (deserialize_keras_object,
                                              serialize_keras_object)
 
@@ -171,6 +172,8 @@ _REGULARIZERS: Dict[str, Any] = {
     "OrthogonalRegularizer": OrthogonalRegularizer, "l1": L1, "l2": L2,
     "l1_l2": l1_l2, "l1l2": L1L2, "orthogonal_regularizer": OrthogonalRegularizer,
 }
+for _name, _obj in _REGULARIZERS.items():  # Keras 3's deserialize_keras_object finds them
+    register_builtin("regularizers", _obj, _name)
 
 
 def serialize(regularizer: Optional[Regularizer]) -> Optional[Dict[str, Any]]:

@@ -70,3 +70,41 @@ def test_layers_in_a_list_attribute_are_tracked_and_trained():
     model.blocks = [keras.layers.Dense(2)]  # reassigning replaces the tracked layers
     model.blocks[0](torch.zeros(1, 3))
     assert len(model.trainable_weights) == 2
+
+
+class TwoArgBuild(keras.layers.Layer):
+    def build(self, input_shape, init):
+        self.w = self.add_weight(shape=(input_shape[-1], 2), initializer=init)
+        self.init = init
+
+    def call(self, inputs):
+        return keras.ops.matmul(inputs, self.w)
+
+
+def test_build_called_directly_marks_the_layer_built():
+    layer = TwoArgBuild()
+    layer.build((3,), "ones")
+    assert layer.built
+    out = keras.Sequential([layer])(np.ones((2, 3), "float32"))  # not rebuilt
+    np.testing.assert_allclose(out.detach().numpy(), np.full((2, 2), 3.0))
+
+
+def test_default_build_config_rebuilds_from_the_input_shape():
+    layer = keras.layers.Dense(4)
+    assert layer.get_build_config() is None
+    layer.build((None, 3))
+    config = layer.get_build_config()
+    assert tuple(config["input_shape"]) == (None, 3)
+    again = keras.layers.Dense(4)
+    again.build_from_config(config)
+    assert again.built and tuple(again.kernel.shape) == (3, 4)
+
+
+def test_probe_keeps_a_batch_size_every_input_gives():
+    class NoShapeMethod(keras.layers.Layer):
+        def call(self, inputs):
+            return inputs[:, :1] * 2
+
+    fixed = NoShapeMethod()(keras.Input(batch_shape=(16, 5)))
+    free = NoShapeMethod()(keras.Input(shape=(5,)))
+    assert tuple(fixed.shape) == (16, 1) and tuple(free.shape) == (None, 1)

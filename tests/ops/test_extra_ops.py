@@ -69,9 +69,37 @@ def test_image_errors_and_missing_names():
         ops.image.rgb_to_hsv(np.zeros((4, 4, 3), "int32"))
     with pytest.raises(ValueError, match="Must specify exactly two of top_padding"):
         ops.image.pad_images(np.zeros((4, 4, 3)), top_padding=1)
-    with pytest.raises(AttributeError, match="`keras.ops.image.ssim` is a Keras name that "
-                                             "torchkeras does not provide yet"):
-        ops.image.ssim  # noqa: B018
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_op'"):
+        ops.image.no_such_op  # noqa: B018  (every Keras 3 ops.image name is provided)
+
+
+def test_geometric_image_op_errors():
+    img = np.zeros((4, 4, 3), "float32")
+    with pytest.raises(ValueError, match="Invalid value for argument `interpolation`"):
+        ops.image.affine_transform(img, np.eye(3).ravel()[:8], interpolation="bicubic")
+    with pytest.raises(ValueError, match="Invalid value for argument `fill_mode`"):
+        ops.image.affine_transform(img, np.eye(3).ravel()[:8], fill_mode="edge")
+    with pytest.raises(ValueError, match="Invalid transform rank: expected rank 1"):
+        ops.image.affine_transform(img, np.zeros((1, 1, 8)))
+    with pytest.raises(ValueError, match="First dim of `coordinates` must be the same"):
+        ops.image.map_coordinates(img, [[0.0], [1.0]], 1)
+    with pytest.raises(NotImplementedError, match="order<=1"):
+        ops.image.map_coordinates(img[..., 0], [[0.0], [1.0]], 3)
+    with pytest.raises(ValueError, match="Invalid start_points shape"):
+        ops.image.perspective_transform(img, np.zeros((3, 2)), np.zeros((3, 2)))
+    with pytest.raises(TypeError, match="Invalid `size` argument"):
+        ops.image.extract_patches_3d(np.zeros((4, 4, 4, 1)), (2, 2))
+    with pytest.raises(ValueError, match="Invalid value for argument `method`"):
+        ops.image.scale_and_translate(img, (8, 8, 3), [2.0, 2.0], [0.0, 0.0], (0, 1), "area")
+    a = ops.image.elastic_transform(img + np.arange(48).reshape(4, 4, 3), seed=3)
+    b = ops.image.elastic_transform(img + np.arange(48).reshape(4, 4, 3), seed=3)
+    np.testing.assert_allclose(ops.convert_to_numpy(a), ops.convert_to_numpy(b))
+    assert tuple(a.shape) == (4, 4, 3)
+    same = ops.image.ssim(np.ones((8, 8, 1), "float32"), np.ones((8, 8, 1), "float32"),
+                          filter_size=3)
+    assert same.shape == () and abs(float(same) - 1.0) < 1e-6
+    identity = ops.image.affine_transform(img + 1.0, [1, 0, 0, 0, 1, 0, 0, 0])
+    np.testing.assert_allclose(ops.convert_to_numpy(identity), img + 1.0)
 
 
 def test_single_image_and_channels_first():

@@ -93,3 +93,42 @@ def test_keras3_optimizers_resolve_by_name(name):
     assert type(opt).__name__ == name
     again = keras.optimizers.deserialize(keras.optimizers.serialize(opt))
     assert again.get_config() == opt.get_config()
+
+
+def test_variables_list_the_gradient_accumulators_before_the_slots():
+    var = keras.Variable(np.ones((3,), "float32"))
+    plain, accumulating = keras.optimizers.Adam(), keras.optimizers.Adam(
+        gradient_accumulation_steps=2)
+    plain.build([var])
+    accumulating.build([var])
+    assert len(accumulating.variables) == len(plain.variables) + 1
+    accumulating.apply([torch.full((3,), 2.0)], [var])  # accumulated, not applied
+    np.testing.assert_allclose(accumulating.variables[1].numpy(), [2.0, 2.0, 2.0])
+    weights = accumulating.get_weights()
+    accumulating.set_weights(weights)  # the same count round-trips
+    assert len(accumulating.get_weights()) == len(weights)
+
+
+def test_stateless_apply_returns_new_values_and_leaves_the_state_alone():
+    var = keras.Variable(np.ones((3,), "float32"))
+    opt = keras.optimizers.SGD(0.1, momentum=0.5)
+    opt.build([var])
+    state = [v.detach().clone() for v in opt.variables]
+    params, new_state = opt.stateless_apply(state, [torch.ones(3)], [torch.full((3,), 2.0)])
+    np.testing.assert_allclose(params[0].numpy(), [1.9, 1.9, 1.9], rtol=1e-6)
+    assert int(new_state[0]) == 1 and int(opt.iterations) == 0
+    np.testing.assert_allclose(var.numpy(), [1.0, 1.0, 1.0])
+    np.testing.assert_allclose(new_state[1].numpy(), [-0.1, -0.1, -0.1], rtol=1e-6)  # momentum
+    np.testing.assert_allclose(opt.variables[1].numpy(), [0.0, 0.0, 0.0])
+
+
+def test_stateless_apply_checks_its_arguments():
+    opt = keras.optimizers.SGD(0.1)
+    with pytest.raises(ValueError, match="must be built"):
+        opt.stateless_apply([], [torch.ones(1)], [torch.ones(1)])
+    var = keras.Variable(np.ones((3,), "float32"))
+    opt.build([var])
+    with pytest.raises(ValueError, match="corresponding 1:1 to SGD\\(\\).variables"):
+        opt.stateless_apply([], [torch.ones(3)], [torch.ones(3)])
+    with pytest.raises(ValueError, match="whereas the optimizer was built with 1 variables"):
+        opt.stateless_apply([v for v in opt.variables], [torch.ones(3)], [])

@@ -118,3 +118,24 @@ def test_activations_and_initializers_register_in_the_one_table():
     assert inits["he_normal"] is inits["HeNormal"] is initializers.HeNormal
     assert inits["OrthogonalInitializer"] is initializers.Orthogonal and inits["zero"] is initializers.Zeros
     assert isinstance(initializers.get("GlorotUniformV2"), initializers.GlorotUniform)
+
+
+def test_find_builtin_uses_the_keras3_module_then_a_unique_name():
+    from torchkeras.registry.builtin_objects import find_builtin
+    assert find_builtin("L1", "keras.regularizers") is keras.regularizers.L1
+    assert find_builtin("MaxNorm") is keras.constraints.MaxNorm
+    assert find_builtin("no_such_object") is None
+
+
+def test_generic_deserialize_finds_builtin_classes_and_keeps_unknown_strings():
+    config = keras.saving.serialize_keras_object(keras.regularizers.L2(0.5))
+    restored = keras.saving.deserialize_keras_object(config)
+    assert isinstance(restored, keras.regularizers.L2) and restored.get_config()["l2"] == 0.5
+    keras3 = {"module": "keras.optimizers", "class_name": "SGD",
+              "config": {"learning_rate": 0.25}, "registered_name": None}
+    assert float(keras.saving.deserialize_keras_object(keras3).learning_rate) == 0.25
+    assert keras.saving.deserialize_keras_object(["SGD", "accuracy"]) == ["SGD", "accuracy"]
+    with pytest.raises(ValueError, match="Unknown object: 'system'"):
+        keras.saving.deserialize_keras_object(
+            {"module": "os", "class_name": "function", "config": "system",
+             "registered_name": None})

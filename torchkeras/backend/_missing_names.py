@@ -32,7 +32,7 @@ MISSING = {
         "IdentityInitializer OrthogonalInitializer STFT STFTInitializer stft"
     ),
     "utils": (
-        "Config CustomObjectScope FeatureSpace GeneratorEnqueuer OrderedEnqueuer Progbar "
+        "Config CustomObjectScope FeatureSpace GeneratorEnqueuer OrderedEnqueuer "
         "SequenceEnqueuer SidecarEvaluator StepsPerExecutionTuner TimedThread bounding_boxes "
         "clear_session disable_interactive_logging enable_interactive_logging experimental "
         "is_interactive_logging_enabled legacy standardize_dtype to_ordinal "
@@ -59,9 +59,5 @@ MISSING = {
     ),
     "datasets": (
         "california_housing"
-    ),
-    "ops.image": (
-        "affine_transform elastic_transform extract_patches_3d map_coordinates "
-        "perspective_transform scale_and_translate ssim"
     ),
 }

@@ -410,6 +410,26 @@ class Model(Layer):
         return extensions.provided("model_to_json")(self, **kwargs)
 
     # ----------------------------------------------------------------- config
+    def get_compile_config(self) -> Dict[str, Any]:
+        """Keras 3's hook for ``.keras`` saving: a model that overrides it (with
+        :meth:`compile_from_config`) saves this dict, its values serialized, in place of
+        the ``compile()`` arguments the saver records by default (``{}`` here)."""
+        return {}
+
+    def compile_from_config(self, config: Dict[str, Any]) -> None:
+        """Keras 3's hook for ``.keras`` loading: compile from :meth:`get_compile_config`'s
+        saved dict (the default calls ``compile(**config)``; a model whose ``compile`` is
+        custom is left uncompiled, with Keras 3's warning)."""
+        if type(self).compile is not Model.compile:
+            warnings.warn("`compile()` was not called as part of model loading because the "
+                          "model's `compile()` method is custom. All subclassed Models that "
+                          "have `compile()` overridden should also override "
+                          "`get_compile_config()` and `compile_from_config(config)`. "
+                          "Alternatively, you can call `compile()` manually after loading.",
+                          stacklevel=2)
+            return
+        self.compile(**config)
+
     def get_config(self) -> Dict[str, Any]:
         if self._graph is None:
             return {"name": self.name, "trainable": self.trainable}

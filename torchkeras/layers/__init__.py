@@ -38,8 +38,14 @@ def serialize(layer: Layer) -> Dict[str, Any]:
 
 
 def deserialize(config: Dict[str, Any], custom_objects: Optional[Dict[str, Any]] = None) -> Layer:
-    """A layer from ``{'class_name': ..., 'config': ...}``."""
-    return deserialize_keras_object(config, _layer_classes(), custom_objects, "layer")
+    """A layer from ``{'class_name': ..., 'config': ...}`` (and its Keras 3
+    ``build_config``, for a layer that defines its own ``build_from_config``)."""
+    layer = deserialize_keras_object(config, _layer_classes(), custom_objects, "layer")
+    build_config = config.get("build_config") if isinstance(config, dict) else None
+    if build_config and isinstance(layer, Layer) and \
+            type(layer).build_from_config is not Layer.build_from_config:
+        layer.build_from_config(build_config)
+    return layer
 
 
 __getattr__ = not_provided_hook(__name__)  # Keras names not provided yet: a clear error

@@ -25,7 +25,7 @@ import weakref
 import functools
 import inspect
 import threading
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -123,6 +123,12 @@ class Layer(torch.nn.Module):
     _autocast_dtype: Optional[torch.dtype] = None  # set under a mixed dtype policy
     _building = False  # True (on the instance) while `_maybe_build` runs `build`
     _accepts_string_inputs = False  # True: NumPy strings reach `call` (text layers, models)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_marks_built", False):
+            setattr(cls, "build", _marking_built(build))
 
     def __init__(self, trainable: bool = True, name: Optional[str] = None,
                  dtype: Any = None, **kwargs: Any):
@@ -347,6 +353,28 @@ class Layer(torch.nn.Module):
     trainable_variables = trainable_weights
     non_trainable_variables = non_trainable_weights
     variables = weights
+
+    def get_build_config(self) -> Optional[Dict[str, Any]]:
+        """Keras 3's ``build_config``: what :meth:`build_from_config` needs to rebuild the
+        layer when a ``.keras`` file is loaded (default: the built input shape)."""
+        shape = self._build_input_shape
+        return {"input_shape": shape} if self.built and shape is not None else None
+
+    def build_from_config(self, config: Dict[str, Any]) -> None:
+        """Rebuild the layer from :meth:`get_build_config`'s dict (Keras 3)."""
+        shape = (config or {}).get("input_shape")
+        if shape is not None and not self.built:
+            self._maybe_build(tuple(shape) if not isinstance(shape[0], (list, tuple))
+                              else [tuple(s) for s in shape])
+
+    def save_own_variables(self, store: Dict[str, Any]) -> None:
+        """Keras 3's hook for ``.keras`` saving: add named entries to ``store``. The
+        layer's numbered variables (``'0'``, ``'1'``, ...) are written by the saver, so an
+        override calling ``super().save_own_variables(store)`` keeps them."""
+
+    def load_own_variables(self, store: Dict[str, Any]) -> None:
+        """Keras 3's hook for ``.keras`` loading: ``store`` holds this layer's saved entries
+        (numbered variables included); the numbered variables are assigned by the loader."""
 
     def get_weights(self) -> List[np.ndarray]:
         """The weights as NumPy arrays in Keras's layout and order."""
@@ -704,9 +732,23 @@ _PROBE_BATCH = 2
 _PROBE_SIZES = (3, 4)
 
 
+def _marking_built(build: Callable) -> Callable:
+    """``build`` that leaves the layer built: Keras 3 lets user code call
+    ``layer.build(shape, ...)`` directly (with extra arguments) before using the layer."""
+    @functools.wraps(build)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = build(self, *args, **kwargs)
+        self.built = True
+        return result
+
+    wrapper._marks_built = True  # type: ignore[attr-defined]
+    return wrapper
+
+
 def probe_output_shape(layer: Any, input_shape: Any, dtypes: Any = None) -> Any:
     """Call ``layer`` on zeros of ``input_shape`` (``None`` dims filled in) and return the
-    output shape(s), with ``None`` for the batch dim and for dims that follow a ``None``."""
+    output shape(s), with ``None`` for the batch dim (unless every input gives it) and for
+    dims that follow a ``None``."""
     flat_shapes = _flatten_shapes(input_shape)
     flat_dtypes = nest.flatten(dtypes) if dtypes is not None else [None] * len(flat_shapes)
     results = []
@@ -729,9 +771,11 @@ def probe_output_shape(layer: Any, input_shape: Any, dtypes: Any = None) -> Any:
             break
     first = nest.flatten(results[0])
     other = nest.flatten(results[-1])
+    # a batch size given by every input (Input(batch_shape=...)) is kept, as in Keras
+    batch_known = bool(flat_shapes) and all(s and s[0] is not None for s in flat_shapes)
     shapes = []
     for a, b in zip(first, other):
-        dims = [None if i == 0 else (d if d == e else None)
+        dims = [None if i == 0 and not batch_known else (d if d == e else None)
                 for i, (d, e) in enumerate(zip(a.shape, b.shape))]
         shapes.append(tuple(dims))
     if not nest.is_nested(results[0]):

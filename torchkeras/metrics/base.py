@@ -66,8 +66,11 @@ class MetricVariable(torch.Tensor):
         """The value as a NumPy array (reads it back from the device)."""
         return self.detach().cpu().numpy()
 
+    @property
     def value(self) -> torch.Tensor:
-        return self.detach().clone()
+        """The current value (Keras 3's property; calling it, Keras 2's ``value()``, works
+        too)."""
+        return torch.Tensor._make_subclass(_Value, self.detach().clone(), False)
 
     def __deepcopy__(self, memo: Dict[int, Any]) -> "MetricVariable":
         copy = MetricVariable(self.detach().clone(), self._variable_name)
@@ -76,6 +79,15 @@ class MetricVariable(torch.Tensor):
 
     def __reduce_ex__(self, protocol: int):
         return (_rebuild_variable, (self.detach().cpu(), self._variable_name))
+
+
+class _Value(torch.Tensor):
+    """A metric variable's value: a plain tensor that returns itself when called."""
+
+    __torch_function__ = torch._C._disabled_torch_function_impl
+
+    def __call__(self) -> torch.Tensor:
+        return self
 
 
 def _rebuild_variable(data: torch.Tensor, name: str) -> MetricVariable:
@@ -186,6 +198,13 @@ class Metric:
         variable = MetricVariable(data, name)
         self._metric_variables.append(variable)
         return variable
+
+    def add_variable(self, shape: Sequence[int], initializer: Any, dtype: Any = None,
+                     aggregation: str = "sum", name: Optional[str] = None) -> MetricVariable:
+        """Keras 3's ``add_variable(shape, initializer, dtype=None, aggregation="sum",
+        name=None)``: a state variable, as :meth:`add_weight`."""
+        return self.add_weight(name or "variable", shape=shape, initializer=initializer,
+                               dtype=dtype)
 
     def _state_device(self) -> torch.device:
         if self._metric_variables:

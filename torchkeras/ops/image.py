@@ -1,9 +1,9 @@
 """``keras.ops.image``: resizing, padding/cropping, colour-space conversion, patches, blur
 and edges, as Keras 3's torch backend computes them (keras/src/backend/torch/image.py).
 
-Not provided yet: ``affine_transform``, ``perspective_transform``, ``map_coordinates``,
-``elastic_transform``, ``scale_and_translate``, ``extract_patches_3d``, ``ssim`` (a clear
-error says so).
+Geometric ops (``affine_transform``, ``perspective_transform``, ``map_coordinates``,
+``elastic_transform``, ``scale_and_translate``, ``extract_patches_3d``) and ``ssim`` live in
+:mod:`torchkeras.ops.image_geometry`.
 """
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ from torchkeras.backend import config
 from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.backend.dtypes import is_float_dtype, standardize_dtype
 from torchkeras.ops.core import convert_to_tensor
+from torchkeras.ops.image_geometry import (affine_transform, elastic_transform,
+                                           extract_patches_3d, map_coordinates,
+                                           perspective_transform, scale_and_translate, ssim)
 from torchkeras.ops.nn import _same_pads
 
 Tensor = torch.Tensor
@@ -223,9 +226,8 @@ def extract_patches(images: Any, size: Union[int, Sequence[int]],
                     data_format: Optional[str] = None) -> Tensor:
     """2-D patches of ``size`` flattened into the channel axis: ``(..., out_h, out_w,
     size_h * size_w * channels)`` (channels last), in (row, column, channel) order."""
-    if not isinstance(size, int) and len(size) == 3:
-        raise NotImplementedError("extract_patches: 3-D patches (len(size) == 3) are not "
-                                  "provided by torchkeras yet.")
+    if not isinstance(size, int) and len(size) == 3:  # Keras 3: 3-D patches of volumes
+        return extract_patches_3d(images, size, strides, dilation_rate, padding, data_format)
     data_format = _format(data_format)
     images = _t(images)
     _check_rank(images)
@@ -282,7 +284,9 @@ def sobel_edges(images: Any, data_format: Optional[str] = None) -> Tensor:
     return edges.permute(0, 2, 3, 1, 4) if data_format == "channels_last" else edges
 
 
-__all__ = ["crop_images", "extract_patches", "gaussian_blur", "hsv_to_rgb", "pad_images",
-           "resize", "rgb_to_grayscale", "rgb_to_hsv", "sobel_edges"]
+__all__ = ["affine_transform", "crop_images", "elastic_transform", "extract_patches",
+           "extract_patches_3d", "gaussian_blur", "hsv_to_rgb", "map_coordinates", "pad_images",
+           "perspective_transform", "resize", "rgb_to_grayscale", "rgb_to_hsv",
+           "scale_and_translate", "sobel_edges", "ssim"]
 
 __getattr__ = not_provided_hook(__name__)  # Keras names not provided yet: a clear error

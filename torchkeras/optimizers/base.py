@@ -550,6 +550,49 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
             variables = list(trainable_variables)
         self.apply_gradients(zip(grads, variables))
 
+    def stateless_apply(self, optimizer_variables: Sequence[Any], grads: Sequence[Any],
+                        trainable_variables: Sequence[Any]
+                        ) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
+        """Keras 3's ``stateless_apply``: ``apply(grads)`` to the given values of the
+        trainable and optimizer variables (matching ``build``'s list and ``variables``) and
+        return their new values ``(trainable_variables, optimizer_variables)``; the
+        optimizer's own state and the model's variables are left as they were."""
+        if not self.built:
+            raise ValueError(f"To call `stateless_apply`, {type(self).__name__} must be built "
+                             "(i.e. its variables must have been created). You can build it "
+                             "via `optimizer.build(trainable_variables)`.")
+        own = self.variables
+        if len(optimizer_variables) != len(own):
+            raise ValueError("Argument `optimizer_variables` must be a list of tensors "
+                             f"corresponding 1:1 to {type(self).__name__}().variables. "
+                             f"Received list with length {len(optimizer_variables)}, but "
+                             f"expected {len(own)} variables.")
+        params = [_storage(v) for v in self._trainable_variables]
+        if len(trainable_variables) != len(params):
+            raise ValueError("Argument `optimizer_variables` must be a list of tensors "
+                             "corresponding 1:1 to the trainable variables list that the "
+                             "optimizer was built with. Received len(trainable_variables) "
+                             f"== {len(trainable_variables)} whereas the optimizer was built "
+                             f"with {len(params)} variables.")
+        saved_params = [p.detach().clone() for p in params]
+        saved_state = [np.array(w, copy=True) for w in self.get_weights()]  # (views on CPU)
+        try:
+            with torch.no_grad():
+                for p, value in zip(params, trainable_variables):
+                    p.copy_(torch.as_tensor(np.asarray(value) if not isinstance(
+                        value, torch.Tensor) else value, dtype=p.dtype))
+            self.set_weights([v.detach().cpu().numpy() if isinstance(v, torch.Tensor)
+                              else np.asarray(v) for v in optimizer_variables])
+            self.apply(grads)
+            new_trainable = [p.detach().clone() for p in params]
+            new_optimizer = [v.detach().clone() for v in self.variables]
+        finally:
+            with torch.no_grad():
+                for p, value in zip(params, saved_params):
+                    p.copy_(value)
+            self.set_weights(saved_state)
+        return new_trainable, new_optimizer
+
     def compute_gradients(self, loss: Any, var_list: Any, tape: Any = None
                           ) -> List[Tuple[Optional[torch.Tensor], Any]]:
         """``[(gradient, variable)]`` of ``loss`` (a tensor or a zero-argument callable),
@@ -780,7 +823,8 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
     # ------------------------------------------------------------------ weights and config
     @property
     def variables(self) -> CallableList:
-        """Optimizer variables in tf-keras order: iteration, EMA averages, then slots.
+        """Optimizer variables in tf-keras order: iteration, EMA averages, then slots
+        (with ``gradient_accumulation_steps``, Keras 3's accumulators come before the slots).
 
         Within a block slots are interleaved per parameter (Adam: m0, v0, m1, v1, ...;
         amsgrad's vhats follow as a second block).
@@ -791,6 +835,8 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
         params = [p for g in self.param_groups for p in g["params"]]
         if self.use_ema:
             out.extend(self.state[p]["average"] for p in params)
+        if self.gradient_accumulation_steps:  # Keras 3: before the slots
+            out.extend(self._accumulator(p) for p in params)
         for block in self._slot_blocks():
             for p in params:
                 out.extend(self.state[p][n] for n in block)

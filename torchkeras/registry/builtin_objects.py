@@ -37,6 +37,20 @@ def builtin_objects(namespace: str) -> Dict[str, Any]:
     return dict(_BUILTINS.get(namespace, {}))
 
 
+def find_builtin(name: str, module: Optional[str] = None) -> Any:
+    """The built-in object named ``name``: in the namespace a Keras 3 config's ``module``
+    names (``'keras.regularizers'``, ``'keras.src.losses.losses'``), else in the one
+    namespace that has it. ``None`` when not found or ambiguous."""
+    if module:
+        parts = [p for p in str(module).split(".") if p not in ("keras", "src")]
+        for part in parts:
+            found = _BUILTINS.get(part, {}).get(name)
+            if found is not None:
+                return found
+    matches = {id(table[name]): table[name] for table in _BUILTINS.values() if name in table}
+    return next(iter(matches.values())) if len(matches) == 1 else None
+
+
 def export_modules(namespace: str, package: str, path: Iterable[str],
                    exports: Dict[str, Any], skip: Iterable[str] = (),
                    accept: Optional[Callable[[Any], bool]] = None) -> List[str]:

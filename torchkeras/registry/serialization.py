@@ -11,6 +11,7 @@ import inspect
 from typing import Any, Dict, Optional
 
 from torchkeras.backend.messages import did_you_mean
+from torchkeras.registry.builtin_objects import find_builtin
 from torchkeras.registry.object_registration import get_registered_name, get_registered_object
 
 _SAFE_MODE_STACK: list = []
@@ -93,6 +94,7 @@ def deserialize_keras_object(identifier: Any, module_objects: Optional[Dict[str,
     module_objects = module_objects or {}
     if identifier is None:
         return None
+    plain_string = isinstance(identifier, str)  # (a function config must resolve)
     if isinstance(identifier, dict) and identifier.get("class_name") == "function" \
             and isinstance(identifier.get("config"), str):
         # Keras 3's {'module': ..., 'class_name': 'function', 'config': name}: by name only.
@@ -113,6 +115,8 @@ def deserialize_keras_object(identifier: Any, module_objects: Optional[Dict[str,
                 cls = get_registered_object(class_name, custom_objects, module_objects)
         else:
             cls = get_registered_object(class_name, custom_objects, module_objects)
+        if cls is None and not module_objects:  # Keras 3's generic call: a built-in class
+            cls = find_builtin(class_name, identifier.get("module"))
         if cls is None:
             raise unknown_identifier_error(printable_module_name, class_name, module_objects)
         if not isinstance(config, dict):  # a bare function name stored as config
@@ -130,6 +134,11 @@ def deserialize_keras_object(identifier: Any, module_objects: Optional[Dict[str,
     if isinstance(identifier, str):
         obj = get_registered_object(identifier, custom_objects, module_objects)
         if obj is None:
+            if plain_string and not module_objects:  # Keras 3's generic call: an unknown
+                return identifier  # name stays a string ("SGD", "accuracy": compile takes it)
             raise unknown_identifier_error(printable_module_name, identifier, module_objects)
         return obj() if inspect.isclass(obj) else obj
+    if isinstance(identifier, (list, tuple)) and not module_objects:  # Keras 3: each item
+        return [deserialize_keras_object(item, custom_objects=custom_objects)
+                for item in identifier]
     return identifier

@@ -19,6 +19,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
+from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
 from torchkeras.layers.base import Layer, build_input_shape
 from torchkeras.layers.weights import KerasVariable, is_model
@@ -28,6 +29,8 @@ from torchkeras.saving import model_config, optimizer_state, training_config
 from torchkeras.registry.atomic import atomic_write
 from torchkeras.saving.functional_config import KERAS3, layer_entry
 from torchkeras.registry.h5_utils import CorruptFileError
+from torchkeras.registry.object_registration import custom_object_scope
+from torchkeras.registry.serialization import serialize_keras_object
 
 KERAS3_VERSION = "3.15.1"  # the format version written into metadata.json
 _CONFIG = "config.json"
@@ -149,7 +152,8 @@ def write_weights_store(h5: Any, model: Any, include_optimizer: bool) -> None:
             store: Dict[str, Any] = {}
             owner.save_own_variables(store)
             for key, value in store.items():
-                group.create_dataset(key, data=value)
+                if key not in group:  # numbered variables are already written
+                    group.create_dataset(key, data=value)
     optimizer = getattr(model, "optimizer", None)
     if include_optimizer and optimizer is not None and optimizer.built:
         _, values = optimizer_state.get_optimizer_weights(optimizer, model, keras3=True)
@@ -177,6 +181,8 @@ def keras3_model_config(model: Any, include_optimizer: bool = True) -> Dict[str,
         entry["build_config"] = {"input_shape": None}
     compile_config = training_config.keras3_compile_config(model) if include_optimizer \
         else None
+    if include_optimizer and _overrides(model, "get_compile_config"):  # Keras 3: the model's
+        compile_config = _serialize_tree(model.get_compile_config())
     if compile_config is not None:
         entry["compile_config"] = compile_config
     return entry
@@ -293,8 +299,28 @@ def load_model_from_keras(filepath: str, custom_objects: Optional[Dict[str, Any]
     return model
 
 
+def _overrides(model: Any, method: str) -> bool:
+    """Whether ``model``'s class defines its own Keras 3 ``method``."""
+    return getattr(type(model), method, None) is not getattr(Model, method)
+
+
+def _serialize_tree(value: Any) -> Any:
+    """``get_compile_config()``'s dict with every object in it serialized (Keras 3)."""
+    if isinstance(value, dict):
+        return {key: _serialize_tree(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_serialize_tree(item) for item in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return serialize_keras_object(value)
+
+
 def _compile(model: Any, compile_config: Dict[str, Any],
              custom_objects: Optional[Dict[str, Any]]) -> None:
+    if _overrides(model, "compile_from_config"):
+        with custom_object_scope(custom_objects or {}):
+            model.compile_from_config(compile_config)
+        return
     args = training_config.compile_args_from_training_config(
         compile_config, len(model.outputs or [None]), custom_objects)
     model.compile(**args)
@@ -333,7 +359,7 @@ def load_weights_store(h5: Any, model: Any, skip_mismatch: bool = False,
             group = h5_utils.h5_get(h5, vars_path, filepath)
             if group is not None:
                 owner.load_own_variables({k: h5_utils.read_dataset(group, k, filepath)
-                                          for k in group.keys() if not k.isdigit()})
+                                          for k in group.keys()})
         if not variables:
             continue
         group = h5_utils.h5_get(h5, vars_path, filepath)

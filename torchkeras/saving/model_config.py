@@ -57,8 +57,12 @@ def normalize_entry(entry: Any, custom_objects: Optional[Dict[str, Any]] = None)
             config = normalize_layer_config(class_name, config, entry.get("registered_name"),
                                             custom_objects)
     entry["config"] = config
+    cls = get_registered_object(entry.get("registered_name") or class_name, custom_objects)
+    custom_build = isinstance(cls, type) and issubclass(cls, Layer) and \
+        cls.build_from_config is not Layer.build_from_config
     for key in ("module", "build_config", "compile_config", "shared_object_id"):
-        entry.pop(key, None)
+        if key != "build_config" or not custom_build:  # its own build_from_config reads it
+            entry.pop(key, None)
     return entry
 
 
@@ -254,7 +258,11 @@ def keras3_layer_entry(layer: Any, config: Dict[str, Any]) -> Dict[str, Any]:
              "config": keras3_layer_config(cls.__name__, config),
              "registered_name": None if builtin else registered}
     shape = build_input_shape(layer)
-    if shape is not None and layer.built:
+    if cls.get_build_config is not Layer.get_build_config:  # Keras 3: the layer's own
+        build_config = layer.get_build_config()
+        if build_config is not None:
+            entry["build_config"] = build_config
+    elif shape is not None and layer.built:
         entry["build_config"] = {"input_shape": _shape_list(shape)}
     return entry
 
