@@ -4,6 +4,7 @@ inference forward and one SGD training step on a batch of ``--batch`` ``--size``
 images, alternating, best of ``--repeats``. torchvision is not a dependency (nor installed).
 
     python bench/applications.py [--batch 8] [--size 224] [--repeats 3] [--smoke] [--out F]
+    python bench/applications.py --keras3-python /tmp/k3/bin/python   # also Keras 3 on torch
 
 The ratio is torchkeras time / torch time (lower is better). The torch side runs both
 memory formats (NCHW contiguous and ``channels_last``); torchkeras takes NHWC arrays, whose
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Dict, List, Optional
@@ -135,17 +138,42 @@ def run(batch: int, size: int, repeats: int) -> Dict[str, Dict[str, float]]:
             "threads": torch.get_num_threads(), "results": report}
 
 
+def keras3_times(python: str, batch: int, size: int, repeats: int,
+                 report: Dict) -> Dict[str, Dict[str, float]]:
+    """Keras 3 on torch doing the same (``keras3_applications.py`` in ``python``), and
+    torchkeras's time over Keras 3's (lower is better)."""
+    env = dict(os.environ, KERAS_BACKEND="torch")
+    env.pop("PYTHONPATH", None)
+    cmd = [python, str(Path(__file__).resolve().parent / "keras3_applications.py"),
+           str(batch), str(size), str(repeats), str(report["threads"])]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=3600)
+    if out.returncode != 0:
+        raise RuntimeError(f"Keras 3 child failed: {out.stderr[-2000:]}")
+    k3 = json.loads(out.stdout.strip().splitlines()[-1])
+    results = {}
+    for kind in ("forward", "train step"):
+        tk = report["results"][f"{kind} vs torch nchw"]["torchkeras_s"]
+        results[kind] = {"keras3_s": round(k3[kind], 4), "torchkeras_s": tk,
+                         "ratio_torchkeras_over_keras3": round(tk / k3[kind], 3)}
+    return {"keras_version": k3["keras_version"], "results": results}
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--size", type=int, default=224)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--smoke", action="store_true", help="batch 2, 32x32, 1 repeat")
+    parser.add_argument("--keras3-python", default=os.environ.get("BENCH_KERAS3_PYTHON"),
+                        help="an interpreter with Keras 3 and torch: time its ResNet50 too")
     parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
     if args.smoke:
         args.batch, args.size, args.repeats = 2, 32, 1
     report = run(args.batch, args.size, args.repeats)
+    if args.keras3_python:
+        report["keras3"] = keras3_times(args.keras3_python, args.batch, args.size,
+                                        args.repeats, report)
     print(json.dumps(report, indent=1))
     if args.out:
         Path(args.out).write_text(json.dumps(report, indent=1) + "\n")
