@@ -350,12 +350,20 @@ def _numbered(group: Any, filepath: str) -> List[np.ndarray]:
     return [h5_utils.read_dataset(group, k, filepath) for k in keys]
 
 
+def _overrides_load_own_variables(owner: Any) -> bool:
+    """Whether ``owner`` reads entries of its own in Keras 3's ``load_own_variables`` hook
+    (Layer's default reads nothing: the loader assigns the numbered variables itself, and
+    other entries of the group are left unread)."""
+    hook = getattr(type(owner), "load_own_variables", None)
+    return hook is not None and hook is not Layer.load_own_variables
+
+
 def load_weights_store(h5: Any, model: Any, skip_mismatch: bool = False,
                        filepath: str = "") -> None:
     """Set the model's variables from Keras 3's layout; all checks before any assignment."""
     assignments = []
     for vars_path, owner, variables in variable_groups(model, ""):
-        if hasattr(owner, "load_own_variables"):  # named state (a lookup's idf_weights)
+        if _overrides_load_own_variables(owner):  # named state (a lookup's idf_weights)
             group = h5_utils.h5_get(h5, vars_path, filepath)
             if group is not None:
                 owner.load_own_variables({k: h5_utils.read_dataset(group, k, filepath)
