@@ -7,7 +7,7 @@ Geometric ops (``affine_transform``, ``perspective_transform``, ``map_coordinate
 """
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence, Tuple, Union
+from typing import Any, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn.functional as F
@@ -159,32 +159,46 @@ def _hw(images: Tensor, data_format: str) -> Tuple[int, int]:
         (images.shape[-2], images.shape[-1])
 
 
+def _sides(kind: str, images: Any, data_format: Optional[str],
+           height_sides: Tuple[Optional[int], Optional[int], Optional[int]],
+           width_sides: Tuple[Optional[int], Optional[int], Optional[int]]
+           ) -> Tuple[Tensor, str, List[Tuple[int, int]]]:
+    """``pad_images``/``crop_images`` arguments checked: ``kind`` is "padding" or "cropping",
+    each ``*_sides`` is (lo, hi, target) with exactly two given. Returns the images, the data
+    format and per axis (height, width) the (lo, hi) padding or the (lo, target) cropping."""
+    data_format = _format(data_format)
+    images = _t(images)
+    _check_rank(images)
+    height, width = _hw(images, data_format)
+    sides = []
+    for (lo, hi, target), size, names in (
+            (height_sides, height, (f"top_{kind}", f"bottom_{kind}", "target_height")),
+            (width_sides, width, (f"left_{kind}", f"right_{kind}", "target_width"))):
+        if [lo, hi, target].count(None) != 1:
+            raise ValueError(f"Must specify exactly two of {names[0]}, {names[1]}, {names[2]}. "
+                             f"Received: {names[0]}={lo}, {names[1]}={hi}, {names[2]}={target}")
+        if kind == "cropping":
+            lo = size - target - hi if lo is None else lo
+            second, second_name = (size - hi - lo if target is None else target), names[2]
+        else:
+            lo = target - hi - size if lo is None else lo
+            second, second_name = (target - lo - size if hi is None else hi), names[1]
+        for name, value in ((names[0], lo), (second_name, second)):
+            if value < 0:
+                raise ValueError(f"{name} must be >= 0. Received: {name}={value}")
+        sides.append((int(lo), int(second)))
+    return images, data_format, sides
+
+
 def pad_images(images: Any, top_padding: Optional[int] = None,
                left_padding: Optional[int] = None, bottom_padding: Optional[int] = None,
                right_padding: Optional[int] = None, target_height: Optional[int] = None,
                target_width: Optional[int] = None, data_format: Optional[str] = None) -> Tensor:
     """Images zero-padded on each side (two of top/bottom/target_height given, the same for
     left/right/target_width)."""
-    data_format = _format(data_format)
-    images = _t(images)
-    _check_rank(images)
-    height, width = _hw(images, data_format)
-    pads = []
-    for lo, hi, target, size, names in (
-            (top_padding, bottom_padding, target_height, height,
-             ("top_padding", "bottom_padding", "target_height")),
-            (left_padding, right_padding, target_width, width,
-             ("left_padding", "right_padding", "target_width"))):
-        if [lo, hi, target].count(None) != 1:
-            raise ValueError(f"Must specify exactly two of {names[0]}, {names[1]}, {names[2]}. "
-                             f"Received: {names[0]}={lo}, {names[1]}={hi}, {names[2]}={target}")
-        lo = target - hi - size if lo is None else lo
-        hi = target - lo - size if hi is None else hi
-        for name, value in ((names[0], lo), (names[1], hi)):
-            if value < 0:
-                raise ValueError(f"{name} must be >= 0. Received: {name}={value}")
-        pads.append((int(lo), int(hi)))
-    (top, bottom), (left, right) = pads
+    images, data_format, ((top, bottom), (left, right)) = _sides(
+        "padding", images, data_format, (top_padding, bottom_padding, target_height),
+        (left_padding, right_padding, target_width))
     flat = [0, 0, left, right, top, bottom] if data_format == "channels_last" else \
         [left, right, top, bottom]
     return F.pad(images, flat)
@@ -196,25 +210,10 @@ def crop_images(images: Any, top_cropping: Optional[int] = None,
                 target_width: Optional[int] = None, data_format: Optional[str] = None) -> Tensor:
     """Images cropped on each side (two of top/bottom/target_height given, the same for
     left/right/target_width)."""
-    data_format = _format(data_format)
-    images = _t(images)
-    _check_rank(images)
-    height, width = _hw(images, data_format)
-    box = []
-    for lo, hi, target, size, names in (
-            (top_cropping, bottom_cropping, target_height, height,
-             ("top_cropping", "bottom_cropping", "target_height")),
-            (left_cropping, right_cropping, target_width, width,
-             ("left_cropping", "right_cropping", "target_width"))):
-        if [lo, hi, target].count(None) != 1:
-            raise ValueError(f"Must specify exactly two of {names[0]}, {names[1]}, {names[2]}. "
-                             f"Received: {names[0]}={lo}, {names[1]}={hi}, {names[2]}={target}")
-        lo = size - target - hi if lo is None else lo
-        target = size - hi - lo if target is None else target
-        for name, value in ((names[0], lo), (names[2], target)):
-            if value < 0:
-                raise ValueError(f"{name} must be >= 0. Received: {name}={value}")
-        box.append(slice(int(lo), int(lo) + int(target)))
+    images, data_format, sides = _sides(
+        "cropping", images, data_format, (top_cropping, bottom_cropping, target_height),
+        (left_cropping, right_cropping, target_width))
+    box = [slice(lo, lo + target) for lo, target in sides]
     index = (..., box[0], box[1], slice(None)) if data_format == "channels_last" else \
         (..., box[0], box[1])
     return images[index]
