@@ -6,15 +6,12 @@ once). The asserted lines are what Keras 3.15.1 on torch prints for the same pro
 Keras 2 and 3 differ, as the Progbar's averaged values, Keras 2's; see README)."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Dict
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
+from tutorials.runner import run_programs
+
 SCRIPTS = ("keras3_guide_layers_optimizer", "keras3_guide_saving_hooks",
            "keras3_guide_builtin_functional")
 TIMEOUT = 300
@@ -22,27 +19,7 @@ TIMEOUT = 300
 
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory) -> Dict[str, str]:
-    env = dict(os.environ, TORCHKERAS_DEVICE="cpu", PYTHONWARNINGS="ignore",
-               OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    procs = {}
-    for name in SCRIPTS:
-        folder = tmp_path_factory.mktemp(name)
-        procs[name] = subprocess.Popen(
-            [sys.executable, "-m", "torchkeras", "run", str(HERE / f"{name}.py")],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-            cwd=str(folder))
-    results = {}
-    try:
-        for name, proc in procs.items():
-            output, _ = proc.communicate(timeout=TIMEOUT)
-            assert proc.returncode == 0, f"{name}.py failed:\n{output[-4000:]}"
-            results[name] = output
-    finally:
-        for proc in procs.values():
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-    return results
+    return run_programs(SCRIPTS, tmp_path_factory.mktemp, TIMEOUT)
 
 
 def test_layer_state_progbar_and_optimizer_state(outputs):

@@ -4,15 +4,12 @@ each script run unchanged through ``python -m torchkeras run`` in its own subpro
 started at once) and its printed results checked."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Dict
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
+from tutorials.runner import run_programs
+
 SCRIPTS = ("keras3_custom_train_step_torch", "keras3_training_loop_torch",
            "keras3_distillation_multi_output")
 TIMEOUT = 300
@@ -20,27 +17,7 @@ TIMEOUT = 300
 
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory) -> Dict[str, str]:
-    env = dict(os.environ, TORCHKERAS_DEVICE="cpu", PYTHONWARNINGS="ignore",
-               OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    procs = {}
-    for name in SCRIPTS:
-        folder = tmp_path_factory.mktemp(name)
-        procs[name] = subprocess.Popen(
-            [sys.executable, "-m", "torchkeras", "run", str(HERE / f"{name}.py")],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-            cwd=str(folder))
-    results = {}
-    try:
-        for name, proc in procs.items():
-            output, _ = proc.communicate(timeout=TIMEOUT)
-            assert proc.returncode == 0, f"{name}.py failed:\n{output[-4000:]}"
-            results[name] = output
-    finally:
-        for proc in procs.values():
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-    return results
+    return run_programs(SCRIPTS, tmp_path_factory.mktemp, TIMEOUT)
 
 
 def test_custom_train_step_torch(outputs):

@@ -4,27 +4,11 @@ written in their style (generated corpora instead of IMDB), run unmodified throu
 standardization, adapt on a dataset, Dataset.map) -> model -> end-to-end model on strings."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-HERE = Path(__file__).resolve().parent
-
-
-def _run(name: str, tmp_path: Path) -> dict:
-    env = dict(os.environ, TORCHKERAS_DEVICE="cpu", PYTHONWARNINGS="ignore",
-               OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    proc = subprocess.run([sys.executable, "-m", "torchkeras", "run", str(HERE / f"{name}.py")],
-                          capture_output=True, text=True, env=env, cwd=str(tmp_path),
-                          timeout=300)
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-    return {line.split(" ", 1)[0]: line.split(" ", 1)[1] for line in proc.stdout.splitlines()
-            if " " in line}
+from tutorials.runner import key_values, run_program
 
 
 def test_text_classification_from_scratch(tmp_path):
-    out = _run("text_classification_from_scratch", tmp_path)
+    out = key_values(run_program("text_classification_from_scratch", tmp_path).stdout)
     assert out["train_batches"] == "4"  # 128 of 160 files for training, batches of 32
     assert out["vocabulary"].split()[0] == "[UNK]"  # "" (the mask) comes first
     last, first = map(float, out["final_loss"].split())
@@ -37,7 +21,7 @@ def test_text_classification_from_scratch(tmp_path):
 
 
 def test_basic_text_classification(tmp_path):
-    out = _run("basic_text_classification", tmp_path)
+    out = key_values(run_program("basic_text_classification", tmp_path).stdout)
     assert out["vectorized"] == "(32, 16)" and out["token_1"] == "[UNK]"
     assert out["history_keys"] == "binary_accuracy,loss,val_binary_accuracy,val_loss"
     model_accuracy, export_accuracy = map(float, out["accuracies"].split())

@@ -5,23 +5,14 @@ output; the script also runs on real TensorFlow."""
 from __future__ import annotations
 
 import ast
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from tutorials.runner import run_program
 
 
 def test_tfdata_text_buckets_tutorial_runs(tmp_path):
-    env = dict(os.environ, TORCHKERAS_DEVICE="cpu", PYTHONWARNINGS="ignore",
-               OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    result = subprocess.run([sys.executable, "-m", "torchkeras", "run",
-                             str(HERE / "tfdata_text_buckets.py")], capture_output=True,
-                            text=True, env=env, cwd=str(tmp_path), timeout=300)
+    result = run_program("tfdata_text_buckets", tmp_path)
     out = result.stdout + result.stderr
-    assert result.returncode == 0, out[-4000:]
     assert ("bucket: [[1, 2, 3, 4], [5, 6, 7, 0]]\n"
             "bucket: [[7, 8, 9, 10, 11, 0], [13, 14, 15, 16, 19, 20]]\n"
             "bucket: [[0, 0], [21, 22]]") in out

@@ -3,10 +3,7 @@ subprocess (all started at once, so the suite costs about one interpreter start-
 and their printed results checked."""
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Dict
@@ -14,8 +11,8 @@ from typing import Dict
 import pytest
 
 import torchkeras
+from tutorials.runner import finish, start_program, stop
 
-HERE = Path(__file__).resolve().parent
 SCRIPTS = ("perceptron", "xor", "mlp_custom_metric", "cnn_tf_python_keras", "functional_api",
            "text_lstm", "callbacks_tutorial", "custom_training_loop", "keras3_ops_subclassing")
 TIMEOUT = 300
@@ -42,35 +39,24 @@ class _Runs:
     def __init__(self) -> None:
         self.skip = _missing()
         self.folder = tempfile.TemporaryDirectory()
-        env = dict(os.environ, TORCHKERAS_DEVICE="cpu", PYTHONWARNINGS="ignore",
-                   OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
         self.procs = {}
         for name in SCRIPTS:
             if name in self.skip:
                 continue
             out = Path(self.folder.name) / name
             out.mkdir()
-            self.procs[name] = subprocess.Popen(
-                [sys.executable, "-m", "torchkeras", "run", str(HERE / f"{name}.py"), str(out)],
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-                cwd=str(out))
+            self.procs[name] = start_program(name, out, str(out))
         self.results: Dict[str, str] = {}
 
     def result(self, name: str) -> str:
         if name in self.skip:
             pytest.skip(self.skip[name])
         if name not in self.results:
-            output, _ = self.procs[name].communicate(timeout=TIMEOUT)
-            code = self.procs[name].returncode
-            assert code == 0, f"{name}.py failed (exit {code}):\n{output[-4000:]}"
-            self.results[name] = output
+            self.results[name] = finish(name, self.procs[name], TIMEOUT)
         return self.results[name]
 
     def close(self) -> None:
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        stop(self.procs.values())
         self.folder.cleanup()
 
 
