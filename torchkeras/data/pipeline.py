@@ -11,12 +11,13 @@ from a background thread (pinning tensors when asked, for non-blocking copies to
 """
 from __future__ import annotations
 
+import atexit
 import collections
 import os
 import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional, Set, Tuple
 
 import torch
 import torch.utils.data
@@ -77,6 +78,28 @@ def _pin(leaf: Any) -> Any:
     return leaf.pin_memory() if isinstance(leaf, torch.Tensor) else leaf
 
 
+# Prefetch threads still running: stopped and joined at exit (see _stop_prefetchers).
+_RUNNING: Set[Tuple[threading.Event, threading.Thread]] = set()
+_RUNNING_LOCK = threading.Lock()
+_JOIN_SECONDS = 5.0
+
+
+def _stop_prefetchers() -> None:
+    """At interpreter exit, stop the prefetch threads of iterators nobody closed (a fit that
+    ended before its dataset did) and wait for them: a daemon thread still inside a torch op
+    when Python finalizes is killed there, and the process aborts with "terminate called
+    without an active exception"."""
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for stop, _ in running:
+        stop.set()
+    for _, thread in running:
+        thread.join(timeout=_JOIN_SECONDS)
+
+
+atexit.register(_stop_prefetchers)
+
+
 def prefetch(source: Iterable[Any], buffer_size: int, pin_memory: bool = False) -> Iterator[Any]:
     """Elements of ``source`` produced ahead by a background thread, ``buffer_size`` at most."""
     items: "queue.Queue" = queue.Queue(maxsize=max(buffer_size, 1))
@@ -104,6 +127,9 @@ def prefetch(source: Iterable[Any], buffer_size: int, pin_memory: bool = False) 
         put(_END)
 
     thread = threading.Thread(target=produce, name="tf.data.prefetch", daemon=True)
+    entry = (stop, thread)
+    with _RUNNING_LOCK:
+        _RUNNING.add(entry)
     thread.start()
     try:
         while True:
@@ -115,6 +141,10 @@ def prefetch(source: Iterable[Any], buffer_size: int, pin_memory: bool = False) 
             yield item
     finally:
         stop.set()
+        if thread is not threading.current_thread():
+            thread.join(timeout=_JOIN_SECONDS)  # it ends at its next element or queue put
+        with _RUNNING_LOCK:
+            _RUNNING.discard(entry)
 
 
 class Pipeline(torch.utils.data.IterableDataset):
