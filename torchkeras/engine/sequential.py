@@ -223,8 +223,9 @@ class Sequential(Model):
     def call(self, inputs: Any, training: Optional[bool] = None, mask: Any = None) -> Any:
         if isinstance(inputs, dict):
             inputs = self._input_from_dict(inputs)
-        if self._input_tensor is not None:
-            inputs = conform_ranks([inputs], [self._input_tensor])[0]
+        reference = self._input_tensor
+        if reference is not None and getattr(inputs, "ndim", None) != len(reference.shape):
+            inputs = conform_ranks([inputs], [reference])[0]  # (batch,) for Input((1,)) ...
         if self._hook_version != HOOK_VERSION[0]:
             self._update_plan()  # a layer got a forward hook: run it through __call__
         if self._slow_plan or training is None:  # None: each layer applies its default

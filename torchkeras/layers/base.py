@@ -206,7 +206,9 @@ class Layer(torch.nn.Module):
                 "_parameters" in self.__dict__:
             value.__dict__["_parent_layer_ref"] = weakref.ref(self)
         super().__setattr__(name, value)
-        if not name.startswith("_") and "_modules" in self.__dict__:
+        modules = self.__dict__.get("_modules")
+        if name[:1] != "_" and modules is not None and (  # module.train()'s flag: skipped
+                not isinstance(value, (bool, int, float, str)) or name + "__layers" in modules):
             _track_layer_collection(self, name, value)
 
     def __getattr__(self, name: str) -> Any:

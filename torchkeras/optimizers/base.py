@@ -643,12 +643,14 @@ class Optimizer(torch.optim.Optimizer, metaclass=_OptimizerMeta):
             if self.decay:
                 lr_t = lr_t / (f(1.0) + f(self.decay) * f(t0))
             mask = bucket.decay_mask if idx is None else [bucket.decay_mask[i] for i in idx]
-            self._apply_weight_decay(params, mask, lr_t)
+            if self.weight_decay:
+                self._apply_weight_decay(params, mask, lr_t)
             key = float(lr_t)
             if key not in scalars_for:
                 scalars_for[key] = self._compute_scalars(lr_t, t0 + 1)
             self._update(params, grads, slots, scalars_for[key])
-        self._update_ema(work, t0)
+        if self.use_ema:
+            self._update_ema(work, t0)
         self._iterations += 1
 
     def _update_ema(self, work: List[Tuple[_Bucket, Optional[List[int]], List[torch.Tensor]]],
