@@ -62,6 +62,8 @@ def export_modules(namespace: str, package: str, path: Iterable[str],
     for info in sorted(pkgutil.iter_modules(list(path)), key=lambda m: m.name):
         if info.name in skip or info.name.startswith("_"):
             continue
+        # A module of torchkeras's own package directory (pkgutil's listing of `path`), never
+        # a name read from a file: loading a model file never reaches this import.
         module = importlib.import_module(f"{package}.{info.name}")
         for name in getattr(module, "__all__", ()):
             obj = getattr(module, name)
