@@ -53,8 +53,8 @@ def test_errors_name_the_function():
         image.resize(torch.zeros(4, 4), (2, 2))
     with pytest.raises(ValueError, match="central_fraction must be within"):
         image.central_crop(IMG, 0.0)
-    with pytest.raises(NotImplementedError, match="lanczos3"):
-        image.resize(IMG, (2, 2), method="lanczos3")
+    with pytest.raises(NotImplementedError, match="lanczos9.*mitchellcubic"):
+        image.resize(IMG, (2, 2), method="lanczos9")
     with pytest.raises(TypeError, match="decode_png.*encoded bytes"):
         image.decode_png(123)
 
@@ -72,3 +72,14 @@ def test_decode_inside_map_with_parallel_calls():
     (batch,) = list(ds)
     assert batch.shape == (2, 2, 2, 3) and batch.dtype == torch.float32
     assert batch[0].eq(10).all() and batch[1].eq(200).all()
+
+
+@pytest.mark.parametrize("method", ["lanczos3", "lanczos5", "gaussian", "mitchellcubic"])
+def test_scale_and_translate_methods_keep_a_constant_image(method):
+    """The kernels' weights sum to one: a flat image stays flat, with or without antialias
+    (the values themselves are checked against TF in compat/test_data_more.py)."""
+    flat = torch.full((5, 7, 2), 3.0)
+    for antialias in (False, True):
+        out = image.resize(flat, (3, 11), method=method, antialias=antialias)
+        assert out.shape == (3, 11, 2) and out.dtype == torch.float32
+        torch.testing.assert_close(out, torch.full((3, 11, 2), 3.0))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import Optional, Sequence, Tuple
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -21,11 +22,6 @@ def check_interpolation(interpolation: str, owner: str) -> str:
         raise NotImplementedError(
             f"Value not recognized for `interpolation`: {interpolation}. Supported values "
             f"are: {list(INTERPOLATIONS)}")
-    if interpolation not in ("bilinear", "nearest", "bicubic", "area"):
-        raise NotImplementedError(
-            f"{owner}: interpolation='{interpolation}' (TensorFlow's scale_and_translate "
-            "kernels) is not implemented in torchkeras; use 'bilinear', 'nearest', 'bicubic' "
-            "or 'area'.")
     return interpolation
 
 
@@ -76,10 +72,77 @@ def _resize_matrix(in_size: int, out_size: int, method: str,
     return matrix
 
 
-def resize_images(images: torch.Tensor, size: Sequence[int], interpolation: str) -> torch.Tensor:
-    """``tf.image.resize(images, size, method)`` for (batch, height, width, channels)."""
+# TF's ScaleAndTranslate kernels (sampling_kernels.h): name -> (radius, kernel of |x|)
+def _lanczos(radius: float):
+    def kernel(x: torch.Tensor) -> torch.Tensor:
+        pi = 3.14159265359  # TF's constant
+        safe = torch.where(x <= 1e-3, torch.ones_like(x), x)
+        y = radius * torch.sin(pi * safe) * torch.sin(pi * safe / radius) / (pi * pi * safe * safe)
+        return torch.where(x > radius, torch.zeros_like(x), torch.where(x <= 1e-3,
+                                                                        torch.ones_like(x), y))
+    return kernel
+
+
+def _gaussian(x: torch.Tensor) -> torch.Tensor:
+    radius, sigma = 1.5, 0.5  # TF: sigma = radius / 3
+    return torch.where(x >= radius, torch.zeros_like(x), torch.exp(-x * x / (2 * sigma * sigma)))
+
+
+def _mitchell_cubic(x: torch.Tensor) -> torch.Tensor:
+    far = (((-7.0 / 18.0) * x + 2.0) * x - 10.0 / 3.0) * x + 16.0 / 9.0
+    near = (((7.0 / 6.0) * x - 2.0) * x) * x + 8.0 / 9.0
+    return torch.where(x >= 2, torch.zeros_like(x), torch.where(x >= 1, far, near))
+
+
+_SCALE_TRANSLATE_KERNELS = {
+    "bilinear": (1.0, lambda x: (1 - x).clamp(min=0)),  # TF's "triangle"
+    "bicubic": (2.0, _cubic_weights),  # "keyscubic", a = -0.5
+    "lanczos3": (3.0, _lanczos(3.0)), "lanczos5": (5.0, _lanczos(5.0)),
+    "gaussian": (1.5, _gaussian), "mitchellcubic": (2.0, _mitchell_cubic)}
+SCALE_TRANSLATE_METHODS = ("lanczos3", "lanczos5", "gaussian", "mitchellcubic")
+
+
+def scale_translate_matrix(in_size: int, out_size: int, method: str,
+                           antialias: bool) -> torch.Tensor:
+    """(out, in) weights of TF's ScaleAndTranslate (no translation), in its float32 arithmetic:
+    output ``x`` samples input ``(x + 0.5) / scale``; with ``antialias`` the kernel widens by
+    ``1 / scale`` when shrinking; weights are renormalised over the taps inside the image."""
+    radius, kernel = _SCALE_TRANSLATE_KERNELS[method]
+    f32 = np.float32
+    inv_scale = f32(1.0 / (f32(out_size) / f32(in_size)))
+    kernel_scale = max(inv_scale, f32(1.0)) if antialias else f32(1.0)
+    reach = f32(radius) * kernel_scale
+    matrix = torch.zeros((out_size, in_size), dtype=torch.float32)
+    for x in range(out_size):
+        sample = f32(x + 0.5) * inv_scale
+        if sample < 0 or sample > in_size:
+            continue
+        start = min(max(0, math.ceil(sample - reach - f32(0.5))), in_size - 1)
+        end = min(max(0, math.floor(sample + reach - f32(0.5))), in_size - 1) + 1
+        positions = np.arange(start, end, dtype=np.float32) + f32(0.5) - sample
+        distance = torch.from_numpy(np.abs(positions * (f32(1.0) / kernel_scale)))
+        weights = kernel(distance.double()).float()  # TF's kernels compute in double
+        total = float(weights.sum())
+        if abs(total) >= 1000 * np.finfo(np.float32).tiny:
+            weights = weights * f32(1.0 / total)
+        matrix[x, start:end] = weights
+    return matrix
+
+
+def resize_images(images: torch.Tensor, size: Sequence[int], interpolation: str,
+                  antialias: bool = False) -> torch.Tensor:
+    """``tf.image.resize(images, size, method, antialias)`` for (batch, height, width,
+    channels): bilinear/bicubic with ``antialias`` and the lanczos/gaussian/mitchellcubic
+    methods go through TF's ScaleAndTranslate weights."""
     height, width = int(size[0]), int(size[1])
     in_h, in_w = images.shape[-3], images.shape[-2]
+    if interpolation in SCALE_TRANSLATE_METHODS or (
+            antialias and interpolation in ("bilinear", "bicubic")):
+        rows = scale_translate_matrix(in_h, height, interpolation, antialias)
+        cols = scale_translate_matrix(in_w, width, interpolation, antialias)
+        rows, cols = rows.to(images.device), cols.to(images.device)
+        # (batch, H, W, C) -> (batch, h, w, C)
+        return torch.einsum("hH,bHWc,wW->bhwc", rows, images.float(), cols)
     if interpolation == "nearest":
         nchw = images.permute(0, 3, 1, 2)  # (batch, channels, height, width)
         out = F.interpolate(nchw, size=(height, width), mode="nearest-exact")
