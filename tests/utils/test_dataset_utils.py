@@ -114,8 +114,12 @@ def test_audio_dataset_from_directory_pads_each_batch(tmp_path):
     fixed = dataset_utils.audio_dataset_from_directory(str(tmp_path), batch_size=3,
                                                        shuffle=False, output_sequence_length=4)
     assert next(iter(fixed))[0].shape == (3, 4, 1)
-    with pytest.raises(ValueError, match="sampling_rate"):
+    with pytest.raises(ImportError, match="`sampling_rate`, you should install tensorflow_io"):
         dataset_utils.audio_dataset_from_directory(str(tmp_path), sampling_rate=16000)
+    with pytest.raises(ValueError, match="should be higher than 0. Received: sampling_rate=0"):
+        dataset_utils.audio_dataset_from_directory(str(tmp_path), sampling_rate=0)
+    with pytest.raises(ValueError, match="integer value. Received: sampling_rate=1.5"):
+        dataset_utils.audio_dataset_from_directory(str(tmp_path), sampling_rate=1.5)
 
 
 def test_split_dataset_sizes_shuffle_and_batching():

@@ -626,6 +626,7 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
     members["image"] = _sub("tf", "image", _module_members(tfops.image))
     members["strings"] = _sub("tf", "strings", _module_members(tfops.strings))
     members["io"] = _sub("tf", "io", _io_members())
+    members["audio"] = _sub("tf", "audio", _module_members(tfops.audio))
     members["compat"] = _sub("tf", "compat", {"as_bytes": _as_bytes, "as_text": _as_text,
                                               "as_str": _as_text})
     members.update({"TensorSpec": tf_data.TensorSpec, "string": tf_data.string,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import random
-import wave
 from typing import Any, List, Optional, Tuple, Union
 
 import numpy as np
@@ -19,6 +18,7 @@ import torch
 from torchkeras.data import AUTOTUNE, Dataset
 from torchkeras.data.dataset import batch_size_of
 from torchkeras.layers import image_ops
+from torchkeras.tfops import audio as tf_audio
 from torchkeras.tfops import image as tf_image
 from torchkeras.tfops import io as tf_io
 
@@ -248,19 +248,9 @@ def text_dataset_from_directory(directory: str, labels: Any = "inferred",
 def _read_wav(path: Any, output_sequence_length: Optional[int]) -> torch.Tensor:
     """16-bit PCM WAV -> float32 ``(samples, channels)`` in [-1, 1) (``tf.audio.decode_wav``),
     cut or zero-padded to ``output_sequence_length``."""
-    with wave.open(tf_io._path(path), "rb") as handle:
-        if handle.getsampwidth() != 2:
-            raise ValueError(f"`audio_dataset_from_directory`: only 16-bit PCM WAV files are "
-                             f"supported (as tf.audio.decode_wav), {tf_io._path(path)} has "
-                             f"{8 * handle.getsampwidth()}-bit samples.")
-        channels = handle.getnchannels()
-        frames = handle.readframes(handle.getnframes())
-    audio = np.frombuffer(frames, dtype="<i2").reshape(-1, channels).astype("float32") / 32768.0
-    if output_sequence_length is not None:
-        audio = audio[:output_sequence_length]
-        pad = output_sequence_length - audio.shape[0]
-        audio = np.pad(audio, ((0, pad), (0, 0))) if pad > 0 else audio
-    return torch.from_numpy(np.ascontiguousarray(audio))
+    audio, _ = tf_audio.decode_wav(tf_io.read_file(path), desired_samples=(
+        -1 if output_sequence_length is None else output_sequence_length))
+    return audio
 
 
 def audio_dataset_from_directory(directory: str, labels: Any = "inferred",
@@ -277,10 +267,17 @@ def audio_dataset_from_directory(directory: str, labels: Any = "inferred",
     """Batches of ``(audio, labels)`` from ``directory/<class>/<file>.wav`` (the stdlib
     ``wave`` module): float32 ``(batch, samples, channels)``, padded with zeros to the longest
     clip of each batch unless ``output_sequence_length`` fixes the length."""
-    if sampling_rate is not None:
-        raise ValueError("`sampling_rate` (resampling) needs tensorflow-io in Keras and is not "
-                         "provided by torchkeras; resample the files beforehand. Received: "
-                         f"sampling_rate={sampling_rate}")
+    if sampling_rate is not None:  # Keras's checks and its error without tensorflow-io
+        if not isinstance(sampling_rate, int):
+            raise ValueError("`sampling_rate` should have an integer value. "
+                             f"Received: sampling_rate={sampling_rate}")
+        if sampling_rate <= 0:
+            raise ValueError("`sampling_rate` should be higher than 0. "
+                             f"Received: sampling_rate={sampling_rate}")
+        raise ImportError("To use the argument `sampling_rate`, you should install "
+                          "tensorflow_io. You can install it via `pip install tensorflow-io`. "
+                          "(torchkeras does not resample audio: resample the files "
+                          "beforehand, or leave `sampling_rate=None`.)")
     if ragged and output_sequence_length is not None:
         raise ValueError("Cannot set both `ragged` and `output_sequence_length`")
     if ragged:
