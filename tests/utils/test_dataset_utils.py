@@ -114,6 +114,14 @@ def test_audio_dataset_from_directory_pads_each_batch(tmp_path):
     fixed = dataset_utils.audio_dataset_from_directory(str(tmp_path), batch_size=3,
                                                        shuffle=False, output_sequence_length=4)
     assert next(iter(fixed))[0].shape == (3, 4, 1)
+    ragged = dataset_utils.audio_dataset_from_directory(str(tmp_path), batch_size=3,
+                                                        shuffle=False, ragged=True)
+    (rows, labels), = list(ragged)
+    assert rows.row_lengths().tolist() == [3, 5, 4] and rows.shape == (3, None, 1)
+    assert rows.to_tensor().shape == (3, 5, 1) and labels.tolist() == [0, 0, 1]
+    with pytest.raises(ValueError, match="Cannot set both `ragged` and"):
+        dataset_utils.audio_dataset_from_directory(str(tmp_path), ragged=True,
+                                                   output_sequence_length=4)
     with pytest.raises(ImportError, match="`sampling_rate`, you should install tensorflow_io"):
         dataset_utils.audio_dataset_from_directory(str(tmp_path), sampling_rate=16000)
     with pytest.raises(ValueError, match="should be higher than 0. Received: sampling_rate=0"):

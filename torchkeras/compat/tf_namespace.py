@@ -630,7 +630,8 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
     members["compat"] = _sub("tf", "compat", {"as_bytes": _as_bytes, "as_text": _as_text,
                                               "as_str": _as_text})
     members.update({"TensorSpec": tf_data.TensorSpec, "string": tf_data.string,
-                    "RaggedTensor": tfops.strings.Ragged})
+                    "RaggedTensor": tf_data.ragged.RaggedTensor})
+    members["ragged"] = _sub("tf", "ragged", {"constant": tf_data.ragged.constant})
     members["distribute"] = _sub("tf", "distribute", {
         name: getattr(distribute, name) for name in (
             "MirroredStrategy", "MultiWorkerMirroredStrategy", "Strategy", "ReduceOp",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from torchkeras.data.dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset, TextLineDataset
-from torchkeras.data import experimental
+from torchkeras.data import experimental, ragged
 from torchkeras.data.experimental import cardinality
 from torchkeras.data.options import AutoShardPolicy, Options
 from torchkeras.data.structure import TensorSpec, string
@@ -19,7 +19,7 @@ UNKNOWN_CARDINALITY = UNKNOWN
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "AutoShardPolicy",
            "Dataset", "Options", "TensorSpec", "TextLineDataset", "cardinality", "experimental",
-           "string"]
+           "ragged", "string"]
 
 
 def __getattr__(name: str) -> Any:

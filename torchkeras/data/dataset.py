@@ -22,6 +22,7 @@ import torch
 from torchkeras.backend.messages import NotProvidedError, did_you_mean
 from torchkeras.data import combinators, file_cache, indexed, pipeline
 from torchkeras.data.options import Options
+from torchkeras.data.ragged import RaggedTensor
 from torchkeras.data.structure import (TensorSpec, flatten, is_string, map_leaves, pack,
                                        same_structure, spec_of, stack, structure_difference,
                                        to_element, to_leaf, with_numpy)
@@ -85,7 +86,7 @@ def _as_bytes(leaf: Any) -> Any:
 
 
 # tf.data.Dataset methods torchkeras does not implement: reading them says so.
-NOT_PROVIDED_METHODS = frozenset({"snapshot", "ragged_batch", "sparse_batch",
+NOT_PROVIDED_METHODS = frozenset({"snapshot", "sparse_batch",
                                   "rejection_resample", "fingerprint"})
 
 
@@ -138,13 +139,18 @@ class Dataset(metaclass=_DatasetType):
         """Elements are the slices ``tensors[i]`` of every component."""
         structure = to_element(tensors)
         leaves = flatten(structure)
-        sizes = [int(np.shape(leaf)[0]) if np.ndim(leaf) else None for leaf in leaves]
+        sizes = [_leading(leaf) for leaf in leaves]
         if None in sizes:
             raise ValueError("Unbatching a tensor is only supported for rank >= 1")
         for size in sizes[1:]:
             if size != sizes[0]:
                 raise ValueError(f"Dimensions {sizes[0]} and {size} are not compatible")
         count = sizes[0]
+        if any(isinstance(leaf, RaggedTensor) for leaf in leaves):  # rows, one by one
+            return Dataset(lambda: (pack(structure, [leaf[i] for leaf in leaves])
+                                    for i in builtins.range(count)), count,
+                           lambda: map_leaves(_unbatched_spec,
+                                              _spec_from_element(structure)))
         slices = indexed.Slices(structure, leaves,
                                 lambda: iter([np.arange(count, dtype=np.int64)]))
         dataset = Dataset(slices.elements, count, lambda: map_leaves(
@@ -391,12 +397,35 @@ class Dataset(metaclass=_DatasetType):
 
         return self._derive(make, _batched(self._cardinality, batch_size, drop_remainder), spec)
 
+    def ragged_batch(self, batch_size: int, drop_remainder: bool = False,
+                     row_splits_dtype: Any = None, name: Optional[str] = None) -> "Dataset":
+        """Batches whose components of varying shape become :class:`RaggedTensor` rows (a
+        component of one known shape is stacked, as TF does)."""
+        batch_size = _positive(batch_size, "batch_size")
+
+        def make() -> Iterator[Any]:
+            specs = flatten(self.element_spec)
+            iterator = self._make()
+            while True:
+                chunk = list(itertools.islice(iterator, batch_size))
+                if not chunk or (drop_remainder and len(chunk) < batch_size):
+                    return
+                columns = zip(*[flatten(e) for e in chunk])
+                yield pack(chunk[0], [_ragged_or_stacked(c, spec)
+                                      for c, spec in zip(columns, specs)])
+
+        dim = batch_size if drop_remainder else None
+        return self._derive(make, _batched(self._cardinality, batch_size, drop_remainder),
+                            lambda: map_leaves(lambda s: TensorSpec(
+                                None if s.shape is None else (dim,) + s.shape, s.dtype),
+                                self.element_spec))
+
     def unbatch(self, name: Optional[str] = None) -> "Dataset":
         """Splits each element's components along their first dimension."""
         def make() -> Iterator[Any]:
             for element in self._make():
                 leaves = flatten(element)
-                sizes = {int(np.shape(leaf)[0]) for leaf in leaves}
+                sizes = {_leading(leaf) for leaf in leaves}
                 if len(sizes) != 1:
                     raise ValueError("Input element components have different first "
                                      f"dimensions: {sorted(sizes)}.")
@@ -1051,6 +1080,23 @@ class TextLineDataset(Dataset):
 
 
 # ------------------------------------------------------------------- helpers
+def _leading(leaf: Any) -> Optional[int]:
+    """The first dimension of a component (rows of a RaggedTensor), None for a scalar."""
+    if isinstance(leaf, RaggedTensor):
+        return len(leaf)
+    return int(np.shape(leaf)[0]) if np.ndim(leaf) else None
+
+
+def _ragged_or_stacked(leaves: Sequence[Any], spec: TensorSpec) -> Any:
+    """``ragged_batch``'s component: stacked when every element has the component's known
+    shape, else a RaggedTensor of the elements."""
+    known = spec.shape is not None and None not in spec.shape
+    if known and all(not isinstance(leaf, RaggedTensor) and
+                     tuple(np.shape(leaf)) == spec.shape for leaf in leaves):
+        return stack(leaves)
+    return RaggedTensor(leaves)
+
+
 def _positive(value: Any, argument: str) -> int:
     value = int(value)
     if value <= 0:

@@ -11,7 +11,7 @@ from torchkeras.data.options import AutoShardPolicy
 
 __all__ = ["AUTOTUNE", "AutoShardPolicy", "Counter", "INFINITE_CARDINALITY",
            "UNKNOWN_CARDINALITY", "bucket_by_sequence_length", "cardinality",
-           "choose_from_datasets", "enumerate_dataset", "get_single_element", "group_by_window",
+           "choose_from_datasets", "dense_to_ragged_batch", "enumerate_dataset", "get_single_element", "group_by_window",
            "ignore_errors", "load", "sample_from_datasets", "save", "scan", "take_while",
            "unique"]
 
@@ -82,3 +82,9 @@ def unique() -> Transformation:
 
 def enumerate_dataset(start: int = 0) -> Transformation:
     return lambda dataset: dataset.enumerate(start)
+
+
+def dense_to_ragged_batch(batch_size: int, drop_remainder: bool = False,
+                          row_splits_dtype: Any = None) -> Transformation:
+    """``Dataset.ragged_batch`` as a transformation (TF's deprecated name)."""
+    return lambda dataset: dataset.ragged_batch(batch_size, drop_remainder, row_splits_dtype)

@@ -12,6 +12,8 @@ from typing import Any, Callable, List, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
+from torchkeras.data.ragged import RaggedTensor
+
 __all__ = ["TensorSpec", "string", "flatten", "pack", "map_leaves", "to_leaf", "to_element",
            "spec_of", "stack", "is_string", "structure_difference"]
 
@@ -169,7 +171,7 @@ def _plain_dtype(values: Any) -> Optional[str]:
 def to_leaf(value: Any) -> Any:
     """A torch tensor for numbers (Python numbers as tf.constant types them), a NumPy value
     or array for strings."""
-    if isinstance(value, torch.Tensor):
+    if isinstance(value, (torch.Tensor, RaggedTensor)):
         return value
     if isinstance(value, (str, bytes)):
         return StringValue(value) if isinstance(value, str) else BytesValue(value)
@@ -262,6 +264,9 @@ def spec_of(leaf: Any) -> TensorSpec:
     """The spec of one concrete leaf."""
     if isinstance(leaf, torch.Tensor):
         return TensorSpec(tuple(leaf.shape), leaf.dtype)
+    if isinstance(leaf, RaggedTensor):  # (rows, None, ...): the second dimension is ragged
+        dtype = leaf.dtype
+        return TensorSpec(leaf.shape, string if isinstance(dtype, np.dtype) else dtype)
     if is_string(leaf):
         return TensorSpec(tuple(np.shape(leaf)), string)
     return TensorSpec(tuple(np.shape(leaf)), np.asarray(leaf).dtype)

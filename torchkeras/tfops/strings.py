@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from torchkeras.backend import config
+from torchkeras.data.ragged import RaggedTensor
 
 __all__ = ["Ragged", "as_string", "join", "length", "lower", "reduce_join", "regex_full_match",
            "regex_replace", "split", "strip", "substr", "to_number", "unicode_split", "upper"]
@@ -21,69 +22,7 @@ _ASCII_UPPER = {c: c - 32 for c in range(97, 123)}
 _WHITESPACE = " \t\n\r\v\f"
 
 
-class Ragged(list):
-    """What ``tf.strings.split`` of a vector gives: one row of strings per input (a list of
-    arrays), with the ``tf.RaggedTensor`` reads tutorials make: ``to_list()`` (bytes, as TF),
-    ``to_tensor(default_value)``, ``row_lengths()``, ``flat_values``, ``shape``, ``nrows()``."""
-
-    def to_list(self) -> List[Any]:
-        return [row.to_list() if isinstance(row, Ragged) else
-                [s.encode("utf-8") for s in np.asarray(row).ravel().tolist()] for row in self]
-
-    def _rows(self, method: str) -> List[np.ndarray]:
-        if any(isinstance(row, Ragged) for row in self):
-            raise ValueError(f"`RaggedTensor.{method}` of torchkeras's stand-in supports one "
-                             "ragged dimension (`tf.strings.split` of a vector); this one "
-                             "has more.")
-        return [np.asarray(row) for row in self]
-
-    def row_lengths(self) -> torch.Tensor:
-        """The length of each row, int64 (``RaggedTensor.row_lengths()``)."""
-        return torch.tensor([len(row) for row in self._rows("row_lengths")], dtype=torch.int64)
-
-    def nrows(self) -> torch.Tensor:
-        return torch.tensor(len(self), dtype=torch.int64)
-
-    @property
-    def flat_values(self) -> np.ndarray:
-        """All rows' strings concatenated (``RaggedTensor.flat_values``)."""
-        rows = self._rows("flat_values")
-        return _result(np.concatenate([r.astype(object) for r in rows])) if rows and \
-            sum(r.size for r in rows) else np.zeros((0,), dtype="<U1")
-
-    @property
-    def shape(self) -> tuple:
-        """``(nrows, None)``: the second dimension is ragged."""
-        return (len(self), None)
-
-    def bounding_shape(self) -> torch.Tensor:
-        longest = max((len(row) for row in self._rows("bounding_shape")), default=0)
-        return torch.tensor([len(self), longest], dtype=torch.int64)
-
-    def to_tensor(self, default_value: Any = None, name: Optional[str] = None,
-                  shape: Optional[Sequence[Optional[int]]] = None) -> np.ndarray:
-        """A dense ``(nrows, longest)`` string array padded with ``default_value`` (``""``);
-        ``shape`` pads or truncates to a fixed size, as TF's."""
-        rows = self._rows("to_tensor")
-        width = max((len(row) for row in rows), default=0)
-        count = len(rows)
-        if shape is not None:
-            count = count if shape[0] is None or shape[0] == -1 else int(shape[0])
-            width = width if len(shape) < 2 or shape[1] is None or shape[1] == -1 \
-                else int(shape[1])
-        fill = "" if default_value is None else _text(default_value)
-        out = np.full((count, width), fill, dtype=object)
-        for i, row in enumerate(rows[:count]):
-            values = [_text(v) for v in row.ravel().tolist()[:width]]
-            out[i, :len(values)] = values
-        return _result(out)
-
-    def numpy(self) -> np.ndarray:
-        """An object array of the rows (bytes), as TF's ``RaggedTensor.numpy()``."""
-        out = np.empty(len(self), dtype=object)
-        for i, row in enumerate(self.to_list()):
-            out[i] = np.asarray(row, dtype=object)
-        return out
+Ragged = RaggedTensor  # what tf.strings.split of a vector gives (torchkeras/data/ragged.py)
 
 
 def _text(value: Any) -> str:

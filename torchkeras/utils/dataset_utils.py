@@ -266,7 +266,8 @@ def audio_dataset_from_directory(directory: str, labels: Any = "inferred",
                                  follow_links: bool = False) -> Any:
     """Batches of ``(audio, labels)`` from ``directory/<class>/<file>.wav`` (the stdlib
     ``wave`` module): float32 ``(batch, samples, channels)``, padded with zeros to the longest
-    clip of each batch unless ``output_sequence_length`` fixes the length."""
+    clip of each batch unless ``output_sequence_length`` fixes the length; ``ragged=True``
+    gives RaggedTensor batches instead."""
     if sampling_rate is not None:  # Keras's checks and its error without tensorflow-io
         if not isinstance(sampling_rate, int):
             raise ValueError("`sampling_rate` should have an integer value. "
@@ -280,11 +281,10 @@ def audio_dataset_from_directory(directory: str, labels: Any = "inferred",
                           "beforehand, or leave `sampling_rate=None`.)")
     if ragged and output_sequence_length is not None:
         raise ValueError("Cannot set both `ragged` and `output_sequence_length`")
-    if ragged:
-        raise ValueError("`ragged=True` (tf.RaggedTensor batches) is not provided by "
-                         "torchkeras; pass `output_sequence_length` or leave it None to pad.")
 
     def padded(dataset: Dataset, size: int) -> Dataset:
+        if ragged:  # tf.RaggedTensor stand-in batches (torchkeras/data/ragged.py)
+            return dataset.ragged_batch(size)
         if output_sequence_length is not None:
             return dataset.batch(size)
         return dataset.padded_batch(size)
