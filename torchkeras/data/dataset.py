@@ -14,13 +14,14 @@ import collections
 import glob as _glob
 import itertools
 import os
+import zlib
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
 import numpy as np
 import torch
 
 from torchkeras.backend.messages import NotProvidedError, did_you_mean
-from torchkeras.data import combinators, file_cache, indexed, pipeline
+from torchkeras.data import combinators, file_cache, indexed, pipeline, resample
 from torchkeras.data.options import Options
 from torchkeras.data.ragged import RaggedTensor
 from torchkeras.data.structure import (TensorSpec, flatten, is_string, map_leaves, pack,
@@ -86,8 +87,7 @@ def _as_bytes(leaf: Any) -> Any:
 
 
 # tf.data.Dataset methods torchkeras does not implement: reading them says so.
-NOT_PROVIDED_METHODS = frozenset({"snapshot", "sparse_batch",
-                                  "rejection_resample", "fingerprint"})
+NOT_PROVIDED_METHODS = frozenset({"sparse_batch", "fingerprint"})
 
 
 def _missing_method(owner: str, name: str, known: Any) -> AttributeError:
@@ -581,6 +581,48 @@ class Dataset(metaclass=_DatasetType):
             if hasattr(self, attr):
                 setattr(result, attr, getattr(self, attr))
         return result
+
+    def snapshot(self, path: str, compression: Optional[str] = "AUTO", reader_func: Any = None,
+                 shard_func: Any = None, name: Optional[str] = None) -> "Dataset":
+        """The first complete pass is written under the directory ``path`` (the safe format of
+        ``cache(filename)``, file_cache.py); later passes and later runs read it back. As TF
+        keys snapshots by the pipeline's fingerprint, a snapshot here is keyed by the element
+        spec and cardinality: a pipeline of another shape writes its own."""
+        if compression not in (None, "", "AUTO", "NONE") or reader_func is not None or \
+                shard_func is not None:
+            raise NotProvidedError("`tf.data.Dataset.snapshot(compression=..., reader_func=..., "
+                                   "shard_func=...)` is not provided by torchkeras; call "
+                                   "`snapshot(path)`.")
+        root = str(path)
+
+        def make() -> Iterator[Any]:
+            key = repr((self.element_spec, self._cardinality)).encode("utf-8")
+            filename = os.path.join(root, f"snapshot-{zlib.crc32(key):08x}")
+            if file_cache.exists(filename):
+                return file_cache.read(filename)
+            os.makedirs(root, exist_ok=True)
+            return file_cache.write(filename, self._make())
+
+        return self._derive(make, self._cardinality, lambda: self.element_spec)
+
+    def rejection_resample(self, class_func: Callable, target_dist: Any,
+                           initial_dist: Any = None, seed: Optional[int] = None,
+                           name: Optional[str] = None) -> "Dataset":
+        """``(class, element)`` pairs resampled (by rejection, TF's algorithm: resample.py)
+        so that the classes ``class_func(element)`` follow ``target_dist``."""
+        rng_for_pass = _rng_per_pass(seed, False)
+
+        def classify(element: Any) -> int:
+            return int(_call(class_func, element))
+
+        def pair(element: Any) -> Any:
+            return (to_element(_call(class_func, element)), element)
+
+        return self._derive(lambda: resample.rejection_resample(
+            self._make, classify, pair, target_dist, initial_dist, rng_for_pass(),
+            "Dataset.rejection_resample"), UNKNOWN,
+            lambda: (spec_of(to_element(_call(class_func, next(iter(self._make()))))),
+                     self.element_spec))
 
     def prefetch(self, buffer_size: int = AUTOTUNE, name: Optional[str] = None) -> "Dataset":
         """Produces up to ``buffer_size`` elements ahead in a background thread."""

@@ -11,9 +11,10 @@ from torchkeras.data.options import AutoShardPolicy
 
 __all__ = ["AUTOTUNE", "AutoShardPolicy", "Counter", "INFINITE_CARDINALITY",
            "UNKNOWN_CARDINALITY", "bucket_by_sequence_length", "cardinality",
-           "choose_from_datasets", "dense_to_ragged_batch", "enumerate_dataset", "get_single_element", "group_by_window",
-           "ignore_errors", "load", "sample_from_datasets", "save", "scan", "take_while",
-           "unique"]
+           "choose_from_datasets", "dense_to_ragged_batch", "enumerate_dataset",
+           "get_single_element", "group_by_window", "ignore_errors", "load",
+           "rejection_resample", "sample_from_datasets", "save", "scan", "snapshot",
+           "take_while", "unique"]
 
 INFINITE_CARDINALITY = INFINITE
 UNKNOWN_CARDINALITY = UNKNOWN
@@ -88,3 +89,16 @@ def dense_to_ragged_batch(batch_size: int, drop_remainder: bool = False,
                           row_splits_dtype: Any = None) -> Transformation:
     """``Dataset.ragged_batch`` as a transformation (TF's deprecated name)."""
     return lambda dataset: dataset.ragged_batch(batch_size, drop_remainder, row_splits_dtype)
+
+
+def rejection_resample(class_func: Callable, target_dist: Any, initial_dist: Any = None,
+                       seed: Optional[int] = None) -> Transformation:
+    """``Dataset.rejection_resample`` as a transformation."""
+    return lambda dataset: dataset.rejection_resample(class_func, target_dist, initial_dist,
+                                                      seed)
+
+
+def snapshot(path: str, compression: Optional[str] = "AUTO", reader_func: Any = None,
+             shard_func: Any = None) -> Transformation:
+    """``Dataset.snapshot`` as a transformation."""
+    return lambda dataset: dataset.snapshot(path, compression, reader_func, shard_func)
