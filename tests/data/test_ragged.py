@@ -42,3 +42,11 @@ def test_more_than_one_ragged_dimension_says_so():
 def test_slices_of_a_string_ragged_tensor_are_string_arrays():
     rows = list(Dataset.from_tensor_slices(constant([["a", "b"], ["c"]])))
     assert [np.asarray(r).tolist() for r in rows] == [["a", "b"], ["c"]]
+
+
+def test_batch_of_rows_sliced_from_a_ragged_tensor_is_ragged():
+    rows = Dataset.from_tensor_slices({"d": constant([[1, 2], [], [3]]), "y": [1, 0, 1]})
+    first, last = list(rows.batch(2))
+    assert isinstance(first["d"], RaggedTensor) and first["d"].to_list() == [[1, 2], []]
+    assert isinstance(last["d"], RaggedTensor) and first["y"].tolist() == [1, 0]
+    assert "RaggedTensorSpec" in repr(rows.element_spec["d"])

@@ -475,7 +475,11 @@ def _random_uniform(shape: Sequence[int], minval: float = 0, maxval: Optional[fl
 
 
 def _random_shuffle(value: Any, seed: Optional[int] = None,
-                    name: Optional[str] = None) -> torch.Tensor:
+                    name: Optional[str] = None) -> Any:
+    """``tf.random.shuffle`` along the first axis (strings stay a NumPy string array)."""
+    if _is_text(value):
+        strings = np.asarray(value)
+        return strings[torch.randperm(strings.shape[0]).numpy()]
     x = _t(value)
     return x[torch.randperm(x.shape[0])]
 

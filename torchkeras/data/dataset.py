@@ -24,7 +24,7 @@ from torchkeras.backend.messages import NotProvidedError, did_you_mean
 from torchkeras.data import combinators, file_cache, indexed, pipeline, resample
 from torchkeras.data.options import Options
 from torchkeras.data.ragged import RaggedTensor
-from torchkeras.data.structure import (TensorSpec, flatten, is_string, map_leaves, pack,
+from torchkeras.data.structure import (RaggedTensorSpec, TensorSpec, flatten, is_string, map_leaves, pack,
                                        same_structure, spec_of, stack, structure_difference,
                                        to_element, to_leaf, with_numpy)
 
@@ -57,6 +57,8 @@ def _failed(error: Exception, method: str, fn: Callable, index: int) -> Exceptio
 
 
 def _batch_leaves(leaves: Sequence[Any], component: int) -> Any:
+    if isinstance(leaves[0], RaggedTensor):  # ragged elements batch into a ragged batch
+        return RaggedTensor(leaves)
     shapes = [tuple(np.shape(leaf)) for leaf in leaves]
     for i, shape in enumerate(shapes):
         if shape != shapes[0]:
@@ -71,7 +73,7 @@ def _spec_from_element(element: Any) -> Any:
 
 
 def _unbatched_spec(spec: TensorSpec) -> TensorSpec:
-    return TensorSpec(None if spec.shape is None else spec.shape[1:], spec.dtype)
+    return type(spec)(None if spec.shape is None else spec.shape[1:], spec.dtype)
 
 
 def _as_bytes(leaf: Any) -> Any:
@@ -121,6 +123,7 @@ class Dataset(metaclass=_DatasetType):
         self._options = options or Options()
         self._slices: Optional[indexed.Slices] = None  # in-memory fast path (indexed.py)
         self._in_memory = False  # batches of in-memory slices: prefetch runs inline
+        self._ragged_rows = False  # rows sliced from a RaggedTensor upstream (batch: ragged)
 
     def _derive_slices(self, order: indexed.Order, cardinality: int) -> "Dataset":
         """A dataset reading this one's slices in another order."""
@@ -131,7 +134,9 @@ class Dataset(metaclass=_DatasetType):
 
     def _derive(self, make: Callable[[], Iterator[Any]], cardinality: int,
                 spec: Optional[Callable[[], Any]] = None) -> "Dataset":
-        return Dataset(make, cardinality, spec, self._options)
+        result = Dataset(make, cardinality, spec, self._options)
+        result._ragged_rows = self._ragged_rows
+        return result
 
     # ------------------------------------------------------------------ sources
     @staticmethod
@@ -147,10 +152,12 @@ class Dataset(metaclass=_DatasetType):
                 raise ValueError(f"Dimensions {sizes[0]} and {size} are not compatible")
         count = sizes[0]
         if any(isinstance(leaf, RaggedTensor) for leaf in leaves):  # rows, one by one
-            return Dataset(lambda: (pack(structure, [leaf[i] for leaf in leaves])
-                                    for i in builtins.range(count)), count,
-                           lambda: map_leaves(_unbatched_spec,
-                                              _spec_from_element(structure)))
+            dataset = Dataset(lambda: (pack(structure, [leaf[i] for leaf in leaves])
+                                       for i in builtins.range(count)), count,
+                              lambda: map_leaves(_unbatched_spec,
+                                                 _spec_from_element(structure)))
+            dataset._ragged_rows = True
+            return dataset
         slices = indexed.Slices(structure, leaves,
                                 lambda: iter([np.arange(count, dtype=np.int64)]))
         dataset = Dataset(slices.elements, count, lambda: map_leaves(
@@ -317,13 +324,16 @@ class Dataset(metaclass=_DatasetType):
         batch_size = _positive(batch_size, "batch_size")
 
         def make() -> Iterator[Any]:
+            ragged = [isinstance(s, RaggedTensorSpec) for s in flatten(self.element_spec)] \
+                if self._ragged_rows else None
             iterator = self._make()
             while True:
                 chunk = list(itertools.islice(iterator, batch_size))
                 if not chunk or (drop_remainder and len(chunk) < batch_size):
                     return
                 columns = zip(*[flatten(e) for e in chunk])
-                yield pack(chunk[0], [_batch_leaves(c, i) for i, c in enumerate(columns)])
+                yield pack(chunk[0], [RaggedTensor(c) if ragged and ragged[i] else
+                                      _batch_leaves(c, i) for i, c in enumerate(columns)])
 
         if self._slices is not None:  # one gather per component and batch
             slices = self._slices

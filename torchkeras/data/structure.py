@@ -14,7 +14,7 @@ import torch
 
 from torchkeras.data.ragged import RaggedTensor
 
-__all__ = ["TensorSpec", "string", "flatten", "pack", "map_leaves", "to_leaf", "to_element",
+__all__ = ["RaggedTensorSpec", "TensorSpec", "string", "flatten", "pack", "map_leaves", "to_leaf", "to_element",
            "spec_of", "stack", "is_string", "structure_difference"]
 
 
@@ -260,13 +260,21 @@ class TensorSpec:
         return f"TensorSpec(shape={shape}, dtype=tf.{self.dtype_name}, name={self.name!r})"
 
 
+class RaggedTensorSpec(TensorSpec):
+    """``tf.RaggedTensorSpec``: a component whose ``None`` dimensions may differ between
+    elements (a RaggedTensor, or a row sliced from one): ``batch`` makes RaggedTensors of it."""
+
+    def __repr__(self) -> str:
+        return "Ragged" + super().__repr__()
+
+
 def spec_of(leaf: Any) -> TensorSpec:
     """The spec of one concrete leaf."""
     if isinstance(leaf, torch.Tensor):
         return TensorSpec(tuple(leaf.shape), leaf.dtype)
     if isinstance(leaf, RaggedTensor):  # (rows, None, ...): the second dimension is ragged
         dtype = leaf.dtype
-        return TensorSpec(leaf.shape, string if isinstance(dtype, np.dtype) else dtype)
+        return RaggedTensorSpec(leaf.shape, string if isinstance(dtype, np.dtype) else dtype)
     if is_string(leaf):
         return TensorSpec(tuple(np.shape(leaf)), string)
     return TensorSpec(tuple(np.shape(leaf)), np.asarray(leaf).dtype)
