@@ -74,6 +74,21 @@ def test_image_dataset_from_directory(tmp_path):
     assert next(iter(val))[0].shape == (1, 4, 5, 1)
 
 
+@pytest.mark.parametrize("interpolation", ["lanczos3", "lanczos5", "gaussian", "mitchellcubic"])
+def test_image_dataset_from_directory_scale_and_translate_interpolations(tmp_path,
+                                                                          interpolation):
+    pil = pytest.importorskip("PIL.Image", reason="decoding images needs Pillow (optional)")
+    from torchkeras.tfops import image as tf_image
+    (tmp_path / "a").mkdir()
+    pixels = np.random.RandomState(0).randint(0, 256, (9, 7, 3)).astype(np.uint8)
+    pil.fromarray(pixels).save(tmp_path / "a" / "0.png")
+    ds = dataset_utils.image_dataset_from_directory(str(tmp_path), image_size=(4, 5),
+                                                    interpolation=interpolation)
+    images, _ = next(iter(ds))
+    want = tf_image.resize(torch.from_numpy(pixels), (4, 5), method=interpolation)
+    torch.testing.assert_close(images[0], want)  # tf.image.resize's TF-checked numbers
+
+
 def test_directory_argument_errors(tmp_path):
     (tmp_path / "a").mkdir()
     with pytest.raises(ValueError, match="must provide a `seed`"):

@@ -89,14 +89,18 @@ def _as_bytes(leaf: Any) -> Any:
 
 
 # tf.data.Dataset methods torchkeras does not implement: reading them says so.
-NOT_PROVIDED_METHODS = frozenset({"sparse_batch", "fingerprint"})
+# (with what to use instead)
+NOT_PROVIDED_METHODS = {
+    "sparse_batch": "torchkeras has no tf.SparseTensor; batch with `padded_batch` (dense) or "
+                    "`ragged_batch` (RaggedTensor rows) instead.",
+    "fingerprint": "torchkeras's datasets are Python pipelines without TF's graph "
+                   "fingerprint."}
 
 
 def _missing_method(owner: str, name: str, known: Any) -> AttributeError:
     if name in NOT_PROVIDED_METHODS:
-        return NotProvidedError(f"`tf.data.Dataset.{name}` is not provided by torchkeras. "
-                                "torchkeras's tf.data covers what Keras tutorials use (see "
-                                "torchkeras/data); write this step with the methods it has.")
+        return NotProvidedError(f"`tf.data.Dataset.{name}` is not provided by torchkeras: "
+                                f"{NOT_PROVIDED_METHODS[name]}")
     return AttributeError(f"'{owner}' object has no attribute '{name}'."
                           + did_you_mean(name, [k for k in known if not k.startswith("_")]))
 
