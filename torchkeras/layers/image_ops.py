@@ -1,6 +1,7 @@
 """Image arithmetic shared by the image preprocessing layers (channels_last tensors):
-TensorFlow's resize (half-pixel centers, no antialias), ``smart_resize`` cropping and
-``ImageProjectiveTransformV3`` (affine warps with TF's fill modes)."""
+TensorFlow's resize (half-pixel centers; its ScaleAndTranslate kernels for ``antialias`` and
+lanczos/gaussian/mitchellcubic), ``smart_resize`` cropping and ``ImageProjectiveTransformV3``
+(affine warps with TF's fill modes)."""
 from __future__ import annotations
 
 import math
