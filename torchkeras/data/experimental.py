@@ -7,12 +7,13 @@ from typing import Any, Callable, Optional, Sequence
 import torch
 
 from torchkeras.data.dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset
+from torchkeras.data.csv_dataset import CsvDataset, make_csv_dataset
 from torchkeras.data.options import AutoShardPolicy
 
-__all__ = ["AUTOTUNE", "AutoShardPolicy", "Counter", "INFINITE_CARDINALITY",
+__all__ = ["AUTOTUNE", "AutoShardPolicy", "Counter", "CsvDataset", "INFINITE_CARDINALITY",
            "UNKNOWN_CARDINALITY", "bucket_by_sequence_length", "cardinality",
            "choose_from_datasets", "enumerate_dataset", "get_single_element", "group_by_window",
-           "ignore_errors", "load", "sample_from_datasets", "save", "scan", "take_while",
+           "ignore_errors", "load", "make_csv_dataset", "sample_from_datasets", "save", "scan", "take_while",
            "unique"]
 
 INFINITE_CARDINALITY = INFINITE

@@ -12,6 +12,8 @@ from typing import Any, Callable, List, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
+from torchkeras.data.sparse import SparseTensor
+
 __all__ = ["TensorSpec", "string", "flatten", "pack", "map_leaves", "to_leaf", "to_element",
            "spec_of", "stack", "is_string", "structure_difference"]
 
@@ -169,7 +171,7 @@ def _plain_dtype(values: Any) -> Optional[str]:
 def to_leaf(value: Any) -> Any:
     """A torch tensor for numbers (Python numbers as tf.constant types them), a NumPy value
     or array for strings."""
-    if isinstance(value, torch.Tensor):
+    if isinstance(value, (torch.Tensor, SparseTensor)):
         return value
     if isinstance(value, (str, bytes)):
         return StringValue(value) if isinstance(value, str) else BytesValue(value)
@@ -202,6 +204,10 @@ def stack(leaves: Sequence[Any]) -> Any:
     first = leaves[0]
     if isinstance(first, torch.Tensor):
         return torch.stack(list(leaves))
+    if isinstance(first, bytes) and any(bytes(leaf).endswith(b"\0") for leaf in leaves):
+        out = np.empty(len(leaves), dtype=object)  # NumPy's "S" arrays drop trailing NULs
+        out[:] = [bytes(leaf) for leaf in leaves]
+        return out
     return np.asarray(leaves)
 
 
@@ -262,6 +268,9 @@ def spec_of(leaf: Any) -> TensorSpec:
     """The spec of one concrete leaf."""
     if isinstance(leaf, torch.Tensor):
         return TensorSpec(tuple(leaf.shape), leaf.dtype)
+    if isinstance(leaf, SparseTensor):
+        return TensorSpec((None,) * len(leaf.shape),
+                          string if isinstance(leaf.values, np.ndarray) else leaf.dtype)
     if is_string(leaf):
         return TensorSpec(tuple(np.shape(leaf)), string)
     return TensorSpec(tuple(np.shape(leaf)), np.asarray(leaf).dtype)

@@ -7,6 +7,6 @@ Numbers equal TensorFlow's (compat/test_tf_functions.py replays TF-recorded resu
 """
 from __future__ import annotations
 
-from torchkeras.tfops import image, io, strings
+from torchkeras.tfops import example, image, io, strings
 
-__all__ = ["image", "io", "strings"]
+__all__ = ["example", "image", "io", "strings"]
