@@ -7,6 +7,7 @@ no string tensors, so string leaves are NumPy ``str``/``bytes`` values or arrays
 """
 from __future__ import annotations
 
+import collections
 from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -43,8 +44,11 @@ def pack(structure: Any, flat: Sequence[Any]) -> Any:
     iterator = iter(flat)
 
     def build(node: Any) -> Any:
-        if isinstance(node, dict):
-            return {key: build(node[key]) for key in sorted(node)}
+        if isinstance(node, dict):  # leaves in sorted key order, keys in the node's order
+            built = {key: build(node[key]) for key in sorted(node)}
+            ordered = [(key, built[key]) for key in node]
+            return type(node)(ordered) if isinstance(node, collections.OrderedDict) else \
+                dict(ordered)
         if isinstance(node, tuple) and hasattr(node, "_fields"):
             return type(node)(*[build(item) for item in node])
         if isinstance(node, tuple):
@@ -190,6 +194,8 @@ def to_leaf(value: Any) -> Any:
 
 def to_element(value: Any) -> Any:
     """A structure of leaves: tuples and dicts stay structure, anything else is one leaf."""
+    if isinstance(value, collections.OrderedDict):
+        return type(value)((key, to_element(value[key])) for key in value)
     if isinstance(value, dict):
         return {key: to_element(value[key]) for key in value}
     if isinstance(value, tuple) and hasattr(value, "_fields"):
