@@ -69,7 +69,7 @@ def _open_text(filename: str, compression: str, encoding: str = "utf-8") -> Any:
 
 def _rows(filename: str, compression: str, header: bool, field_delim: str,
           use_quote_delim: bool) -> Iterator[Tuple[int, List[str]]]:
-    """(record number, fields) of each non-empty row."""
+    """(record number, fields) of each row (an empty line is one empty field, as TF)."""
     dialect = dict(delimiter=field_delim, quotechar='"' if use_quote_delim else None,
                    quoting=csv.QUOTE_MINIMAL if use_quote_delim else csv.QUOTE_NONE)
     with _open_text(filename, compression) as handle:
@@ -77,8 +77,7 @@ def _rows(filename: str, compression: str, header: bool, field_delim: str,
         if header:
             next(reader, None)
         for number, fields in enumerate(reader):
-            if fields:
-                yield number, fields
+            yield number, fields or [""]
 
 
 def _convert(field: str, dtype: Any, default: Any, column: int, record: int,

@@ -59,7 +59,10 @@ class _Message:
         self.ParseFromString(other.SerializeToString())
 
     def __eq__(self, other: Any) -> bool:
-        return type(other) is type(self) and self._encode() == other._encode()
+        """Field by field; maps compare as dicts (entry order does not matter, as in TF)."""
+        return type(other) is type(self) and vars(self) == vars(other)
+
+    __hash__ = None  # mutable, as protobuf messages
 
     def __str__(self) -> str:
         return "".join(line + "\n" for line in self._text())
