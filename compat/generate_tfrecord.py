@@ -10,7 +10,9 @@ serialized Examples), ``data.csv``. The JSON holds each Example's serialized byt
 ``str()``, what ``parse_single_example`` / ``parse_example`` give for several feature specs,
 ``serialize_tensor`` bytes, ``decode_raw`` results, and the (unshuffled) elements of
 ``CsvDataset`` and ``make_csv_dataset``. Bytes are base64; tensors are
-``{"dtype", "shape", "values"}`` (strings base64). Deterministic: fixed values, no RNG.
+``{"dtype", "shape", "values"}`` (strings base64). Deterministic: fixed values, no RNG, and
+Examples serialized with ``deterministic=True`` (map entries sorted; TF's default order is
+its hash table's, which changes from run to run); ``str()`` only of one-feature Examples.
 """
 from __future__ import annotations
 
@@ -83,14 +85,15 @@ def main() -> None:
     records = []
     for name, spec in EXAMPLES:
         example = build(spec)
-        serialized = example.SerializeToString()
+        serialized = example.SerializeToString(deterministic=True)  # map order: sorted
         records.append(serialized)
         feature_map = example.features.feature
         out["examples"].append({
             "name": name, "spec": {k: [kind, [b64(v) if kind == "bytes" else v
                                               for v in values]]
                                    for k, (kind, values) in spec.items()},
-            "serialized": b64(serialized), "text": str(example),
+            "serialized": b64(serialized),
+            "text": str(example) if len(spec) == 1 else None,  # else TF's hash order
             "values": {k: [b64(v) for v in feature_map[k].bytes_list.value]
                        if feature_map[k].WhichOneof("kind") == "bytes_list"
                        else list(getattr(feature_map[k], feature_map[k].WhichOneof("kind")).value)
@@ -100,7 +103,8 @@ def main() -> None:
         context=tf.train.Features(feature={"len": feature("int64", [2])}),
         feature_lists=tf.train.FeatureLists(feature_list={"tok": tf.train.FeatureList(
             feature=[feature("int64", [1, 2]), feature("int64", [3])])}))
-    out["sequence_example"] = {"serialized": b64(seq.SerializeToString()), "text": str(seq)}
+    out["sequence_example"] = {"serialized": b64(seq.SerializeToString(deterministic=True)),
+                               "text": str(seq)}
     out["float_feature"] = {"serialized": b64(feature("float", [float(np.exp(1))])
                                               .SerializeToString()),
                             "text": str(feature("float", [float(np.exp(1))]))}

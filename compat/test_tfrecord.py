@@ -1,9 +1,9 @@
 """TFRecord files, tf.train.Example, parsing and CSV datasets against real TensorFlow
 (``fixtures/tfrecord.json`` and ``fixtures/tfrecord/``, written by
 ``generate_tfrecord.py``): torchkeras reads TF's files and parses them to TF's values;
-the files and Example bytes it writes equal TF's byte for byte (Examples with one feature:
-TF orders map entries by its hash table, so multi-feature Examples are compared entry by
-entry); ``CsvDataset`` / ``make_csv_dataset`` (unshuffled) give TF's batches.
+the files and Example bytes it writes equal TF's byte for byte (``deterministic=True``,
+map entries sorted, as the references are recorded; by default TF orders map entries by
+its hash table, so there multi-feature Examples are compared entry by entry); ``CsvDataset`` / ``make_csv_dataset`` (unshuffled) give TF's batches.
 """
 from __future__ import annotations
 
@@ -75,10 +75,11 @@ def _entries(serialized: bytes):
 def test_example_bytes_and_values(case):
     ours = _build(case["spec"]).SerializeToString()
     theirs = _b(case["serialized"])
+    assert _build(case["spec"]).SerializeToString(deterministic=True) == theirs
     if len(case["spec"]) == 1:
         assert ours == theirs
         assert str(_build(case["spec"])) == case["text"]
-    else:
+    else:  # insertion order: the same entries
         assert _entries(ours) == _entries(theirs) and len(ours) == len(theirs)
     parsed = train.Example.FromString(theirs)
     for key, values in case["values"].items():

@@ -4,7 +4,8 @@ constructed as in TF (``Example(features=Features(feature={...}))``), read as in
 (``example.features.feature['x'].int64_list.value``), ``SerializeToString()`` in TF's wire
 format, ``FromString`` / ``ParseFromString`` (packed or unpacked scalars), ``str()`` in the
 text format. Map entries serialize in insertion order (TF's protobuf uses its hash order,
-so only single-entry maps are byte-for-byte TF's; parsing gives the same values either way).
+so only single-entry maps are byte-for-byte TF's by default; with
+``SerializeToString(deterministic=True)`` both sort them and agree byte for byte).
 """
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ class _Message:
     """What every message shares: serialization, parsing, equality, text printing."""
 
     def SerializeToString(self, deterministic: bool = False) -> bytes:  # noqa: N802
-        return self._encode()
+        """TF's wire format; ``deterministic=True`` writes map entries sorted by key."""
+        return self._encode(bool(deterministic))
 
     def ParseFromString(self, data: Any) -> int:  # noqa: N802
         """Replaces this message's content with ``data``'s; returns its length."""
@@ -70,7 +72,7 @@ class _Message:
     def __repr__(self) -> str:
         return str(self)
 
-    def _encode(self) -> bytes:
+    def _encode(self, sort: bool = False) -> bytes:
         raise NotImplementedError
 
     def _merge_field(self, field: int, wire_type: int, value: Any) -> None:
@@ -127,7 +129,7 @@ class BytesList(_ScalarList):
         raise TypeError(f"expected bytes, {type(value).__name__} found "
                         f"(`tf.train.BytesList` value {value!r}; encode strings first)")
 
-    def _encode(self) -> bytes:
+    def _encode(self, sort: bool = False) -> bytes:
         return b"".join(wire.length_delimited(1, v) for v in self.value)
 
     def _merge_field(self, field: int, wire_type: int, value: Any) -> None:
@@ -149,7 +151,7 @@ class FloatList(_ScalarList):
                             f"(`tf.train.FloatList` value {value!r})")
         return float(np.float32(value))
 
-    def _encode(self) -> bytes:
+    def _encode(self, sort: bool = False) -> bytes:
         return wire.length_delimited(1, wire.packed_floats(self.value)) if self.value else b""
 
     def _merge_field(self, field: int, wire_type: int, value: Any) -> None:
@@ -177,7 +179,7 @@ class Int64List(_ScalarList):
             raise ValueError(f"Value out of range: {value} (`tf.train.Int64List`)")
         return value
 
-    def _encode(self) -> bytes:
+    def _encode(self, sort: bool = False) -> bytes:
         return wire.length_delimited(1, wire.packed_varints(self.value)) if self.value else b""
 
     def _merge_field(self, field: int, wire_type: int, value: Any) -> None:
@@ -241,10 +243,10 @@ class Feature(_Message):
             raise ValueError(f'Protocol message Feature has no "{field_name}" field.')
         return self._kind is not None and field_name in (self._kind, "kind")
 
-    def _encode(self) -> bytes:
+    def _encode(self, sort: bool = False) -> bytes:
         if self._kind is None:
             return b""
-        return wire.length_delimited(_KINDS[self._kind][0], self._list._encode())
+        return wire.length_delimited(_KINDS[self._kind][0], self._list._encode(sort))
 
     def _merge_field(self, field: int, wire_type: int, value: Any) -> None:
         for name, (number, kind_type) in _KINDS.items():
@@ -281,10 +283,11 @@ def _key_text(name: Any) -> str:
     return name.decode("utf-8") if isinstance(name, bytes) else str(name)
 
 
-def _encode_map(field: int, entries: Dict[str, _Message]) -> bytes:
+def _encode_map(field: int, entries: Dict[str, _Message], sort: bool) -> bytes:
+    items = sorted(entries.items()) if sort else entries.items()
     return b"".join(wire.length_delimited(field, wire.length_delimited(1, name.encode("utf-8"))
-                                          + wire.length_delimited(2, value._encode()))
-                    for name, value in entries.items())
+                                          + wire.length_delimited(2, value._encode(sort)))
+                    for name, value in items)
 
 
 def _merge_map_entry(entries: _MessageMap, value: bytes) -> None:
@@ -311,8 +314,8 @@ class Features(_Message):
     def __init__(self, feature: Optional[Dict[str, Feature]] = None) -> None:
         self.feature = _MessageMap(Feature, feature)
 
-    def _encode(self) -> bytes:
-        return _encode_map(1, self.feature)
+    def _encode(self, sort: bool = False) -> bytes:
+        return _encode_map(1, self.feature, sort)
 
     def _merge_field(self, field: int, wire_type: int, value: Any) -> None:
         if field == 1 and wire_type == wire.LENGTH:
@@ -340,10 +343,10 @@ class Example(_Message):
     def HasField(self, field_name: str) -> bool:  # noqa: N802
         return field_name == "features" and self._features is not None
 
-    def _encode(self) -> bytes:
+    def _encode(self, sort: bool = False) -> bytes:
         if self._features is None:
             return b""
-        return wire.length_delimited(1, self._features._encode())
+        return wire.length_delimited(1, self._features._encode(sort))
 
     def _merge_field(self, field: int, wire_type: int, value: Any) -> None:
         if field == 1 and wire_type == wire.LENGTH:
@@ -359,8 +362,8 @@ class FeatureList(_Message):
     def __init__(self, feature: Optional[Iterable[Feature]] = None) -> None:
         self.feature: List[Feature] = list(feature or [])
 
-    def _encode(self) -> bytes:
-        return b"".join(wire.length_delimited(1, f._encode()) for f in self.feature)
+    def _encode(self, sort: bool = False) -> bytes:
+        return b"".join(wire.length_delimited(1, f._encode(sort)) for f in self.feature)
 
     def _merge_field(self, field: int, wire_type: int, value: Any) -> None:
         if field == 1 and wire_type == wire.LENGTH:
@@ -376,8 +379,8 @@ class FeatureLists(_Message):
     def __init__(self, feature_list: Optional[Dict[str, FeatureList]] = None) -> None:
         self.feature_list = _MessageMap(FeatureList, feature_list)
 
-    def _encode(self) -> bytes:
-        return _encode_map(1, self.feature_list)
+    def _encode(self, sort: bool = False) -> bytes:
+        return _encode_map(1, self.feature_list, sort)
 
     def _merge_field(self, field: int, wire_type: int, value: Any) -> None:
         if field == 1 and wire_type == wire.LENGTH:
@@ -406,12 +409,12 @@ class SequenceExample(_Message):
             self._feature_lists = FeatureLists()
         return self._feature_lists
 
-    def _encode(self) -> bytes:
+    def _encode(self, sort: bool = False) -> bytes:
         out = b""
         if self._context is not None:
-            out += wire.length_delimited(1, self._context._encode())
+            out += wire.length_delimited(1, self._context._encode(sort))
         if self._feature_lists is not None:
-            out += wire.length_delimited(2, self._feature_lists._encode())
+            out += wire.length_delimited(2, self._feature_lists._encode(sort))
         return out
 
     def _merge_field(self, field: int, wire_type: int, value: Any) -> None:
