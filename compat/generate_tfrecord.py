@@ -118,6 +118,14 @@ def main() -> None:
     read_back = [r.numpy() for r in tf.data.TFRecordDataset(
         [os.path.join(OUT, "plain.tfrecord")] * 2, num_parallel_reads=2).take(3)]
     out["interleaved_first3"] = [b64(r) for r in read_back]
+    parts = []
+    for name, count in (("part_a", 3), ("part_b", 1), ("part_c", 2)):
+        parts.append(os.path.join(OUT, f"{name}.tfrecord"))
+        with tf.io.TFRecordWriter(parts[-1]) as writer:
+            for i in range(count):
+                writer.write(f"{name}{i}".encode())
+    out["interleaved_parts"] = [r.numpy().decode() for r in tf.data.TFRecordDataset(
+        parts, num_parallel_reads=2)]
 
     mixed = [records[6], records[7]]
     specs = {

@@ -123,6 +123,9 @@ def test_num_parallel_reads_interleaves_as_tf():
     dataset = TFRecordDataset([str(FILES / "plain.tfrecord")] * 2, num_parallel_reads=2)
     assert [r.numpy() for r in dataset.take(3)] == \
         [_b(r) for r in DATA["interleaved_first3"]]
+    parts = [str(FILES / f"part_{n}.tfrecord") for n in "abc"]
+    assert [r.numpy().decode() for r in TFRecordDataset(parts, num_parallel_reads=2)] == \
+        DATA["interleaved_parts"]
 
 
 def _specs():
