@@ -12,7 +12,7 @@ from torchkeras.tfops import protowire as wire
 
 def _example():
     return Example(features=Features(feature={
-        "i": Feature(int64_list=Int64List(value=[np.int64(3), True, torch.tensor(-4)])),
+        "i": Feature(int64_list=Int64List(value=[np.int64(3), np.int32(1), torch.tensor(-4)])),
         "f": Feature(float_list=FloatList(value=np.array([0.1, 2.0]))),
         "s": Feature(bytes_list=BytesList(value=[b"ab", np.bytes_(b"c")]))}))
 
@@ -73,6 +73,11 @@ def test_sequence_example_round_trip():
 def test_type_errors_as_protobuf():
     with pytest.raises(TypeError, match="cannot be interpreted as an integer"):
         Int64List(value=[1.0])
+    with pytest.raises(TypeError, match="Expected an int, got a boolean"):
+        Int64List(value=[True])
+    with pytest.raises(TypeError, match="'numpy.bool' object cannot be interpreted"):
+        Int64List(value=[np.bool_(True)])
+    assert FloatList(value=[True, 1, np.int64(3)]).value == [1.0, 1.0, 3.0]
     with pytest.raises(TypeError, match="expected bytes, str found"):
         BytesList(value=["s"])
     with pytest.raises(TypeError, match="must be real number, not str"):

@@ -167,13 +167,18 @@ class FloatList(_ScalarList):
 
 
 class Int64List(_ScalarList):
-    """``tf.train.Int64List(value=[...])``: ints and bools (as 0/1), not floats."""
+    """``tf.train.Int64List(value=[...])``: ints (Python, NumPy, integer tensors); bools and
+    floats raise ``TypeError`` as TF's protobuf does."""
 
     def _check(self, value: Any) -> int:
         value = _scalar(value)
-        if isinstance(value, (float, np.floating, str, bytes)):
-            raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an "
-                            f"integer (`tf.train.Int64List` value {value!r})")
+        if isinstance(value, bool):
+            raise TypeError("Field tensorflow.Int64List.value: Expected an int, got a boolean.")
+        if isinstance(value, (float, np.floating, np.bool_, str, bytes)):
+            kind = ("numpy." if type(value).__module__ == "numpy" else "") + \
+                type(value).__name__
+            raise TypeError(f"'{kind}' object cannot be interpreted as an integer "
+                            f"(`tf.train.Int64List` value {value!r})")
         value = int(value)
         if not -(1 << 63) <= value < (1 << 63):
             raise ValueError(f"Value out of range: {value} (`tf.train.Int64List`)")
