@@ -3,7 +3,8 @@
 ``generate_tfrecord.py``): torchkeras reads TF's files and parses them to TF's values;
 the files and Example bytes it writes equal TF's byte for byte (``deterministic=True``,
 map entries sorted, as the references are recorded; by default TF orders map entries by
-its hash table, so there multi-feature Examples are compared entry by entry); ``CsvDataset`` / ``make_csv_dataset`` (unshuffled) give TF's batches.
+its hash table, so there multi-feature Examples are compared entry by entry);
+``CsvDataset`` / ``make_csv_dataset`` (unshuffled) give TF's batches.
 """
 from __future__ import annotations
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 import gzip
 import struct
 
+import numpy as np
 import pytest
 
+from torchkeras.data import Dataset, experimental
 from torchkeras.data.tfrecord import (DataLossError, TFRecordDataset, TFRecordOptions,
                                       TFRecordWriter, crc32c, frame, masked_crc32c)
 
@@ -92,3 +94,12 @@ def test_bad_arguments(tmp_path):
     with pytest.raises(ValueError, match="is closed"):
         writer.write(b"x")
     assert TFRecordOptions.get_compression_type_string(TFRecordOptions("ZLIB")) == "ZLIB"
+
+
+def test_experimental_writer_writes_a_dataset(tmp_path):
+    path = str(tmp_path / "ds.tfrecord")
+    experimental.TFRecordWriter(path, "GZIP").write(
+        Dataset.from_tensor_slices(np.array([b"a", b"bc"])))
+    assert [r.numpy() for r in TFRecordDataset(path, "GZIP")] == [b"a", b"bc"]
+    with pytest.raises(TypeError, match="dataset of string scalars; element 0 is Tensor"):
+        experimental.TFRecordWriter(path).write(Dataset.range(2))

@@ -9,12 +9,13 @@ import torch
 from torchkeras.data.dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset
 from torchkeras.data.csv_dataset import CsvDataset, make_csv_dataset
 from torchkeras.data.options import AutoShardPolicy
+from torchkeras.data.tfrecord import DatasetTFRecordWriter as TFRecordWriter
 
 __all__ = ["AUTOTUNE", "AutoShardPolicy", "Counter", "CsvDataset", "INFINITE_CARDINALITY",
-           "UNKNOWN_CARDINALITY", "bucket_by_sequence_length", "cardinality",
+           "TFRecordWriter", "UNKNOWN_CARDINALITY", "bucket_by_sequence_length", "cardinality",
            "choose_from_datasets", "enumerate_dataset", "get_single_element", "group_by_window",
-           "ignore_errors", "load", "make_csv_dataset", "sample_from_datasets", "save", "scan", "take_while",
-           "unique"]
+           "ignore_errors", "load", "make_csv_dataset", "sample_from_datasets", "save", "scan",
+           "take_while", "unique"]
 
 INFINITE_CARDINALITY = INFINITE
 UNKNOWN_CARDINALITY = UNKNOWN

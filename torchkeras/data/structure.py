@@ -210,6 +210,10 @@ def stack(leaves: Sequence[Any]) -> Any:
     first = leaves[0]
     if isinstance(first, torch.Tensor):
         return torch.stack(list(leaves))
+    if isinstance(first, SparseTensor):
+        raise TypeError("Batching tf.SparseTensor elements is not provided by torchkeras; "
+                        "turn them dense in `map` first (tf.sparse.to_dense), or parse "
+                        "batches with tf.io.parse_example.")
     if isinstance(first, bytes) and any(bytes(leaf).endswith(b"\0") for leaf in leaves):
         out = np.empty(len(leaves), dtype=object)  # NumPy's "S" arrays drop trailing NULs
         out[:] = [bytes(leaf) for leaf in leaves]

@@ -20,8 +20,8 @@ import numpy as np
 from torchkeras.data.dataset import UNKNOWN, Dataset
 from torchkeras.data.structure import BytesValue, TensorSpec
 
-__all__ = ["DataLossError", "TFRecordDataset", "TFRecordOptions", "TFRecordWriter", "crc32c",
-           "masked_crc32c"]
+__all__ = ["DataLossError", "DatasetTFRecordWriter", "TFRecordDataset", "TFRecordOptions",
+           "TFRecordWriter", "crc32c", "masked_crc32c"]
 
 _COMPRESSIONS = ("", "GZIP", "ZLIB")
 _MASK_DELTA = 0xA282EAD8
@@ -270,3 +270,22 @@ class TFRecordDataset(Dataset):
                 index = (index + 1) % cycle
 
         super().__init__(make, UNKNOWN, lambda: TensorSpec((), "string"))
+
+
+class DatasetTFRecordWriter:
+    """``tf.data.experimental.TFRecordWriter(filename, compression_type)``: ``write(dataset)``
+    writes every element (a string scalar) of ``dataset`` as one record."""
+
+    def __init__(self, filename: Any, compression_type: Optional[str] = None) -> None:
+        self._filename = filename
+        self._compression = _compression(compression_type,
+                                         "tf.data.experimental.TFRecordWriter")
+
+    def write(self, dataset: Dataset) -> None:
+        with TFRecordWriter(self._filename, self._compression) as writer:
+            for index, element in enumerate(dataset):
+                if not isinstance(element, (bytes, str)):
+                    raise TypeError("`tf.data.experimental.TFRecordWriter.write` expects a "
+                                    "dataset of string scalars; element "
+                                    f"{index} is {type(element).__name__}.")
+                writer.write(element)
