@@ -24,6 +24,23 @@ def test_crc32c_known_values():
     assert crc32c(bytes(32)) == 0x8A9136AA  # RFC 3720 B.4: 32 bytes of zeros
 
 
+def _bitwise_crc32c(data):
+    """CRC-32C bit by bit (reflected polynomial 0x82F63B78): the definition, no tables."""
+    crc = 0xFFFFFFFF
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 & -(crc & 1))
+    return crc ^ 0xFFFFFFFF
+
+
+@pytest.mark.parametrize("size", [64 * 1024, 64 * 1024 + 17, 200_003])
+def test_vectorized_crc_equals_the_byte_loop(size):
+    data = np.random.RandomState(size).randint(0, 256, size).astype(np.uint8).tobytes()
+    assert crc32c(data) == _bitwise_crc32c(data)
+    assert crc32c(data) == crc32c(data[5:], crc32c(data[:5]))  # chaining a running CRC
+
+
 def test_frame_layout():
     framed = frame(b"abc")
     assert struct.unpack("<Q", framed[:8])[0] == 3
