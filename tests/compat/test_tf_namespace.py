@@ -107,3 +107,27 @@ def test_random_gamma_shape_mean_and_seed():
                                                                 beta=[1.0, 2.0], seed=1).numpy())
     rate = _random_gamma([40000], alpha=2.0, beta=4.0)
     assert abs(float(rate.mean()) - 0.5) < 0.03
+
+
+def test_tfrecord_example_and_csv_names(tmp_path):
+    path = str(tmp_path / "r.tfrecord")
+    example = tf.train.Example(features=tf.train.Features(feature={
+        "x": tf.train.Feature(int64_list=tf.train.Int64List(value=[1, 2]))}))
+    with tf.io.TFRecordWriter(path, tf.io.TFRecordOptions(compression_type="ZLIB")) as writer:
+        writer.write(example.SerializeToString())
+    record, = list(tf.data.TFRecordDataset(path, compression_type="ZLIB"))
+    parsed = tf.io.parse_single_example(record, {"x": tf.io.VarLenFeature(tf.int64)})
+    assert isinstance(parsed["x"], tf.SparseTensor)
+    assert tf.sparse.to_dense(parsed["x"]).tolist() == [1, 2]
+    assert issubclass(tf.errors.DataLossError, Exception)
+    assert callable(tf.data.experimental.make_csv_dataset)
+    assert callable(tf.data.experimental.CsvDataset)
+
+
+def test_py_function_decorator_and_call():
+    @tf.py_function(Tout=tf.string)
+    def join(a, b):
+        return a + b
+
+    assert join(b"a", b"b").numpy() == b"ab"
+    assert tf.py_function(lambda x: x * 2, inp=[torch.tensor(3)], Tout=tf.int32).item() == 6

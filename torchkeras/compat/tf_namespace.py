@@ -26,6 +26,7 @@ from torchkeras.backend.messages import NotProvidedError
 from torchkeras.compat import keras2_functions as K
 from torchkeras.compat.keras2_functions import Variable
 from torchkeras.layers import string_ops
+from torchkeras.data import sparse, tfrecord
 from torchkeras.data.structure import to_leaf
 
 __all__ = ["NotProvidedError", "TFNamespace", "build_tensorflow", "PROVIDED"]
@@ -392,6 +393,23 @@ def function(func: Optional[Callable] = None, **kwargs: Any) -> Any:
     return func
 
 
+def py_function(func: Optional[Callable] = None, inp: Optional[Sequence[Any]] = None,
+                Tout: Any = None, name: Optional[str] = None) -> Any:  # noqa: N803 (TF's name)
+    """``tf.py_function``: calls ``func`` eagerly; a decorator when ``func`` is None or no
+    ``inp`` is given. A ``bytes``/``str`` result becomes a string value (``.numpy()``)."""
+    def wrap(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def call(*args: Any) -> Any:
+            result = fn(*args)
+            return to_leaf(result) if isinstance(result, (bytes, str)) else result
+        return call
+    if func is None:
+        return wrap
+    if inp is None:
+        return wrap(func)
+    return wrap(func)(*inp)
+
+
 def executing_eagerly() -> bool:
     return True
 
@@ -555,7 +573,8 @@ def _data_members(tf_data: Any) -> Dict[str, Any]:
     experimental = TFNamespace("tensorflow.data.experimental", "tf.data.experimental",
                                _module_members(tf_data.experimental))
     return dict(constants, Dataset=tf_data.Dataset, TextLineDataset=tf_data.TextLineDataset,
-                Options=tf_data.Options, experimental=experimental)
+                TFRecordDataset=tf_data.TFRecordDataset, Options=tf_data.Options,
+                experimental=experimental)
 
 
 def _as_bytes(bytes_or_text: Any, encoding: str = "utf-8") -> bytes:
@@ -611,7 +630,12 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
         "where": where, "clip_by_value": clip_by_value, "matmul": matmul,
         "tensordot": tensordot, "stop_gradient": stop_gradient, "identity": identity,
         "print": tf_print, "function": function, "executing_eagerly": executing_eagerly,
+        "py_function": py_function, "SparseTensor": sparse.SparseTensor,
     })
+    members["train"] = _sub("tf", "train", _module_members(tfops.example))
+    members["sparse"] = _sub("tf", "sparse", {"SparseTensor": sparse.SparseTensor,
+                                              "to_dense": sparse.to_dense})
+    members["errors"] = _sub("tf", "errors", {"DataLossError": tfrecord.DataLossError})
     members["math"] = _sub("tf", "math", math)
     members["version"] = _sub("tf", "version", {"VERSION": VERSION})
     members["nn"] = _sub("tf", "nn", _nn_members())

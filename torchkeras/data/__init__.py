@@ -1,4 +1,4 @@
-"""``tf.data`` on torch.utils.data: ``Dataset``, ``TextLineDataset``, ``Options``, ``AUTOTUNE``.
+"""``tf.data`` on torch.utils.data: ``Dataset``, ``TextLineDataset``, ``TFRecordDataset``, ``Options``, ``AUTOTUNE``.
 
 ``import torchkeras.data as data; data.Dataset.from_tensor_slices(...)``, or ``tf.data`` through
 the compat runner. See dataset.py (the lazy description), pipeline.py (how it runs) and
@@ -12,14 +12,15 @@ from torchkeras.data.dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset, TextLi
 from torchkeras.data import experimental, ragged
 from torchkeras.data.experimental import cardinality
 from torchkeras.data.options import AutoShardPolicy, Options
+from torchkeras.data.tfrecord import TFRecordDataset
 from torchkeras.data.structure import TensorSpec, string
 
 INFINITE_CARDINALITY = INFINITE
 UNKNOWN_CARDINALITY = UNKNOWN
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "AutoShardPolicy",
-           "Dataset", "Options", "TensorSpec", "TextLineDataset", "cardinality", "experimental",
-           "ragged", "string"]
+           "Dataset", "Options", "TFRecordDataset", "TensorSpec", "TextLineDataset", "cardinality",
+           "experimental", "ragged", "string"]
 
 
 def __getattr__(name: str) -> Any:

@@ -7,12 +7,14 @@ from typing import Any, Callable, Optional, Sequence
 import torch
 
 from torchkeras.data.dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset
+from torchkeras.data.csv_dataset import CsvDataset, make_csv_dataset
 from torchkeras.data.options import AutoShardPolicy
+from torchkeras.data.tfrecord import DatasetTFRecordWriter as TFRecordWriter
 
-__all__ = ["AUTOTUNE", "AutoShardPolicy", "Counter", "INFINITE_CARDINALITY",
-           "UNKNOWN_CARDINALITY", "bucket_by_sequence_length", "cardinality",
+__all__ = ["AUTOTUNE", "AutoShardPolicy", "Counter", "CsvDataset", "INFINITE_CARDINALITY",
+           "TFRecordWriter", "UNKNOWN_CARDINALITY", "bucket_by_sequence_length", "cardinality",
            "choose_from_datasets", "dense_to_ragged_batch", "enumerate_dataset",
-           "get_single_element", "group_by_window", "ignore_errors", "load",
+           "get_single_element", "group_by_window", "ignore_errors", "load", "make_csv_dataset",
            "rejection_resample", "sample_from_datasets", "save", "scan", "snapshot",
            "take_while", "unique"]
 

@@ -7,12 +7,14 @@ no string tensors, so string leaves are NumPy ``str``/``bytes`` values or arrays
 """
 from __future__ import annotations
 
+import collections
 from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
 
 from torchkeras.data.ragged import RaggedTensor
+from torchkeras.data.sparse import SparseTensor
 
 __all__ = ["RaggedTensorSpec", "TensorSpec", "string", "flatten", "pack", "map_leaves", "to_leaf", "to_element",
            "spec_of", "stack", "is_string", "structure_difference"]
@@ -43,8 +45,11 @@ def pack(structure: Any, flat: Sequence[Any]) -> Any:
     iterator = iter(flat)
 
     def build(node: Any) -> Any:
-        if isinstance(node, dict):
-            return {key: build(node[key]) for key in sorted(node)}
+        if isinstance(node, dict):  # leaves in sorted key order, keys in the node's order
+            built = {key: build(node[key]) for key in sorted(node)}
+            ordered = [(key, built[key]) for key in node]
+            return type(node)(ordered) if isinstance(node, collections.OrderedDict) else \
+                dict(ordered)
         if isinstance(node, tuple) and hasattr(node, "_fields"):
             return type(node)(*[build(item) for item in node])
         if isinstance(node, tuple):
@@ -171,7 +176,7 @@ def _plain_dtype(values: Any) -> Optional[str]:
 def to_leaf(value: Any) -> Any:
     """A torch tensor for numbers (Python numbers as tf.constant types them), a NumPy value
     or array for strings."""
-    if isinstance(value, (torch.Tensor, RaggedTensor)):
+    if isinstance(value, (torch.Tensor, RaggedTensor, SparseTensor)):
         return value
     if isinstance(value, (str, bytes)):
         return StringValue(value) if isinstance(value, str) else BytesValue(value)
@@ -190,6 +195,8 @@ def to_leaf(value: Any) -> Any:
 
 def to_element(value: Any) -> Any:
     """A structure of leaves: tuples and dicts stay structure, anything else is one leaf."""
+    if isinstance(value, collections.OrderedDict):
+        return type(value)((key, to_element(value[key])) for key in value)
     if isinstance(value, dict):
         return {key: to_element(value[key]) for key in value}
     if isinstance(value, tuple) and hasattr(value, "_fields"):
@@ -204,6 +211,14 @@ def stack(leaves: Sequence[Any]) -> Any:
     first = leaves[0]
     if isinstance(first, torch.Tensor):
         return torch.stack(list(leaves))
+    if isinstance(first, SparseTensor):
+        raise TypeError("Batching tf.SparseTensor elements is not provided by torchkeras; "
+                        "turn them dense in `map` first (tf.sparse.to_dense), or parse "
+                        "batches with tf.io.parse_example.")
+    if isinstance(first, bytes) and any(bytes(leaf).endswith(b"\0") for leaf in leaves):
+        out = np.empty(len(leaves), dtype=object)  # NumPy's "S" arrays drop trailing NULs
+        out[:] = [bytes(leaf) for leaf in leaves]
+        return out
     return np.asarray(leaves)
 
 
@@ -275,6 +290,9 @@ def spec_of(leaf: Any) -> TensorSpec:
     if isinstance(leaf, RaggedTensor):  # (rows, None, ...): the second dimension is ragged
         dtype = leaf.dtype
         return RaggedTensorSpec(leaf.shape, string if isinstance(dtype, np.dtype) else dtype)
+    if isinstance(leaf, SparseTensor):
+        return TensorSpec((None,) * len(leaf.shape),
+                          string if isinstance(leaf.values, np.ndarray) else leaf.dtype)
     if is_string(leaf):
         return TensorSpec(tuple(np.shape(leaf)), string)
     return TensorSpec(tuple(np.shape(leaf)), np.asarray(leaf).dtype)

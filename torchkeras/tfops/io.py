@@ -1,5 +1,6 @@
 """``tf.io``: ``read_file``/``write_file``, ``decode_csv``, the image decoders and ``gfile``
-(local files only: ``glob``, ``exists``, ``GFile``, ...)."""
+(local files only: ``glob``, ``exists``, ``GFile``, ...); TFRecord writing and
+``tf.train.Example`` parsing re-exported from data/tfrecord.py and parsing.py."""
 from __future__ import annotations
 
 import csv
@@ -12,11 +13,17 @@ from typing import Any, List, Optional, Sequence
 import numpy as np
 import torch
 
+from torchkeras.data.tfrecord import TFRecordOptions, TFRecordWriter
 from torchkeras.tfops.image import decode_image, decode_jpeg, decode_png
+from torchkeras.tfops.parsing import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature,
+                                      decode_raw, parse_example, parse_single_example,
+                                      parse_tensor, serialize_tensor)
 from torchkeras.tfops.strings import _array, _result
 
-__all__ = ["GFile", "decode_csv", "decode_image", "decode_jpeg", "decode_png", "gfile",
-           "read_file", "write_file"]
+__all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "GFile", "TFRecordOptions",
+           "TFRecordWriter", "VarLenFeature", "decode_csv", "decode_image", "decode_jpeg",
+           "decode_png", "decode_raw", "gfile", "parse_example", "parse_single_example",
+           "parse_tensor", "read_file", "serialize_tensor", "write_file"]
 
 
 def _path(filename: Any) -> str:

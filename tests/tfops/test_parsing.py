@@ -1,0 +1,81 @@
+"""tf.io parsing: parse_single_example / parse_example, serialize_tensor, decode_raw."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from torchkeras.data.sparse import SparseTensor, to_dense
+from torchkeras.data.structure import string
+from torchkeras.tfops.example import (BytesList, Example, Feature, Features, FloatList,
+                                      Int64List)
+from torchkeras.tfops.parsing import (FixedLenFeature, FixedLenSequenceFeature,
+                                      VarLenFeature, decode_raw, parse_example,
+                                      parse_single_example, parse_tensor, serialize_tensor)
+
+
+def _record(ints, floats=None, name=b"n"):
+    feature = {"i": Feature(int64_list=Int64List(value=ints)),
+               "s": Feature(bytes_list=BytesList(value=[name]))}
+    if floats is not None:
+        feature["f"] = Feature(float_list=FloatList(value=floats))
+    return Example(features=Features(feature=feature)).SerializeToString()
+
+
+def test_parse_single_example_fixed_and_defaults():
+    parsed = parse_single_example(_record([1, 2], [0.5]), {
+        "i": FixedLenFeature([2], torch.int64), "f": FixedLenFeature([], torch.float32),
+        "s": FixedLenFeature([], string), "d": FixedLenFeature([2], torch.int64, [7, 8])})
+    assert parsed["i"].tolist() == [1, 2] and parsed["i"].dtype == torch.int64
+    assert parsed["f"].item() == 0.5 and parsed["f"].shape == ()
+    assert parsed["s"].numpy() == b"n"
+    assert parsed["d"].tolist() == [7, 8]
+
+
+def test_parse_errors_have_tf_text():
+    with pytest.raises(ValueError, match=r"Feature: x \(data type: int64\) is required"):
+        parse_single_example(_record([1]), {"x": FixedLenFeature([], torch.int64)})
+    with pytest.raises(ValueError, match="Key: i.  Data types don't match. Data type: int64 "
+                       "but expected type: float"):
+        parse_single_example(_record([1]), {"i": FixedLenFeature([], torch.float32)})
+    with pytest.raises(ValueError, match="Values size: 2 but output shape: \\[\\]"):
+        parse_single_example(_record([1, 2]), {"i": FixedLenFeature([], torch.int64)})
+    with pytest.raises(ValueError, match="dtype must be tf.int64, tf.float32 or tf.string"):
+        parse_single_example(_record([1]), {"i": FixedLenFeature([], torch.int32)})
+
+
+def test_varlen_gives_sparse_tensor():
+    single = parse_single_example(_record([4, 5, 6]), {"i": VarLenFeature(torch.int64)})["i"]
+    assert isinstance(single, SparseTensor) and single.indices.tolist() == [[0], [1], [2]]
+    batch = parse_example([_record([1]), _record([2, 3])], {"i": VarLenFeature(torch.int64)})
+    assert batch["i"].dense_shape.tolist() == [2, 2]
+    assert to_dense(batch["i"]).tolist() == [[1, 0], [2, 3]]
+
+
+def test_fixed_len_sequence_pads_in_batches():
+    spec = {"i": FixedLenSequenceFeature([], torch.int64, allow_missing=True, default_value=-1)}
+    batch = parse_example([_record([1]), _record([2, 3])], spec)
+    assert batch["i"].tolist() == [[1, -1], [2, 3]]
+    with pytest.raises(ValueError, match="is required"):
+        parse_single_example(_record([1]), {"z": FixedLenSequenceFeature([], torch.int64)})
+
+
+def test_serialize_parse_tensor_round_trip():
+    for tensor in (torch.arange(6, dtype=torch.float32).reshape(2, 3),
+                   torch.tensor(7, dtype=torch.int64), torch.zeros(0, 2, dtype=torch.uint8)):
+        back = parse_tensor(serialize_tensor(tensor), tensor.dtype)
+        assert back.dtype == tensor.dtype and torch.equal(back, tensor)
+    strings = parse_tensor(serialize_tensor(np.array([b"a", b"bc"])), string)
+    assert [bytes(v) for v in strings.numpy()] == [b"a", b"bc"]
+    with pytest.raises(ValueError, match=r"Type mismatch between parsed tensor \(float32\) "
+                       r"and dtype \(int32\)"):
+        parse_tensor(serialize_tensor(torch.zeros(1)), torch.int32)
+
+
+def test_decode_raw():
+    assert decode_raw(b"\x01\x00\x02\x00", torch.int16).tolist() == [1, 2]
+    assert decode_raw(b"\x00\x01", torch.int16, little_endian=False).tolist() == [1]
+    with pytest.raises(ValueError, match="not a multiple of 4"):
+        decode_raw(b"abc", torch.float32)
+    with pytest.raises(ValueError, match="same size"):
+        decode_raw(np.array([b"ab", b"abcd"], dtype=object), torch.uint8)
