@@ -72,3 +72,46 @@ def test_decode_inside_map_with_parallel_calls():
     (batch,) = list(ds)
     assert batch.shape == (2, 2, 2, 3) and batch.dtype == torch.float32
     assert batch[0].eq(10).all() and batch[1].eq(200).all()
+
+
+def _jpegs(pil) -> dict:
+    """JPEG layouts: chroma subsampling, progressive, optimized tables, gray, odd sizes, EXIF."""
+    rng = np.random.RandomState(0)
+    colour = rng.randint(0, 256, (37, 51, 3)).astype(np.uint8)
+    exif = pil.Exif()
+    exif[0x0112] = 6  # orientation: TF ignores it, and so do both paths
+    out = {}
+    for name, array, options in [
+            ("420", colour, {"subsampling": 2}), ("422", colour, {"subsampling": 1}),
+            ("444", colour, {"subsampling": 0, "quality": 95}),
+            ("progressive", colour, {"progressive": True, "optimize": True}),
+            ("gray", colour[..., 0], {}), ("tiny", colour[:1, :2], {}),
+            ("exif", colour, {"exif": exif.tobytes()})]:
+        buffer = io.BytesIO()
+        pil.fromarray(array).save(buffer, format="JPEG", **options)
+        out[name] = buffer.getvalue()
+    return out
+
+
+@pytest.mark.parametrize("channels", [0, 1, 3])
+def test_jpeg_fast_decode_equals_pillows_full_path(channels):
+    pil = pytest.importorskip("PIL.Image", reason="the decoders need Pillow (optional)")
+    for name, data in _jpegs(pil).items():
+        full = image._decode_jpeg_image(image._pil_image(data, "decode_jpeg"), channels)
+        fast = image.decode_jpeg(data, channels=channels)
+        assert fast.dtype == torch.uint8 and fast.shape == full.shape, name
+        assert torch.equal(fast, full), name
+        assert torch.equal(image.decode_image(data, channels=channels), full), name
+        assert fast.numpy().flags.writeable, name
+        if channels != 1 or name == "gray":  # these do take the fast path
+            assert image._decode_jpeg_fast(data, channels) is not None, name
+
+
+def test_jpeg_fast_decode_leaves_other_inputs_to_the_full_path():
+    pil = pytest.importorskip("PIL.Image", reason="the decoders need Pillow (optional)")
+    data = _jpegs(pil)["420"]
+    assert image._decode_jpeg_fast(data[:40], 3) is None  # truncated: the full path's error
+    assert image._decode_jpeg_fast(data, 1) is None  # colour -> gray: libjpeg's Y plane
+    assert image._decode_jpeg_fast(b"\x89PNG\r\n", 3) is None
+    with pytest.raises(ValueError, match="decode_jpeg.*not a decodable image"):
+        image.decode_jpeg(b"\xff\xd8\xff\xe0junk", channels=3)
