@@ -430,6 +430,9 @@ def rot90(image: Any, k: int = 1, name: Optional[str] = None) -> torch.Tensor:
 
 
 def _random_flip(image: Any, axis: int, seed: Optional[int], owner: str) -> torch.Tensor:
+    if isinstance(image, torch.Tensor) and image.dim() == 3:  # one image: the usual case
+        flip = torch.rand((1,), generator=_generator(seed)) < 0.5  # its coin, as below
+        return torch.flip(image, dims=[axis - 1]) if bool(flip) else image
     x, added = _batched(image, owner)
     flip = torch.rand((x.shape[0],), generator=_generator(seed)) < 0.5  # one coin per image
     if added:  # one image (the usual case inside map): flip it or not
@@ -477,6 +480,8 @@ def per_image_standardization(image: Any) -> torch.Tensor:
 def adjust_brightness(image: Any, delta: float) -> torch.Tensor:
     """Add ``delta`` in float space; integer images are converted back with saturation."""
     x = _tensor(image, "adjust_brightness")
+    if x.dtype == torch.float32:  # the usual case (after a resize): no conversions
+        return x + float(delta)
     flt = convert_image_dtype(x, "float32")
     return convert_image_dtype(flt + float(delta), x.dtype, saturate=True)
 
