@@ -115,3 +115,36 @@ def test_jpeg_fast_decode_leaves_other_inputs_to_the_full_path():
     assert image._decode_jpeg_fast(b"\x89PNG\r\n", 3) is None
     with pytest.raises(ValueError, match="decode_jpeg.*not a decodable image"):
         image.decode_jpeg(b"\xff\xd8\xff\xe0junk", channels=3)
+
+
+def test_one_image_flip_and_brightness_match_the_batched_path():
+    """The one-image fast paths draw the same random numbers and give the same values."""
+    x = torch.rand(5, 6, 3)
+    for seed in range(6):
+        single = image.random_flip_left_right(x, seed=seed)
+        assert torch.equal(single, image.random_flip_left_right(x[None], seed=seed)[0])
+        torch.manual_seed(seed)
+        single = image.random_flip_up_down(x)
+        torch.manual_seed(seed)
+        assert torch.equal(single, image.random_flip_up_down(x[None])[0])
+    assert torch.equal(image.adjust_brightness(x, 0.25), x + 0.25)
+    assert image.adjust_brightness(x, 0.25).dtype == torch.float32
+    as_int = image.adjust_brightness(torch.full((2, 2, 1), 250, dtype=torch.uint8), 0.1)
+    assert as_int.dtype == torch.uint8 and as_int.eq(255).all()  # saturated, as TF
+
+
+def test_jpeg_pipeline_in_parallel_map_equals_the_full_decoder_one_by_one():
+    pil = pytest.importorskip("PIL.Image", reason="the decoders need Pillow (optional)")
+    rng = np.random.RandomState(1)
+    blobs = []
+    for _ in range(40):
+        buffer = io.BytesIO()
+        pil.fromarray(rng.randint(0, 256, (24, 20, 3)).astype(np.uint8)).save(buffer, "JPEG")
+        blobs.append(buffer.getvalue())
+    ds = Dataset.from_tensor_slices(np.array(blobs, dtype=object)).map(
+        lambda b: image.resize(image.decode_jpeg(b, channels=3), (8, 8)),
+        num_parallel_calls=-1).batch(16)
+    got = torch.cat(list(ds))
+    want = torch.stack([image.resize(image._decode_jpeg_image(
+        image._pil_image(b, "decode_jpeg"), 3), (8, 8)) for b in blobs])
+    assert got.dtype == torch.float32 and torch.equal(got, want)
