@@ -107,12 +107,17 @@ def test_jpeg_fast_decode_equals_pillows_full_path(channels):
             assert image._decode_jpeg_fast(data, channels) is not None, name
 
 
-def test_jpeg_fast_decode_leaves_other_inputs_to_the_full_path():
+def test_jpeg_fast_decode_leaves_other_inputs_to_the_full_path(monkeypatch):
     pil = pytest.importorskip("PIL.Image", reason="the decoders need Pillow (optional)")
     data = _jpegs(pil)["420"]
     assert image._decode_jpeg_fast(data[:40], 3) is None  # truncated: the full path's error
     assert image._decode_jpeg_fast(data, 1) is None  # colour -> gray: libjpeg's Y plane
     assert image._decode_jpeg_fast(b"\x89PNG\r\n", 3) is None
+    monkeypatch.setattr(pil, "MAX_IMAGE_PIXELS", 100)  # a "bomb": Pillow's own check runs
+    assert image._decode_jpeg_fast(data, 3) is None
+    monkeypatch.undo()
+    odd = data[:2] + b"\xff\xd0" + data[2:]  # a marker without a length before the frame
+    assert image._jpeg_frame(odd) is None and image._jpeg_frame(data) == (37, 51, 3)
     with pytest.raises(ValueError, match="decode_jpeg.*not a decodable image"):
         image.decode_jpeg(b"\xff\xd8\xff\xe0junk", channels=3)
 

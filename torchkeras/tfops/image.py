@@ -195,8 +195,8 @@ def _jpeg_frame(data: bytes) -> Optional[Tuple[int, int, int]]:
         if marker in _SOF:
             return (int.from_bytes(data[at + 5:at + 7], "big"),
                     int.from_bytes(data[at + 7:at + 9], "big"), data[at + 9])
-        if marker == 0xDA or marker == 0xFF:  # scan data before a frame, or fill bytes
-            return None
+        if marker in (0xDA, 0xFF, 0x01) or 0xD0 <= marker <= 0xD9:  # scan data before a
+            return None  # frame, fill bytes, or a marker without a length: Pillow's parser
         at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
     return None
 
@@ -215,6 +215,8 @@ def _decode_jpeg_fast(contents: Any, channels: int) -> Optional[torch.Tensor]:
     if channels == 1 and mode != "L":
         return None
     from PIL import Image  # Pillow: optional, only the decoders need it
+    if Image.MAX_IMAGE_PIXELS and frame[0] * frame[1] > Image.MAX_IMAGE_PIXELS:
+        return None  # Image.open's decompression-bomb warning or error
     try:
         img = Image.frombytes(mode, (frame[1], frame[0]), contents, "jpeg", mode, "")
     except Exception:  # Pillow raises several types; the full path reports them
