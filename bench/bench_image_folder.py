@@ -7,10 +7,13 @@
   with Pillow (torchvision is not installed here): decode, bilinear resize, flip, brightness;
 * ``tf``: real TensorFlow's tf.data with the same calls (run with /tmp/ref/bin/python).
 
-    PYTHONPATH=. python bench/bench_image_folder.py [--images 768] [--workers 2]
+    PYTHONPATH=. python bench/bench_image_folder.py [--images 768] [--workers 2] [--repeats 3]
+        [--decode-only]
 
 The driver makes the folder, runs each pipeline in its own process (two passes, the second
-timed) and prints images/s. The machine is a shared CPU box: numbers are noisy.
+timed), the three interleaved ``--repeats`` times, and prints images/s and the CPU time per
+image (all threads and DataLoader worker processes: what a loaded machine cannot inflate as
+much as the wall time). The machine is a shared CPU box: compare within one run.
 """
 from __future__ import annotations
 
@@ -21,12 +24,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Optional
 
 import numpy as np
 
 SIZE = (96, 96)     # stored JPEG size
 TARGET = (64, 64)   # after resize
 BATCH = 32
+DECODE_ONLY = False  # --decode-only: read + decode, nothing else (the decoders' ceiling)
 REF_PYTHON = "/tmp/ref/bin/python"
 
 
@@ -52,6 +57,8 @@ def run_torchkeras(paths: list, workers: int) -> float:
 
     def load(path):
         img = image.decode_jpeg(io.read_file(path), channels=3)
+        if DECODE_ONLY:
+            return img
         img = image.resize(img, TARGET)
         img = image.random_flip_left_right(img)
         return image.random_brightness(img / 255.0, 0.1)
@@ -71,6 +78,8 @@ def run_torch(paths: list, workers: int) -> float:
 
         def __getitem__(self, index):
             with Image.open(paths[index]) as img:
+                if DECODE_ONLY:
+                    return torch.from_numpy(np.asarray(img.convert("RGB"))), index % 4
                 img = img.convert("RGB").resize(TARGET[::-1], Image.BILINEAR)
             x = torch.from_numpy(np.asarray(img, dtype=np.float32) / 255.0)
             if torch.rand(()) < 0.5:
@@ -79,7 +88,7 @@ def run_torch(paths: list, workers: int) -> float:
 
     loader = torch.utils.data.DataLoader(Folder(), batch_size=BATCH, num_workers=workers,
                                          persistent_workers=workers > 0)
-    return _timed(loader)
+    return _timed(loader, lambda: [w.pid for w in getattr(loader._iterator, "_workers", [])])
 
 
 def run_tf(paths: list, workers: int) -> float:
@@ -88,6 +97,8 @@ def run_tf(paths: list, workers: int) -> float:
 
     def load(path):
         img = tf.image.decode_jpeg(tf.io.read_file(path), channels=3)
+        if DECODE_ONLY:
+            return img
         img = tf.image.resize(img, TARGET)
         img = tf.image.random_flip_left_right(img)
         return tf.image.random_brightness(img / 255.0, 0.1)
@@ -97,47 +108,83 @@ def run_tf(paths: list, workers: int) -> float:
     return _timed(ds)
 
 
-def _timed(iterable) -> float:
+def _cpu_seconds(pids: list) -> float:
+    """User + system CPU seconds of this process and of ``pids`` (DataLoader workers)."""
+    total = time.process_time()
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def _timed(iterable, workers=lambda: []) -> tuple:
+    """(images/s, CPU ms per image) of the second pass."""
     for _ in iterable:  # warm-up pass (threads, workers, caches)
         pass
-    start = time.perf_counter()
+    pids = workers()
+    start, cpu = time.perf_counter(), _cpu_seconds(pids)
     count = sum(len(batch[0]) if isinstance(batch, (list, tuple)) else len(batch)
                 for batch in iterable)
-    return count / (time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    return count / seconds, 1000 * (_cpu_seconds(pids) - cpu) / count
 
 
 RUNNERS = {"torchkeras": run_torchkeras, "torch": run_torch, "tf": run_tf}
+
+
+def _run_one(name: str, root: str, args: argparse.Namespace) -> Optional[tuple]:
+    python = REF_PYTHON if name == "tf" else sys.executable
+    if name == "tf" and not os.path.exists(python):
+        print(f"{name:>10}: skipped ({python} not found)")
+        return None
+    out = subprocess.run([python, os.path.abspath(__file__), "--only", name, "--root", root,
+                          "--workers", str(args.workers)] + ["--decode-only"] * args.decode_only,
+                         capture_output=True, text=True,
+                         env=dict(os.environ))
+    lines = [l for l in out.stdout.splitlines() if l.startswith("{")]
+    if not lines:
+        print(f"{name:>10}: failed\n{out.stderr[-2000:]}")
+        return None
+    result = json.loads(lines[-1])
+    return result["images_per_s"], result["cpu_ms_per_image"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--images", type=int, default=768)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--only", choices=sorted(RUNNERS))
     parser.add_argument("--root")
+    parser.add_argument("--decode-only", action="store_true")
     args = parser.parse_args()
+    global DECODE_ONLY
+    DECODE_ONLY = args.decode_only
     if args.only:  # one pipeline in this process
-        rate = RUNNERS[args.only](files(args.root), args.workers)
-        print(json.dumps({"pipeline": args.only, "images_per_s": rate}))
+        rate, cpu = RUNNERS[args.only](files(args.root), args.workers)
+        print(json.dumps({"pipeline": args.only, "images_per_s": rate,
+                          "cpu_ms_per_image": cpu}))
         return
+    work = "read + decode only" if args.decode_only else f"-> {TARGET} + flip + brightness"
+    print(f"{args.images} JPEG {SIZE} {work}, batch {BATCH}, DataLoader workers "
+          f"{args.workers}; load average {os.getloadavg()[0]:.1f}")
+    best: dict = {}
     with tempfile.TemporaryDirectory() as root:
         make_folder(root, args.images)
-        here = os.path.abspath(__file__)
-        for name in ("torchkeras", "torch", "tf"):
-            python = REF_PYTHON if name == "tf" else sys.executable
-            if name == "tf" and not os.path.exists(python):
-                print(f"{name:>10}: skipped ({python} not found)")
-                continue
-            out = subprocess.run([python, here, "--only", name, "--root", root,
-                                  "--workers", str(args.workers)], capture_output=True,
-                                 text=True, env=dict(os.environ))
-            lines = [l for l in out.stdout.splitlines() if l.startswith("{")]
-            if not lines:
-                print(f"{name:>10}: failed\n{out.stderr[-2000:]}")
-                continue
-            rate = json.loads(lines[-1])["images_per_s"]
-            print(f"{name:>10}: {rate:8.1f} images/s ({args.images} JPEG {SIZE} -> "
-                  f"{TARGET}, batch {BATCH}, workers {args.workers})")
+        for repeat in range(args.repeats):
+            for name in RUNNERS:
+                result = _run_one(name, root, args)
+                if result is None:
+                    continue
+                rate, cpu = result
+                old = best.get(name, (0.0, float("inf")))
+                best[name] = (max(old[0], rate), min(old[1], cpu))
+                print(f"run {repeat + 1} {name:>10}: {rate:8.1f} images/s  "
+                      f"{cpu:6.3f} CPU ms/image  (load {os.getloadavg()[0]:.1f})", flush=True)
+    for name, (rate, cpu) in best.items():
+        print(f"best {name:>10}: {rate:8.1f} images/s  {cpu:6.3f} CPU ms/image")
 
 
 if __name__ == "__main__":

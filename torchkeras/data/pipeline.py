@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import atexit
 import collections
+import itertools
 import os
 import queue
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Iterable, Iterator, Optional, Set, Tuple
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Set, Tuple
 
 import torch
 import torch.utils.data
@@ -30,36 +32,66 @@ __all__ = ["AUTOTUNE", "Pipeline", "parallel_map", "prefetch", "resolve_parallel
 
 
 def resolve_parallelism(num_parallel_calls: Optional[int]) -> int:
-    """``AUTOTUNE`` -> the number of CPU cores; ``None`` -> 1 (sequential)."""
+    """``AUTOTUNE`` -> the number of CPU cores this process may run on; ``None`` -> 1
+    (sequential)."""
     if num_parallel_calls is None:
         return 1
     if num_parallel_calls == AUTOTUNE:
-        return max(os.cpu_count() or 1, 1)
+        usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+        return max(len(usable) if usable else os.cpu_count() or 1, 1)
     if num_parallel_calls < 1:
         raise ValueError("`num_parallel_calls` must be a positive integer or "
                          f"`tf.data.AUTOTUNE`, received: {num_parallel_calls}")
     return int(num_parallel_calls)
 
 
+# A pool task runs a chunk of consecutive elements when they are cheap: each task costs a
+# submit, a wake-up and a future (~10 us of CPU), the same order as a small image's resize.
+_TASK_SECONDS = 1e-3  # a chunk aims at about this much work
+_MAX_CHUNK = 8
+
+
+def _run_chunk(fn: Callable[[Any], Any], chunk: List[Any]) -> Tuple[List[Any], float]:
+    """``fn`` over ``chunk`` and the seconds per element it took."""
+    start = time.perf_counter()
+    results = [fn(element) for element in chunk]
+    return results, (time.perf_counter() - start) / len(chunk)
+
+
 def parallel_map(source: Iterable[Any], fn: Callable[[Any], Any], workers: int,
                  deterministic: bool = True) -> Iterator[Any]:
     """``fn`` over ``source`` in ``workers`` threads; input order unless ``deterministic``
-    is False (then results come as they finish)."""
+    is False (then results come as they finish). Elements go to the pool one at a time,
+    then in chunks of up to ``_MAX_CHUNK`` once they are measured to take well under
+    ``_TASK_SECONDS`` each (so slow elements always spread over all the threads)."""
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tf.data.map")
     pending: "collections.deque" = collections.deque()
     window = 2 * workers
+    per_element = _TASK_SECONDS  # unknown until the first chunks come back
+    iterator = iter(source)
+
+    def finished() -> Any:
+        nonlocal per_element
+        if not deterministic:
+            done = next((f for f in pending if f.done()), pending[0])
+            pending.remove(done)
+        else:
+            done = pending.popleft()
+        results, seconds = done.result()
+        per_element = 0.5 * per_element + 0.5 * seconds
+        return results
+
     try:
-        for element in source:
-            pending.append(pool.submit(fn, element))
+        while True:
+            size = max(1, min(_MAX_CHUNK, int(_TASK_SECONDS / max(per_element, 1e-9))))
+            chunk = list(itertools.islice(iterator, size))
+            if not chunk:
+                break
+            pending.append(pool.submit(_run_chunk, fn, chunk))
             if len(pending) >= window:
-                if not deterministic:
-                    done = next((f for f in pending if f.done()), pending[0])
-                    pending.remove(done)
-                    yield done.result()
-                else:
-                    yield pending.popleft().result()
+                yield from finished()
         while pending:
-            yield pending.popleft().result()
+            yield from finished()
     finally:
         for future in pending:
             future.cancel()

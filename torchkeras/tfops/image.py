@@ -171,7 +171,57 @@ def decode_jpeg(contents: Any, channels: int = 0, ratio: int = 1, fancy_upscalin
     libjpeg's accurate one: equal to TF's ``dct_method="INTEGER_ACCURATE"``; TF's default
     (fast integer IDCT) differs by at most a few levels."""
     channels = _check_channels(channels, "decode_jpeg")
+    fast = _decode_jpeg_fast(contents, channels)
+    if fast is not None:
+        return fast
     return _decode_jpeg_image(_pil_image(contents, "decode_jpeg"), channels)
+
+
+# SOFn markers (frame headers) carry the image size; C4 (DHT), C8 (JPG), CC (DAC) do not
+_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+_JPEG_MODES = {1: "L", 3: "RGB"}
+
+
+def _jpeg_frame(data: bytes) -> Optional[Tuple[int, int, int]]:
+    """(height, width, components) from a JPEG's frame header, or None where the markers are
+    not the plain layout (the caller then takes Pillow's full parser)."""
+    if data[:3] != b"\xff\xd8\xff":
+        return None
+    at, end = 2, len(data) - 9
+    while at < end:
+        if data[at] != 0xFF:
+            return None
+        marker = data[at + 1]
+        if marker in _SOF:
+            return (int.from_bytes(data[at + 5:at + 7], "big"),
+                    int.from_bytes(data[at + 7:at + 9], "big"), data[at + 9])
+        if marker in (0xDA, 0xFF, 0x01) or 0xD0 <= marker <= 0xD9:  # scan data before a
+            return None  # frame, fill bytes, or a marker without a length: Pillow's parser
+        at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
+    return None
+
+
+def _decode_jpeg_fast(contents: Any, channels: int) -> Optional[torch.Tensor]:
+    """A baseline/progressive gray or RGB JPEG decoded by Pillow's libjpeg decoder without
+    Pillow's Python marker parser (about half the per-image cost for small images); the same
+    decoder and arguments as ``Image.open(...).load()``, so the same pixels. None: take the
+    full path (other layouts, ``channels=1`` of a colour image, errors and their messages)."""
+    if not isinstance(contents, bytes) or channels in (2, 4):
+        return None
+    frame = _jpeg_frame(contents)
+    if frame is None or frame[2] not in _JPEG_MODES or min(frame[:2]) == 0:
+        return None
+    mode = _JPEG_MODES[frame[2]]
+    if channels == 1 and mode != "L":
+        return None
+    from PIL import Image  # Pillow: optional, only the decoders need it
+    if Image.MAX_IMAGE_PIXELS and frame[0] * frame[1] > Image.MAX_IMAGE_PIXELS:
+        return None  # Image.open's decompression-bomb warning or error
+    try:
+        img = Image.frombytes(mode, (frame[1], frame[0]), contents, "jpeg", mode, "")
+    except Exception:  # Pillow raises several types; the full path reports them
+        return None
+    return torch.from_numpy(_to_channels(img, channels))
 
 
 def _decode_jpeg_image(img: Any, channels: int) -> torch.Tensor:
@@ -198,6 +248,9 @@ def decode_image(contents: Any, channels: Optional[int] = None, dtype: Any = "ui
     """JPEG/PNG/GIF/BMP bytes -> ``(height, width, channels)`` of ``dtype`` (floats in
     ``[0, 1)`` as ``convert_image_dtype``); animated GIFs give ``(frames, h, w, 3)``."""
     channels = _check_channels(channels, "decode_image")
+    fast = _decode_jpeg_fast(contents, channels)
+    if fast is not None:
+        return convert_image_dtype(fast, dtype)
     img = _pil_image(contents, "decode_image")
     if img.format == "JPEG":
         array = _decode_jpeg_image(img, channels)
@@ -348,6 +401,9 @@ def rot90(image: Any, k: int = 1, name: Optional[str] = None) -> torch.Tensor:
 
 
 def _random_flip(image: Any, axis: int, seed: Optional[int], owner: str) -> torch.Tensor:
+    if isinstance(image, torch.Tensor) and image.dim() == 3:  # one image: the usual case
+        flip = torch.rand((1,), generator=_generator(seed)) < 0.5  # its coin, as below
+        return torch.flip(image, dims=[axis - 1]) if bool(flip) else image
     x, added = _batched(image, owner)
     flip = torch.rand((x.shape[0],), generator=_generator(seed)) < 0.5  # one coin per image
     if added:  # one image (the usual case inside map): flip it or not
@@ -395,6 +451,8 @@ def per_image_standardization(image: Any) -> torch.Tensor:
 def adjust_brightness(image: Any, delta: float) -> torch.Tensor:
     """Add ``delta`` in float space; integer images are converted back with saturation."""
     x = _tensor(image, "adjust_brightness")
+    if x.dtype == torch.float32:  # the usual case (after a resize): no conversions
+        return x + float(delta)
     flt = convert_image_dtype(x, "float32")
     return convert_image_dtype(flt + float(delta), x.dtype, saturate=True)
 
