@@ -93,6 +93,32 @@ def test_channels_last_input_goes_to_torch_as_a_view(monkeypatch):
     assert seen["x"].shape == (2, 3, 6, 6)
 
 
+@pytest.mark.parametrize("cls,data_format,shape,memory_format", [
+    (L.Conv2D, "channels_last", (None, 6, 6, 5), torch.channels_last),
+    (L.Conv3D, "channels_last", (None, 4, 4, 4, 5), torch.channels_last_3d),
+    (L.Conv2D, "channels_first", (None, 5, 6, 6), torch.contiguous_format),
+])
+def test_kernel_memory_format_matches_the_inputs_view(cls, data_format, shape, memory_format):
+    # channels_last data reaches torch as a channels_last view; a kernel with the same
+    # strides spares the convolution a weight copy per call. set_weights keeps the strides.
+    layer = cls(4, 3, data_format=data_format)
+    layer.build(shape)
+    assert layer.kernel.is_contiguous(memory_format=memory_format)
+    value = np.random.RandomState(0).randn(*layer.get_weights()[0].shape).astype("float32")
+    layer.set_weights([value, np.zeros(4, "float32")])
+    assert layer.kernel.is_contiguous(memory_format=memory_format)
+    np.testing.assert_array_equal(layer.get_weights()[0], value)
+    x = torch.randn(2, *shape[1:])
+    expected = CONV_REFERENCE[layer.rank](x if data_format == "channels_first" else
+                                          x.movedim(-1, 1), layer.kernel.contiguous(),
+                                          layer.bias)
+    expected = expected if data_format == "channels_first" else expected.movedim(1, -1)
+    torch.testing.assert_close(layer(x).detach(), expected.detach(), rtol=1e-5, atol=1e-5)
+
+
+CONV_REFERENCE = {2: torch.nn.functional.conv2d, 3: torch.nn.functional.conv3d}
+
+
 def test_depthwise_kernel_layout_round_trip():
     layer = L.DepthwiseConv2D(2, depth_multiplier=3)
     layer.build((None, 4, 4, 2))

@@ -304,7 +304,7 @@ class Layer(torch.nn.Module):
             keras_value = torch.as_tensor(np.asarray(keras_value))
         keras_value = keras_value.to(device=backend.get_device(),
                                      dtype=backend.torch_dtype(dtype))
-        storage = layout.from_keras(keras_value).contiguous()
+        storage = layout.from_keras(keras_value).contiguous(memory_format=layout.memory_format)
         attr_name = self._free_attribute_name(name)
         layout_fns = {} if layout is KERAS_LAYOUT else dict(to_keras=layout.to_keras,
                                                             from_keras=layout.from_keras)

@@ -23,12 +23,24 @@ __all__ = ["Conv1D", "Conv2D", "Conv3D", "Convolution1D", "Convolution2D", "Conv
 CONV_FUNCTIONS = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 
 
-def kernel_layout(rank: int) -> WeightLayout:
-    """Keras ``(*k, in, out)`` <-> torch ``(out, in, *k)`` (``permute(3, 2, 0, 1)`` in 2-D)."""
+CHANNELS_LAST_FORMATS = {2: torch.channels_last, 3: torch.channels_last_3d}
+
+
+def kernel_layout(rank: int, data_format: str = "channels_first") -> WeightLayout:
+    """Keras ``(*k, in, out)`` <-> torch ``(out, in, *k)`` (``permute(3, 2, 0, 1)`` in 2-D).
+
+    For channels_last data the 2-D/3-D kernel is stored with channels_last strides (memory
+    order ``(out, *k, in)``): the input reaches the convolution as a channels_last view, and
+    a kernel in the same memory format spares oneDNN/cuDNN a weight copy on every call.
+    """
     spatial = tuple(range(rank))
+    memory_format = torch.contiguous_format
+    if data_format == "channels_last":
+        memory_format = CHANNELS_LAST_FORMATS.get(rank, memory_format)
     return WeightLayout(
         to_keras=lambda w: w.permute(*range(2, 2 + rank), 1, 0),
-        from_keras=lambda w: w.permute(rank + 1, rank, *spatial))
+        from_keras=lambda w: w.permute(rank + 1, rank, *spatial),
+        memory_format=memory_format)
 
 
 class Conv(Layer):
@@ -111,7 +123,8 @@ class Conv(Layer):
         self.kernel = self.add_weight(
             "kernel", self.kernel_size + (channels // self.groups, self.filters),
             initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint, layout=kernel_layout(self.rank))
+            constraint=self.kernel_constraint,
+            layout=kernel_layout(self.rank, self.data_format))
         if self.use_bias:
             self.bias = self.add_weight("bias", (self.filters,), initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer,

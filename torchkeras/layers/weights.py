@@ -27,9 +27,14 @@ class WeightLayout:
 
         WeightLayout(to_keras=lambda w: w.permute(2, 3, 1, 0),
                      from_keras=lambda w: w.permute(3, 2, 0, 1))
+
+    ``memory_format`` is the strides the storage is created with (``torch.channels_last``
+    for a kernel that meets channels_last inputs: the convolution then needs no per-call
+    weight copy); ``set_weights``/``assign`` copy into the storage and keep them.
     """
     to_keras: Callable[[torch.Tensor], torch.Tensor] = _identity
     from_keras: Callable[[torch.Tensor], torch.Tensor] = _identity
+    memory_format: torch.memory_format = torch.contiguous_format
 
 
 KERAS_LAYOUT = WeightLayout()
