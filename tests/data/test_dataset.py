@@ -48,18 +48,24 @@ def test_prefetch_of_in_memory_batches_runs_inline():
 
 def test_parallel_map_runs_concurrently_and_keeps_order():
     threads = set()
+    lock = threading.Lock()
+    running = [0, 0]  # calls in flight now, most at once
 
     def slow(x):
         threads.add(threading.get_ident())
+        with lock:
+            running[0] += 1
+            running[1] = max(running)
         time.sleep(0.02 * (5 - int(x) % 5))  # later elements finish first
+        with lock:
+            running[0] -= 1
         return x * 10
 
-    start = time.perf_counter()
     out = [int(v) for v in Dataset.range(10).map(slow, num_parallel_calls=5)]
-    parallel = time.perf_counter() - start
     assert out == [v * 10 for v in range(10)]  # deterministic order, as tf.data's default
     assert len(threads) > 1
-    assert parallel < 0.02 * 30 * 0.7  # the sequential sum is 0.6 s
+    # Calls overlapped (counted, not timed: a wall-clock bound fails on a loaded machine).
+    assert 1 < running[1] <= 5
     assert pipeline.resolve_parallelism(AUTOTUNE) >= 1
     with pytest.raises(ValueError, match="num_parallel_calls"):
         Dataset.range(2).map(lambda x: x, num_parallel_calls=0)
@@ -70,7 +76,9 @@ def test_prefetch_produces_ahead_in_a_background_thread():
     ds = Dataset.range(6).map(lambda x: produced.append(int(x)) or x).prefetch(3)
     iterator = iter(ds)
     first = next(iterator)
-    time.sleep(0.2)
+    deadline = time.monotonic() + 10.0  # polled, not one fixed sleep: a loaded machine is slow
+    while len(produced) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert int(first) == 0 and len(produced) >= 3  # ran ahead of the consumer
     assert [int(v) for v in iterator] == [1, 2, 3, 4, 5]
     broken = Dataset.range(3).map(lambda x: 1 / 0 if int(x) == 2 else x).prefetch(2)

@@ -44,4 +44,9 @@ result["reduced"] = np.asarray(strategy.reduce("SUM", torch.tensor(float(rank + 
 
 np.savez(os.path.join(out, f"rank{rank}.npz"), **result)
 sys.stdout.close()
+torch.distributed.barrier()  # every collective done on both ranks before either leaves
 distribute.shutdown()
+# Without interpreter finalization: a gloo worker thread still releasing an all_reduced tensor
+# then aborts the process (see _dataset_worker.py).
+sys.stderr.flush()
+os._exit(0)

@@ -122,6 +122,7 @@ class LogisticEndpoint(keras.layers.Layer):
 
 
 def test_layer_called_on_two_tensors_and_compiled_without_a_loss():
+    keras.utils.set_random_seed(1)  # the loss threshold below is about seeded weights
     inputs = keras.Input(shape=(3,), name="inputs")
     targets = keras.Input(shape=(10,), name="targets")
     logits = keras.layers.Dense(10)(inputs)

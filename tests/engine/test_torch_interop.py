@@ -184,7 +184,9 @@ def test_gan_two_optimizer_train_step_trains():
     assert all(np.isfinite(history.history["g_loss"]))
     assert all(not np.allclose(a, b) for a, b in zip(d_before, discriminator.get_weights()))
     distance_after = np.abs(generator.predict(noise, verbose=0).mean(0) - target).sum()
-    assert distance_after < 0.6 * distance_before
+    # seed 0: 0.595 of the distance before, at 1 and 2 intra-op threads alike; seeds 0-7
+    # give 0.21-1.23 (GAN training oscillates), so the old 0.6 sat 1% from the edge
+    assert distance_after < 0.8 * distance_before
     assert gan.d_optimizer.iterations == gan.g_optimizer.iterations == 12 * 4
 
 

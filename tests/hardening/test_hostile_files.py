@@ -41,11 +41,14 @@ def saved(tmp_path_factory):
     return model, paths
 
 
+# "Quickly" is measured in CPU seconds (time.process_time): a bomb or a quadratic parse
+# spends CPU, while wall-clock time also counts the waits of a loaded machine (load 10 on
+# 2 cores stretched the slowest fuzzed load to 0.79 s of wall-clock time).
 def _quick(call):
-    start = time.monotonic()
+    start = time.process_time()
     with pytest.raises(CorruptFileError) as info:
         call()
-    assert time.monotonic() - start < 2.0
+    assert time.process_time() - start < 2.0
     return str(info.value)
 
 
@@ -117,9 +120,9 @@ def test_deep_nesting_and_attribute_bomb(saved, tmp_path):
         for index in range(2000):
             h5["layers"].attrs[f"a{index}"] = np.zeros(16)
     before = [w.copy() for w in model.get_weights()]
-    start = time.monotonic()
+    start = time.process_time()  # CPU seconds, as _quick
     model.load_weights(path)  # the extra content is ignored; the real weights load
-    assert time.monotonic() - start < 2.0
+    assert time.process_time() - start < 2.0
     for a, b in zip(before, model.get_weights()):
         np.testing.assert_array_equal(a, b)
 
@@ -205,7 +208,7 @@ def test_fuzz_loaders_bounded(saved, tmp_path):
 
     report = fuzz_files.fuzz(loader, seeds, str(tmp_path), budget_s=4.0, max_files=5000)
     print(f"fuzz: {report.generated} files, {report.by_error}, slowest "
-          f"{report.slowest_s:.3f} s")
+          f"{report.slowest_s:.3f} CPU s")
     assert report.generated >= 100
     assert report.failures == []
     assert report.slowest_s < 2.0
@@ -381,10 +384,10 @@ def test_unread_zip_member_is_never_inflated(saved, keras_with_bomb, monkeypatch
         return real_open(self, name, *args, **kwargs)
 
     monkeypatch.setattr(zipfile.ZipFile, "open", spy)
-    start = time.monotonic()
+    start = time.process_time()  # CPU seconds, as _quick
     keras.models.load_model(keras_with_bomb)
     model.load_weights(keras_with_bomb)
-    assert time.monotonic() - start < 2.0
+    assert time.process_time() - start < 2.0
     assert "assets/zeros.bin" not in opened and "config.json" in opened
 
 
@@ -451,10 +454,10 @@ def test_deeply_nested_h5_attributes_and_model_from_json(saved, tmp_path):
             h5.attrs[attribute] = DEEP.encode()
         message = _quick(lambda: keras.models.load_model(path))
         assert f"the '{attribute}' attribute of '{path}'" in message and "levels deep" in message
-    start = time.monotonic()
+    start = time.process_time()  # CPU seconds, as _quick
     with pytest.raises(ValueError, match="model_from_json is nested 31000 levels deep"):
         keras.models.model_from_json(DEEP)
-    assert time.monotonic() - start < 2.0
+    assert time.process_time() - start < 2.0
 
 
 def test_real_nested_models_are_well_within_the_depth_bound(tmp_path):

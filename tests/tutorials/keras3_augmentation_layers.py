@@ -7,6 +7,7 @@ import tensorflow as tf
 import keras
 from keras import layers
 
+keras.utils.set_random_seed(0)
 rs = np.random.RandomState(0)
 x_train = rs.randint(0, 256, (96, 32, 32, 3)).astype("float32")
 y_train = keras.utils.to_categorical(rs.randint(0, 10, 96), num_classes=10)

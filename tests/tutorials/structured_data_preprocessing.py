@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from tensorflow.keras import layers
 
+tf.random.set_seed(0)
 rng = np.random.RandomState(0)
 n = 400
 dataframe = pd.DataFrame({
