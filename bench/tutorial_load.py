@@ -5,8 +5,8 @@
     python bench/tutorial_load.py --tf-python /tmp/ref/bin/python   # also real tf-keras
     python bench/tutorial_load.py --keras3-python /tmp/k3/bin/python  # also Keras 3 on torch
     python bench/tutorial_load.py --programs mnist_mlp,cifar_cnn,imdb_lstm --policies on \
-        --repeats 2 --tf-python /tmp/ref/bin/python --keras3-python /tmp/k3/bin/python \
-        --markdown                                         # README's "Whole tutorials" table
+        --repeats 2 --timeout 120 --tf-python /tmp/ref/bin/python \
+        --keras3-python /tmp/k3/bin/python --markdown      # README's "Whole tutorials" table
 
 Each cell runs one program of ``bench/programs/`` (``--programs``; default the
 ``seq2seq_addition`` LSTM encoder-decoder trained an epoch at a time, as keras.io's
@@ -47,9 +47,9 @@ PROGRAM = PROGRAMS_DIR / "seq2seq_addition.py"
 # program -> (iterations or epochs, rows): sizes for ~5-30 s quiet on 2 cores
 DEFAULT_SIZES: Dict[str, Tuple[int, int]] = {
     "seq2seq_addition": (3, 50000),
-    "mnist_mlp": (3, 60000),
-    "cifar_cnn": (1, 5000),
-    "imdb_lstm": (1, 4000),
+    "mnist_mlp": (1, 60000),
+    "cifar_cnn": (1, 2000),
+    "imdb_lstm": (1, 2000),
 }
 SMOKE_SIZES: Dict[str, Tuple[int, int]] = {name: (1, 64) for name in DEFAULT_SIZES}
 # Imports torch, says when, then runs the rest of argv as `python -m torchkeras ...` (or, for
@@ -219,10 +219,10 @@ def main(argv: Optional[List[str]] = None) -> int:
                           f" after torch {r['after_torch_s']}s), fit per iteration "
                           f"{r['iteration_fit_s']}, load {r['load_avg']}"
                           f"{'  STALLED (timeout)' if r['stalled'] else ''}", flush=True)
+                    if args.out:  # after each cell: a long run stopped early keeps its cells
+                        Path(args.out).write_text(json.dumps(rows, indent=1) + "\n")
     if args.markdown:
         print(markdown(rows))
-    if args.out:
-        Path(args.out).write_text(json.dumps(rows, indent=1) + "\n")
     return 0
 
 

@@ -25,7 +25,7 @@ except ImportError:  # Keras 3 on torch (tutorial_load.py --keras3-python): no T
 print("IMPORT_DONE", time.time(), flush=True)
 
 EPOCHS = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-ROWS = int(sys.argv[2]) if len(sys.argv) > 2 else 5000
+ROWS = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
 
 # CIFAR-10's shapes and dtypes: (rows, 32, 32, 3) uint8 images, (rows, 1) integer labels;
 # each label tints its own channel/quadrant so that the model has something to learn.

@@ -26,7 +26,7 @@ except ImportError:  # Keras 3 on torch (tutorial_load.py --keras3-python): no T
 print("IMPORT_DONE", time.time(), flush=True)
 
 EPOCHS = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-ROWS = int(sys.argv[2]) if len(sys.argv) > 2 else 4000
+ROWS = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
 MAX_FEATURES = 20000  # vocabulary size, as the tutorial's num_words
 MAXLEN = 100  # tokens kept per review
 

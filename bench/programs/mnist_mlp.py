@@ -24,7 +24,7 @@ except ImportError:  # Keras 3 on torch (tutorial_load.py --keras3-python): no T
 
 print("IMPORT_DONE", time.time(), flush=True)
 
-EPOCHS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+EPOCHS = int(sys.argv[1]) if len(sys.argv) > 1 else 1
 ROWS = int(sys.argv[2]) if len(sys.argv) > 2 else 60000
 
 # MNIST's shapes and dtypes: uint8 images, integer labels; each label brightens its own
