@@ -135,12 +135,34 @@ def test_contention_neighbours_are_bounded_in_time():
 
 def test_tutorial_load_bench_runs_the_program_and_reads_its_timings():
     tutorial_load = _bench_module("tutorial_load")
-    parsed = tutorial_load.parse_output("x\nFIRST_STEP 105.5\nITERATION 1 2.5 0.1\n", 100.0)
-    assert parsed == {"first_step_s": 5.5, "iteration_fit_s": [2.5]}
+    parsed = tutorial_load.parse_output(
+        "TORCH_IMPORTED 101.0\nIMPORT_DONE 102.0\nDATA_READY 104.0\nx\nFIRST_STEP 105.5\n"
+        "ITERATION 1 2.5 0.1\n", 100.0)
+    assert parsed == {"first_step_s": 5.5, "iteration_fit_s": [2.5], "start_to_import_s": 2.0,
+                      "import_to_first_step_s": 3.5, "build_to_first_step_s": 1.5,
+                      "torch_import_s": 1.0, "after_torch_s": 2.5}
     cell = tutorial_load.run_cell("torchkeras", neighbours=0, policy=True, iterations=1,
                                   rows=64, timeout=300)
     assert not cell["stalled"]
     assert cell["first_step_s"] > 0 and len(cell["iteration_fit_s"]) == 1
+    assert cell["after_torch_s"] > 0 and cell["wall_s"] >= cell["first_step_s"]
+
+
+def test_tutorial_load_bench_times_the_three_whole_tutorials(tmp_path, capsys):
+    tutorial_load = _bench_module("tutorial_load")
+    out = tmp_path / "tutorials.json"
+    assert tutorial_load.main(["--programs", "mnist_mlp,cifar_cnn,imdb_lstm", "--smoke",
+                               "--neighbours", "0", "--policies", "on", "--no-warmup",
+                               "--markdown", "--out", str(out)]) == 0
+    rows = json.loads(out.read_text())
+    assert [r["program"] for r in rows] == ["mnist_mlp", "cifar_cnn", "imdb_lstm"]
+    for row in rows:
+        assert not row["stalled"] and row["runner"] == "torchkeras policy on"
+        assert 0 < row["start_to_import_s"] < row["first_step_s"] <= row["wall_s"]
+        assert 0 < row["build_to_first_step_s"] <= row["import_to_first_step_s"]
+        assert 0 < row["after_torch_s"] and row["load_avg"] >= 0
+    table = capsys.readouterr().out
+    assert "| imdb_lstm | torchkeras policy on | 0 |" in table
 
 
 def test_ops_overhead_bench_measures_every_pair():

@@ -21,6 +21,7 @@ import torch
 
 from torchkeras.backend._not_provided import not_provided_hook
 from torchkeras.backend import get_device, standardize_dtype, to_snake_case, torch_dtype
+from torchkeras.backend.threads import apply_thread_policy
 from torchkeras.registry.builtin_objects import builtin_objects as _builtin_objects
 from torchkeras.registry.builtin_objects import register_builtin as _register_builtin
 from torchkeras.registry.serialization import (deserialize_keras_object,
@@ -326,6 +327,9 @@ class Orthogonal(_RandomInitializer):
         flat_shape = (max(num_cols, num_rows), min(num_cols, num_rows))
         work_dtype = torch.float32 if dtype_ in _LOW_PRECISION else dtype_
         a = self._random(flat_shape, work_dtype, "normal", 0.0, 1.0)  # (max, min)
+        # QR is a barrier per column: a team larger than the free CPUs spins ~1 s on a busy
+        # machine (a recurrent kernel at build, before fit's own check), so size it first.
+        apply_thread_policy(min_interval=1.0)
         q, r = torch.linalg.qr(a, mode="reduced")  # q: (max, min), r: (min, min)
         q = q * torch.sign(torch.diagonal(r))
         if num_rows < num_cols:

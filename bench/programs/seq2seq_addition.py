@@ -6,8 +6,9 @@ TensorFlow (``from tensorflow import keras``) alike.
 
     python -m torchkeras run bench/programs/seq2seq_addition.py [iterations] [rows]
 
-Prints ``FIRST_STEP <unix time>`` when the first training batch ends and
-``ITERATION <n> <fit seconds> <predict seconds>`` after each iteration.
+Prints ``IMPORT_DONE <unix time>`` once Keras is imported, ``DATA_READY <unix time>`` when
+the data is made, ``FIRST_STEP <unix time>`` when the first training batch ends,
+``ITERATION <n> <fit seconds> <predict seconds>`` after each iteration and ``END``.
 """
 import sys
 import time
@@ -20,6 +21,8 @@ try:
 except ImportError:  # Keras 3 on torch (tutorial_load.py --keras3-python): no TensorFlow
     import keras
     from keras import layers
+
+print("IMPORT_DONE", time.time(), flush=True)
 
 ITERATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 ROWS = int(sys.argv[2]) if len(sys.argv) > 2 else 50000
@@ -46,6 +49,7 @@ y = np.stack([encode(s, DIGITS + 1) for s in answers])
 split = len(x) - len(x) // 10
 x_train, x_val, y_train, y_val = x[:split], x[split:], y[:split], y[split:]
 
+print("DATA_READY", time.time(), flush=True)
 model = keras.Sequential()
 model.add(layers.LSTM(128, input_shape=(MAXLEN, len(CHARS))))
 model.add(layers.RepeatVector(DIGITS + 1))
@@ -76,3 +80,4 @@ for iteration in range(1, ITERATIONS + 1):
         model.predict(x_val[np.array([row])], verbose=0)
     print("ITERATION", iteration, round(fitted - start, 3), round(time.time() - fitted, 3),
           flush=True)
+print("END", time.time(), flush=True)

@@ -180,3 +180,15 @@ def test_a_neighbour_starting_mid_epoch_is_seen_before_the_epoch_ends(monkeypatc
     model.fit(np.zeros((8, 2), "float32"), np.zeros((8, 1), "float32"), batch_size=2,
               epochs=1, verbose=0, callbacks=[Neighbour()])
     assert seen == [2, 2, 1, 1]
+
+
+def test_orthogonal_init_sizes_the_team_before_its_qr(monkeypatch):
+    # QR is a barrier per column: with a spinning 2-thread team and a busy neighbour an LSTM's
+    # recurrent kernel took ~1 s at build (before fit's own check), 0.2 ms with the team sized.
+    torch.set_num_threads(2)
+    monkeypatch.setattr(threads, "_expected_threads", 2)
+    monkeypatch.setattr(threads, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(threads, "busy_neighbours", lambda: 1)
+    w = keras.initializers.Orthogonal()((16, 64))
+    assert torch.get_num_threads() == 1
+    np.testing.assert_allclose(w @ w.T, np.eye(16), atol=1e-5)  # (16, 16): orthonormal rows
