@@ -57,13 +57,18 @@ def _bench_module(name):
 
 
 def test_peak_probe_sees_an_allocation():
+    import mmap
+
     import numpy as np
     import torch
     memory = _bench_module("memory")
     probe = memory.PeakProbe(torch.device("cpu"))
     probe.start()
-    block = np.ones(16 * 2 ** 20, dtype=np.float32)  # 64 MiB, touched
-    del block
+    # 64 MiB of fresh pages, touched. Not np.ones: malloc may serve it from heap memory an
+    # earlier test left resident, and then the RSS does not grow (seen in a full-suite run).
+    block = mmap.mmap(-1, 64 * 2 ** 20)
+    np.frombuffer(block, dtype=np.uint8)[:] = 1
+    block.close()
     result = probe.stop()
     assert result["method"] in ("VmHWM", "ru_maxrss")
     if result["method"] == "VmHWM":  # exact on Linux; ru_maxrss only bounds it from below
