@@ -1,0 +1,80 @@
+"""Functions called on symbolic tensors: the one dispatch point of ``tf.*``, ``keras.ops.*``
+and the operators of ``KerasTensor``.
+
+In Keras, ``tf.concat([x, y], 1)``, ``keras.ops.log(x)`` or ``x * 2`` on the symbolic
+``KerasTensor`` of a functional model record a layer of the graph (Keras 2's ``TFOpLambda``
+named ``tf.concat``, ``tf.math.log``, ``tf.math.multiply``). This module sits below the
+packages that name those functions (``ops``, the tf namespace) and the one that builds the
+layer (``layers.op_layer``, which installs itself with :func:`set_symbolic_handler`), so
+each namespace wraps its functions once with :func:`dispatching` when it is built.
+
+Eager calls pay one extra Python frame and no check: the symbolic arguments are looked for
+only after the function has failed on them (a ``KerasTensor`` converts to nothing).
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Dict, Optional
+
+__all__ = ["dispatching", "has_symbolic", "set_symbolic_handler", "symbolic_call",
+           "function_name"]
+
+# handler(name, function, args, kwargs) -> symbolic outputs; layers.op_layer installs it
+_HANDLER: list = [None]
+
+
+def set_symbolic_handler(handler: Callable[[str, Callable, tuple, Dict[str, Any]], Any]) -> None:
+    """Install what records a function call on symbolic tensors as a graph layer."""
+    _HANDLER[0] = handler
+
+
+def _is_symbolic(value: Any) -> bool:
+    return getattr(type(value), "_is_keras_tensor", False)
+
+
+def has_symbolic(args: Any, kwargs: Optional[Dict[str, Any]] = None) -> bool:
+    """Whether a symbolic tensor is among ``args``/``kwargs`` (lists, tuples, dicts nested)."""
+    stack = list(args) + (list(kwargs.values()) if kwargs else [])
+    while stack:
+        value = stack.pop()
+        if _is_symbolic(value):
+            return True
+        if isinstance(value, (list, tuple)):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+    return False
+
+
+def symbolic_call(name: str, function: Callable, args: tuple, kwargs: Dict[str, Any]) -> Any:
+    """Record ``function(*args, **kwargs)`` (named ``name``) as a layer of the graph."""
+    handler = _HANDLER[0]
+    if handler is None:  # the layers package is imported with KerasTensor's Input
+        raise TypeError(f"`{name}` was called on a symbolic Keras tensor, and no op layer "
+                        "is available to record it: import torchkeras.layers first.")
+    return handler(name, function, args, kwargs)
+
+
+def dispatching(function: Callable, name: str) -> Callable:
+    """``function`` that, called with a symbolic tensor in its arguments, records itself as
+    the graph layer ``name`` instead (``'math.log'``, ``'ops.concatenate'``)."""
+    if getattr(function, "__symbolic_name__", None) is not None:
+        return function
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except Exception:
+            if not has_symbolic(args, kwargs):
+                raise
+        return symbolic_call(name, function, args, kwargs)
+
+    wrapper.__symbolic_name__ = name  # type: ignore[attr-defined]
+    wrapper.__wrapped_function__ = function  # type: ignore[attr-defined]
+    return wrapper
+
+
+def function_name(function: Any) -> Optional[str]:
+    """The graph name a :func:`dispatching` function records itself under, else ``None``."""
+    return getattr(function, "__symbolic_name__", None)
