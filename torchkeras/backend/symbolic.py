@@ -14,6 +14,7 @@ only after the function has failed on them (a ``KerasTensor`` converts to nothin
 from __future__ import annotations
 
 import functools
+import inspect
 from typing import Any, Callable, Dict, Optional
 
 __all__ = ["dispatching", "has_symbolic", "set_symbolic_handler", "symbolic_call",
@@ -57,11 +58,21 @@ def symbolic_call(name: str, function: Callable, args: tuple, kwargs: Dict[str, 
 
 def dispatching(function: Callable, name: str) -> Callable:
     """``function`` that, called with a symbolic tensor in its arguments, records itself as
-    the graph layer ``name`` instead (``'math.log'``, ``'ops.concatenate'``)."""
+    the graph layer ``name`` instead (``'math.log'``, ``'ops.concatenate'``).
+
+    The wrapper has ``function``'s own signature (generated, as ``dataclasses`` does), so an
+    eager call costs one plain Python call: no ``*args`` packing, no argument scan."""
     if getattr(function, "__symbolic_name__", None) is not None:
         return function
+    wrapper = _same_signature_wrapper(function, name) or _generic_wrapper(function, name)
+    functools.update_wrapper(wrapper, function)
+    wrapper.__symbolic_name__ = name  # type: ignore[attr-defined]
+    wrapper.__wrapped_function__ = function  # type: ignore[attr-defined]
+    del wrapper.__wrapped__  # inspect.signature reads the generated signature itself
+    return wrapper
 
-    @functools.wraps(function)
+
+def _generic_wrapper(function: Callable, name: str) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
@@ -69,10 +80,56 @@ def dispatching(function: Callable, name: str) -> Callable:
             if not has_symbolic(args, kwargs):
                 raise
         return symbolic_call(name, function, args, kwargs)
-
-    wrapper.__symbolic_name__ = name  # type: ignore[attr-defined]
-    wrapper.__wrapped_function__ = function  # type: ignore[attr-defined]
     return wrapper
+
+
+def _same_signature_wrapper(function: Callable, name: str) -> Optional[Callable]:
+    try:
+        parameters = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    namespace: Dict[str, Any] = {"_function": function, "_name": name,
+                                 "_has_symbolic": has_symbolic, "_record": symbolic_call}
+    header, positional, keywords = [], [], []
+    star_added = False
+    for index, parameter in enumerate(parameters):
+        if not parameter.name.isidentifier() or parameter.name.startswith("_"):
+            return None
+        text = parameter.name
+        if parameter.default is not parameter.empty:
+            namespace[f"_default{index}"] = parameter.default
+            text += f"=_default{index}"
+        if parameter.kind is parameter.VAR_POSITIONAL:
+            header.append("*" + parameter.name)
+            positional.append("*" + parameter.name)
+            star_added = True
+            continue
+        if parameter.kind is parameter.VAR_KEYWORD:
+            header.append("**" + parameter.name)
+            keywords.append(f"**{parameter.name}")
+            continue
+        if parameter.kind is parameter.KEYWORD_ONLY:
+            if not star_added:
+                header.append("*")
+                star_added = True
+            keywords.append(f"{parameter.name}={parameter.name}")
+        else:
+            positional.append(parameter.name)
+        if parameter.kind is parameter.POSITIONAL_ONLY:
+            return None
+        header.append(text)
+    call = ", ".join(positional + keywords)
+    source = (f"def wrapper({', '.join(header)}):\n"
+              f"    try:\n"
+              f"        return _function({call})\n"
+              f"    except Exception:\n"
+              f"        _args, _kwargs = _pack({call})\n"
+              f"        if not _has_symbolic(_args, _kwargs):\n"
+              f"            raise\n"
+              f"    return _record(_name, _function, _args, _kwargs)\n")
+    namespace["_pack"] = lambda *args, **kwargs: (args, kwargs)
+    exec(source, namespace)  # noqa: S102 - source built above from the signature only
+    return namespace["wrapper"]
 
 
 def function_name(function: Any) -> Optional[str]:

@@ -65,10 +65,22 @@ def register_function(name: str, function: Callable[..., Any]) -> None:
     _FUNCTIONS[name] = getattr(function, "__wrapped_function__", function)
 
 
+# registers the tf functions (the tf namespace sits above layers); torchkeras installs it
+_LOADER: List[Callable[[], None]] = []
+
+
+def set_function_loader(loader: Callable[[], None]) -> None:
+    """Install what registers the ``tf`` functions when a name is not in the table yet."""
+    _LOADER[:] = [loader]
+
+
 def lookup_function(name: str, layer_name: str = "") -> Callable[..., Any]:
     """The function of the table called ``name``: an operator, ``'ops.<op>'`` or a
     registered ``tf`` function. An unknown name raises a ``ValueError``."""
     function = _FUNCTIONS.get(name)
+    if function is None and _LOADER and not name.startswith("ops."):
+        _LOADER.pop()()  # once: the tf namespace registers its functions
+        function = _FUNCTIONS.get(name)
     if function is not None:
         return function
     if name.startswith("ops.") and name[4:] in ops.__all__:
@@ -235,7 +247,10 @@ class OpNode(Layer):
                 for i in range(count)]
 
     def call(self, inputs: Any) -> Any:
-        return self._function(*self.call_arguments(inputs), **self.op_config)
+        arguments = self.call_arguments(inputs)
+        if self.op_class == "GetItem" and isinstance(arguments[1], list):
+            arguments[1] = tuple(arguments[1])  # the JSON list of a `x[:, 1:5]` index
+        return self._function(*arguments, **self.op_config)
 
     def get_config(self) -> Dict[str, Any]:
         return {"name": self.name, **self.op_config}
