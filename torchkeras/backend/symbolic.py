@@ -17,8 +17,8 @@ import functools
 import inspect
 from typing import Any, Callable, Dict, Optional
 
-__all__ = ["dispatching", "has_symbolic", "set_symbolic_handler", "symbolic_call",
-           "function_name"]
+__all__ = ["dispatching", "has_symbolic", "register_symbolic_type", "set_symbolic_handler",
+           "symbolic_call", "function_name"]
 
 # handler(name, function, args, kwargs) -> symbolic outputs; layers.op_layer installs it
 _HANDLER: list = [None]
@@ -29,8 +29,18 @@ def set_symbolic_handler(handler: Callable[[str, Callable, tuple, Dict[str, Any]
     _HANDLER[0] = handler
 
 
+# the symbolic tensor classes (graph.keras_tensor registers KerasTensor)
+_SYMBOLIC_TYPES: list = []
+
+
+def register_symbolic_type(cls: type) -> None:
+    """Make instances of ``cls`` count as symbolic tensors here."""
+    if cls not in _SYMBOLIC_TYPES:
+        _SYMBOLIC_TYPES.append(cls)
+
+
 def _is_symbolic(value: Any) -> bool:
-    return getattr(type(value), "_is_keras_tensor", False)
+    return isinstance(value, tuple(_SYMBOLIC_TYPES))
 
 
 def has_symbolic(args: Any, kwargs: Optional[Dict[str, Any]] = None) -> bool:

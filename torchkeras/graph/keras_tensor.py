@@ -139,3 +139,4 @@ for _method, _name in _COMPARISONS.items():
     setattr(KerasTensor, _method, _binary(_method, _name)[0])
 for _method, _name in _UNARY.items():
     setattr(KerasTensor, _method, _unary(_method, _name))
+symbolic.register_symbolic_type(KerasTensor)

@@ -31,9 +31,14 @@ __all__ = sorted({name for module in _MODULES for name in module.__all__}
 
 # Called on symbolic Keras tensors, an op records itself as a node of the functional graph
 # (Keras 3's operation nodes; torchkeras.layers.op_layer); eager calls pass straight through.
+# The submodules (`ops.nn.relu is ops.relu`, as in Keras 3) hold the same wrapper.
 for _name in __all__:
-    if isinstance(globals().get(_name), _types.FunctionType):
-        globals()[_name] = _symbolic.dispatching(globals()[_name], "ops." + _name)
-del _name
+    _raw = globals().get(_name)
+    if isinstance(_raw, _types.FunctionType):
+        globals()[_name] = _symbolic.dispatching(_raw, "ops." + _name)
+        for _module in _MODULES + (image,):
+            if getattr(_module, _name, None) is _raw:
+                setattr(_module, _name, globals()[_name])
+del _name, _raw, _module
 
 __getattr__ = not_provided_hook(__name__)  # Keras names not provided yet: a clear error
