@@ -170,3 +170,18 @@ def test_dtype_compares_with_tf_numpy_and_strings():
     assert x.dtype != object() and str(x.dtype) == "float32" and x.dtype.startswith("float")
     assert {x.dtype: 1}["float32"] == 1
     assert KerasTensor((None,), dtype=torch.float32).dtype == torch.float32
+
+
+def test_numpy_and_torch_left_operands_defer_to_the_keras_tensor():
+    x = keras.Input((3,))
+    for out in (np.float32(2) * x, torch.ones(3) * x):
+        assert out.shape == (None, 3) and _layer(out).name.startswith("tf.math.multiply")
+    model = keras.Model(x, torch.full((3,), 2.0) * x + np.float32(1))
+    np.testing.assert_allclose(model.predict(np.ones((1, 3)), verbose=0), [[3.0, 3.0, 3.0]])
+
+
+def test_iteration_follows_keras2():
+    with pytest.raises(TypeError, match="unknown first dimension"):
+        list(keras.Input((3,)))
+    parts = list(keras.Input((3,), batch_size=2))
+    assert len(parts) == 2 and parts[0].shape == (3,)

@@ -100,6 +100,15 @@ class KerasTensor:
     def __getitem__(self, index: Any) -> "KerasTensor":
         return symbolic.symbolic_call("__operators__.getitem", None, (self, index), {})
 
+    def __iter__(self) -> Any:  # Keras 2's rule (else iter() would index without end)
+        if not self.shape:
+            raise TypeError("Cannot iterate over a scalar.")
+        if self.shape[0] is None:
+            raise TypeError("Cannot iterate over a Tensor with unknown first dimension.")
+        return (self[i] for i in range(self.shape[0]))
+
+    __array_ufunc__ = None  # `np.float32(2) * x`: NumPy defers to KerasTensor.__rmul__
+
 
 def _binary(method: str, name: str) -> Any:
     def forward(self: KerasTensor, other: Any) -> Any:

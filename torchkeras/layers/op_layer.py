@@ -16,6 +16,7 @@ import operator
 import re
 from typing import Any, Callable, Dict, List, Optional
 
+import numpy as np
 import torch
 
 from torchkeras import ops
@@ -30,8 +31,20 @@ __all__ = ["TFOpLambda", "SlicingOpLambda"]
 # ---------------------------------------------------------------------- the function table
 def _binary(op: Callable[[Any, Any], Any]) -> Callable[..., Any]:
     def function(x: Any, y: Any, name: Optional[str] = None) -> Any:
+        if not isinstance(x, torch.Tensor):
+            x = _constant(x, y)
+        elif not isinstance(y, torch.Tensor):
+            y = _constant(y, x)
         return op(x, y)
     return function
+
+
+def _constant(value: Any, like: Any) -> Any:
+    """An array constant (``np.ones(3) * x``; a list once loaded) as a tensor beside ``like``."""
+    if isinstance(value, (list, np.ndarray)) and isinstance(like, torch.Tensor):
+        dtype = like.dtype if like.is_floating_point() else None
+        return torch.as_tensor(np.asarray(value), device=like.device).to(dtype or like.dtype)
+    return value
 
 
 def _unary(op: Callable[[Any], Any]) -> Callable[..., Any]:
@@ -120,6 +133,8 @@ class TFOpLambda(Layer):
         """A graph node for the call on symbolic tensors; the outputs' shapes and dtypes come
         from running the function on small tensors of ones."""
         args, kwargs = _keyword_arguments(self._function, args, kwargs)
+        # tensor constants are kept as arrays: saved as lists, placed on the inputs' device
+        args, kwargs = nest.map_structure(_array_constant, (list(args), kwargs))
         try:
             outputs = probe_spec(self.call, args, kwargs, fill=1.0)
         except Exception as error:
@@ -167,6 +182,12 @@ def _keyword_arguments(function: Callable[..., Any], args: tuple,
             return args, kwargs
         named[parameter.name] = value
     return args[:1], named
+
+
+def _array_constant(value: Any) -> Any:
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().numpy()
+    return value
 
 
 # --------------------------------------------------------------------------- the index form
