@@ -5,6 +5,7 @@ import pytest
 import torch
 
 import torchkeras as keras
+from layer_test import layer_test
 from torchkeras.graph.keras_tensor import DTypeName, KerasTensor
 from torchkeras.layers.op_layer import SlicingOpLambda, TFOpLambda
 
@@ -185,3 +186,9 @@ def test_iteration_follows_keras2():
         list(keras.Input((3,)))
     parts = list(keras.Input((3,), batch_size=2))
     assert len(parts) == 2 and parts[0].shape == (3,)
+
+
+def test_op_layer_contract():
+    out = layer_test(TFOpLambda, {"function": "math.abs"}, input_shape=(2, 3),
+                     expected_output_shape=(None, 3), expected_num_trainable_weights=0)
+    assert (np.asarray(out) >= 0).all()

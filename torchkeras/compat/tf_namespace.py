@@ -103,7 +103,7 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
 
 
 def is_tensor(x: Any) -> bool:
-    return isinstance(x, torch.Tensor)
+    return isinstance(x, torch.Tensor) or symbolic.has_symbolic((x,))  # KerasTensors too
 
 
 def cast(x: Any, dtype: Any, name: Optional[str] = None) -> torch.Tensor:

@@ -21,7 +21,7 @@ import torch
 
 from torchkeras import ops
 from torchkeras.backend import naming, nest, symbolic
-from torchkeras.graph.keras_tensor import is_keras_tensor
+from torchkeras.graph.convert import to_tensor
 from torchkeras.graph.node import Node, probe_spec
 from torchkeras.layers.base import Layer
 
@@ -127,6 +127,8 @@ class TFOpLambda(Layer):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if symbolic.has_symbolic(args, kwargs):
             return self._record(args, kwargs)
+        if args:  # NumPy data becomes tensors, as TensorFlow's functions convert it
+            args = (nest.map_structure(_array_to_tensor, args[0]),) + tuple(args[1:])
         return self.call(*args, **kwargs)
 
     def _record(self, args: tuple, kwargs: Dict[str, Any]) -> Any:
@@ -182,6 +184,10 @@ def _keyword_arguments(function: Callable[..., Any], args: tuple,
             return args, kwargs
         named[parameter.name] = value
     return args[:1], named
+
+
+def _array_to_tensor(value: Any) -> Any:
+    return to_tensor(value) if isinstance(value, np.ndarray) else value
 
 
 def _array_constant(value: Any) -> Any:
