@@ -192,3 +192,17 @@ def test_op_layer_contract():
     out = layer_test(TFOpLambda, {"function": "math.abs"}, input_shape=(2, 3),
                      expected_output_shape=(None, 3), expected_num_trainable_weights=0)
     assert (np.asarray(out) >= 0).all()
+
+
+def test_getitem_with_index_arrays_round_trips(tmp_path):
+    x = keras.Input((4,))
+    outs = [x[:, [0, 2]], x[:, np.array([3, 1])], x[:, torch.tensor([1, 1])]]
+    assert [o.shape for o in outs] == [(None, 2)] * 3
+    model = keras.Model(x, outs)
+    data = np.arange(8, dtype="float32").reshape(2, 4)
+    want = [data[:, [0, 2]], data[:, [3, 1]], data[:, [1, 1]]]
+    model.save(str(tmp_path / "m.h5"))
+    loaded = keras.models.load_model(str(tmp_path / "m.h5"))
+    for m in (model, loaded):
+        for got, expected in zip(m.predict(data, verbose=0), want):
+            np.testing.assert_array_equal(got, expected)

@@ -201,7 +201,11 @@ def index_to_config(index: Any) -> Any:
     """Keras 2's saved form of an index: slices as ``{'start', 'stop', 'step'}`` dicts,
     ``...`` as ``{'class_name': '__ellipsis__'}``, a tuple as a list."""
     if isinstance(index, tuple):
-        return [index_to_config(i) for i in index]
+        return [_index_item_to_config(i) for i in index]
+    return _index_item_to_config(index)
+
+
+def _index_item_to_config(index: Any) -> Any:
     if isinstance(index, slice):
         return {"start": _plain(index.start), "stop": _plain(index.stop),
                 "step": _plain(index.step)}
@@ -215,8 +219,12 @@ def _plain(value: Any) -> Any:
 
 
 def _index_from_config(config: Any) -> Any:
-    if isinstance(config, list):
-        return tuple(_index_from_config(c) for c in config)
+    if isinstance(config, list):  # the tuple of `x[:, 0]` (a list inside: indices)
+        return tuple(_index_item(c) for c in config)
+    return _index_item(config)
+
+
+def _index_item(config: Any) -> Any:
     if isinstance(config, dict):
         if config.get("class_name") == "__ellipsis__":
             return Ellipsis
