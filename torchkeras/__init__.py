@@ -18,6 +18,7 @@ from torchkeras.layers.input_layer import Input, InputLayer
 from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
 from torchkeras.layers.base import Layer
+from torchkeras.layers import op_layer as _op_layer
 from torchkeras.graph.keras_tensor import KerasTensor
 from torchkeras import mixed_precision
 from torchkeras import config
@@ -45,6 +46,16 @@ def _keras2_functions():
 
 # `keras.backend`: the settings plus the `K.*` functions (torchkeras code never uses them).
 backend._provide_keras2_functions(_keras2_functions)
+
+
+def _tf_op_functions() -> None:
+    """Register the ``tf.*`` functions a loaded ``TFOpLambda`` layer may name (``'concat'``):
+    building the tf namespace registers them; compat loads on first use, as above."""
+    from torchkeras.compat import tf_namespace  # late: compat loads on first use
+    tf_namespace.build_tensorflow(keras_module=importlib.import_module(__name__))
+
+
+_op_layer.set_function_loader(_tf_op_functions)
 from torchkeras import ops, random
 from torchkeras.backend import variable as _variable
 from torchkeras.backend.variable import Variable

@@ -21,11 +21,11 @@ import torch
 from torchkeras import distribute
 from torchkeras import data as tf_data
 from torchkeras import tfops
-from torchkeras.backend import config
+from torchkeras.backend import config, symbolic
 from torchkeras.backend.messages import NotProvidedError
 from torchkeras.compat import keras2_functions as K
 from torchkeras.compat.keras2_functions import Variable
-from torchkeras.layers import string_ops
+from torchkeras.layers import op_layer, string_ops
 from torchkeras.data import sparse, tfrecord
 from torchkeras.data.structure import to_leaf
 
@@ -104,7 +104,7 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
 
 
 def is_tensor(x: Any) -> bool:
-    return isinstance(x, torch.Tensor)
+    return isinstance(x, torch.Tensor) or symbolic.has_symbolic((x,))  # KerasTensors too
 
 
 def cast(x: Any, dtype: Any, name: Optional[str] = None) -> torch.Tensor:
@@ -636,9 +636,11 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
     members["sparse"] = _sub("tf", "sparse", {"SparseTensor": sparse.SparseTensor,
                                               "to_dense": sparse.to_dense})
     members["errors"] = _sub("tf", "errors", {"DataLossError": tfrecord.DataLossError})
+    nn = _nn_members()
+    _dispatch_functions(members, {"math": math, "nn": nn})
     members["math"] = _sub("tf", "math", math)
     members["version"] = _sub("tf", "version", {"VERSION": VERSION})
-    members["nn"] = _sub("tf", "nn", _nn_members())
+    members["nn"] = _sub("tf", "nn", nn)
     members["dtypes"] = _sub("tf", "dtypes", dict(dtypes, as_dtype=as_dtype, DType=torch.dtype))
     members["random"] = _sub("tf", "random", {
         "set_seed": _set_seed, "normal": _random_normal, "uniform": _random_uniform,
@@ -666,6 +668,37 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
             "InputContext", "get_strategy", "has_strategy", "in_cross_replica_context",
             "get_replica_context")})
     return TFNamespace("tensorflow", "tf", members, doc=__doc__)
+
+
+# tf functions whose TensorFlow name is not where the shim keeps them
+_CANONICAL = {"matmul": "linalg.matmul"}
+# members that never take a tensor: nothing to record on symbolic tensors
+_NOT_RECORDED = {"as_dtype", "constant", "convert_to_tensor", "is_tensor", "zeros", "ones",
+                 "fill", "eye", "range", "linspace", "print", "function", "executing_eagerly"}
+
+
+def _dispatch_functions(top: Dict[str, Any], submodules: Dict[str, Dict[str, Any]]) -> None:
+    """Wrap (in place) the functions of ``tf`` and its ``submodules`` so that a call on
+    symbolic Keras tensors records an op layer named as TensorFlow names the function
+    (``tf.math.reduce_sum`` also for ``tf.reduce_sum``), and register them for loading."""
+    names: Dict[int, str] = {}
+    for module, members in submodules.items():
+        for key, value in members.items():
+            if isinstance(value, types.FunctionType):
+                names.setdefault(id(value), f"{module}.{key}")
+    for key, value in top.items():
+        if isinstance(value, types.FunctionType) and key not in _NOT_RECORDED:
+            names.setdefault(id(value), _CANONICAL.get(key, key))
+    wrapped: Dict[int, Any] = {}
+    for members in [top, *submodules.values()]:
+        for key, value in list(members.items()):
+            name = names.get(id(value))
+            if name is None or key in _NOT_RECORDED:
+                continue
+            if id(value) not in wrapped:
+                wrapped[id(value)] = symbolic.dispatching(value, name)
+                op_layer.register_function(name, value)
+            members[key] = wrapped[id(value)]
 
 
 def _provided() -> Dict[str, List[str]]:

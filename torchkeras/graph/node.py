@@ -79,23 +79,33 @@ def _output_spec(layer: Any, inputs: Any, args: tuple, kwargs: Dict[str, Any]) -
                                   layer.compute_dtype), spec)
     if not any(is_keras_tensor(x) for x in nest.flatten([list(args), kwargs])):
         return None
+    return probe_spec(layer.call, (inputs,) + tuple(args), kwargs, layer.compute_dtype)
+
+
+def probe_spec(call: Any, args: Any, kwargs: Dict[str, Any], dtype: Optional[str] = None,
+               fill: float = 0.0) -> Any:
+    """New KerasTensors for ``call(*args, **kwargs)`` on KerasTensors, found by running it
+    twice on tensors of ``fill`` whose free dimensions differ between the runs: a dimension
+    that differs is ``None``. ``dtype``: the outputs' dtype, else the one the runs gave."""
     outputs = []
-    for size in (3, 4):  # unknown non-batch dims: two probes tell fixed from free dims
-        def zeros(x: Any) -> Any:
+    for batch, size in ((2, 3), (5, 4)):  # two probes tell fixed from free dims
+        def probe(x: Any) -> Any:
             if not is_keras_tensor(x):
                 return x
-            shape = [2 if i == 0 else size if d is None else d for i, d in enumerate(x.shape)]
-            return torch.zeros(shape, dtype=backend.torch_dtype(x.dtype))
+            shape = [batch if i == 0 and d is None else size if d is None else d
+                     for i, d in enumerate(x.shape)]
+            return torch.full(shape, fill, dtype=backend.torch_dtype(x.dtype))
         with torch.no_grad():
-            outputs.append(layer.call(nest.map_structure(zeros, inputs),
-                                      *nest.map_structure(zeros, list(args)),
-                                      **nest.map_structure(zeros, dict(kwargs))))
-    dtype = layer.compute_dtype
+            outputs.append(call(*nest.map_structure(probe, list(args)),
+                                **nest.map_structure(probe, dict(kwargs))))
 
-    def merge(a: torch.Tensor, b: torch.Tensor) -> KerasTensor:
-        shape = tuple(None if i == 0 or d != e else d for i, (d, e) in
-                      enumerate(zip(a.shape, b.shape)))
-        return KerasTensor(shape, dtype)
+    def merge(a: Any, b: Any) -> KerasTensor:
+        if not isinstance(a, torch.Tensor):
+            a, b = torch.as_tensor(a), torch.as_tensor(b)
+        shape = tuple(None if d != e else d for d, e in zip(a.shape, b.shape))
+        if dtype is None:
+            return KerasTensor(shape, backend.standardize_dtype(a.dtype))
+        return KerasTensor((None,) + shape[1:] if shape else shape, dtype)
 
     merged = [merge(a, b) for a, b in zip(nest.flatten(outputs[0]), nest.flatten(outputs[1]))]
     return nest.pack_sequence_as(outputs[0], merged)

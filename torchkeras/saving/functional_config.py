@@ -28,6 +28,7 @@ from torchkeras.saving.model_config import keras3_layer_entry, normalize_entry
 from torchkeras.registry.object_registration import get_registered_name
 from torchkeras.backend import nest
 from torchkeras.saving.op_nodes import OpNode, is_op_entry, op_from_entry
+from torchkeras.layers.op_layer import TFOpLambda
 
 KERAS2 = "keras2"
 KERAS3 = "keras3"
@@ -151,7 +152,12 @@ def _serialize_node(node: Any, ref: Any, style: str) -> Any:
     arguments.update(kwargs)
     arguments = nest.map_structure(lambda v: ref(v) if is_keras_tensor(v) else v, arguments) \
         if arguments else {}
-    return [ref(t) + [arguments] for t in nest.flatten(inputs) if is_keras_tensor(t)]
+    if not any(is_keras_tensor(t) for t in nest.flatten(inputs)):  # `2 * x`: Keras 2's form
+        return ["_CONSTANT_VALUE", -1, inputs, arguments]
+    entries = [ref(t) + [arguments] for t in nest.flatten(inputs) if is_keras_tensor(t)]
+    if isinstance(node.layer, TFOpLambda) and not nest.is_nested(inputs):
+        return entries[0]  # Keras 2 writes an op layer's one input unlisted
+    return entries
 
 
 # ------------------------------------------------------------------------------ reading
@@ -260,6 +266,10 @@ def _call_node(layer: Any, node_data: Any, tensor_at: Any, created: Dict[str, An
             if isinstance(value, dict):
                 if value.get("class_name") == "__keras_tensor__":
                     return tensor_at(*value["config"]["keras_history"][:3])
+                if value.get("class_name") == "__slice__":  # an index of `x[1:5]`
+                    return slice(*(value["config"].get(k) for k in ("start", "stop", "step")))
+                if value.get("class_name") == "__ellipsis__":
+                    return Ellipsis
                 return {k: decode(v) for k, v in value.items()}
             if isinstance(value, list):
                 return [decode(v) for v in value]
@@ -269,6 +279,8 @@ def _call_node(layer: Any, node_data: Any, tensor_at: Any, created: Dict[str, An
                   if v is not None}
         return layer(*args, **kwargs)
     inputs, kwargs = [], {}
+    if node_data and isinstance(node_data[0], str):  # an op layer's one input: not listed
+        node_data = [node_data]
     for item in node_data:  # Keras 2: [[name, node, tensor, kwargs], ...]
         if item[0] == "_CONSTANT_VALUE":
             inputs.append(item[2])
