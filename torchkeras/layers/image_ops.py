@@ -1,5 +1,5 @@
 """Image arithmetic shared by the image preprocessing layers (channels_last tensors):
-TensorFlow's resize (half-pixel centers, no antialias), ``smart_resize`` cropping and
+TensorFlow's resize (half-pixel centers; antialias through ScaleAndTranslate), ``smart_resize`` cropping and
 ``ImageProjectiveTransformV3`` (affine warps with TF's fill modes)."""
 from __future__ import annotations
 
@@ -76,10 +76,44 @@ def _resize_matrix(in_size: int, out_size: int, method: str,
     return matrix
 
 
-def resize_images(images: torch.Tensor, size: Sequence[int], interpolation: str) -> torch.Tensor:
-    """``tf.image.resize(images, size, method)`` for (batch, height, width, channels)."""
+def _scale_kernel(method: str, x: torch.Tensor) -> torch.Tensor:
+    if method == "bilinear":  # TF's triangle kernel
+        return (1 - x.abs()).clamp(min=0)
+    return _cubic_weights(x)  # keyscubic, a = -0.5
+
+
+def _scale_translate_matrix(in_size: int, out_size: int, method: str,
+                            device: torch.device) -> torch.Tensor:
+    """(out, in) weights of TF's ScaleAndTranslate with ``antialias=True`` (the kernel widens
+    by 1/scale when shrinking; weights renormalised over the taps inside the image)."""
+    inv_scale = in_size / out_size
+    radius = 1.0 if method == "bilinear" else 2.0
+    kernel_scale = max(inv_scale, 1.0)
+    matrix = torch.zeros((out_size, in_size), dtype=torch.float64)
+    for x in range(out_size):
+        sample = (x + 0.5) * inv_scale
+        start = max(0, math.ceil(sample - radius * kernel_scale - 0.5))
+        end = min(in_size, math.floor(sample + radius * kernel_scale - 0.5) + 1)
+        taps = torch.arange(start, end, dtype=torch.float64)
+        weights = _scale_kernel(method, (taps + 0.5 - sample) / kernel_scale)
+        total = float(weights.sum())
+        if abs(total) >= 1000 * float(torch.finfo(torch.float32).eps):
+            weights = weights / total
+        matrix[x, start:end] = weights
+    return matrix.to(device)
+
+
+def resize_images(images: torch.Tensor, size: Sequence[int], interpolation: str,
+                  antialias: bool = False) -> torch.Tensor:
+    """``tf.image.resize(images, size, method, antialias)`` for (batch, height, width,
+    channels); ``antialias`` applies to bilinear and bicubic (TF's ScaleAndTranslate)."""
     height, width = int(size[0]), int(size[1])
     in_h, in_w = images.shape[-3], images.shape[-2]
+    if antialias and interpolation in ("bilinear", "bicubic"):
+        rows = _scale_translate_matrix(in_h, height, interpolation, images.device).float()
+        cols = _scale_translate_matrix(in_w, width, interpolation, images.device).float()
+        # (batch, H, W, C) -> (batch, h, w, C)
+        return torch.einsum("hH,bHWc,wW->bhwc", rows, images.float(), cols)
     if interpolation == "nearest":
         nchw = images.permute(0, 3, 1, 2)  # (batch, channels, height, width)
         out = F.interpolate(nchw, size=(height, width), mode="nearest-exact")
@@ -101,12 +135,12 @@ def crop_box(height: int, width: int, target_h: int, target_w: int) -> Tuple[int
     return int((height - crop_h) / 2), int((width - crop_w) / 2), crop_h, crop_w
 
 
-def smart_resize(images: torch.Tensor, size: Sequence[int], interpolation: str = "bilinear"
-                 ) -> torch.Tensor:
+def smart_resize(images: torch.Tensor, size: Sequence[int], interpolation: str = "bilinear",
+                 antialias: bool = False) -> torch.Tensor:
     """Crop to the target aspect ratio (centred), then resize (Keras's ``smart_resize``)."""
     top, left, crop_h, crop_w = crop_box(images.shape[-3], images.shape[-2], size[0], size[1])
     cropped = images[:, top:top + crop_h, left:left + crop_w, :]
-    return resize_images(cropped, size, interpolation)
+    return resize_images(cropped, size, interpolation, antialias)
 
 
 def pad_to_aspect(images: torch.Tensor, size: Sequence[int], fill_value: float) -> torch.Tensor:

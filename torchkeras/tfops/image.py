@@ -213,33 +213,6 @@ def decode_image(contents: Any, channels: Optional[int] = None, dtype: Any = "ui
 
 
 # ------------------------------------------------------------------ resize
-def _kernel(method: str, x: torch.Tensor) -> torch.Tensor:
-    if method == "bilinear":  # TF's triangle kernel
-        return (1 - x.abs()).clamp(min=0)
-    return image_ops._cubic_weights(x)  # keyscubic, a = -0.5
-
-
-def _scale_translate_matrix(in_size: int, out_size: int, method: str) -> torch.Tensor:
-    """(out, in) weights of TF's ScaleAndTranslate with ``antialias=True`` (the kernel widens
-    by 1/scale when shrinking; weights renormalised over the taps inside the image)."""
-    scale = out_size / in_size
-    inv_scale = 1.0 / scale
-    radius = 1.0 if method == "bilinear" else 2.0
-    kernel_scale = max(inv_scale, 1.0)
-    matrix = torch.zeros((out_size, in_size), dtype=torch.float64)
-    for x in range(out_size):
-        sample = (x + 0.5) * inv_scale
-        start = max(0, math.ceil(sample - radius * kernel_scale - 0.5))
-        end = min(in_size, math.floor(sample + radius * kernel_scale - 0.5) + 1)
-        taps = torch.arange(start, end, dtype=torch.float64)
-        weights = _kernel(method, (taps + 0.5 - sample) / kernel_scale)
-        total = float(weights.sum())
-        if abs(total) >= 1000 * np.finfo(np.float32).eps:
-            weights = weights / total
-        matrix[x, start:end] = weights
-    return matrix
-
-
 def _resize4(x: torch.Tensor, size: Tuple[int, int], method: str,
              antialias: bool) -> torch.Tensor:
     """(batch, H, W, C) -> (batch, h, w, C) float32 (``nearest`` keeps the dtype)."""
@@ -247,11 +220,7 @@ def _resize4(x: torch.Tensor, size: Tuple[int, int], method: str,
         if x.dtype.is_floating_point:
             return image_ops.resize_images(x, size, "nearest")
         return image_ops.resize_images(x.float(), size, "nearest").to(x.dtype)
-    if antialias and method in ("bilinear", "bicubic"):
-        rows = _scale_translate_matrix(x.shape[1], size[0], method).float()
-        cols = _scale_translate_matrix(x.shape[2], size[1], method).float()
-        return torch.einsum("hH,bHWc,wW->bhwc", rows, x.float(), cols)
-    return image_ops.resize_images(x.float(), size, method)
+    return image_ops.resize_images(x.float(), size, method, antialias)
 
 
 def _check_size(size: Any, owner: str) -> Tuple[int, int]:
