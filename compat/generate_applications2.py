@@ -13,6 +13,7 @@ Per case (fresh session each, so auto names start at 0):
   ``pooling='avg'``) with weights from ``applications_fill.fill`` (seed 0): layer names and
   classes, the module's ``preprocess_input`` of the fixed images and the inference output.
 Plus the parameter counts (total, trainable, non-trainable) of every other variant.
+``--add-counts NAME...`` records only those variants' counts into the existing fixture.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import importlib
 import json
 import os
 import sys
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -53,7 +54,8 @@ MODELS = {
 }
 # Every other variant: parameter counts only.
 COUNTED = ["EfficientNetV2B1", "EfficientNetV2B2", "EfficientNetV2B3", "EfficientNetV2M",
-           "EfficientNetV2L", "ResNetRS101", "ResNetRS152", "ResNetRS200"] + [
+           "EfficientNetV2L", "ResNetRS101", "ResNetRS152", "ResNetRS200", "ResNetRS270",
+           "ResNetRS350", "ResNetRS420"] + [
     f"RegNet{kind}{size}" for kind in "XY"
     for size in ("004", "006", "008", "016", "032", "040", "064", "080", "120", "160", "320")]
 SIZES = {"inception_resnet_v2": 75}
@@ -116,7 +118,23 @@ def count(constructor: str) -> Dict[str, int]:
     return _counts(getattr(apps, constructor)(weights=None))
 
 
+def add_counts(names: List[str]) -> None:
+    """Record the counts of ``names`` (in ``COUNTED``) into the existing fixture, keeping
+    everything else: what a full run writes for them, without rebuilding every case."""
+    path = os.path.join(HERE, "fixtures", "applications2.npz")
+    with np.load(path, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    meta = json.loads(str(arrays["meta"]))
+    counts = dict(meta["counts"], **{name: count(name) for name in names})
+    meta["counts"] = {name: counts[name] for name in COUNTED if name in counts}
+    arrays["meta"] = np.array(json.dumps(meta))
+    save_npz(path, arrays)
+    print({name: meta["counts"][name] for name in names})
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--add-counts"]:
+        return add_counts(sys.argv[2:])
     arrays: Dict[str, np.ndarray] = {}
     meta = {"cases": {case: record(case, arrays) for case in MODELS},
             "counts": {name: count(name) for name in COUNTED}, "tf_keras": keras.__version__}

@@ -37,7 +37,8 @@ def scan(root: str) -> Dict[str, Dict[str, Set[str]]]:
     """``{class_name: {'keys': ..., 'bases': ...}}`` for every class under ``root``."""
     classes: Dict[str, Dict[str, Set[str]]] = {}
     for folder, _, files in os.walk(root):
-        if "test" in folder.split(os.sep)[-1]:
+        last = folder.split(os.sep)[-1]
+        if "test" in last or last == "initializers":  # initializers.Identity is no layer
             continue
         for file in files:
             if not file.endswith(".py") or file.endswith("_test.py"):

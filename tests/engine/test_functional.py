@@ -151,3 +151,21 @@ def test_a_rank_short_input_meets_an_input_of_last_dimension_one():
     x = keras.Input(shape=(3,))
     squeezer = keras.Model(x, keras.layers.Dense(2)(x))
     assert tuple(squeezer(np.zeros((2, 3, 1), "float32")).shape) == (2, 2)
+
+
+def test_a_graph_deeper_than_the_recursion_limit_builds():
+    # ResNetRS270 and deeper chain ~1500+ layers; the graph walk must not recurse per layer.
+    import sys
+    depth = sys.getrecursionlimit() + 200
+    inputs = keras.Input((2,))
+    x = inputs
+    for _ in range(depth):
+        x = keras.layers.Activation("linear")(x)
+    branch = keras.layers.Dense(3)(inputs)
+    outputs = keras.layers.Concatenate()([x, branch])
+    model = keras.Model(inputs, outputs)
+    assert len(model.layers) == depth + 3  # input, the chain, dense, concatenate
+    assert model.layers[0] is inputs._keras_history[0]
+    assert type(model.layers[-1]).__name__ == "Concatenate"
+    out = model.predict(np.ones((1, 2), "float32"), verbose=0)
+    np.testing.assert_allclose(out[:, :2], np.ones((1, 2)))

@@ -30,6 +30,7 @@ class OpNames:
         return name
 
 
+@register_keras_serializable(package="applications")  # saved models reload
 class ConstantMultiply(Layer):
     """``inputs * factors`` with constant per-channel ``factors`` (no weights)."""
 
@@ -49,6 +50,7 @@ class ConstantMultiply(Layer):
         return config
 
 
+@register_keras_serializable(package="applications")  # saved models reload
 class ConstantAdd(Layer):
     """``inputs + value`` for a constant ``value`` (no weights)."""
 
@@ -68,6 +70,7 @@ class ConstantAdd(Layer):
         return config
 
 
+@register_keras_serializable(package="applications")  # saved models reload
 class LayerScale(Layer):
     """ConvNeXt's learned per-channel scale ``gamma`` (https://arxiv.org/abs/2103.17239)."""
 

@@ -131,17 +131,20 @@ def _variant(key: str) -> Any:
               include_preprocessing: bool = True, weights: Any = "imagenet",
               input_tensor: Any = None, input_shape: Optional[Sequence[Optional[int]]] = None,
               pooling: Optional[str] = None, classes: int = 1000,
-              classifier_activation: Any = "softmax") -> Model:
+              classifier_activation: Any = "softmax", name: Optional[str] = None) -> Model:
         return ConvNeXt(depths=config["depths"], projection_dims=config["projection_dims"],
                         drop_path_rate=0.0, layer_scale_init_value=1e-6, default_size=224,
-                        model_name=model_name, include_top=include_top,
+                        model_name=model_name if name is None else name,
+                        include_top=include_top,
                         include_preprocessing=include_preprocessing, weights=weights,
                         input_tensor=input_tensor, input_shape=input_shape, pooling=pooling,
                         classes=classes, classifier_activation=classifier_activation)
 
     title = {"xlarge": "XLarge"}.get(key, key.capitalize())
     build.__name__ = build.__qualname__ = "ConvNeXt" + title
-    build.__doc__ = f"ConvNeXt{title} (pixels in [0, 255]; the model normalizes them)."
+    build.__doc__ = (f"ConvNeXt{title} (pixels in [0, 255]; the model normalizes them). "
+                     "``name`` (Keras 3) is Keras 2's ``model_name``: the model's name and "
+                     "its layers' prefix.")
     return build
 
 

@@ -60,8 +60,9 @@ def conv_block(x: Any, growth_rate: int, name: str) -> Any:
 def DenseNet(blocks: Sequence[int], include_top: bool = True, weights: Any = "imagenet",
              input_tensor: Any = None, input_shape: Optional[Sequence[Optional[int]]] = None,
              pooling: Optional[str] = None, classes: int = 1000,
-             classifier_activation: Any = "softmax") -> Model:
-    """A DenseNet with ``blocks[i]`` conv blocks in dense block ``i``."""
+             classifier_activation: Any = "softmax", name: Optional[str] = None) -> Model:
+    """A DenseNet with ``blocks[i]`` conv blocks in dense block ``i``; ``name`` (Keras 3)
+    names the model (default: ``'densenet121'`` etc., which also picks the weight file)."""
     _common.check_weights(weights, include_top, classes)
     img_input = _common.image_input(input_shape, input_tensor, 224, 32, include_top, weights)
     bn_axis = _bn_axis()
@@ -83,11 +84,11 @@ def DenseNet(blocks: Sequence[int], include_top: bool = True, weights: Any = "im
         x = Dense(classes, activation=classifier_activation, name="predictions")(x)
     else:
         x = _common.pool(x, pooling, "avg_pool", "max_pool")
-    name, top_hash, notop_hash = _VARIANTS.get(tuple(blocks), ("densenet", None, None))
-    model = _common.finish(img_input, input_tensor, x, name)
+    variant, top_hash, notop_hash = _VARIANTS.get(tuple(blocks), ("densenet", None, None))
+    model = _common.finish(img_input, input_tensor, x, name or variant)
     if weights == "imagenet" and top_hash is None:
         return model  # Keras has no file for other depths either
-    file_name = f"{name}_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
+    file_name = f"{variant}_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
     return _common.load_weights(model, weights, file_name, BASE_WEIGHTS_PATH + file_name,
                                 top_hash if include_top else notop_hash)
 
@@ -95,28 +96,28 @@ def DenseNet(blocks: Sequence[int], include_top: bool = True, weights: Any = "im
 def DenseNet121(include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
                 input_shape: Optional[Sequence[Optional[int]]] = None,
                 pooling: Optional[str] = None, classes: int = 1000,
-                classifier_activation: Any = "softmax") -> Model:
+                classifier_activation: Any = "softmax", name: str = "densenet121") -> Model:
     """DenseNet121 (inputs: ``densenet.preprocess_input``, torch mode)."""
     return DenseNet([6, 12, 24, 16], include_top, weights, input_tensor, input_shape,
-                    pooling, classes, classifier_activation)
+                    pooling, classes, classifier_activation, name)
 
 
 def DenseNet169(include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
                 input_shape: Optional[Sequence[Optional[int]]] = None,
                 pooling: Optional[str] = None, classes: int = 1000,
-                classifier_activation: Any = "softmax") -> Model:
+                classifier_activation: Any = "softmax", name: str = "densenet169") -> Model:
     """DenseNet169 (inputs: ``densenet.preprocess_input``, torch mode)."""
     return DenseNet([6, 12, 32, 32], include_top, weights, input_tensor, input_shape,
-                    pooling, classes, classifier_activation)
+                    pooling, classes, classifier_activation, name)
 
 
 def DenseNet201(include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
                 input_shape: Optional[Sequence[Optional[int]]] = None,
                 pooling: Optional[str] = None, classes: int = 1000,
-                classifier_activation: Any = "softmax") -> Model:
+                classifier_activation: Any = "softmax", name: str = "densenet201") -> Model:
     """DenseNet201 (inputs: ``densenet.preprocess_input``, torch mode)."""
     return DenseNet([6, 12, 48, 32], include_top, weights, input_tensor, input_shape,
-                    pooling, classes, classifier_activation)
+                    pooling, classes, classifier_activation, name)
 
 
 def preprocess_input(x: Any, data_format: Optional[str] = None) -> Any:

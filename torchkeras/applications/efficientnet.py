@@ -59,8 +59,10 @@ def EfficientNet(width_coefficient: float, depth_coefficient: float, default_siz
                  include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
                  input_shape: Optional[Sequence[Optional[int]]] = None,
                  pooling: Optional[str] = None, classes: int = 1000,
-                 classifier_activation: Any = "softmax", **kwargs: Any) -> Model:
-    """An EfficientNet scaled by ``width_coefficient``/``depth_coefficient``."""
+                 classifier_activation: Any = "softmax", name: Optional[str] = None,
+                 **kwargs: Any) -> Model:
+    """An EfficientNet scaled by ``width_coefficient``/``depth_coefficient``; ``name``
+    (Keras 3) names the model (default ``model_name``, which picks the weight file)."""
     kwargs.pop("layers", None)
     if kwargs:
         raise ValueError(f"Unknown argument(s): {kwargs}")
@@ -121,7 +123,7 @@ def EfficientNet(width_coefficient: float, depth_coefficient: float, default_siz
                   kernel_initializer=DENSE_KERNEL_INITIALIZER, name="predictions")(x)
     else:
         x = _common.pool(x, pooling, "avg_pool", "max_pool")
-    model = _common.finish(img_input, input_tensor, x, model_name)
+    model = _common.finish(img_input, input_tensor, x, name or model_name)
     variant = model_name[-2:]
     file_name = model_name + (".h5" if include_top else "_notop.h5")
     file_hash = WEIGHTS_HASHES.get(variant, (None, None))[0 if include_top else 1]
@@ -178,12 +180,13 @@ def _variant(key: str) -> Any:
     def build(include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
               input_shape: Optional[Sequence[Optional[int]]] = None,
               pooling: Optional[str] = None, classes: int = 1000,
-              classifier_activation: Any = "softmax", **kwargs: Any) -> Model:
+              classifier_activation: Any = "softmax", name: str = "efficientnet" + key,
+              **kwargs: Any) -> Model:
         return EfficientNet(width, depth, size, dropout, model_name="efficientnet" + key,
                             include_top=include_top, weights=weights,
                             input_tensor=input_tensor, input_shape=input_shape,
                             pooling=pooling, classes=classes,
-                            classifier_activation=classifier_activation, **kwargs)
+                            classifier_activation=classifier_activation, name=name, **kwargs)
 
     build.__name__ = build.__qualname__ = "EfficientNet" + key.upper()
     build.__doc__ = (f"EfficientNet{key.upper()} (default input {size}x{size}; pixels in "

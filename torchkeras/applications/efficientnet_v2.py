@@ -246,7 +246,7 @@ def _variant(suffix: str, width: float, depth: float, size: int) -> Any:
               input_shape: Optional[Sequence[Optional[int]]] = None,
               pooling: Optional[str] = None, classes: int = 1000,
               classifier_activation: Any = "softmax",
-              include_preprocessing: bool = True, name: Optional[str] = None) -> Model:
+              include_preprocessing: bool = True, name: str = model_name) -> Model:
         return EfficientNetV2(width_coefficient=width, depth_coefficient=depth,
                               default_size=size, model_name=model_name,
                               include_top=include_top, weights=weights,

@@ -13,6 +13,7 @@ from torchkeras.graph.keras_tensor import is_keras_tensor
 from torchkeras import activations
 from torchkeras.backend import config as backend_config
 from torchkeras.layers.base import Layer
+from torchkeras.registry.object_registration import register_keras_serializable
 from torchkeras.data import data_utils
 
 __all__ = ["preprocess_input", "decode_predictions", "obtain_input_shape", "correct_pad",
@@ -79,6 +80,7 @@ def _preprocess(x: Any, data_format: str, mode: str, constant: Any) -> Any:
     return x
 
 
+@register_keras_serializable(package="applications")  # saved models reload
 class PreprocessInput(Layer):
     """``preprocess_input`` applied to a symbolic tensor (Keras 2 records its arithmetic as
     ``tf.math`` op layers; here it is one layer, with no weights)."""

@@ -91,10 +91,9 @@ def InceptionResNetV2(include_top: bool = True, weights: Any = "imagenet",
                       input_tensor: Any = None,
                       input_shape: Optional[Sequence[Optional[int]]] = None,
                       pooling: Optional[str] = None, classes: int = 1000,
-                      classifier_activation: Any = "softmax", name: Optional[str] = None,
-                      **kwargs: Any) -> Model:
-    """InceptionResNetV2 (default input 299x299, at least 75x75; inputs in [-1, 1]).
-    ``name``: Keras 3's argument; the default is Keras 2's ``'inception_resnet_v2'``."""
+                      classifier_activation: Any = "softmax",
+                      name: str = "inception_resnet_v2", **kwargs: Any) -> Model:
+    """InceptionResNetV2 (default input 299x299, at least 75x75; inputs in [-1, 1])."""
     kwargs.pop("layers", None)
     if kwargs:
         raise ValueError(f"Unknown argument(s): {kwargs}")
@@ -139,7 +138,7 @@ def InceptionResNetV2(include_top: bool = True, weights: Any = "imagenet",
         x = Dense(classes, activation=classifier_activation, name="predictions")(x)
     else:
         x = _common.pool(x, pooling)
-    model = _common.finish(img_input, input_tensor, x, name or "inception_resnet_v2")
+    model = _common.finish(img_input, input_tensor, x, name)
     suffix = "" if include_top else "_notop"
     file_name = f"inception_resnet_v2_weights_tf_dim_ordering_tf_kernels{suffix}.h5"
     return _common.load_weights(model, weights, file_name, BASE_WEIGHT_URL + file_name,

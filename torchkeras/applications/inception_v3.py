@@ -37,7 +37,7 @@ def _pool_branch(x: Any, filters: int) -> Any:
 def InceptionV3(include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
                 input_shape: Optional[Sequence[Optional[int]]] = None,
                 pooling: Optional[str] = None, classes: int = 1000,
-                classifier_activation: Any = "softmax") -> Model:
+                classifier_activation: Any = "softmax", name: str = "inception_v3") -> Model:
     """InceptionV3 (default input 299x299, at least 75x75; inputs in [-1, 1])."""
     _common.check_weights(weights, include_top, classes)
     img_input = _common.image_input(input_shape, input_tensor, 299, 75, include_top, weights)
@@ -95,7 +95,7 @@ def InceptionV3(include_top: bool = True, weights: Any = "imagenet", input_tenso
         x = Dense(classes, activation=classifier_activation, name="predictions")(x)
     else:
         x = _common.pool(x, pooling)
-    model = _common.finish(img_input, input_tensor, x, "inception_v3")
+    model = _common.finish(img_input, input_tensor, x, name)
     suffix = "" if include_top else "_notop"
     return _common.load_weights(model, weights, f"inception_v3_weights_tf_dim_ordering_tf_"
                                 f"kernels{suffix}.h5", f"{_BASE}{suffix}.h5",

@@ -24,8 +24,10 @@ def MobileNet(input_shape: Optional[Sequence[Optional[int]]] = None, alpha: floa
               depth_multiplier: int = 1, dropout: float = 1e-3, include_top: bool = True,
               weights: Any = "imagenet", input_tensor: Any = None,
               pooling: Optional[str] = None, classes: int = 1000,
-              classifier_activation: Any = "softmax", **kwargs: Any) -> Model:
-    """MobileNet; ``alpha`` scales the width. Inputs in [-1, 1] (``preprocess_input``)."""
+              classifier_activation: Any = "softmax", name: Optional[str] = None,
+              **kwargs: Any) -> Model:
+    """MobileNet; ``alpha`` scales the width. Inputs in [-1, 1] (``preprocess_input``).
+    ``name`` (Keras 3) defaults to ``mobilenet_{alpha:0.2f}_{rows}``."""
     kwargs.pop("layers", None)
     if kwargs:
         raise ValueError(f"Unknown argument(s): {(kwargs,)}")
@@ -67,7 +69,8 @@ def MobileNet(input_shape: Optional[Sequence[Optional[int]]] = None, alpha: floa
         x = Activation(activation=classifier_activation, name="predictions")(x)
     else:
         x = _common.pool(x, pooling)
-    model = _common.finish(img_input, input_tensor, x, f"mobilenet_{alpha:0.2f}_{rows}")
+    model = _common.finish(img_input, input_tensor, x,
+                           name or f"mobilenet_{alpha:0.2f}_{rows}")
     file_name = (f"mobilenet_{_ALPHA_TEXT.get(alpha, '2_5')}_{rows}_tf"
                  + ("" if include_top else "_no_top") + ".h5")
     return _common.load_weights(model, weights, file_name, BASE_WEIGHT_PATH + file_name)

@@ -20,8 +20,10 @@ _ALPHAS = (0.35, 0.50, 0.75, 1.0, 1.3, 1.4)
 def MobileNetV2(input_shape: Optional[Sequence[Optional[int]]] = None, alpha: float = 1.0,
                 include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
                 pooling: Optional[str] = None, classes: int = 1000,
-                classifier_activation: Any = "softmax", **kwargs: Any) -> Model:
-    """MobileNetV2; ``alpha`` scales the width. Inputs in [-1, 1] (``preprocess_input``)."""
+                classifier_activation: Any = "softmax", name: Optional[str] = None,
+                **kwargs: Any) -> Model:
+    """MobileNetV2; ``alpha`` scales the width. Inputs in [-1, 1] (``preprocess_input``).
+    ``name`` (Keras 3) defaults to ``mobilenetv2_{alpha:0.2f}_{rows}``."""
     kwargs.pop("layers", None)
     if kwargs:
         raise ValueError(f"Unknown argument(s): {kwargs}")
@@ -74,7 +76,8 @@ def MobileNetV2(input_shape: Optional[Sequence[Optional[int]]] = None, alpha: fl
         x = Dense(classes, activation=classifier_activation, name="predictions")(x)
     else:
         x = _common.pool(x, pooling)
-    model = _common.finish(img_input, input_tensor, x, f"mobilenetv2_{alpha:0.2f}_{rows}")
+    model = _common.finish(img_input, input_tensor, x,
+                           name or f"mobilenetv2_{alpha:0.2f}_{rows}")
     file_name = (f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(alpha)}_{rows}"
                  + ("" if include_top else "_no_top") + ".h5")
     return _common.load_weights(model, weights, file_name, BASE_WEIGHT_PATH + file_name)

@@ -120,8 +120,9 @@ def MobileNetV3(blocks: Sequence[tuple], last_point_ch: int,
                 include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
                 classes: int = 1000, pooling: Optional[str] = None,
                 dropout_rate: float = 0.2, classifier_activation: Any = "softmax",
-                include_preprocessing: bool = True) -> Model:
-    """A MobileNetV3 of ``blocks`` (see ``_SMALL``/``_LARGE``)."""
+                include_preprocessing: bool = True, name: Optional[str] = None) -> Model:
+    """A MobileNetV3 of ``blocks`` (see ``_SMALL``/``_LARGE``); ``name`` (Keras 3) defaults
+    to Keras 2's ``'MobilenetV3' + model_type`` (Keras 3: ``'MobileNetV3Small'``...)."""
     _common.check_weights(weights, include_top, classes)
     channels_last = backend_config.image_data_format() == "channels_last"
     if input_tensor is not None and not _common.is_keras_tensor(input_tensor):
@@ -177,7 +178,7 @@ def MobileNetV3(blocks: Sequence[tuple], last_point_ch: int,
         x = Activation(activation=classifier_activation, name="Predictions")(x)
     else:
         x = _common.pool(x, pooling, "avg_pool", "max_pool")
-    model = _common.finish(img_input, input_tensor, x, "MobilenetV3" + model_type)
+    model = _common.finish(img_input, input_tensor, x, name or "MobilenetV3" + model_type)
     model_name = f"{model_type}{'_minimalistic' if minimalistic else ''}_224_{alpha}_float"
     file_name = ("weights_mobilenet_v3_" + model_name
                  + (".h5" if include_top else "_no_top_v2.h5"))
@@ -191,11 +192,12 @@ def MobileNetV3Small(input_shape: Optional[Sequence[Optional[int]]] = None, alph
                      weights: Any = "imagenet", input_tensor: Any = None, classes: int = 1000,
                      pooling: Optional[str] = None, dropout_rate: float = 0.2,
                      classifier_activation: Any = "softmax",
-                     include_preprocessing: bool = True) -> Model:
+                     include_preprocessing: bool = True,
+                     name: str = "MobilenetV3small") -> Model:
     """MobileNetV3Small (pixels in [0, 255]; the model rescales them)."""
     return MobileNetV3(_SMALL, 1024, input_shape, alpha, "small", minimalistic, include_top,
                        weights, input_tensor, classes, pooling, dropout_rate,
-                       classifier_activation, include_preprocessing)
+                       classifier_activation, include_preprocessing, name)
 
 
 def MobileNetV3Large(input_shape: Optional[Sequence[Optional[int]]] = None, alpha: float = 1.0,
@@ -203,11 +205,12 @@ def MobileNetV3Large(input_shape: Optional[Sequence[Optional[int]]] = None, alph
                      weights: Any = "imagenet", input_tensor: Any = None, classes: int = 1000,
                      pooling: Optional[str] = None, dropout_rate: float = 0.2,
                      classifier_activation: Any = "softmax",
-                     include_preprocessing: bool = True) -> Model:
+                     include_preprocessing: bool = True,
+                     name: str = "MobilenetV3large") -> Model:
     """MobileNetV3Large (pixels in [0, 255]; the model rescales them)."""
     return MobileNetV3(_LARGE, 1280, input_shape, alpha, "large", minimalistic, include_top,
                        weights, input_tensor, classes, pooling, dropout_rate,
-                       classifier_activation, include_preprocessing)
+                       classifier_activation, include_preprocessing, name)
 
 
 def preprocess_input(x: Any, data_format: Optional[str] = None) -> Any:

@@ -111,8 +111,7 @@ def NASNet(input_shape: Optional[Sequence[Optional[int]]] = None,
 def NASNetMobile(input_shape: Optional[Sequence[Optional[int]]] = None,
                  include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
                  pooling: Optional[str] = None, classes: int = 1000,
-                 classifier_activation: Any = "softmax",
-                 name: Optional[str] = None) -> Model:
+                 classifier_activation: Any = "softmax", name: str = "NASNet") -> Model:
     """NASNet-A Mobile (default input 224x224; inputs in [-1, 1])."""
     return NASNet(input_shape, penultimate_filters=1056, num_blocks=4, stem_block_filters=32,
                   skip_reduction=False, filter_multiplier=2, include_top=include_top,
@@ -123,8 +122,7 @@ def NASNetMobile(input_shape: Optional[Sequence[Optional[int]]] = None,
 def NASNetLarge(input_shape: Optional[Sequence[Optional[int]]] = None,
                 include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
                 pooling: Optional[str] = None, classes: int = 1000,
-                classifier_activation: Any = "softmax",
-                name: Optional[str] = None) -> Model:
+                classifier_activation: Any = "softmax", name: str = "NASNet") -> Model:
     """NASNet-A Large (default input 331x331; inputs in [-1, 1])."""
     return NASNet(input_shape, penultimate_filters=4032, num_blocks=6, stem_block_filters=96,
                   skip_reduction=True, filter_multiplier=2, include_top=include_top,

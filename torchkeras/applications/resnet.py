@@ -33,8 +33,10 @@ def ResNet(stack_fn: Callable[[Any], Any], preact: bool, use_bias: bool,
            model_name: str = "resnet", include_top: bool = True, weights: Any = "imagenet",
            input_tensor: Any = None, input_shape: Optional[Sequence[Optional[int]]] = None,
            pooling: Optional[str] = None, classes: int = 1000,
-           classifier_activation: Any = "softmax", **kwargs: Any) -> Model:
-    """A ResNet: the stem, ``stack_fn``'s residual stacks, and the top."""
+           classifier_activation: Any = "softmax", name: Optional[str] = None,
+           **kwargs: Any) -> Model:
+    """A ResNet: the stem, ``stack_fn``'s residual stacks, and the top; ``name`` (Keras 3)
+    names the model (default ``model_name``, which picks the weight file)."""
     kwargs.pop("layers", None)
     if kwargs:
         raise ValueError(f"Unknown argument(s): {kwargs}")
@@ -58,7 +60,7 @@ def ResNet(stack_fn: Callable[[Any], Any], preact: bool, use_bias: bool,
         x = Dense(classes, activation=classifier_activation, name="predictions")(x)
     else:
         x = _common.pool(x, pooling, "avg_pool", "max_pool")
-    model = _common.finish(img_input, input_tensor, x, model_name)
+    model = _common.finish(img_input, input_tensor, x, name or model_name)
     if weights == "imagenet" and model_name not in WEIGHTS_HASHES:
         return model  # Keras leaves such a model (a custom stack) uninitialized too
     suffix = "" if include_top else "_notop"
@@ -139,28 +141,34 @@ def _v1(blocks: Sequence[int]) -> Callable[[Any], Any]:
 def ResNet50(include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
              input_shape: Optional[Sequence[Optional[int]]] = None,
              pooling: Optional[str] = None, classes: int = 1000,
-             classifier_activation: Any = "softmax", **kwargs: Any) -> Model:
+             classifier_activation: Any = "softmax", name: str = "resnet50",
+             **kwargs: Any) -> Model:
     """ResNet50 (inputs: ``resnet50.preprocess_input``, caffe mode)."""
     return ResNet(_v1((3, 4, 6, 3)), False, True, "resnet50", include_top, weights,
-                  input_tensor, input_shape, pooling, classes, classifier_activation, **kwargs)
+                  input_tensor, input_shape, pooling, classes, classifier_activation, name,
+                  **kwargs)
 
 
 def ResNet101(include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
               input_shape: Optional[Sequence[Optional[int]]] = None,
               pooling: Optional[str] = None, classes: int = 1000,
-              classifier_activation: Any = "softmax", **kwargs: Any) -> Model:
+              classifier_activation: Any = "softmax", name: str = "resnet101",
+              **kwargs: Any) -> Model:
     """ResNet101 (inputs: ``resnet.preprocess_input``, caffe mode)."""
     return ResNet(_v1((3, 4, 23, 3)), False, True, "resnet101", include_top, weights,
-                  input_tensor, input_shape, pooling, classes, classifier_activation, **kwargs)
+                  input_tensor, input_shape, pooling, classes, classifier_activation, name,
+                  **kwargs)
 
 
 def ResNet152(include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
               input_shape: Optional[Sequence[Optional[int]]] = None,
               pooling: Optional[str] = None, classes: int = 1000,
-              classifier_activation: Any = "softmax", **kwargs: Any) -> Model:
+              classifier_activation: Any = "softmax", name: str = "resnet152",
+              **kwargs: Any) -> Model:
     """ResNet152 (inputs: ``resnet.preprocess_input``, caffe mode)."""
     return ResNet(_v1((3, 8, 36, 3)), False, True, "resnet152", include_top, weights,
-                  input_tensor, input_shape, pooling, classes, classifier_activation, **kwargs)
+                  input_tensor, input_shape, pooling, classes, classifier_activation, name,
+                  **kwargs)
 
 
 def preprocess_input(x: Any, data_format: Optional[str] = None) -> Any:

@@ -23,28 +23,31 @@ def _v2(blocks: Sequence[int]) -> Callable[[Any], Any]:
 def ResNet50V2(include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
                input_shape: Optional[Sequence[Optional[int]]] = None,
                pooling: Optional[str] = None, classes: int = 1000,
-               classifier_activation: Any = "softmax") -> Model:
+               classifier_activation: Any = "softmax",
+               name: str = "resnet50v2") -> Model:
     """ResNet50V2 (inputs in [-1, 1]: ``resnet_v2.preprocess_input``)."""
     return ResNet(_v2((3, 4, 6, 3)), True, True, "resnet50v2", include_top, weights,
-                  input_tensor, input_shape, pooling, classes, classifier_activation)
+                  input_tensor, input_shape, pooling, classes, classifier_activation, name)
 
 
 def ResNet101V2(include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
                 input_shape: Optional[Sequence[Optional[int]]] = None,
                 pooling: Optional[str] = None, classes: int = 1000,
-                classifier_activation: Any = "softmax") -> Model:
+                classifier_activation: Any = "softmax",
+                name: str = "resnet101v2") -> Model:
     """ResNet101V2 (inputs in [-1, 1]: ``resnet_v2.preprocess_input``)."""
     return ResNet(_v2((3, 4, 23, 3)), True, True, "resnet101v2", include_top, weights,
-                  input_tensor, input_shape, pooling, classes, classifier_activation)
+                  input_tensor, input_shape, pooling, classes, classifier_activation, name)
 
 
 def ResNet152V2(include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
                 input_shape: Optional[Sequence[Optional[int]]] = None,
                 pooling: Optional[str] = None, classes: int = 1000,
-                classifier_activation: Any = "softmax") -> Model:
+                classifier_activation: Any = "softmax",
+                name: str = "resnet152v2") -> Model:
     """ResNet152V2 (inputs in [-1, 1]: ``resnet_v2.preprocess_input``)."""
     return ResNet(_v2((3, 8, 36, 3)), True, True, "resnet152v2", include_top, weights,
-                  input_tensor, input_shape, pooling, classes, classifier_activation)
+                  input_tensor, input_shape, pooling, classes, classifier_activation, name)
 
 
 def preprocess_input(x: Any, data_format: Optional[str] = None) -> Any:

@@ -17,11 +17,14 @@ WEIGHTS_HASHES = {
 }
 
 
-def VGG(convs: Sequence[int], name: str, include_top: bool = True, weights: Any = "imagenet",
-        input_tensor: Any = None, input_shape: Optional[Sequence[Optional[int]]] = None,
+def VGG(convs: Sequence[int], variant: str, include_top: bool = True,
+        weights: Any = "imagenet", input_tensor: Any = None,
+        input_shape: Optional[Sequence[Optional[int]]] = None,
         pooling: Optional[str] = None, classes: int = 1000,
-        classifier_activation: Any = "softmax") -> Model:
-    """A VGG net with ``convs[i]`` 3x3 convolutions in block ``i + 1``."""
+        classifier_activation: Any = "softmax", name: Optional[str] = None) -> Model:
+    """A VGG net with ``convs[i]`` 3x3 convolutions in block ``i + 1``; ``variant``
+    (``'vgg16'``/``'vgg19'``) picks the weight file, ``name`` (Keras 3) names the model
+    (default ``variant``)."""
     _common.check_weights(weights, include_top, classes)
     img_input = _common.image_input(input_shape, input_tensor, 224, 32, include_top, weights)
     x = img_input
@@ -38,10 +41,11 @@ def VGG(convs: Sequence[int], name: str, include_top: bool = True, weights: Any 
         x = Dense(classes, activation=classifier_activation, name="predictions")(x)
     else:
         x = _common.pool(x, pooling)
-    model = _common.finish(img_input, input_tensor, x, name)
-    file_name = f"{name}_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
-    return _common.load_weights(model, weights, file_name, f"{_BASE}{name}/{file_name}",
-                                WEIGHTS_HASHES[name][0 if include_top else 1])
+    model = _common.finish(img_input, input_tensor, x, name or variant)
+    suffix = "" if include_top else "_notop"
+    file_name = f"{variant}_weights_tf_dim_ordering_tf_kernels{suffix}.h5"
+    return _common.load_weights(model, weights, file_name, f"{_BASE}{variant}/{file_name}",
+                                WEIGHTS_HASHES[variant][0 if include_top else 1])
 
 
 def preprocess_input(x: Any, data_format: Optional[str] = None) -> Any:

@@ -11,7 +11,8 @@ __all__ = ["VGG16", "preprocess_input", "decode_predictions"]
 
 def VGG16(include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
           input_shape: Optional[Sequence[Optional[int]]] = None, pooling: Optional[str] = None,
-          classes: int = 1000, classifier_activation: Any = "softmax") -> Model:
+          classes: int = 1000, classifier_activation: Any = "softmax",
+          name: str = "vgg16") -> Model:
     """VGG16 (inputs: ``vgg16.preprocess_input``, caffe mode)."""
     return VGG((2, 2, 3, 3, 3), "vgg16", include_top, weights, input_tensor, input_shape, pooling,
-               classes, classifier_activation)
+               classes, classifier_activation, name)

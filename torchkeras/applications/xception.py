@@ -19,7 +19,7 @@ WEIGHTS_HASHES = ("0a58e3b7378bc2990ea3b43d5981f1f6", "b0042744bf5b25fce3cb969f3
 def Xception(include_top: bool = True, weights: Any = "imagenet", input_tensor: Any = None,
              input_shape: Optional[Sequence[Optional[int]]] = None,
              pooling: Optional[str] = None, classes: int = 1000,
-             classifier_activation: Any = "softmax") -> Model:
+             classifier_activation: Any = "softmax", name: str = "xception") -> Model:
     """Xception (default input 299x299, at least 71x71; inputs in [-1, 1])."""
     _common.check_weights(weights, include_top, classes)
     img_input = _common.image_input(input_shape, input_tensor, 299, 71, include_top, weights)
@@ -72,7 +72,7 @@ def Xception(include_top: bool = True, weights: Any = "imagenet", input_tensor: 
         x = Dense(classes, activation=classifier_activation, name="predictions")(x)
     else:
         x = _common.pool(x, pooling)
-    model = _common.finish(img_input, input_tensor, x, "xception")
+    model = _common.finish(img_input, input_tensor, x, name)
     suffix = "" if include_top else "_notop"
     return _common.load_weights(model, weights, f"xception_weights_tf_dim_ordering_tf_kernels"
                                 f"{suffix}.h5", f"{_BASE}{suffix}.h5",

@@ -8,7 +8,7 @@ graph traversal per call.
 from __future__ import annotations
 
 import collections
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from torchkeras.graph.keras_tensor import KerasTensor
 from torchkeras.graph.keras_tensor import is_keras_tensor
@@ -49,29 +49,43 @@ class _Step:
             getattr(layer, "activity_regularizer", None) is not None
 
 
+_DONE = object()  # end of a node's parents in _build_map's walk
+
+
 def _build_map(outputs: List[KerasTensor]) -> Tuple[List[Node], Dict[Any, int]]:
+    """Nodes in post-order of a depth-first walk from ``outputs`` (Keras's ``_build_map``),
+    with an explicit stack: graphs deeper than Python's recursion limit (ResNetRS270+)."""
     finished, in_progress = set(), set()
     nodes_in_decreasing_depth: List[Node] = []
     layer_indices: Dict[Any, int] = {}
 
-    def visit(tensor: KerasTensor) -> None:
+    def enter(tensor: KerasTensor) -> Optional[Tuple[Node, Iterator[KerasTensor]]]:
         layer, node_index, _ = tensor._keras_history
         node = layer._inbound_nodes[node_index]
         if node in finished:
-            return
+            return None
         if node in in_progress:
             raise ValueError(f"Tensor {tensor} from layer \"{layer.name}\" is part of a cycle.")
         if layer not in layer_indices:
             layer_indices[layer] = len(layer_indices)
         in_progress.add(node)
-        for parent in node.keras_inputs:
-            visit(parent)
-        finished.add(node)
-        in_progress.remove(node)
-        nodes_in_decreasing_depth.append(node)
+        return node, iter(node.keras_inputs)
 
     for output in outputs:
-        visit(output)
+        frame = enter(output)
+        stack = [frame] if frame is not None else []
+        while stack:
+            node, parents = stack[-1]
+            parent = next(parents, _DONE)
+            if parent is not _DONE:
+                frame = enter(parent)
+                if frame is not None:
+                    stack.append(frame)
+                continue
+            stack.pop()
+            finished.add(node)
+            in_progress.remove(node)
+            nodes_in_decreasing_depth.append(node)
     return nodes_in_decreasing_depth, layer_indices
 
 

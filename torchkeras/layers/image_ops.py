@@ -165,12 +165,12 @@ def crop_box(height: int, width: int, target_h: int, target_w: int) -> Tuple[int
     return int((height - crop_h) / 2), int((width - crop_w) / 2), crop_h, crop_w
 
 
-def smart_resize(images: torch.Tensor, size: Sequence[int], interpolation: str = "bilinear"
-                 ) -> torch.Tensor:
+def smart_resize(images: torch.Tensor, size: Sequence[int], interpolation: str = "bilinear",
+                 antialias: bool = False) -> torch.Tensor:
     """Crop to the target aspect ratio (centred), then resize (Keras's ``smart_resize``)."""
     top, left, crop_h, crop_w = crop_box(images.shape[-3], images.shape[-2], size[0], size[1])
     cropped = images[:, top:top + crop_h, left:left + crop_w, :]
-    return resize_images(cropped, size, interpolation)
+    return resize_images(cropped, size, interpolation, antialias)
 
 
 def pad_to_aspect(images: torch.Tensor, size: Sequence[int], fill_value: float) -> torch.Tensor:

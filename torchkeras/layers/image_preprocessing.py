@@ -52,13 +52,14 @@ class Rescaling(Layer):
 
 class Resizing(Layer):
     """Resize images to ``(height, width)`` with TensorFlow's arithmetic (half-pixel
-    centres, no antialiasing); ``crop_to_aspect_ratio`` crops (centred) and
-    ``pad_to_aspect_ratio`` (Keras 3) pads with ``fill_value`` to the target aspect first."""
+    centres); ``crop_to_aspect_ratio`` crops (centred) and ``pad_to_aspect_ratio`` (Keras 3)
+    pads with ``fill_value`` to the target aspect first; ``antialias`` (Keras 3) widens the
+    bilinear/bicubic kernel when downscaling, as ``tf.image.resize(antialias=True)``."""
 
     def __init__(self, height: int, width: int, interpolation: str = "bilinear",
                  crop_to_aspect_ratio: bool = False, pad_to_aspect_ratio: bool = False,
                  fill_mode: str = "constant", fill_value: float = 0.0,
-                 data_format: Any = None, **kwargs: Any):
+                 data_format: Any = None, antialias: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
         if data_format not in (None, "channels_last"):
             raise NotImplementedError(f"Resizing: data_format={data_format!r} is not "
@@ -73,6 +74,7 @@ class Resizing(Layer):
         self.pad_to_aspect_ratio = pad_to_aspect_ratio
         self.fill_mode = fill_mode
         self.fill_value = fill_value
+        self.antialias = bool(antialias)
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         _check_image_rank(self, inputs)
@@ -80,10 +82,11 @@ class Resizing(Layer):
 
         def resize(images: torch.Tensor) -> torch.Tensor:
             if self.crop_to_aspect_ratio:
-                return image_ops.smart_resize(images, size, self.interpolation)
+                return image_ops.smart_resize(images, size, self.interpolation,
+                                              self.antialias)
             if self.pad_to_aspect_ratio:
                 images = image_ops.pad_to_aspect(images, size, self.fill_value)
-            return image_ops.resize_images(images, size, self.interpolation)
+            return image_ops.resize_images(images, size, self.interpolation, self.antialias)
 
         return _batched(resize, inputs).to(torch.float32)
 
@@ -100,6 +103,8 @@ class Resizing(Layer):
         if self.pad_to_aspect_ratio:  # Keras 3 arguments, written only when used
             config.update({"pad_to_aspect_ratio": True, "fill_mode": self.fill_mode,
                            "fill_value": self.fill_value})
+        if self.antialias:  # Keras 3 argument, written only when used
+            config["antialias"] = True
         return config
 
 
