@@ -151,9 +151,24 @@ class _RandomInitializer(Initializer):
         elif kind == "normal":
             out.normal_(a, b, generator=generator)
         else:
-            torch.nn.init.trunc_normal_(out, mean=a, std=b, a=a - 2 * b, b=a + 2 * b,
-                                        generator=generator)
+            _truncated_normal_(out, a, b, generator)
         return out.to(dtype)
+
+
+def _truncated_normal_(out: torch.Tensor, mean: float, std: float,
+                       generator: Optional[torch.Generator]) -> torch.Tensor:
+    """Fill ``out`` from a normal cut at 2 std by redrawing the ~4.6% of values outside, as
+    TensorFlow's truncated_normal does (torch's trunc_normal_ inverts the CDF with erfinv: ~20x
+    slower on CPU, seconds when building a large network)."""
+    flat = out.view(-1)
+    flat.normal_(generator=generator)
+    outside = flat.abs() > 2
+    while bool(outside.any()):
+        count = int(outside.sum())
+        flat[outside] = torch.empty(count, dtype=flat.dtype, device=flat.device).normal_(
+            generator=generator)
+        outside = flat.abs() > 2
+    return out.mul_(std).add_(mean)
 
 
 class RandomUniform(_RandomInitializer):
