@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Optional, Tuple
 
+import torch
+
 Shape = Tuple[Optional[int], ...]
 
 
@@ -23,6 +25,25 @@ def inbound_nodes(layer: Any) -> list:
     return getattr(layer, "_inbound_nodes", [])
 
 
+class KerasDType(str):
+    """A KerasTensor's dtype: its Keras name (``"float32"``), which also equals that dtype
+    given as a torch dtype (``tf.float32`` here) or as an object naming it (``tf.string``),
+    as TensorFlow's ``DType`` compares (``input.dtype == tf.float32`` in tutorials)."""
+
+    def __eq__(self, other: Any) -> bool:
+        if isinstance(other, str):
+            return str.__eq__(self, other)
+        if isinstance(other, torch.dtype):
+            return str(other) == f"torch.{self}"
+        name = getattr(other, "name", None)
+        return isinstance(name, str) and str.__eq__(self, name)
+
+    def __ne__(self, other: Any) -> bool:
+        return not self.__eq__(other)
+
+    __hash__ = str.__hash__
+
+
 class KerasTensor:
     """A placeholder with a shape (batch dim ``None``) and dtype, remembering which layer
     call produced it (``_keras_history``)."""
@@ -32,7 +53,7 @@ class KerasTensor:
     def __init__(self, shape: Shape, dtype: str = "float32", name: Optional[str] = None,
                  keras_history: Any = None):
         self.shape = tuple(shape)
-        self.dtype = dtype
+        self.dtype = KerasDType(dtype) if isinstance(dtype, str) else dtype
         self.name = name
         self._keras_history = keras_history  # (layer, node_index, tensor_index)
 
