@@ -169,3 +169,95 @@ def test_a_graph_deeper_than_the_recursion_limit_builds():
     assert type(model.layers[-1]).__name__ == "Concatenate"
     out = model.predict(np.ones((1, 2), "float32"), verbose=0)
     np.testing.assert_allclose(out[:, :2], np.ones((1, 2)))
+
+
+# ------------------------------------------------- nested models called on symbolic inputs
+def _string_head():
+    """The csv tutorial's head in small: a dict of a string and a float Input."""
+    inputs = {"s": keras.Input(shape=(1,), name="s", dtype="string"),
+              "a": keras.Input(shape=(1,), name="a")}
+    codes = keras.layers.StringLookup(vocabulary=["x", "y"])(inputs["s"])
+    one_hot = keras.layers.CategoryEncoding(num_tokens=3)(codes)
+    return inputs, keras.Model(inputs, keras.layers.Concatenate()([inputs["a"], one_hot]))
+
+
+def test_nested_model_with_string_inputs_is_called_on_the_outer_inputs():
+    inputs, head = _string_head()
+    features = head(inputs)  # used to probe the head with float zeros: StringLookup refused
+    assert features.shape == (None, 4) and features.dtype == "float32"
+    outer = keras.Model(inputs, keras.layers.Dense(1)(features))
+    data = {"s": np.array(["x", "y", "z"]), "a": np.array([1.0, 2.0, 3.0])}
+    np.testing.assert_allclose(head(data).numpy(),
+                               [[1, 0, 1, 0], [2, 0, 0, 1], [3, 1, 0, 0]])
+    assert outer.predict(data, verbose=0).shape == (3, 1)
+
+
+def test_nested_model_outputs_keep_the_inner_graphs_dtypes():
+    inputs = keras.Input(shape=(2,), dtype="string")
+    indices = keras.Model(inputs, keras.layers.StringLookup(vocabulary=["x"])(inputs))
+    outer_input = keras.Input(shape=(2,), dtype="string")
+    out = indices(outer_input)
+    assert out.dtype == "int64" and out.shape == (None, 2)
+
+
+class _NeedsIntegers(keras.layers.Layer):
+    """A layer with no compute_output_shape whose call rejects non-integer inputs."""
+
+    def call(self, inputs):
+        if inputs.dtype != torch.int64:
+            raise ValueError(f"Layer {self.name} wants int64 inputs, got {inputs.dtype}")
+        return torch.nn.functional.one_hot(inputs[:, 0], 5).float()
+
+
+def test_shape_probe_runs_layers_on_inputs_of_the_inputs_dtypes():
+    ids = keras.Input(shape=(1,), dtype="int64")
+    assert _NeedsIntegers()(ids).shape == (None, 5)  # the default probe, integer zeros
+    inner = keras.Input(shape=(1,), dtype="int64")
+    model = keras.Model(inner, _NeedsIntegers()(inner))
+    outer = keras.Input(shape=(1,), dtype="int64")
+    assert model(outer).shape == (None, 5)
+
+
+def test_nested_model_on_other_shapes_goes_through_its_graph():
+    inner = keras.Input(shape=(None, 3))
+    model = keras.Model(inner, [keras.layers.Dense(2)(inner),
+                                keras.layers.GlobalAveragePooling1D()(inner)])
+    sequence, pooled = model(keras.Input(shape=(7, 3)))  # not the recorded (None, None, 3)
+    assert sequence.shape == (None, 7, 2) and pooled.shape == (None, 3)
+    assert model.compute_output_shape((None, 5, 3)) == [(None, 5, 2), (None, 3)]
+    strings = keras.Input(shape=(None,), dtype="string")
+    lookup = keras.Model(strings, keras.layers.StringLookup(vocabulary=["x"])(strings))
+    assert lookup(keras.Input(shape=(4,), dtype="string")).shape == (None, 4)
+    with pytest.raises(ValueError, match="expects 1 input tensors"):
+        lookup.compute_output_shape([(None, 4), (None, 4)])
+
+
+# ------------------------------------------------------- dict inputs through saving
+@pytest.mark.parametrize("how", ["keras", "h5", "json"])
+def test_dict_inputs_survive_saving(tmp_path, how):
+    inputs = {"b": keras.Input(shape=(1,), name="b"), "a": keras.Input(shape=(2,), name="a")}
+    model = keras.Model(inputs, keras.layers.Dense(1)(
+        keras.layers.Concatenate()([inputs["a"], inputs["b"]])))
+    data = {"a": np.ones((3, 2), "float32"), "b": np.arange(3, dtype="float32")}  # b: (batch,)
+    if how == "json":
+        loaded = keras.models.model_from_json(model.to_json())
+        loaded.set_weights(model.get_weights())
+    else:
+        model.save(tmp_path / f"m.{how}")
+        loaded = keras.models.load_model(tmp_path / f"m.{how}")
+    assert isinstance(loaded.input, dict) and sorted(loaded.input) == ["a", "b"]
+    assert loaded.input_names == ["a", "b"]
+    np.testing.assert_allclose(loaded.predict(data, verbose=0), model.predict(data, verbose=0),
+                               rtol=1e-6)
+
+
+@pytest.mark.parametrize("ext", ["keras", "h5"])
+def test_model_calling_a_string_head_survives_saving(tmp_path, ext):
+    inputs, head = _string_head()
+    outer = keras.Model(inputs, keras.layers.Dense(1)(head(inputs)))
+    data = {"s": np.array(["y", "x"]), "a": np.array([1.0, 2.0])}
+    outer.save(tmp_path / f"m.{ext}")
+    loaded = keras.models.load_model(tmp_path / f"m.{ext}")
+    assert isinstance(loaded.layers[-2].input, dict)  # the head, reloaded, takes the dict
+    np.testing.assert_allclose(loaded.predict(data, verbose=0), outer.predict(data, verbose=0),
+                               rtol=1e-6)

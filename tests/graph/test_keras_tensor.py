@@ -3,6 +3,7 @@ import numpy as np
 import torch
 
 import torchkeras as keras
+from torchkeras.data.structure import string  # tf.string of the tf namespace
 from torchkeras.graph.keras_tensor import KerasTensor, inbound_nodes, is_keras_tensor, \
     keras_history
 
@@ -23,3 +24,12 @@ def test_keras_history_and_inbound_nodes_name_the_producing_call():
     assert layer is dense and (node_index, tensor_index) == (0, 0)
     assert inbound_nodes(dense)[node_index].flat_outputs[0] is y
     assert keras_history(torch.zeros(1)) is None and inbound_nodes(object()) == []
+
+
+def test_keras_tensor_dtype_compares_like_tensorflows():
+    floats = keras.Input((1,))
+    strings = keras.Input((1,), dtype="string")
+    assert floats.dtype == "float32" and floats.dtype == torch.float32
+    assert floats.dtype != torch.int64 and floats.dtype != string
+    assert strings.dtype == string and strings.dtype == "string"
+    assert {floats.dtype: 1}["float32"] == 1  # hashes as its name

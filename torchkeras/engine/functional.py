@@ -12,7 +12,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from torchkeras.graph.keras_tensor import KerasTensor
 from torchkeras.graph.keras_tensor import is_keras_tensor
-from torchkeras.graph.node import Node
+from torchkeras.graph.node import Node, output_spec
 from torchkeras.layers.base import (HOOK_VERSION, Layer, _call_parameters, attach_masks,
                                     creates_masks, default_training, has_forward_hooks)
 from torchkeras.layers.input_layer import InputLayer
@@ -137,6 +137,30 @@ class FunctionalGraph:
         self.nodes: List[Node] = [n for d in sorted(nodes_by_depth, reverse=True)
                                   for n in nodes_by_depth[d]]
         self._compile_plan()
+
+    def output_spec(self, flat_inputs: List[Any]) -> Any:
+        """New KerasTensors (in the output structure) for the graph called on the KerasTensors
+        ``flat_inputs``, as Keras 3's ``Function.compute_output_spec``: the recorded outputs
+        when the input shapes are the graph's own, else each layer's output spec in turn,
+        from the input dtypes the graph recorded (a string ``Input`` stays a string)."""
+        if all(tuple(x.shape) == tuple(ref.shape) for x, ref in zip(flat_inputs, self.inputs)):
+            return nest.map_structure(lambda t: KerasTensor(t.shape, t.dtype),
+                                      self.output_structure)
+        values: Dict[int, Any] = {id(ref): KerasTensor(x.shape, ref.dtype)
+                                  for x, ref in zip(flat_inputs, self.inputs)}
+
+        def fill(x: Any) -> Any:
+            return values[id(x)] if is_keras_tensor(x) else x
+
+        for node in self.nodes:
+            if node.is_input:
+                continue
+            args = nest.map_structure(fill, list(node.call_args))
+            kwargs = {k: nest.map_structure(fill, v) for k, v in node.call_kwargs.items()}
+            outputs = output_spec(node.layer, args[0], tuple(args[1:]), kwargs)
+            for ref, tensor in zip(node.flat_outputs, nest.flatten(outputs)):
+                values[id(ref)] = KerasTensor(tensor.shape, ref.dtype)
+        return nest.map_structure(fill, self.output_structure)
 
     def _refresh_hooked_steps(self) -> None:
         """Layers that got forward hooks since the plan was made run through ``__call__``."""

@@ -11,7 +11,8 @@ from typing import Any, Dict, List, Optional, Union
 import numpy as np
 import torch
 
-from torchkeras.graph.shapes import conform_ranks
+from torchkeras.graph.keras_tensor import KerasTensor
+from torchkeras.graph.shapes import _flatten_shapes, conform_ranks
 from torchkeras import backend
 from torchkeras.distribute.environment import is_chief
 from torchkeras.engine import data as data_module, extensions, step_hooks, \
@@ -179,11 +180,12 @@ class Model(Layer):
             raise NotImplementedError(f"Model {self.name} has no `call()`: subclass Model "
                                       "and implement `call(self, inputs, training=None)`, or "
                                       "use the functional API `Model(inputs, outputs)`.")
-        flat = self._flatten_model_inputs(inputs)
+        flat = conform_ranks(self._flatten_model_inputs(inputs), self._graph.inputs)
         outputs = self._graph.run(flat, training)
         return nest.pack_sequence_as(self._graph.output_structure, outputs)
 
     def _flatten_model_inputs(self, inputs: Any) -> List[Any]:
+        """``inputs`` flattened in the order of the graph inputs (a dict matched by name)."""
         graph = self._graph
         expected = len(graph.inputs)
         if isinstance(inputs, dict):
@@ -199,7 +201,30 @@ class Model(Layer):
             raise ValueError(f'Layer "{self.name}" expects {expected} input(s), but it received '
                              f"{len(flat)} input tensors. Inputs received: "
                              f"{[tuple(getattr(x, 'shape', ())) for x in flat]}")
-        return conform_ranks(flat, graph.inputs)
+        return flat
+
+    def compute_output_spec(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        """KerasTensors of a functional model called on KerasTensors ``inputs``, through its
+        own graph (Keras 3's ``Functional.compute_output_spec``; no run on zeros, so string
+        inputs stay strings). ``None`` for other models: their output shape is probed."""
+        if self._graph is None:
+            return None
+        return self._graph.output_spec(self._flatten_model_inputs(inputs))
+
+    def compute_output_shape(self, input_shape: Any, input_dtypes: Any = None) -> Any:
+        """Output shape(s) of a functional model for ``input_shape``, through its graph
+        (Keras 2's ``Functional.compute_output_shape``); other models probe ``call``."""
+        if self._graph is None:
+            return super().compute_output_shape(input_shape, input_dtypes)
+        flat_shapes = _flatten_shapes(input_shape)
+        if len(flat_shapes) != len(self._graph.inputs):
+            raise ValueError(f"Invalid `input_shape` argument {input_shape}: the model "
+                             f"expects {len(self._graph.inputs)} input tensors.")
+        inputs = [KerasTensor(shape, ref.dtype)
+                  for shape, ref in zip(flat_shapes, self._graph.inputs)]
+        outputs = self._graph.output_spec(inputs)
+        shapes = [tuple(t.shape) for t in nest.flatten(outputs)]
+        return shapes[0] if len(shapes) == 1 else shapes
 
     def _note_outputs(self, outputs: Any) -> None:
         """A subclassed model's output names, from what its ``call`` returned: the keys of

@@ -40,8 +40,9 @@ class DTypeName(str):
             return str.__eq__(self, other)
         try:
             return str.__eq__(self, config.standardize_dtype(other))
-        except (TypeError, ValueError, KeyError):
-            return False
+        except (TypeError, ValueError, KeyError, AttributeError):
+            name = getattr(other, "name", None)  # an object naming a dtype (tf.string)
+            return isinstance(name, str) and str.__eq__(self, name)
 
     def __ne__(self, other: Any) -> bool:
         return not self.__eq__(other)

@@ -5,8 +5,8 @@ from typing import Any, Dict, List, Optional
 
 import torch
 
-from torchkeras import backend
 from torchkeras.graph.keras_tensor import KerasTensor
+from torchkeras.graph.probe import probe_input
 from torchkeras.graph.shapes import _flatten_shapes, _is_shape, _pack_shapes
 from torchkeras.backend import nest
 from torchkeras.graph.keras_tensor import is_keras_tensor
@@ -43,27 +43,39 @@ class Node:
 def symbolic_call(layer: Any, inputs: Any, args: tuple, kwargs: Dict[str, Any]) -> Any:
     """Call ``layer`` on KerasTensors: build it, check the input spec, and return new
     KerasTensors of the output shape, recorded in a :class:`Node`."""
-    if nest.is_nested(inputs):
-        input_shape = nest.pack_sequence_as(inputs, [x.shape for x in nest.flatten(inputs)])
-    else:
-        input_shape = inputs.shape
-    layer._maybe_build(input_shape)
-    layer._check_input_spec([x.shape for x in nest.flatten(inputs) if is_keras_tensor(x)])
-    spec = _output_spec(layer, inputs, args, kwargs)
-    if spec is not None:  # Keras 3: compute_output_spec, or several tensor arguments
-        Node(layer, (inputs,) + tuple(args), dict(kwargs), spec)
-        return spec
-    output_shape = layer.compute_output_shape(input_shape)
-    dtype = layer.compute_dtype
-    if _is_shape(output_shape):
-        outputs: Any = KerasTensor(tuple(output_shape), dtype)
-    else:
-        flat_shapes = _flatten_shapes(output_shape)
-        tensors = [KerasTensor(tuple(s), dtype) for s in flat_shapes]
-        outputs = _pack_shapes(output_shape, tensors)
+    outputs = output_spec(layer, inputs, args, kwargs)
     Node(layer, (inputs,) + tuple(args), dict(kwargs), outputs)
     return outputs
 
+
+def output_spec(layer: Any, inputs: Any, args: tuple, kwargs: Dict[str, Any]) -> Any:
+    """New KerasTensors for ``layer`` called on the KerasTensors ``inputs`` (built and its
+    input spec checked first), recording no node: what :func:`symbolic_call` records, and
+    what a nested functional model's graph gives its layers when called on new shapes."""
+    flat_inputs = nest.flatten(inputs)
+    if nest.is_nested(inputs):
+        input_shape = nest.pack_sequence_as(inputs, [x.shape for x in flat_inputs])
+    else:
+        input_shape = inputs.shape
+    layer._maybe_build(input_shape)
+    layer._check_input_spec([x.shape for x in flat_inputs if is_keras_tensor(x)])
+    spec = _output_spec(layer, inputs, args, kwargs)
+    if spec is not None:  # Keras 3: compute_output_spec, or several tensor arguments
+        return spec
+    if getattr(type(layer).compute_output_shape, "takes_input_dtypes", False):
+        # the default probe runs the layer: on inputs of the inputs' dtypes (strings too)
+        dtypes = nest.pack_sequence_as(inputs, [getattr(x, "dtype", None)
+                                                for x in flat_inputs]) \
+            if nest.is_nested(inputs) else getattr(inputs, "dtype", None)
+        output_shape = layer.compute_output_shape(input_shape, input_dtypes=dtypes)
+    else:
+        output_shape = layer.compute_output_shape(input_shape)
+    dtype = layer.compute_dtype
+    if _is_shape(output_shape):
+        return KerasTensor(tuple(output_shape), dtype)
+    flat_shapes = _flatten_shapes(output_shape)
+    tensors = [KerasTensor(tuple(s), dtype) for s in flat_shapes]
+    return _pack_shapes(output_shape, tensors)
 
 
 def _output_spec(layer: Any, inputs: Any, args: tuple, kwargs: Dict[str, Any]) -> Optional[Any]:
@@ -72,8 +84,8 @@ def _output_spec(layer: Any, inputs: Any, args: tuple, kwargs: Dict[str, Any]) -
     KerasTensors beyond the first argument (``layer(targets, logits)``), probed by running
     ``call`` on zeros. ``None``: the usual shape path applies."""
     own_spec = getattr(type(layer), "compute_output_spec", None)
-    if own_spec is not None:
-        spec = layer.compute_output_spec(inputs, *args, **kwargs)
+    spec = None if own_spec is None else layer.compute_output_spec(inputs, *args, **kwargs)
+    if spec is not None:  # None: a Model without a functional graph (shape path below)
         return nest.map_structure(
             lambda t: KerasTensor(tuple(t.shape), getattr(t, "dtype", None) or
                                   layer.compute_dtype), spec)
@@ -94,6 +106,8 @@ def probe_spec(call: Any, args: Any, kwargs: Dict[str, Any], dtype: Optional[str
                 return x
             shape = [batch if i == 0 and d is None else size if d is None else d
                      for i, d in enumerate(x.shape)]
+            if x.dtype == "string":  # string layers reject numbers
+                return probe_input(shape, x.dtype)
             return torch.full(shape, fill, dtype=backend.torch_dtype(x.dtype))
         with torch.no_grad():
             outputs.append(call(*nest.map_structure(probe, list(args)),

@@ -36,6 +36,7 @@ from torchkeras.backend import phase
 from torchkeras.backend import variable as backend_variable
 from torchkeras.graph.convert import to_tensor_structure
 from torchkeras.graph.node import symbolic_call
+from torchkeras.graph.probe import probe_input
 from torchkeras.graph.shapes import _flatten_shapes, _is_shape, _pack_shapes
 from torchkeras.layers import added_losses
 from torchkeras.layers.input_spec import assert_input_compatibility
@@ -492,12 +493,16 @@ class Layer(torch.nn.Module):
         override this."""
         return mask if self.supports_masking else None
 
-    def compute_output_shape(self, input_shape: Any) -> Any:
+    def compute_output_shape(self, input_shape: Any, input_dtypes: Any = None) -> Any:
         """Output shape for ``input_shape`` (``None`` for unknown dims).
 
-        The default runs the layer on zeros and reads the result's shape.
+        The default runs the layer on zeros (empty strings for a ``"string"`` entry of
+        ``input_dtypes``, the inputs' Keras dtypes in the structure of ``input_shape``;
+        floatx when not given) and reads the result's shape.
         """
-        return probe_output_shape(self, input_shape)
+        return probe_output_shape(self, input_shape, input_dtypes)
+
+    compute_output_shape.takes_input_dtypes = True  # type: ignore[attr-defined]
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if args:
@@ -759,8 +764,7 @@ def probe_output_shape(layer: Any, input_shape: Any, dtypes: Any = None) -> Any:
         for shape, dtype in zip(flat_shapes, flat_dtypes):
             concrete = [(_PROBE_BATCH if i == 0 else size) if d is None else d
                         for i, d in enumerate(shape)]
-            zeros.append(torch.zeros(concrete, dtype=backend.torch_dtype(dtype),
-                                     device=layer._input_device()))
+            zeros.append(probe_input(concrete, dtype, layer._input_device()))
         inputs = zeros[0] if _is_shape(input_shape) else _pack_shapes(input_shape, zeros)
         with torch.no_grad():
             kwargs = {}

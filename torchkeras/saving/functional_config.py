@@ -59,13 +59,30 @@ def functional_config(model: Any, style: str = KERAS2) -> Dict[str, Any]:
         entry["name"] = layer.name
         entry["inbound_nodes"] = nodes
         layers.append(entry)
-    inputs = [ref(t) for t in graph.inputs]
-    outputs = [ref(t) for t in graph.outputs]
-    if style == KERAS3 and len(inputs) == 1:
+    inputs = _structured_refs(graph.input_structure, ref)
+    outputs = _structured_refs(graph.output_structure, ref)
+    if style == KERAS3 and isinstance(inputs, list) and len(inputs) == 1:
         inputs = inputs[0]
     config = {"name": model.name, "trainable": model.trainable, "layers": layers,
               "input_layers": inputs, "output_layers": outputs}
     return config
+
+
+def _structured_refs(structure: Any, ref: Any) -> Any:
+    """``input_layers``/``output_layers``: refs in the model's own structure when it has a
+    dict (``{'b': ['b', 0, 0], 'a': ['a', 0, 0]}``, keys in the user's order, as both Keras 2
+    and Keras 3 write them, so a reloaded model takes the dict again); else a flat list."""
+    def nested(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: nested(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [nested(item) for item in value]
+        return ref(value)
+
+    if isinstance(structure, dict) or (isinstance(structure, (list, tuple)) and any(
+            isinstance(item, (dict, list, tuple)) for item in structure)):
+        return nested(structure)
+    return [ref(t) for t in nest.flatten(structure)]
 
 
 def sequential_config(model: Any, style: str = KERAS2) -> Dict[str, Any]:
