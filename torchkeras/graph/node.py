@@ -5,6 +5,7 @@ from typing import Any, Dict, List, Optional
 
 import torch
 
+from torchkeras import backend
 from torchkeras.graph.keras_tensor import KerasTensor
 from torchkeras.graph.probe import probe_input
 from torchkeras.graph.shapes import _flatten_shapes, _is_shape, _pack_shapes
