@@ -59,7 +59,9 @@ def functional_config(model: Any, style: str = KERAS2) -> Dict[str, Any]:
         entry["inbound_nodes"] = nodes
         layers.append(entry)
     inputs = [ref(t) for t in graph.inputs]
-    outputs = [ref(t) for t in graph.outputs]
+    outputs: Any = [ref(t) for t in graph.outputs]
+    if isinstance(graph.output_structure, dict):  # Keras writes the dict, in the user's order
+        outputs = nest.map_structure(ref, graph.output_structure)
     if style == KERAS3 and len(inputs) == 1:
         inputs = inputs[0]
     config = {"name": model.name, "trainable": model.trainable, "layers": layers,
