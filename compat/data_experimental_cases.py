@@ -118,7 +118,16 @@ def from_list(tf):
                                                {"x": 2.5, "y": [3, 4]}]))}
 
 
+def dict_order(tf):
+    """Dict elements keep the key order the map function wrote (TF's specs and elements)."""
+    ex = tf.data.Dataset.range(4).map(lambda x: {"score": x, "label": -x, "id": x + 1})
+    batched = ex.apply(tf.data.experimental.map_and_batch(lambda d: d, 2))
+    return {name: {"spec": repr(dataset.element_spec),
+                   "keys": [list(e) for e in dataset.as_numpy_iterator()]}
+            for name, dataset in (("map", ex), ("map_and_batch", batched))}
+
+
 CASES: Dict[str, Callable[[Any], Any]] = {
     fn.__name__: fn for fn in (map_and_batch, parallel_interleave, shuffle_and_repeat, unbatch,
                                assert_cardinality, device_transfers, structure_and_access,
-                               from_list)}
+                               from_list, dict_order)}

@@ -37,12 +37,14 @@ def flatten(structure: Any) -> List[Any]:
 
 
 def pack(structure: Any, flat: Sequence[Any]) -> Any:
-    """Inverse of :func:`flatten`."""
+    """Inverse of :func:`flatten`: a dict takes its leaves in sorted key order and keeps
+    ``structure``'s key order (as TF's elements and specs do)."""
     iterator = iter(flat)
 
     def build(node: Any) -> Any:
         if isinstance(node, dict):
-            return {key: build(node[key]) for key in sorted(node)}
+            packed = {key: build(node[key]) for key in sorted(node)}
+            return {key: packed[key] for key in node}
         if isinstance(node, tuple) and hasattr(node, "_fields"):
             return type(node)(*[build(item) for item in node])
         if isinstance(node, tuple):
