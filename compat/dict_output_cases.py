@@ -35,3 +35,19 @@ def key_orders(keras: Any, with_training: bool = True) -> Dict[str, Any]:
         orders["metrics_names"] = list(model.metrics_names)
         orders["train_on_batch"] = list(model.train_on_batch(x, y, return_dict=True))
     return orders
+
+
+def renamed_orders(keras: Any) -> Dict[str, Any]:
+    """Dict keys other than the output layers' names: ``output_names`` and the loss/metric
+    names take the layers' names (in sorted key order); losses, metrics and targets are
+    still given by key."""
+    inputs = keras.Input((3,), name="x")
+    model = keras.Model(inputs, {"zz": keras.layers.Dense(2, name="d1")(inputs),
+                                 "aa": keras.layers.Dense(1, name="d2")(inputs)})
+    x = np.random.RandomState(0).rand(8, 3).astype("float32")
+    y = {"zz": np.zeros((8, 2), "float32"), "aa": np.ones((8, 1), "float32")}
+    model.compile("sgd", loss={"zz": "mse", "aa": "mae"}, metrics={"zz": "mae"})
+    return {"output_names": list(model.output_names),
+            "predict": list(model.predict(x, verbose=0)),
+            "history": list(model.fit(x, y, epochs=1, verbose=0).history),
+            "evaluate": list(model.evaluate(x, y, return_dict=True, verbose=0))}

@@ -23,12 +23,13 @@ OUT = os.path.join(HERE, "fixtures", "dict_outputs.json")
 
 
 def run(flavour: str) -> dict:
-    from dict_output_cases import key_orders
+    from dict_output_cases import key_orders, renamed_orders
     if flavour == "keras2":
         import tf_keras as keras
     else:
         import keras
-    return {"version": keras.__version__, "orders": key_orders(keras)}
+    return {"version": keras.__version__, "orders": key_orders(keras),
+            "renamed": renamed_orders(keras)}
 
 
 def main() -> None:
