@@ -45,6 +45,40 @@ def test_dict_inputs_and_outputs():
     assert out["vec"].shape == (4, 2)
 
 
+def test_dict_outputs_keep_the_users_key_order():
+    # tf_keras 2.21 (compat/fixtures/dict_outputs.json): model(x), predict and the model
+    # rebuilt from its config keep the dict's order; output_names and loss names are sorted
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, {"zeta": keras.layers.Dense(2, name="zeta")(inputs),
+                                 "alpha": keras.layers.Dense(1, name="alpha")(inputs)})
+    x = np.ones((4, 3), "float32")
+    called, predicted = model(x), model.predict(x, verbose=0)
+    assert list(called) == list(predicted) == ["zeta", "alpha"]
+    assert model.output_names == ["alpha", "zeta"]
+    np.testing.assert_allclose(predicted["zeta"], called["zeta"].detach().numpy(), rtol=1e-6)
+    rebuilt = keras.Model.from_config(model.get_config())
+    assert list(model.get_config()["output_layers"]) == ["zeta", "alpha"]
+    assert list(rebuilt(x)) == ["zeta", "alpha"]
+    model.compile("sgd", loss={"zeta": "mse", "alpha": "mae"})
+    history = model.fit(x, {"zeta": np.zeros((4, 2)), "alpha": np.ones((4, 1))}, verbose=0)
+    assert list(history.history) == ["loss", "alpha_loss", "zeta_loss"]
+
+
+def test_dict_output_keys_other_than_layer_names():
+    # tf_keras 2.21 (compat/fixtures/dict_outputs.json): names from the layers, data by key
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, {"zz": keras.layers.Dense(2, name="d1")(inputs),
+                                 "aa": keras.layers.Dense(1, name="d2")(inputs)})
+    assert model.output_names == ["d2", "d1"]
+    x, y = np.ones((4, 3), "float32"), {"zz": np.zeros((4, 2)), "aa": np.ones((4, 1))}
+    model.compile("sgd", loss={"zz": "mse", "aa": "mae"}, metrics={"zz": "mae"})
+    history = model.fit(x, y, verbose=0)
+    assert list(history.history) == ["loss", "d2_loss", "d1_loss", "d1_mae"]
+    with pytest.raises(ValueError, match=r"Found unexpected keys .*\['d1', 'd2'\]. "
+                                         r"Expected: \['aa', 'zz'\]"):
+        model.fit(x, {"d1": y["zz"], "d2": y["aa"]}, verbose=0)
+
+
 def test_list_inputs_accept_dict_data_by_name():
     a = keras.Input((2,), name="left")
     b = keras.Input((2,), name="right")

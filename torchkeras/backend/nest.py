@@ -18,12 +18,14 @@ def flatten(structure: Any) -> List[Any]:
 
 
 def pack_sequence_as(structure: Any, flat: List[Any]) -> Any:
-    """Inverse of :func:`flatten`."""
+    """Inverse of :func:`flatten`. A dict takes its leaves in sorted key order and keeps
+    ``structure``'s key order (TF's ``nest.pack_sequence_as``)."""
     iterator = iter(flat)
 
     def build(node):
         if isinstance(node, dict):
-            return {key: build(node[key]) for key in sorted(node)}
+            packed = {key: build(node[key]) for key in sorted(node)}
+            return {key: packed[key] for key in node}
         if isinstance(node, tuple) and hasattr(node, "_fields"):
             return type(node)(*[build(item) for item in node])
         if isinstance(node, (list, tuple)):

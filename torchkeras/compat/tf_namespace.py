@@ -38,15 +38,19 @@ class TFNamespace(types.ModuleType):
     """A module whose missing attributes raise :class:`NotProvidedError`."""
 
     def __init__(self, name: str, display: str, members: Dict[str, Any],
-                 doc: Optional[str] = None) -> None:
+                 doc: Optional[str] = None, hints: Optional[Dict[str, str]] = None) -> None:
         super().__init__(name, doc)
         self.__dict__["_display"] = display
+        self.__dict__["_hints"] = dict(hints or {})  # missing name -> what to use instead
         self.__dict__.update(members)
         self.__dict__["__path__"] = []  # importable submodules (``import tensorflow.math``)
 
     def __getattr__(self, attr: str) -> Any:
         if attr.startswith("__") and attr.endswith("__"):
             raise AttributeError(attr)
+        if attr in self._hints:
+            raise NotProvidedError(f"`{self._display}.{attr}` is not provided by torchkeras: "
+                                   f"{self._hints[attr]}")
         raise NotProvidedError(
             f"`{self._display}.{attr}` is not provided by torchkeras. torchkeras runs Keras code "
             "on PyTorch and emulates only a small `tensorflow` namespace (see "
@@ -571,7 +575,8 @@ def _data_members(tf_data: Any) -> Dict[str, Any]:
                  "INFINITE_CARDINALITY": tf_data.INFINITE_CARDINALITY,
                  "UNKNOWN_CARDINALITY": tf_data.UNKNOWN_CARDINALITY}
     experimental = TFNamespace("tensorflow.data.experimental", "tf.data.experimental",
-                               _module_members(tf_data.experimental))
+                               _module_members(tf_data.experimental),
+                               hints=tf_data.experimental.NOT_PROVIDED)
     return dict(constants, Dataset=tf_data.Dataset, TextLineDataset=tf_data.TextLineDataset,
                 TFRecordDataset=tf_data.TFRecordDataset, Options=tf_data.Options,
                 experimental=experimental)

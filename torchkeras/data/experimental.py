@@ -6,6 +6,11 @@ from typing import Any, Callable, Optional, Sequence
 
 import torch
 
+from torchkeras.data import legacy_experimental
+from torchkeras.data.legacy_experimental import (  # noqa: F401  (TF's deprecated names)
+    SHARD_HINT, RandomDataset, assert_cardinality, at, copy_to_device, enable_debug_mode,
+    from_list, get_structure, map_and_batch, parallel_interleave, prefetch_to_device,
+    shuffle_and_repeat, unbatch)
 from torchkeras.data.dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset
 from torchkeras.data.csv_dataset import CsvDataset, make_csv_dataset
 from torchkeras.data.options import AutoShardPolicy
@@ -21,6 +26,8 @@ __all__ = ["AUTOTUNE", "AutoShardPolicy", "Counter", "CsvDataset", "INFINITE_CAR
 INFINITE_CARDINALITY = INFINITE
 UNKNOWN_CARDINALITY = UNKNOWN
 Transformation = Callable[[Dataset], Dataset]
+__all__ += legacy_experimental.__all__
+NOT_PROVIDED = legacy_experimental.NOT_PROVIDED  # name -> what to use instead
 
 sample_from_datasets = Dataset.sample_from_datasets
 load = Dataset.load

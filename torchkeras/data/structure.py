@@ -41,7 +41,8 @@ def flatten(structure: Any) -> List[Any]:
 
 
 def pack(structure: Any, flat: Sequence[Any]) -> Any:
-    """Inverse of :func:`flatten`."""
+    """Inverse of :func:`flatten`: a dict takes its leaves in sorted key order and keeps
+    ``structure``'s key order (as TF's elements and specs do)."""
     iterator = iter(flat)
 
     def build(node: Any) -> Any:

@@ -69,8 +69,12 @@ def batch_size_of(y_true: List[Any]) -> int:
 class LossesContainer:
     """The total loss over the outputs, and its trackers (``loss``, ``<output>_loss``)."""
 
-    def __init__(self, loss: Any, loss_weights: Any, output_names: List[str]):
+    def __init__(self, loss: Any, loss_weights: Any, output_names: List[str],
+                 display_names: Optional[List[str]] = None):
+        """``output_names`` pick each output's entry of a dict; ``display_names`` (the
+        model's ``output_names``, by default those) prefix the tracker names."""
         self.output_names = output_names
+        self.display_names = list(display_names or output_names)
         losses = _compile_argument(loss, output_names, "loss")
         self.losses = [None if l is None else losses_module.to_loss_object(l) for l in losses]
         weights = _compile_argument(loss_weights, output_names, "loss_weights")
@@ -78,7 +82,7 @@ class LossesContainer:
         self.total_tracker = metrics_module.Mean(name="loss")
         self.output_trackers = [metrics_module.Mean(name=f"{name}_loss")
                                 if len(output_names) > 1 and l is not None else None
-                                for name, l in zip(output_names, self.losses)]
+                                for name, l in zip(self.display_names, self.losses)]
 
     @property
     def metrics(self) -> list:
@@ -136,8 +140,12 @@ class LossesContainer:
 class MetricsContainer:
     """Compiled metrics per output, resolved on the first batch (they need shapes)."""
 
-    def __init__(self, metrics: Any, weighted_metrics: Any, output_names: List[str]):
+    def __init__(self, metrics: Any, weighted_metrics: Any, output_names: List[str],
+                 display_names: Optional[List[str]] = None):
+        """``output_names`` pick each output's entry of a dict; ``display_names`` (the
+        model's ``output_names``, by default those) prefix the metric names."""
         self.output_names = output_names
+        self.display_names = list(display_names or output_names)
         self._metrics_spec = self._spread(metrics, "metrics")
         self._weighted_spec = self._spread(weighted_metrics, "weighted_metrics")
         self._metrics: List[List[Any]] = []
@@ -174,7 +182,8 @@ class MetricsContainer:
     def _set_names(self) -> None:
         names = set()
         multi = len(self.output_names) > 1
-        for output_name, plain, weighted in zip(self.output_names, self._metrics, self._weighted):
+        for output_name, plain, weighted in zip(self.display_names, self._metrics,
+                                                self._weighted):
             for metric in plain:
                 if multi:
                     metric._name = f"{output_name}_{metric.name}"

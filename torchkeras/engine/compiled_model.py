@@ -38,7 +38,7 @@ class CompiledModel:
         self.model = model
         self.loss_identifier = loss
         self.optimizer = resolve_optimizer(model, optimizer)
-        self.output_names = list(model.output_names)
+        self.output_names = output_keys(model)
         self.loss_spec = (loss, loss_weights)
         self.metrics_spec = (metrics, weighted_metrics)
         self.losses: Optional[LossesContainer] = None
@@ -72,14 +72,15 @@ class CompiledModel:
         """The compiled losses (``None`` without a loss) and metrics (also without a loss:
         a custom ``train_step`` updates them through ``compiled_metrics``)."""
         loss, loss_weights = self.loss_spec
-        self.losses = LossesContainer(loss, loss_weights, self.output_names) \
+        display = list(self.model.output_names)
+        self.losses = LossesContainer(loss, loss_weights, self.output_names, display) \
             if loss is not None else None
         metrics, weighted = self.metrics_spec
-        self.metrics_container = MetricsContainer(metrics, weighted, self.output_names)
+        self.metrics_container = MetricsContainer(metrics, weighted, self.output_names, display)
 
     def refresh_output_names(self) -> None:
         """Subclassed/lazy models learn their outputs on the first batch."""
-        names = list(self.model.output_names)
+        names = output_keys(self.model)
         if names and (names != self.output_names or self.metrics_container is None):
             self.output_names = names
             self._make_containers()
@@ -184,6 +185,16 @@ def require_compiled(model: "Model", method: str) -> CompiledModel:
 
 
 # ------------------------------------------------- data, labels and outputs per output
+
+def output_keys(model: "Model") -> List[str]:
+    """The keys that pick each output's losses, metrics, targets and weights: a dict-output
+    functional model's sorted dict keys (its ``output_names`` are the output layers' names,
+    which may differ), else ``output_names``."""
+    graph = model.functional_graph
+    if graph is not None and isinstance(graph.output_structure, dict):
+        return sorted(graph.output_structure)
+    return list(model.output_names)
+
 
 def flat_targets(compiled: CompiledModel, y: Any) -> List[Any]:
     """``y`` (one array, a list or a dict by output name) as one target per output."""

@@ -129,8 +129,7 @@ class Model(Layer):
     def output_names(self) -> List[str]:
         if self._graph is None:  # subclassed: known after the first call (fit's first batch)
             return list(self.__dict__.get("_subclass_output_names", ["output_1"]))
-        if isinstance(self._graph.output_structure, dict):
-            return sorted(self._graph.output_structure)
+        # dict outputs too: their layers' names, in sorted key order (Keras 2 and 3)
         names, seen = [], {}
         for tensor in self._graph.outputs:
             name = tensor._keras_history[0].name
