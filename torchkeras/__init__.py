@@ -7,13 +7,26 @@
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     model.fit(x, y, epochs=10)
 """
+import gc as _gc
 import importlib
 
 from torchkeras.backend._not_provided import not_provided_hook
 
-from torchkeras import (activations, backend, callbacks, constraints, datasets, initializers,
-                        layers, losses, metrics, models, optimizers, preprocessing, regularizers,
-                        saving, utils)
+# No cyclic-GC pass while torchkeras's ~25,000 module objects are created: after
+# `import torch` a full one comes due here and walks all of torch's ~170,000 objects (~90 ms,
+# two thirds of this import; issue 21, time to first step). Collection resumes right after,
+# with the user's setting kept (what an import creates is module state, not garbage); the
+# full pass comes later, when the program's own objects make it due.
+_gc_was_enabled = _gc.isenabled()
+_gc.disable()
+try:
+    from torchkeras import (activations, backend, callbacks, constraints, datasets,
+                            initializers, layers, losses, metrics, models, optimizers,
+                            preprocessing, regularizers, saving, utils)
+finally:
+    if _gc_was_enabled:
+        _gc.enable()
+    del _gc_was_enabled
 from torchkeras.layers.input_layer import Input, InputLayer
 from torchkeras.engine.model import Model
 from torchkeras.engine.sequential import Sequential
