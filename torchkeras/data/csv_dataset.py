@@ -16,7 +16,8 @@ import torch
 
 from torchkeras.data.dataset import AUTOTUNE, UNKNOWN, Dataset
 from torchkeras.data.structure import TensorSpec, string
-from torchkeras.data.tfrecord import _compression, _filenames, _path
+from torchkeras.data.tfrecord import _compression, _filenames
+from torchkeras.data.tfrecord import file_path as _path
 
 __all__ = ["CsvDataset", "make_csv_dataset"]
 

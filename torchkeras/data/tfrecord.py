@@ -150,7 +150,8 @@ class TFRecordOptions:
         return f"TFRecordOptions(compression_type={self.compression_type!r})"
 
 
-def _path(filename: Any) -> str:
+def file_path(filename: Any) -> str:
+    """A file name given as str, bytes, a NumPy string scalar or a PathLike, as a str."""
     if isinstance(filename, np.ndarray):
         filename = filename[()]
     if isinstance(filename, bytes):
@@ -172,7 +173,7 @@ class TFRecordWriter:
     def __init__(self, path: Any, options: Any = None) -> None:
         if not isinstance(options, TFRecordOptions):
             options = TFRecordOptions(_compression(options, "tf.io.TFRecordWriter"))
-        self._path = _path(path)
+        self._path = file_path(path)
         self._handle: Optional[BinaryIO] = open(self._path, "wb")
         self._compressor = options._compressor()
 
@@ -265,10 +266,10 @@ def read_records(filename: str, compression: str = "",
 
 def _filenames(filenames: Any) -> List[str]:
     if isinstance(filenames, Dataset):
-        return [_path(name) for name in filenames]
+        return [file_path(name) for name in filenames]
     if isinstance(filenames, (str, bytes, os.PathLike)):
-        return [_path(filenames)]
-    names = [_path(name) for name in np.asarray(filenames, dtype=object).reshape(-1)]
+        return [file_path(filenames)]
+    names = [file_path(name) for name in np.asarray(filenames, dtype=object).reshape(-1)]
     if not names:
         raise ValueError("`tf.data.TFRecordDataset`: `filenames` is empty; pass at least one "
                          "file name.")

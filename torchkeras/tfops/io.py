@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from torchkeras.data.tfrecord import TFRecordOptions, TFRecordWriter
+from torchkeras.data.tfrecord import file_path as _path
 from torchkeras.tfops.image import decode_image, decode_jpeg, decode_png
 from torchkeras.tfops.parsing import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature,
                                       decode_raw, parse_example, parse_single_example,
@@ -24,14 +25,6 @@ __all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "GFile", "TFRecordOptio
            "TFRecordWriter", "VarLenFeature", "decode_csv", "decode_image", "decode_jpeg",
            "decode_png", "decode_raw", "gfile", "parse_example", "parse_single_example",
            "parse_tensor", "read_file", "serialize_tensor", "write_file"]
-
-
-def _path(filename: Any) -> str:
-    if isinstance(filename, np.ndarray):
-        filename = filename[()]
-    if isinstance(filename, bytes):
-        return filename.decode("utf-8")
-    return os.fspath(filename) if isinstance(filename, os.PathLike) else str(filename)
 
 
 def read_file(filename: Any, name: Optional[str] = None) -> bytes:
