@@ -2,8 +2,11 @@
 only loaded when the user compiles something; heavy optional packages (PIL, h5py, scipy,
 tqdm, tensorboard, pandas) and the application / dataset modules load on first use; the
 import runs no cyclic-GC pass over torch's objects (issue 21, time to first step)."""
+import importlib
 import subprocess
 import sys
+
+import pytest
 
 SCRIPT = """
 import sys
@@ -77,3 +80,15 @@ def test_import_keeps_the_users_garbage_collector_setting():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("package", ["applications", "datasets"])
+@pytest.mark.parametrize("hostile", ["os", "..compat", "_layers.os", "__main__", "sys"])
+def test_lazy_loaders_import_only_their_own_listed_modules(package, hostile):
+    """The first-use loaders take names from fixed tables in the package: any other name is
+    an error, and nothing new is imported (no module path built from a caller's string)."""
+    module = importlib.import_module(f"torchkeras.{package}")
+    before = set(sys.modules)
+    with pytest.raises(AttributeError):
+        getattr(module, hostile)
+    assert set(sys.modules) == before
