@@ -42,7 +42,7 @@ def test_assert_cardinality_raises_while_iterating():
         list(dataset)
 
 
-@pytest.mark.parametrize("name", ["group_by_reducer", "dense_to_sparse_batch",
+@pytest.mark.parametrize("name", ["group_by_reducer", "pad_to_cardinality",
                                   "get_next_as_optional", "OptimizationOptions"])
 def test_missing_names_say_what_to_use_instead(name):
     with pytest.raises(NotProvidedError) as info:

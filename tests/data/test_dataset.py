@@ -200,11 +200,11 @@ def test_in_memory_fast_path_gives_the_element_wise_results():
 
 # ------------------------------------------------------------------ bad input
 def test_unsupported_calls_say_not_provided_by_torchkeras():
-    with pytest.raises(NotProvidedError, match=r"`tf.data.Dataset.sparse_batch` is not "
+    with pytest.raises(NotProvidedError, match=r"`tf.data.Dataset.fingerprint` is not "
                                                "provided by torchkeras"):
-        Dataset.range(3).sparse_batch(2, [4])
-    with pytest.raises(NotProvidedError, match="`tf.data.Dataset.sparse_batch` is not provided"):
-        tf.data.Dataset.sparse_batch  # noqa: B018  (read on the class, as tutorials do)
+        Dataset.range(3).fingerprint()
+    with pytest.raises(NotProvidedError, match="`tf.data.Dataset.fingerprint` is not provided"):
+        tf.data.Dataset.fingerprint  # noqa: B018  (read on the class, as tutorials do)
     with pytest.raises(NotProvidedError, match="`tf.image.draw_bounding_boxes` is not provided "
                                                "by torchkeras"):
         tf.image.draw_bounding_boxes  # noqa: B018
@@ -216,7 +216,7 @@ def test_unsupported_calls_say_not_provided_by_torchkeras():
     # a name that is no tf.data method at all: Python's error, with a hint
     with pytest.raises(AttributeError, match="no attribute 'shufle'. Did you mean 'shuffle'"):
         Dataset.range(3).shufle(3)
-    assert not hasattr(Dataset.range(3), "sparse_batch") and not hasattr(Dataset.range(3), "_x")
+    assert not hasattr(Dataset.range(3), "fingerprint") and not hasattr(Dataset.range(3), "_x")
 
 
 def test_map_failure_keeps_the_original_error_as_its_cause():

@@ -29,9 +29,3 @@ def test_passes_through_dataset_map():
     dataset = Dataset.range(2).map(lambda x: {"s": SparseTensor([[0]], x.reshape(1), [3])})
     dense = [to_dense(element["s"]).tolist() for element in dataset]
     assert dense == [[0, 0, 0], [1, 0, 0]]
-
-
-def test_batching_sparse_elements_says_so():
-    dataset = Dataset.range(2).map(lambda x: SparseTensor([[0]], x.reshape(1), [1]))
-    with pytest.raises(TypeError, match="Batching tf.SparseTensor elements is not provided"):
-        list(dataset.batch(2))

@@ -21,12 +21,14 @@ import numpy as np
 import torch
 
 from torchkeras.backend.messages import NotProvidedError, did_you_mean
-from torchkeras.data import combinators, file_cache, indexed, pipeline, resample
+from torchkeras.data import combinators, file_cache, indexed, pipeline, resample, sparse
 from torchkeras.data.options import Options
 from torchkeras.data.ragged import RaggedTensor
-from torchkeras.data.structure import (RaggedTensorSpec, TensorSpec, flatten, is_string, map_leaves, pack,
-                                       same_structure, spec_of, stack, structure_difference,
-                                       to_element, to_leaf, with_numpy)
+from torchkeras.data.sparse import SparseTensor
+from torchkeras.data.structure import (RaggedTensorSpec, SparseTensorSpec, TensorSpec, flatten,
+                                       is_string, map_leaves, pack, respec, same_structure,
+                                       spec_of, stack, structure_difference, to_element,
+                                       to_leaf, with_numpy)
 
 AUTOTUNE = pipeline.AUTOTUNE
 INFINITE = -1
@@ -59,6 +61,11 @@ def _failed(error: Exception, method: str, fn: Callable, index: int) -> Exceptio
 def _batch_leaves(leaves: Sequence[Any], component: int) -> Any:
     if isinstance(leaves[0], RaggedTensor):  # ragged elements batch into a ragged batch
         return RaggedTensor(leaves)
+    if any(isinstance(leaf, SparseTensor) for leaf in leaves):
+        if not all(isinstance(leaf, SparseTensor) for leaf in leaves):
+            raise TypeError(f"`Dataset.batch`: component {component} mixes SparseTensor and "
+                            "dense elements.")
+        return sparse.batch(leaves, component)
     shapes = [tuple(np.shape(leaf)) for leaf in leaves]
     for i, shape in enumerate(shapes):
         if shape != shapes[0]:
@@ -70,6 +77,11 @@ def _batch_leaves(leaves: Sequence[Any], component: int) -> Any:
 
 def _spec_from_element(element: Any) -> Any:
     return map_leaves(spec_of, element)
+
+
+def _batched_spec(spec: TensorSpec, dim: Optional[int]) -> TensorSpec:
+    """The spec of a batch of ``spec`` components (a SparseTensorSpec stays one)."""
+    return respec(spec, None if spec.shape is None else (dim,) + spec.shape)
 
 
 def _unbatched_spec(spec: TensorSpec) -> TensorSpec:
@@ -85,14 +97,15 @@ def _as_bytes(leaf: Any) -> Any:
         for index, item in np.ndenumerate(leaf):
             out[index] = item.encode("utf-8") if isinstance(item, str) else item
         return out
+    if isinstance(leaf, SparseTensor):  # TF's SparseTensor._numpy(): the dense array
+        dense = sparse.to_dense(leaf)
+        return dense.numpy() if isinstance(dense, torch.Tensor) else dense
     return leaf
 
 
 # tf.data.Dataset methods torchkeras does not implement: reading them says so.
 # (with what to use instead)
 NOT_PROVIDED_METHODS = {
-    "sparse_batch": "torchkeras has no tf.SparseTensor; batch with `padded_batch` (dense) or "
-                    "`ragged_batch` (RaggedTensor rows) instead.",
     "fingerprint": "torchkeras's datasets are Python pipelines without TF's graph "
                    "fingerprint."}
 
@@ -155,12 +168,12 @@ class Dataset(metaclass=_DatasetType):
             if size != sizes[0]:
                 raise ValueError(f"Dimensions {sizes[0]} and {size} are not compatible")
         count = sizes[0]
-        if any(isinstance(leaf, RaggedTensor) for leaf in leaves):  # rows, one by one
-            dataset = Dataset(lambda: (pack(structure, [leaf[i] for leaf in leaves])
+        if any(isinstance(leaf, (RaggedTensor, SparseTensor)) for leaf in leaves):  # rows
+            dataset = Dataset(lambda: (pack(structure, [_row(leaf, i) for leaf in leaves])
                                        for i in builtins.range(count)), count,
                               lambda: map_leaves(_unbatched_spec,
                                                  _spec_from_element(structure)))
-            dataset._ragged_rows = True
+            dataset._ragged_rows = any(isinstance(leaf, RaggedTensor) for leaf in leaves)
             return dataset
         slices = indexed.Slices(structure, leaves,
                                 lambda: iter([np.arange(count, dtype=np.int64)]))
@@ -302,7 +315,7 @@ class Dataset(metaclass=_DatasetType):
         if not batch_unknown:
             return result
         batch = {int(np.shape(leaf)[0]) for leaf in flatten(first) if np.ndim(leaf)}
-        return map_leaves(lambda s: TensorSpec((None,) + s.shape[1:], s.dtype)
+        return map_leaves(lambda s: respec(s, (None,) + s.shape[1:])
                           if s.shape and s.shape[0] in batch else s, result)
 
     def filter(self, predicate: Callable, name: Optional[str] = None) -> "Dataset":
@@ -347,9 +360,8 @@ class Dataset(metaclass=_DatasetType):
 
         dim = batch_size if drop_remainder else None
         result = self._derive(make, _batched(self._cardinality, batch_size, drop_remainder),
-                              lambda: map_leaves(lambda s: TensorSpec(
-                                  None if s.shape is None else (dim,) + s.shape, s.dtype),
-                                  self.element_spec))
+                              lambda: map_leaves(lambda s: _batched_spec(s, dim),
+                                                 self.element_spec))
         result._batch_size = batch_size  # as TF's BatchDataset (keras.utils.split_dataset)
         result._in_memory = self._slices is not None
         return result
@@ -444,7 +456,7 @@ class Dataset(metaclass=_DatasetType):
                     raise ValueError("Input element components have different first "
                                      f"dimensions: {sorted(sizes)}.")
                 for i in builtins.range(sizes.pop()):
-                    yield pack(element, [leaf[i] for leaf in leaves])
+                    yield pack(element, [_row(leaf, i) for leaf in leaves])
 
         return self._derive(make, self._unbatched_cardinality(),
                             lambda: map_leaves(_unbatched_spec, self.element_spec))
@@ -457,6 +469,40 @@ class Dataset(metaclass=_DatasetType):
         dims = {s.shape[0] if s.shape else None for s in flatten(self.element_spec)}
         return self._cardinality * dims.pop() if len(dims) == 1 and None not in dims \
             else UNKNOWN
+
+    def sparse_batch(self, batch_size: int, row_shape: Any,
+                     name: Optional[str] = None) -> "Dataset":
+        """Batches of ``batch_size`` dense elements of varying shape, each a
+        ``tf.SparseTensor`` of dense_shape ``[batch] + row_shape`` holding every entry of
+        the elements (an element larger than ``row_shape`` is an error)."""
+        batch_size = _positive(batch_size, "batch_size")
+        rows = [None if d is None else int(d) for d in
+                (row_shape.tolist() if isinstance(row_shape, (torch.Tensor, np.ndarray))
+                 else list(row_shape))]
+        if any(d is not None and d < 0 for d in rows):
+            raise ValueError(f"`Dataset.sparse_batch`: `row_shape` dimensions must be >= 0 "
+                             f"(or None), received: row_shape={rows}")
+
+        def make() -> Iterator[Any]:
+            iterator = self._make()
+            while True:
+                chunk = list(itertools.islice(iterator, batch_size))
+                if not chunk:
+                    return
+                if not isinstance(chunk[0], (torch.Tensor, np.ndarray, np.generic)):
+                    raise TypeError("`Dataset.sparse_batch` expects a dataset of single "
+                                    "dense tensors, received an element of type "
+                                    f"{type(chunk[0]).__name__}.")
+                yield sparse.dense_rows_to_sparse(chunk, rows, "Dataset.sparse_batch")
+
+        def spec() -> Any:
+            element = self.element_spec
+            if not isinstance(element, TensorSpec) or isinstance(element, SparseTensorSpec):
+                raise TypeError("`Dataset.sparse_batch` expects a dataset of single dense "
+                                f"tensors, received element_spec={element}.")
+            return SparseTensorSpec([None] + rows, element.dtype)
+
+        return self._derive(make, _batched(self._cardinality, batch_size, False), spec)
 
     def rebatch(self, batch_size: int, drop_remainder: bool = False,
                 name: Optional[str] = None) -> "Dataset":
@@ -1140,7 +1186,14 @@ def _leading(leaf: Any) -> Optional[int]:
     """The first dimension of a component (rows of a RaggedTensor), None for a scalar."""
     if isinstance(leaf, RaggedTensor):
         return len(leaf)
+    if isinstance(leaf, SparseTensor):
+        return sparse.leading(leaf, "Dataset.unbatch") if leaf.rank else None
     return int(np.shape(leaf)[0]) if np.ndim(leaf) else None
+
+
+def _row(leaf: Any, i: int) -> Any:
+    """Row ``i`` of a component (a SparseTensor's row keeps the remaining dense_shape)."""
+    return sparse.row(leaf, i) if isinstance(leaf, SparseTensor) else leaf[i]
 
 
 def _ragged_or_stacked(leaves: Sequence[Any], spec: TensorSpec) -> Any:
@@ -1176,8 +1229,8 @@ def _first_spec(make: Callable[[], Iterator[Any]]) -> Any:
 def _merge_spec(a: TensorSpec, b: TensorSpec) -> TensorSpec:
     """The most specific spec both ``a`` and ``b`` satisfy (same dtype)."""
     if a.shape is None or b.shape is None or len(a.shape) != len(b.shape):
-        return TensorSpec(None, a.dtype)
-    return TensorSpec([x if x == y else None for x, y in zip(a.shape, b.shape)], a.dtype)
+        return respec(a, None)
+    return respec(a, [x if x == y else None for x, y in zip(a.shape, b.shape)])
 
 
 def _compatible_specs(specs: Sequence[Any], message: str) -> Any:

@@ -9,7 +9,7 @@ from typing import Any, Callable, Dict, Iterator, Optional, Sequence
 from torchkeras.data.dataset import INFINITE, Dataset
 
 __all__ = ["RandomDataset", "SHARD_HINT", "assert_cardinality", "at", "copy_to_device",
-           "enable_debug_mode", "from_list", "get_structure", "map_and_batch",
+           "dense_to_sparse_batch", "enable_debug_mode", "from_list", "get_structure", "map_and_batch",
            "parallel_interleave", "prefetch_to_device", "shuffle_and_repeat", "unbatch"]
 
 Transformation = Callable[[Dataset], Dataset]
@@ -44,6 +44,12 @@ def shuffle_and_repeat(buffer_size: int, count: Optional[int] = None,
                        seed: Optional[int] = None) -> Transformation:
     """``shuffle(buffer_size, seed)`` followed by ``repeat(count)`` (a new order each pass)."""
     return lambda dataset: dataset.shuffle(buffer_size, seed).repeat(count)
+
+
+def dense_to_sparse_batch(batch_size: int, row_shape: Any) -> Transformation:
+    """``Dataset.sparse_batch(batch_size, row_shape)`` as a transformation (TF's
+    deprecated name)."""
+    return lambda dataset: dataset.sparse_batch(batch_size, row_shape)
 
 
 def unbatch() -> Transformation:
@@ -129,7 +135,6 @@ def enable_debug_mode() -> None:
 # The names TF 2.21's tf.data.experimental has and torchkeras does not: what to use instead.
 NOT_PROVIDED: Dict[str, str] = {
     "SqlDataset": "query with `sqlite3` and use `tf.data.Dataset.from_generator`.",
-    "dense_to_sparse_batch": "torchkeras has no tf.SparseTensor; batch with `padded_batch`.",
     "get_next_as_optional": "use `next(iterator, None)`.",
     "Optional": "use `next(iterator, None)` for an element that may be missing.",
     "group_by_reducer": "use `Dataset.group_by_window` or `Dataset.reduce`.",
@@ -146,8 +151,6 @@ NOT_PROVIDED: Dict[str, str] = {
                        "kept).",
     "AutotuneAlgorithm": "torchkeras's pipeline has no autotuner.",
     "ExternalStatePolicy": "torchkeras's pipelines are Python, with no graph state to check.",
-    "make_batched_features_dataset": "parse tf.Example records with real TensorFlow.",
-    "parse_example_dataset": "parse tf.Example records with real TensorFlow.",
     "DatasetInitializer": "build lookups with `keras.layers.StringLookup` / "
                           "`IntegerLookup` instead of tf.lookup tables.",
     "index_table_from_dataset": "use `keras.layers.StringLookup(vocabulary=...)`.",

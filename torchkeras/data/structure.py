@@ -14,9 +14,10 @@ import numpy as np
 import torch
 
 from torchkeras.data.ragged import RaggedTensor
+from torchkeras.data import sparse
 from torchkeras.data.sparse import SparseTensor
 
-__all__ = ["RaggedTensorSpec", "TensorSpec", "string", "flatten", "pack", "map_leaves", "to_leaf", "to_element",
+__all__ = ["RaggedTensorSpec", "SparseTensorSpec", "TensorSpec", "string", "flatten", "pack", "map_leaves", "to_leaf", "to_element",
            "spec_of", "stack", "is_string", "structure_difference"]
 
 
@@ -213,9 +214,7 @@ def stack(leaves: Sequence[Any]) -> Any:
     if isinstance(first, torch.Tensor):
         return torch.stack(list(leaves))
     if isinstance(first, SparseTensor):
-        raise TypeError("Batching tf.SparseTensor elements is not provided by torchkeras; "
-                        "turn them dense in `map` first (tf.sparse.to_dense), or parse "
-                        "batches with tf.io.parse_example.")
+        return sparse.batch(leaves)
     if isinstance(first, bytes) and any(bytes(leaf).endswith(b"\0") for leaf in leaves):
         out = np.empty(len(leaves), dtype=object)  # NumPy's "S" arrays drop trailing NULs
         out[:] = [bytes(leaf) for leaf in leaves]
@@ -284,6 +283,39 @@ class RaggedTensorSpec(TensorSpec):
         return "Ragged" + super().__repr__()
 
 
+class SparseTensorSpec(TensorSpec):
+    """``tf.SparseTensorSpec(shape, dtype)``: a ``tf.SparseTensor`` component."""
+
+    def __init__(self, shape: Any = None, dtype: Any = "float32") -> None:
+        super().__init__(shape, dtype)
+
+    def is_compatible_with(self, leaf: Any) -> bool:
+        if not isinstance(leaf, SparseTensor):
+            return False
+        actual = spec_of(leaf)
+        return actual.dtype_name == self.dtype_name and (self.shape is None or (
+            len(self.shape) == len(leaf.shape) and all(
+                e is None or e == a for e, a in zip(self.shape, leaf.shape))))
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, SparseTensorSpec) and super().__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(("sparse", self.shape, self.dtype_name))
+
+    def __repr__(self) -> str:
+        shape = "None" if self.shape is None else \
+            "[" + ", ".join("None" if d is None else str(d) for d in self.shape) + "]"
+        return f"SparseTensorSpec(TensorShape({shape}), tf.{self.dtype_name})"
+
+
+def respec(spec: TensorSpec, shape: Any) -> TensorSpec:
+    """``spec`` with another shape, of the same kind (a SparseTensorSpec stays one)."""
+    if isinstance(spec, SparseTensorSpec):
+        return SparseTensorSpec(shape, spec.dtype)
+    return TensorSpec(shape, spec.dtype)
+
+
 def spec_of(leaf: Any) -> TensorSpec:
     """The spec of one concrete leaf."""
     if isinstance(leaf, torch.Tensor):
@@ -292,8 +324,8 @@ def spec_of(leaf: Any) -> TensorSpec:
         dtype = leaf.dtype
         return RaggedTensorSpec(leaf.shape, string if isinstance(dtype, np.dtype) else dtype)
     if isinstance(leaf, SparseTensor):
-        return TensorSpec((None,) * len(leaf.shape),
-                          string if isinstance(leaf.values, np.ndarray) else leaf.dtype)
+        return SparseTensorSpec(leaf.static_shape,
+                                string if isinstance(leaf.values, np.ndarray) else leaf.dtype)
     if is_string(leaf):
         return TensorSpec(tuple(np.shape(leaf)), string)
     return TensorSpec(tuple(np.shape(leaf)), np.asarray(leaf).dtype)
