@@ -16,13 +16,13 @@ import torch
 from torchkeras.data.tfrecord import TFRecordOptions, TFRecordWriter
 from torchkeras.data.tfrecord import file_path as _path
 from torchkeras.tfops.image import decode_image, decode_jpeg, decode_png
-from torchkeras.tfops.parsing import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature,
-                                      decode_raw, parse_example, parse_single_example,
-                                      parse_tensor, serialize_tensor)
+from torchkeras.tfops.parsing import (FixedLenFeature, FixedLenSequenceFeature, RaggedFeature,
+                                      SparseFeature, VarLenFeature, decode_raw, parse_example,
+                                      parse_single_example, parse_tensor, serialize_tensor)
 from torchkeras.tfops.strings import _array, _result
 
-__all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "GFile", "TFRecordOptions",
-           "TFRecordWriter", "VarLenFeature", "decode_csv", "decode_image", "decode_jpeg",
+__all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "GFile", "RaggedFeature",
+           "SparseFeature", "TFRecordOptions", "TFRecordWriter", "VarLenFeature", "decode_csv", "decode_image", "decode_jpeg",
            "decode_png", "decode_raw", "gfile", "parse_example", "parse_single_example",
            "parse_tensor", "read_file", "serialize_tensor", "write_file"]
 

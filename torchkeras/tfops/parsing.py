@@ -1,5 +1,6 @@
 """``tf.io`` parsing: ``parse_single_example`` / ``parse_example`` with ``FixedLenFeature``,
-``VarLenFeature`` (a ``tf.SparseTensor``), ``FixedLenSequenceFeature``;
+``VarLenFeature`` and ``SparseFeature`` (a ``tf.SparseTensor``), ``RaggedFeature`` (a
+RaggedTensor), ``FixedLenSequenceFeature``;
 ``serialize_tensor`` / ``parse_tensor`` (TensorProto wire format) and ``decode_raw``.
 Numbers come back as torch tensors, strings as NumPy ``bytes`` values/arrays (``.numpy()``
 as TF), like every other string in torchkeras."""
@@ -12,12 +13,15 @@ import numpy as np
 import torch
 
 from torchkeras.backend import dtypes
+from torchkeras.backend.messages import NotProvidedError
+from torchkeras.data.ragged import RaggedTensor
 from torchkeras.data.sparse import SparseTensor
 from torchkeras.data.structure import string, with_numpy
 from torchkeras.tfops import protowire as wire
 from torchkeras.tfops.example import Example
 
-__all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "VarLenFeature", "decode_raw",
+__all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "RaggedFeature", "SparseFeature",
+           "VarLenFeature", "decode_raw",
            "parse_example", "parse_single_example", "parse_tensor", "serialize_tensor"]
 
 FixedLenFeature = collections.namedtuple("FixedLenFeature", ["shape", "dtype", "default_value"],
@@ -30,6 +34,37 @@ FixedLenSequenceFeature = collections.namedtuple(
     defaults=[False, None])
 FixedLenSequenceFeature.__doc__ = ("``tf.io.FixedLenSequenceFeature(shape, dtype, "
                                    "allow_missing=False, default_value=None)``.")
+
+SparseFeature = collections.namedtuple(
+    "SparseFeature", ["index_key", "value_key", "dtype", "size", "already_sorted"],
+    defaults=[False])
+SparseFeature.__doc__ = ("``tf.io.SparseFeature(index_key, value_key, dtype, size, "
+                         "already_sorted=False)``: a ``tf.SparseTensor`` of dense shape "
+                         "``size`` whose indices are the ``index_key`` feature(s) and values "
+                         "the ``value_key`` feature.")
+
+
+class RaggedFeature(collections.namedtuple(
+        "RaggedFeature", ["dtype", "value_key", "partitions", "row_splits_dtype", "validate"],
+        defaults=[None, (), "int32", False])):
+    """``tf.io.RaggedFeature(dtype, value_key=None, partitions=(), row_splits_dtype=tf.int32,
+    validate=False)``: the values of one feature, split into rows by ``partitions``
+    (outermost first): ``RowLengths(key)``, ``RowSplits(key)`` or ``UniformRowLength(n)``."""
+
+    RowSplits = collections.namedtuple("RowSplits", ["key"])
+    RowLengths = collections.namedtuple("RowLengths", ["key"])
+    RowStarts = collections.namedtuple("RowStarts", ["key"])
+    RowLimits = collections.namedtuple("RowLimits", ["key"])
+    ValueRowIds = collections.namedtuple("ValueRowIds", ["key"])
+    UniformRowLength = collections.namedtuple("UniformRowLength", ["length"])
+
+    def __repr__(self) -> str:
+        dtype = _dtype(self.dtype, "tf.io.RaggedFeature")
+        return (f"RaggedFeature(dtype=tf.{dtype}, value_key={self.value_key!r}, "
+                f"partitions={tuple(self.partitions)!r}, row_splits_dtype=tf."
+                f"{dtypes.standardize_dtype(self.row_splits_dtype)}, "
+                f"validate={self.validate!r})")
+
 
 _KIND_OF = {"int64": "int64_list", "float32": "float_list", "string": "bytes_list"}
 _TF_NAME = {"int64": "int64", "float32": "float", "string": "string"}
@@ -119,8 +154,63 @@ def _sequence(example: Example, key: str, spec: Any, caller: str) -> Any:
     return _array(values, name, [len(values) // step if step else 0] + shape)
 
 
+def _sparse_feature(example: Example, key: str, spec: Any, caller: str) -> tuple:
+    """``SparseFeature``: (indices ``[[i, ...], ...]``, values, dtype name), sorted by
+    index unless ``already_sorted``."""
+    name = _dtype(spec.dtype, caller)
+    index_keys = [spec.index_key] if isinstance(spec.index_key, str) else list(spec.index_key)
+    values = _values(example, spec.value_key, name) or []
+    columns = [_values(example, k, "int64") or [] for k in index_keys]
+    for index_key, column in zip(index_keys, columns):
+        if len(column) != len(values):
+            raise ValueError(f"`{caller}`: SparseFeature {key!r}: the index feature "
+                             f"{index_key!r} has {len(column)} values but the value feature "
+                             f"{spec.value_key!r} has {len(values)}; they must match.")
+    indices = [list(i) for i in zip(*columns)] if columns else []
+    if not spec.already_sorted:
+        order = sorted(range(len(values)), key=lambda i: indices[i])
+        indices, values = [indices[i] for i in order], [values[i] for i in order]
+    return indices, values, name
+
+
+def _sizes(spec: Any) -> List[int]:
+    return [int(spec.size)] if np.ndim(spec.size) == 0 else [int(d) for d in spec.size]
+
+
+def _ragged_feature(example: Example, key: str, spec: Any, caller: str) -> Any:
+    """``RaggedFeature``: a 1-D array of the values, or (partitions) a RaggedTensor."""
+    name = _dtype(spec.dtype, caller)
+    value_key = spec.value_key or key
+    values = _values(example, value_key, name) or []
+    rows: Any = _array(values, name, [len(values)])
+    for partition in reversed(list(spec.partitions)):
+        count = len(rows)
+        if isinstance(partition, RaggedFeature.UniformRowLength):
+            size = int(partition.length)
+            if size <= 0 or count % size:
+                raise ValueError(f"`{caller}`: RaggedFeature {key!r}: {count} values do not "
+                                 f"split into rows of UniformRowLength({size}).")
+            lengths = [size] * (count // size)
+        elif isinstance(partition, (RaggedFeature.RowLengths, RaggedFeature.RowSplits)):
+            found = _values(example, partition.key, "int64") or []
+            lengths = found if isinstance(partition, RaggedFeature.RowLengths) else \
+                [b - a for a, b in zip(found, found[1:])]
+            if sum(lengths) != count or any(n < 0 for n in lengths):
+                raise ValueError(f"`{caller}`: RaggedFeature {key!r}: the partition "
+                                 f"{type(partition).__name__}({partition.key!r}) describes "
+                                 f"{sum(lengths)} values but there are {count}.")
+        else:
+            raise NotProvidedError(f"`{caller}`: RaggedFeature partitions of type "
+                                   f"{type(partition).__name__} are not provided by torchkeras;"
+                                   " use RowLengths, RowSplits or UniformRowLength.")
+        starts = np.cumsum([0] + list(lengths)).tolist()
+        rows = RaggedTensor([rows[a:b] for a, b in zip(starts, starts[1:])])
+    return rows
+
+
 def _parse_one(example: Example, features: Dict[str, Any], caller: str) -> Dict[str, Any]:
-    """Each feature of one example: arrays, or (values, dtype name) for VarLen."""
+    """Each feature of one example: arrays, (values, dtype name) for VarLen, (indices,
+    values, dtype name) for SparseFeature, rows for RaggedFeature."""
     out: Dict[str, Any] = {}
     for key, spec in features.items():
         if isinstance(spec, FixedLenFeature):
@@ -130,9 +220,14 @@ def _parse_one(example: Example, features: Dict[str, Any], caller: str) -> Dict[
         elif isinstance(spec, VarLenFeature):
             name = _dtype(spec.dtype, caller)
             out[key] = (_values(example, key, name) or [], name)
+        elif isinstance(spec, SparseFeature):
+            out[key] = _sparse_feature(example, key, spec, caller)
+        elif isinstance(spec, RaggedFeature):
+            out[key] = _ragged_feature(example, key, spec, caller)
         else:
             raise TypeError(f"`{caller}`: unsupported feature type for {key!r}: {spec!r}; "
-                            "use tf.io.FixedLenFeature, tf.io.VarLenFeature or "
+                            "use tf.io.FixedLenFeature, tf.io.VarLenFeature, "
+                            "tf.io.SparseFeature, tf.io.RaggedFeature or "
                             "tf.io.FixedLenSequenceFeature.")
     return out
 
@@ -157,10 +252,16 @@ def parse_single_example(serialized: Any, features: Dict[str, Any],
                         _check_features(features, caller), caller)
     out = {}
     for key, value in parsed.items():
-        if isinstance(value, tuple):
+        if isinstance(features[key], SparseFeature):
+            indices, values, dtype_name = value
+            sizes = _sizes(features[key])
+            out[key] = SparseTensor(torch.tensor(indices, dtype=torch.int64).reshape(
+                -1, len(sizes)), _array(values, dtype_name, [len(values)]), sizes)
+        elif isinstance(value, tuple):
             values, dtype_name = value
             out[key] = SparseTensor(torch.arange(len(values)).reshape(-1, 1),
-                                    _array(values, dtype_name, [len(values)]), [len(values)])
+                                    _array(values, dtype_name, [len(values)]), [len(values)],
+                                    static_shape=[None])
         else:
             out[key] = _leaf(value)
     return out
@@ -202,7 +303,16 @@ def parse_example(serialized: Any, features: Dict[str, Any], example_names: Any 
             longest = max((len(values) for values, _ in rows), default=0)
             out[key] = SparseTensor(torch.tensor(indices, dtype=torch.int64).reshape(-1, 2),
                                     _array(flat, dtype_name, [len(flat)]),
-                                    [len(rows), longest])
+                                    [len(rows), longest], static_shape=[None, None])
+        elif isinstance(spec, SparseFeature):
+            sizes = _sizes(spec)
+            indices = [[b] + i for b, (found, _, _) in enumerate(rows) for i in found]
+            flat = [v for _, values, _ in rows for v in values]
+            out[key] = SparseTensor(torch.tensor(indices, dtype=torch.int64).reshape(
+                -1, 1 + len(sizes)), _array(flat, _dtype(spec.dtype, caller), [len(flat)]),
+                [len(rows)] + sizes, static_shape=[None] + sizes)
+        elif isinstance(spec, RaggedFeature):
+            out[key] = RaggedTensor(rows)
         elif not rows:
             shape = [0] + [int(d) for d in spec.shape]
             out[key] = _leaf(_array([], _dtype(spec.dtype, caller), shape))
