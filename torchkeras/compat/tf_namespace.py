@@ -26,7 +26,7 @@ from torchkeras.backend.messages import NotProvidedError
 from torchkeras.compat import keras2_functions as K
 from torchkeras.compat.keras2_functions import Variable
 from torchkeras.layers import op_layer, string_ops
-from torchkeras.data import sparse, tfrecord
+from torchkeras.data import sparse, sparse_ops, tfrecord
 from torchkeras.data.structure import to_leaf
 
 __all__ = ["NotProvidedError", "TFNamespace", "build_tensorflow", "PROVIDED"]
@@ -575,7 +575,8 @@ def _data_members(tf_data: Any) -> Dict[str, Any]:
                  "INFINITE_CARDINALITY": tf_data.INFINITE_CARDINALITY,
                  "UNKNOWN_CARDINALITY": tf_data.UNKNOWN_CARDINALITY}
     experimental = TFNamespace("tensorflow.data.experimental", "tf.data.experimental",
-                               _module_members(tf_data.experimental),
+                               dict(_module_members(tf_data.experimental),
+                                    **_module_members(tfops.example_dataset)),
                                hints=tf_data.experimental.NOT_PROVIDED)
     return dict(constants, Dataset=tf_data.Dataset, TextLineDataset=tf_data.TextLineDataset,
                 TFRecordDataset=tf_data.TFRecordDataset, Options=tf_data.Options,
@@ -638,8 +639,7 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
         "py_function": py_function, "SparseTensor": sparse.SparseTensor,
     })
     members["train"] = _sub("tf", "train", _module_members(tfops.example))
-    members["sparse"] = _sub("tf", "sparse", {"SparseTensor": sparse.SparseTensor,
-                                              "to_dense": sparse.to_dense})
+    members["sparse"] = _sub("tf", "sparse", _module_members(sparse_ops))
     members["errors"] = _sub("tf", "errors", {"DataLossError": tfrecord.DataLossError})
     nn = _nn_members()
     _dispatch_functions(members, {"math": math, "nn": nn})
@@ -665,6 +665,7 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
     members["compat"] = _sub("tf", "compat", {"as_bytes": _as_bytes, "as_text": _as_text,
                                               "as_str": _as_text})
     members.update({"TensorSpec": tf_data.TensorSpec, "string": tf_data.string,
+                    "SparseTensorSpec": tf_data.SparseTensorSpec,
                     "RaggedTensor": tf_data.ragged.RaggedTensor})
     members["ragged"] = _sub("tf", "ragged", {"constant": tf_data.ragged.constant})
     members["distribute"] = _sub("tf", "distribute", {

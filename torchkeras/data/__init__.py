@@ -13,14 +13,14 @@ from torchkeras.data import experimental, ragged
 from torchkeras.data.experimental import cardinality
 from torchkeras.data.options import AutoShardPolicy, Options
 from torchkeras.data.tfrecord import TFRecordDataset
-from torchkeras.data.structure import TensorSpec, string
+from torchkeras.data.structure import SparseTensorSpec, TensorSpec, string
 
 INFINITE_CARDINALITY = INFINITE
 UNKNOWN_CARDINALITY = UNKNOWN
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "AutoShardPolicy",
-           "Dataset", "Options", "TFRecordDataset", "TensorSpec", "TextLineDataset", "cardinality",
-           "experimental", "ragged", "string"]
+           "Dataset", "Options", "SparseTensorSpec", "TFRecordDataset", "TensorSpec",
+           "TextLineDataset", "cardinality", "experimental", "ragged", "string"]
 
 
 def __getattr__(name: str) -> Any:

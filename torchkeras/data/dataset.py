@@ -314,7 +314,7 @@ class Dataset(metaclass=_DatasetType):
         batch_unknown = any(s.shape and s.shape[0] is None for s in flatten(self.element_spec))
         if not batch_unknown:
             return result
-        batch = {int(np.shape(leaf)[0]) for leaf in flatten(first) if np.ndim(leaf)}
+        batch = {_leading(leaf) for leaf in flatten(first)} - {None}
         return map_leaves(lambda s: respec(s, (None,) + s.shape[1:])
                           if s.shape and s.shape[0] in batch else s, result)
 

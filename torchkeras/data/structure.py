@@ -313,7 +313,7 @@ def respec(spec: TensorSpec, shape: Any) -> TensorSpec:
     """``spec`` with another shape, of the same kind (a SparseTensorSpec stays one)."""
     if isinstance(spec, SparseTensorSpec):
         return SparseTensorSpec(shape, spec.dtype)
-    return TensorSpec(shape, spec.dtype)
+    return type(spec)(shape, spec.dtype)
 
 
 def spec_of(leaf: Any) -> TensorSpec:

@@ -7,6 +7,6 @@ Numbers equal TensorFlow's (compat/test_tf_functions.py replays TF-recorded resu
 """
 from __future__ import annotations
 
-from torchkeras.tfops import audio, example, image, io, strings
+from torchkeras.tfops import audio, example, example_dataset, image, io, strings
 
-__all__ = ["audio", "example", "image", "io", "strings"]
+__all__ = ["audio", "example", "example_dataset", "image", "io", "strings"]
