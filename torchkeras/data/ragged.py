@@ -69,6 +69,8 @@ class RaggedTensor(list):
 
     @property
     def dtype(self) -> Any:
+        if self and isinstance(self[0], RaggedTensor):  # more ragged dimensions
+            return self[0].dtype
         rows = self._rows("dtype")
         return rows[0].dtype if rows and isinstance(rows[0], torch.Tensor) else \
             np.dtype(str)
@@ -85,6 +87,8 @@ class RaggedTensor(list):
     @property
     def shape(self) -> tuple:
         """``(nrows, None, ...)``: the second dimension is ragged."""
+        if self and isinstance(self[0], RaggedTensor):  # more ragged dimensions
+            return (len(self), None) + tuple(self[0].shape[1:])
         rows = self._rows("shape") if self else []
         inner = tuple(rows[0].shape[1:]) if rows else ()
         return (len(self), None) + inner

@@ -18,6 +18,18 @@ def _int64(value: Any) -> torch.Tensor:
         value, torch.Tensor) else value, dtype=torch.int64)
 
 
+def _values(values: Any) -> torch.Tensor:
+    """Numeric values; Python numbers typed as ``tf.constant`` types them (int32, float32)."""
+    if isinstance(values, (list, tuple, int, float)):
+        flat = np.asarray(values).reshape(-1).tolist()
+        if flat and all(isinstance(v, bool) for v in flat):
+            return torch.as_tensor(values, dtype=torch.bool)
+        if all(isinstance(v, int) for v in flat):
+            return torch.as_tensor(values, dtype=torch.int32)
+        return torch.as_tensor(values, dtype=torch.float32)
+    return torch.as_tensor(values)
+
+
 def _is_strings(values: Any) -> bool:
     return isinstance(values, np.ndarray) and values.dtype.kind in "USO"
 
@@ -39,7 +51,7 @@ class SparseTensor:
                 isinstance(values[0], (str, bytes)):
             self.values = np.asarray(values, dtype=object)
         else:
-            self.values = torch.as_tensor(values).reshape(-1)
+            self.values = _values(values).reshape(-1)
         known = not isinstance(dense_shape, torch.Tensor)
         self.dense_shape = _int64(dense_shape).reshape(-1)
         if static_shape is None:

@@ -303,14 +303,14 @@ def parse_example(serialized: Any, features: Dict[str, Any], example_names: Any 
             longest = max((len(values) for values, _ in rows), default=0)
             out[key] = SparseTensor(torch.tensor(indices, dtype=torch.int64).reshape(-1, 2),
                                     _array(flat, dtype_name, [len(flat)]),
-                                    [len(rows), longest], static_shape=[None, None])
+                                    [len(rows), longest], static_shape=[len(rows), None])
         elif isinstance(spec, SparseFeature):
             sizes = _sizes(spec)
             indices = [[b] + i for b, (found, _, _) in enumerate(rows) for i in found]
             flat = [v for _, values, _ in rows for v in values]
             out[key] = SparseTensor(torch.tensor(indices, dtype=torch.int64).reshape(
                 -1, 1 + len(sizes)), _array(flat, _dtype(spec.dtype, caller), [len(flat)]),
-                [len(rows)] + sizes, static_shape=[None] + sizes)
+                [len(rows)] + sizes)
         elif isinstance(spec, RaggedFeature):
             out[key] = RaggedTensor(rows)
         elif not rows:
