@@ -1,4 +1,5 @@
-"""tf.io parsing: parse_single_example / parse_example, serialize_tensor, decode_raw."""
+"""tf.io parsing: parse_single_example / parse_example (FixedLen, VarLen, SparseFeature,
+RaggedFeature), serialize_tensor, decode_raw."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,8 +10,10 @@ from torchkeras.data.sparse import SparseTensor, to_dense
 from torchkeras.data.structure import string
 from torchkeras.tfops.example import (BytesList, Example, Feature, Features, FloatList,
                                       Int64List)
-from torchkeras.tfops.parsing import (FixedLenFeature, FixedLenSequenceFeature,
-                                      VarLenFeature, decode_raw, parse_example,
+from torchkeras.backend.messages import NotProvidedError
+from torchkeras.data.ragged import RaggedTensor
+from torchkeras.tfops.parsing import (FixedLenFeature, FixedLenSequenceFeature, RaggedFeature,
+                                      SparseFeature, VarLenFeature, decode_raw, parse_example,
                                       parse_single_example, parse_tensor, serialize_tensor)
 
 
@@ -79,3 +82,43 @@ def test_decode_raw():
         decode_raw(b"abc", torch.float32)
     with pytest.raises(ValueError, match="same size"):
         decode_raw(np.array([b"ab", b"abcd"], dtype=object), torch.uint8)
+
+
+def test_sparse_feature_sorts_unless_already_sorted_and_checks_counts():
+    record = _record([3, 0], [1.5, 2.5])
+    parsed = parse_single_example(record, {"sp": SparseFeature("i", "f", torch.float32, 5)})
+    assert parsed["sp"].indices.tolist() == [[0], [3]]
+    assert parsed["sp"].values.tolist() == [2.5, 1.5] and parsed["sp"].shape == (5,)
+    kept = parse_single_example(record, {"sp": SparseFeature("i", "f", torch.float32, 5, True)})
+    assert kept["sp"].indices.tolist() == [[3], [0]]
+    batch = parse_example([record, _record([1], [7.0])],
+                          {"sp": SparseFeature("i", "f", torch.float32, 5)})["sp"]
+    assert batch.indices.tolist() == [[0, 0], [0, 3], [1, 1]] and batch.shape == (2, 5)
+    with pytest.raises(ValueError, match=r"`tf.io.parse_single_example`: SparseFeature 'sp': "
+                                         "the index feature 'i' has 2 values but the value "
+                                         "feature 'f' has 1"):
+        parse_single_example(_record([3, 0], [1.5]),
+                             {"sp": SparseFeature("i", "f", torch.float32, 5)})
+
+
+def test_ragged_feature_rows_and_partition_errors():
+    record = _record([2, 1], [1.0, 2.0, 3.0])
+    single = parse_single_example(record, {"f": RaggedFeature(torch.float32)})
+    assert single["f"].tolist() == [1.0, 2.0, 3.0]  # no partitions: a dense vector, as TF
+    split = parse_single_example(record, {"f": RaggedFeature(
+        torch.float32, partitions=[RaggedFeature.RowLengths("i")])})["f"]
+    assert isinstance(split, RaggedTensor) and split.to_list() == [[1.0, 2.0], [3.0]]
+    batch = parse_example([record, _record([1], [4.0])], {"r": RaggedFeature(torch.float32, "f")})
+    assert batch["r"].to_list() == [[1.0, 2.0, 3.0], [4.0]]
+    with pytest.raises(ValueError, match="3 values do not split into rows of "
+                                         r"UniformRowLength\(2\)"):
+        parse_single_example(record, {"f": RaggedFeature(
+            torch.float32, partitions=[RaggedFeature.UniformRowLength(2)])})
+    with pytest.raises(ValueError, match=r"RowLengths\('i'\) describes 3 values but there "
+                                         "are 2"):
+        parse_single_example(_record([2, 1], [1.0, 2.0]), {"f": RaggedFeature(
+            torch.float32, partitions=[RaggedFeature.RowLengths("i")])})
+    with pytest.raises(NotProvidedError, match="partitions of type ValueRowIds are not "
+                                               "provided by torchkeras"):
+        parse_single_example(record, {"f": RaggedFeature(
+            torch.float32, partitions=[RaggedFeature.ValueRowIds("i")])})
