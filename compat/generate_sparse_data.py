@@ -6,13 +6,16 @@ Runs ONLY in the reference venv::
 
     TF_ENABLE_ONEDNN_OPTS=0 /tmp/ref/bin/python compat/generate_sparse_data.py
 
-Deterministic: fixed values, no RNG, unshuffled datasets, Examples serialized with
-``deterministic=True``.
+It also runs the drop-in program ``tests/tutorials/sparse_tensor_guide.py`` with TF and keeps
+its printed ``key value`` lines (``"tutorial"``), which tests/tutorials/test_sparse_tensor_guide.py
+compares with the program's output under ``python -m torchkeras run``. Deterministic: fixed
+values, no RNG, unshuffled datasets, Examples serialized with ``deterministic=True``.
 """
 from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -46,8 +49,13 @@ def write_records() -> None:
 def main() -> None:
     write_records()
     cases = {name: encode(case(tf, TFRECORD)) for name, case in sorted(CASES.items())}
+    program = os.path.join(os.path.dirname(HERE), "tests", "tutorials", "sparse_tensor_guide.py")
+    printed = subprocess.run([sys.executable, program], capture_output=True, text=True,
+                             check=True).stdout
+    tutorial = {line.split(" ", 1)[0]: line.split(" ", 1)[1] for line in printed.splitlines()
+                if " " in line}
     record = {"tensorflow_version": tf.__version__, "numpy_version": np.__version__,
-              "cases": cases}
+              "cases": cases, "tutorial": tutorial}
     with open(os.path.join(FIXTURES, "sparse_data.json"), "w") as handle:
         json.dump(record, handle, sort_keys=True)
 

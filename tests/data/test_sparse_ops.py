@@ -53,3 +53,17 @@ def test_concat_expanding_other_dims_and_add_threshold():
     assert joined.shape == (3, 6) and joined.indices.tolist()[:2] == [[0, 1], [0, 4]]
     summed = sparse_ops.add(_sparse(), SparseTensor([[0, 1]], [-1], [3, 4]), threshold=1)
     assert summed.indices.tolist() == [[1, 0], [2, 2]]  # the 0 sum is dropped
+
+
+def test_transpose_reductions_and_scalar_multiply():
+    assert sparse_ops.transpose(_sparse()).indices.tolist() == [[0, 1], [1, 0], [2, 2]]
+    with pytest.raises(ValueError, match=r"`tf.sparse.transpose`: perm \[0, 0\]"):
+        sparse_ops.transpose(_sparse(), [0, 0])
+    negative = SparseTensor([[0], [2]], [-4, -2], [3])
+    assert sparse_ops.reduce_max(negative).item() == -2  # implicit zeros are not values
+    assert sparse_ops.reduce_sum(_sparse(), axis=1).tolist() == [1, 2, 3]
+    with pytest.raises(ValueError, match="output_is_sparse=True"):
+        sparse_ops.reduce_max(negative, output_is_sparse=True)
+    assert (_sparse() * 2).values.tolist() == [2, 4, 6]
+    with pytest.raises(TypeError, match="multiplies a SparseTensor by a scalar only"):
+        _sparse() * torch.ones(3, 4)

@@ -9,8 +9,8 @@ import torch
 from torchkeras.data import legacy_experimental
 from torchkeras.data.legacy_experimental import (  # noqa: F401  (TF's deprecated names)
     SHARD_HINT, RandomDataset, assert_cardinality, at, copy_to_device, dense_to_sparse_batch,
-    enable_debug_mode, from_list, get_structure, map_and_batch, parallel_interleave, prefetch_to_device,
-    shuffle_and_repeat, unbatch)
+    enable_debug_mode, from_list, get_structure, map_and_batch, parallel_interleave,
+    prefetch_to_device, shuffle_and_repeat, unbatch)
 from torchkeras.data.dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset
 from torchkeras.data.csv_dataset import CsvDataset, make_csv_dataset
 from torchkeras.data.options import AutoShardPolicy

@@ -9,8 +9,8 @@ from typing import Any, Callable, Dict, Iterator, Optional, Sequence
 from torchkeras.data.dataset import INFINITE, Dataset
 
 __all__ = ["RandomDataset", "SHARD_HINT", "assert_cardinality", "at", "copy_to_device",
-           "dense_to_sparse_batch", "enable_debug_mode", "from_list", "get_structure", "map_and_batch",
-           "parallel_interleave", "prefetch_to_device", "shuffle_and_repeat", "unbatch"]
+           "dense_to_sparse_batch", "enable_debug_mode", "from_list", "get_structure",
+           "map_and_batch", "parallel_interleave", "prefetch_to_device", "shuffle_and_repeat", "unbatch"]
 
 Transformation = Callable[[Dataset], Dataset]
 SHARD_HINT = -1  # ``shard(SHARD_HINT, SHARD_HINT)`` under AutoShardPolicy.HINT

@@ -73,6 +73,17 @@ class SparseTensor:
     def rank(self) -> int:
         return int(self.dense_shape.shape[0])
 
+    def __mul__(self, other: Any) -> "SparseTensor":
+        """Times a scalar: the values scaled (``tf.SparseTensor.__mul__`` with a scalar)."""
+        if isinstance(other, SparseTensor) or np.ndim(other) != 0:
+            raise TypeError("`tf.SparseTensor * x`: torchkeras multiplies a SparseTensor by a "
+                            f"scalar only; received {type(other).__name__} of shape "
+                            f"{tuple(np.shape(other))}.")
+        return SparseTensor(self.indices, self.values * other, self.dense_shape,
+                            static_shape=self.static_shape)
+
+    __rmul__ = __mul__
+
     def __repr__(self) -> str:
         return (f"SparseTensor(indices={self.indices!r}, values={self.values!r}, "
                 f"dense_shape={self.dense_shape!r})")

@@ -1,6 +1,7 @@
 """``tf.sparse``: the functions tutorials apply to a ``tf.SparseTensor`` (sparse.py):
 ``from_dense``, ``to_dense``, ``reorder``, ``reshape``, ``reset_shape``, ``expand_dims``,
-``concat``, ``slice``, ``add``, ``map_values``, ``sparse_dense_matmul``. Results equal TF's,
+``concat``, ``slice``, ``add``, ``map_values``, ``sparse_dense_matmul``, ``transpose``,
+``reduce_max``, ``reduce_sum``. Results equal TF's,
 indices order included (compat/test_sparse_data.py)."""
 from __future__ import annotations
 
@@ -9,10 +10,20 @@ from typing import Any, Callable, List, Optional, Sequence
 import numpy as np
 import torch
 
-from torchkeras.data.sparse import SparseTensor, to_dense
+from torchkeras.data import sparse
+from torchkeras.data.sparse import SparseTensor
+from torchkeras.data.structure import with_numpy
 
 __all__ = ["SparseTensor", "add", "concat", "expand_dims", "from_dense", "map_values",
-           "reorder", "reset_shape", "reshape", "slice", "sparse_dense_matmul", "to_dense"]
+           "reduce_max", "reduce_sum", "reorder", "reset_shape", "reshape", "slice",
+           "sparse_dense_matmul", "to_dense", "transpose"]
+
+
+def to_dense(sp_input: SparseTensor, default_value: Any = None, validate_indices: bool = True,
+             name: Optional[str] = None) -> Any:
+    """``tf.sparse.to_dense``: the dense array, ``default_value`` (0 or b'') elsewhere; a
+    string result has ``.numpy()`` (object array of ``bytes``), as TF's."""
+    return with_numpy(sparse.to_dense(sp_input, default_value, validate_indices, name))
 
 
 def _check(sp_input: Any, caller: str) -> SparseTensor:
@@ -204,3 +215,50 @@ def sparse_dense_matmul(sp_a: Any, b: Any, adjoint_a: bool = False, adjoint_b: b
     a_dense = a_dense.transpose(-1, -2) if adjoint_a else a_dense
     b_dense = b_dense.transpose(-1, -2) if adjoint_b else b_dense
     return a_dense @ b_dense.to(a_dense.dtype)
+
+
+def transpose(sp_input: SparseTensor, perm: Optional[Sequence[int]] = None,
+              name: Optional[str] = None) -> SparseTensor:
+    """The dimensions permuted by ``perm`` (reversed by default); indices re-sorted."""
+    sp = _check(sp_input, "transpose")
+    order = list(range(sp.rank))[::-1] if perm is None else [int(p) for p in perm]
+    if sorted(order) != list(range(sp.rank)):
+        raise ValueError(f"`tf.sparse.transpose`: perm {order} is not a permutation of "
+                         f"{list(range(sp.rank))}.")
+    return reorder(SparseTensor(sp.indices[:, order], sp.values,
+                                [sp.shape[d] for d in order]))
+
+
+def _reduce(sp: SparseTensor, axis: Any, keepdims: bool, op: str) -> torch.Tensor:
+    """TF's sparse reductions: over the stored values only (implicit zeros ignored for
+    max, as ``tf.sparse.reduce_max``)."""
+    dense = to_dense(sp)
+    if op == "max":
+        present = torch.zeros(sp.shape, dtype=torch.bool)
+        if sp.indices.numel():
+            present[tuple(sp.indices.t())] = True
+        low = torch.finfo(dense.dtype).min if dense.is_floating_point() else \
+            torch.iinfo(dense.dtype).min
+        dense = torch.where(present, dense, torch.tensor(low, dtype=dense.dtype))
+    dims = list(range(sp.rank)) if axis is None else [
+        int(a) % sp.rank for a in np.asarray(axis).reshape(-1)]
+    return dense.amax(dims, keepdim=bool(keepdims)) if op == "max" else \
+        dense.sum(dims, keepdim=bool(keepdims))
+
+
+def reduce_max(sp_input: SparseTensor, axis: Any = None, keepdims: Optional[bool] = None,
+               output_is_sparse: bool = False, name: Optional[str] = None) -> torch.Tensor:
+    """The maximum of the stored values (along ``axis``), a dense tensor."""
+    if output_is_sparse:
+        raise ValueError("`tf.sparse.reduce_max(output_is_sparse=True)` is not provided by "
+                         "torchkeras; take `tf.sparse.from_dense` of the dense result.")
+    return _reduce(_check(sp_input, "reduce_max"), axis, bool(keepdims), "max")
+
+
+def reduce_sum(sp_input: SparseTensor, axis: Any = None, keepdims: Optional[bool] = None,
+               output_is_sparse: bool = False, name: Optional[str] = None) -> torch.Tensor:
+    """The sum of the values (along ``axis``), a dense tensor."""
+    if output_is_sparse:
+        raise ValueError("`tf.sparse.reduce_sum(output_is_sparse=True)` is not provided by "
+                         "torchkeras; take `tf.sparse.from_dense` of the dense result.")
+    return _reduce(_check(sp_input, "reduce_sum"), axis, bool(keepdims), "sum")

@@ -17,8 +17,8 @@ from torchkeras.data.ragged import RaggedTensor
 from torchkeras.data import sparse
 from torchkeras.data.sparse import SparseTensor
 
-__all__ = ["RaggedTensorSpec", "SparseTensorSpec", "TensorSpec", "string", "flatten", "pack", "map_leaves", "to_leaf", "to_element",
-           "spec_of", "stack", "is_string", "structure_difference"]
+__all__ = ["RaggedTensorSpec", "SparseTensorSpec", "TensorSpec", "string", "flatten", "pack",
+           "map_leaves", "to_leaf", "to_element", "spec_of", "stack", "is_string", "structure_difference"]
 
 
 class _StringDType:
@@ -146,6 +146,10 @@ def with_numpy(leaf: Any) -> Any:
         return BytesValue(leaf)
     if isinstance(leaf, np.ndarray) and leaf.dtype.kind in "USO":
         return leaf.view(StringArray)
+    if isinstance(leaf, SparseTensor) and isinstance(leaf.values, np.ndarray) and \
+            not isinstance(leaf.values, StringArray):  # string values with .numpy()
+        return SparseTensor(leaf.indices, leaf.values.view(StringArray), leaf.dense_shape,
+                            static_shape=leaf.static_shape)
     return leaf
 
 

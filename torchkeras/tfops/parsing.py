@@ -256,12 +256,12 @@ def parse_single_example(serialized: Any, features: Dict[str, Any],
             indices, values, dtype_name = value
             sizes = _sizes(features[key])
             out[key] = SparseTensor(torch.tensor(indices, dtype=torch.int64).reshape(
-                -1, len(sizes)), _array(values, dtype_name, [len(values)]), sizes)
+                -1, len(sizes)), _leaf(_array(values, dtype_name, [len(values)])), sizes)
         elif isinstance(value, tuple):
             values, dtype_name = value
             out[key] = SparseTensor(torch.arange(len(values)).reshape(-1, 1),
-                                    _array(values, dtype_name, [len(values)]), [len(values)],
-                                    static_shape=[None])
+                                    _leaf(_array(values, dtype_name, [len(values)])),
+                                    [len(values)], static_shape=[None])
         else:
             out[key] = _leaf(value)
     return out
@@ -302,15 +302,15 @@ def parse_example(serialized: Any, features: Dict[str, Any], example_names: Any 
             flat = [v for values, _ in rows for v in values]
             longest = max((len(values) for values, _ in rows), default=0)
             out[key] = SparseTensor(torch.tensor(indices, dtype=torch.int64).reshape(-1, 2),
-                                    _array(flat, dtype_name, [len(flat)]),
+                                    _leaf(_array(flat, dtype_name, [len(flat)])),
                                     [len(rows), longest], static_shape=[len(rows), None])
         elif isinstance(spec, SparseFeature):
             sizes = _sizes(spec)
             indices = [[b] + i for b, (found, _, _) in enumerate(rows) for i in found]
             flat = [v for _, values, _ in rows for v in values]
+            values = _leaf(_array(flat, _dtype(spec.dtype, caller), [len(flat)]))
             out[key] = SparseTensor(torch.tensor(indices, dtype=torch.int64).reshape(
-                -1, 1 + len(sizes)), _array(flat, _dtype(spec.dtype, caller), [len(flat)]),
-                [len(rows)] + sizes)
+                -1, 1 + len(sizes)), values, [len(rows)] + sizes)
         elif isinstance(spec, RaggedFeature):
             out[key] = RaggedTensor(rows)
         elif not rows:
