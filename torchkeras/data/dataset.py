@@ -22,7 +22,8 @@ import torch
 
 from torchkeras.backend.messages import NotProvidedError, did_you_mean
 from torchkeras.data import combinators, file_cache, indexed, pipeline, resample
-from torchkeras.data.options import Options
+from torchkeras.data.iterator import DatasetIterator
+from torchkeras.data.options import Options, frozen
 from torchkeras.data.ragged import RaggedTensor
 from torchkeras.data.structure import (RaggedTensorSpec, TensorSpec, flatten, is_string, map_leaves, pack,
                                        same_structure, spec_of, stack, structure_difference,
@@ -818,7 +819,8 @@ class Dataset(metaclass=_DatasetType):
         return result
 
     def options(self) -> Options:
-        return self._options
+        """The dataset's options (read-only, as TF: change them with ``with_options``)."""
+        return frozen(self._options)
 
     # ------------------------------------------------------- combining and grouping
     @staticmethod
@@ -1043,10 +1045,11 @@ class Dataset(metaclass=_DatasetType):
         return dataset
 
     # ------------------------------------------------------------------ reading
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> DatasetIterator:
         # The IterableDataset itself: a DataLoader around it (pipeline.loader) adds a profiler
         # record per element and nothing else when the pipeline does the batching.
-        return (map_leaves(with_numpy, element) for element in pipeline.Pipeline(self._make))
+        elements = (map_leaves(with_numpy, element) for element in pipeline.Pipeline(self._make))
+        return DatasetIterator(elements, lambda: self.element_spec)
 
     def as_numpy_iterator(self) -> Iterator[Any]:
         """Elements with NumPy arrays in place of tensors; strings as ``bytes`` (a scalar) or
