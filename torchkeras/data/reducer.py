@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from torchkeras.data.dataset import UNKNOWN, Dataset
-from torchkeras.data.structure import to_element
+from torchkeras.data.structure import map_leaves, spec_of, to_element
 
 __all__ = ["Reducer", "group_by_reducer"]
 
@@ -93,6 +93,10 @@ def group_by_reducer(key_func: Callable[..., Any],
             for key in sorted(states):
                 yield to_element(_call(reducer.finalize_func, states[key]))
 
-        return Dataset(make, UNKNOWN, None, dataset.options())
+        def spec() -> Any:  # TF's: the finalized initial state's (reduce keeps its types)
+            state = to_element(reducer.init_func(torch.tensor(0, dtype=torch.int64)))
+            return map_leaves(spec_of, to_element(_call(reducer.finalize_func, state)))
+
+        return Dataset(make, UNKNOWN, spec, dataset.options())
 
     return apply
