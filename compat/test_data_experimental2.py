@@ -51,3 +51,15 @@ def test_cache_beside_a_tensorflow_written_cache(tmp_path):
     again = tf.data.Dataset.range(5).map(lambda x: (x * 0, tf.strings.as_string(x)))
     assert plain(list(again.cache(str(tmp_path / "cache")).as_numpy_iterator())) == \
         recorded["elements"]  # a new run reads torchkeras's cache, not the pipeline
+
+
+def test_tf_names_reach_the_same_objects():
+    it = iter(tf.data.Dataset.range(1))
+    assert isinstance(it, tf.data.Iterator)
+    it.get_next()
+    with pytest.raises(tf.errors.OutOfRangeError):
+        it.get_next()
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.experimental.Optional.empty(None).get_value()
+    assert issubclass(tf.errors.OutOfRangeError, tf.errors.OpError)
+    assert tf.data.experimental.ThreadingOptions is tf.data.ThreadingOptions

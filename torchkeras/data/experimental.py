@@ -131,7 +131,7 @@ def _zeros(spec: TensorSpec) -> Any:
         raise ValueError("`tf.data.experimental.pad_to_cardinality` needs every component's "
                          f"shape to be fully defined, received the component spec {spec}.")
     if spec.dtype_name == "string":
-        return to_leaf(np.full(spec.shape, b"", dtype=object) if spec.shape else b"")
+        return to_leaf(np.full(spec.shape, "", dtype=object) if spec.shape else "")
     return torch.zeros(spec.shape, dtype=spec.dtype)
 
 
