@@ -164,3 +164,18 @@ def options_set_and_merge(tf):
 CASES: Dict[str, Callable[[Any], Any]] = {
     fn.__name__: fn for fn in (group_by_reducer, optional, iterator, pad_to_cardinality,
                                option_groups, options_set_and_merge)}
+
+
+def padded_batch_shapes(tf):
+    """``padded_shapes`` as a shape tuple for a single component (the tf.data guide's
+    ``padded_batch(4, padded_shapes=(None,))``) and nested in a tuple element."""
+    ragged = tf.data.Dataset.range(7).map(lambda x: tf.fill([tf.cast(x, tf.int32)], x))
+    pairs = ragged.map(lambda v: (v, tf.size(v)))
+    return {"single": summary(tf, ragged.padded_batch(4, padded_shapes=(None,))),
+            "fixed": summary(tf, ragged.padded_batch(3, padded_shapes=(8,))),
+            "nested": summary(tf, pairs.padded_batch(4, padded_shapes=((None,), ()))),
+            "mismatch": _error(lambda: list(pairs.padded_batch(
+                2, padded_shapes=(None,))))["type"]}
+
+
+CASES["padded_batch_shapes"] = padded_batch_shapes

@@ -26,7 +26,7 @@ from torchkeras.data.iterator import DatasetIterator
 from torchkeras.data.options import Options, frozen
 from torchkeras.data.ragged import RaggedTensor
 from torchkeras.data.structure import (RaggedTensorSpec, TensorSpec, flatten, is_string, map_leaves, pack,
-                                       same_structure, spec_of, stack, structure_difference,
+                                       flatten_up_to, same_structure, spec_of, stack, structure_difference,
                                        to_element, to_leaf, with_numpy)
 
 AUTOTUNE = pipeline.AUTOTUNE
@@ -369,12 +369,13 @@ class Dataset(metaclass=_DatasetType):
             shapes = padded_shapes
             if shapes is None:
                 return [None] * len(flatten(structure))
-            if not same_structure(structure, shapes):
+            found = flatten_up_to(structure, shapes)  # a component's shape may be a tuple
+            if found is None:
                 raise ValueError("The padded shape structure does not match the dataset "
                                  f"element structure at "
                                  f"{structure_difference(structure, shapes)}: "
                                  f"padded_shapes={shapes}, element={structure}.")
-            return flatten(shapes) if isinstance(shapes, (tuple, dict)) else [shapes]
+            return found
 
         def values(structure: Any) -> List[Any]:
             if padding_values is None:
