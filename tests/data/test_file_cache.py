@@ -35,7 +35,7 @@ def test_cache_file_is_written_once_and_reread(tmp_path):
     # the data file is plain .npy records: readable without pickle
     with open(file_cache.data_path(path), "rb") as handle:
         assert np.load(handle, allow_pickle=False).dtype.kind == "U"
-    header = json.loads((tmp_path / "sub" / "cache.index").read_text())
+    header = json.loads((tmp_path / "sub" / "cache.torchkeras.index").read_text())
     assert header["count"] == 4
 
 
@@ -56,7 +56,21 @@ def test_save_and_load(tmp_path):
     assert [(a.tolist(), str(b)) for a, b in loaded] == [(a.tolist(), str(b)) for a, b in ds]
     with pytest.raises(FileNotFoundError, match="Could not find a dataset saved"):
         Dataset.load(str(tmp_path / "missing"))
-    (tmp_path / "bad.index").write_text('{"format": "tensorflow"}')
-    (tmp_path / "bad.data-00000-of-00001").write_bytes(b"")
+
+
+
+def test_tensorflow_cache_names_are_left_alone(tmp_path):
+    # real TF's cache files (compat/test_data_experimental2.py uses TF-written ones)
+    (tmp_path / "tf.index").write_bytes(b"\x00\x01not json")
+    (tmp_path / "tf.data-00000-of-00001").write_bytes(b"\xff")
+    assert [int(x) for x in Dataset.range(3).cache(str(tmp_path / "tf"))] == [0, 1, 2]
+    assert (tmp_path / "tf.index").read_bytes() == b"\x00\x01not json"
+    assert file_cache.exists(str(tmp_path / "tf"))
+
+
+@pytest.mark.parametrize("content", ['{"format": "tensorflow"}', "\x00 not json", "[1]"])
+def test_a_foreign_file_under_torchkeras_names_is_refused(tmp_path, content):
+    (tmp_path / "bad.torchkeras.index").write_text(content)
+    (tmp_path / "bad.torchkeras.data").write_bytes(b"")
     with pytest.raises(ValueError, match="is not a torchkeras dataset cache"):
         list(Dataset.range(2).cache(str(tmp_path / "bad")))

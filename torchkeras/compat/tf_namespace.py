@@ -580,6 +580,7 @@ def _data_members(tf_data: Any) -> Dict[str, Any]:
                                hints=tf_data.experimental.NOT_PROVIDED)
     return dict(constants, Dataset=tf_data.Dataset, TextLineDataset=tf_data.TextLineDataset,
                 TFRecordDataset=tf_data.TFRecordDataset, Options=tf_data.Options,
+                ThreadingOptions=tf_data.ThreadingOptions, Iterator=tf_data.DatasetIterator,
                 experimental=experimental)
 
 
@@ -640,7 +641,11 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
     })
     members["train"] = _sub("tf", "train", _module_members(tfops.example))
     members["sparse"] = _sub("tf", "sparse", _module_members(sparse_ops))
-    members["errors"] = _sub("tf", "errors", {"DataLossError": tfrecord.DataLossError})
+    members["errors"] = _sub("tf", "errors", {
+        "DataLossError": tfrecord.DataLossError, "OpError": tf_data.OpError,
+        "OutOfRangeError": tf_data.OutOfRangeError,
+        "InvalidArgumentError": tf_data.InvalidArgumentError})
+    members["experimental"] = _sub("tf", "experimental", {"Optional": tf_data.Optional})
     nn = _nn_members()
     _dispatch_functions(members, {"math": math, "nn": nn})
     members["math"] = _sub("tf", "math", math)

@@ -11,7 +11,10 @@ from typing import Any
 from torchkeras.data.dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset, TextLineDataset
 from torchkeras.data import experimental, ragged
 from torchkeras.data.experimental import cardinality
-from torchkeras.data.options import AutoShardPolicy, Options
+from torchkeras.data.errors import InvalidArgumentError, OpError, OutOfRangeError
+from torchkeras.data.iterator import DatasetIterator
+from torchkeras.data.optional import Optional
+from torchkeras.data.options import AutoShardPolicy, Options, ThreadingOptions
 from torchkeras.data.tfrecord import TFRecordDataset
 from torchkeras.data.structure import SparseTensorSpec, TensorSpec, string
 
@@ -19,8 +22,10 @@ INFINITE_CARDINALITY = INFINITE
 UNKNOWN_CARDINALITY = UNKNOWN
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "AutoShardPolicy",
-           "Dataset", "Options", "SparseTensorSpec", "TFRecordDataset", "TensorSpec",
-           "TextLineDataset", "cardinality", "experimental", "ragged", "string"]
+           "Dataset", "DatasetIterator", "InvalidArgumentError", "OpError", "Optional",
+           "Options", "OutOfRangeError", "SparseTensorSpec", "TFRecordDataset", "TensorSpec",
+           "TextLineDataset", "ThreadingOptions", "cardinality", "experimental", "ragged",
+           "string"]
 
 
 def __getattr__(name: str) -> Any:

@@ -22,13 +22,14 @@ import torch
 
 from torchkeras.backend.messages import NotProvidedError, did_you_mean
 from torchkeras.data import combinators, file_cache, indexed, pipeline, resample, sparse
-from torchkeras.data.options import Options
+from torchkeras.data.iterator import DatasetIterator
+from torchkeras.data.options import Options, frozen
 from torchkeras.data.ragged import RaggedTensor
 from torchkeras.data.sparse import SparseTensor
 from torchkeras.data.structure import (RaggedTensorSpec, SparseTensorSpec, TensorSpec, flatten,
-                                       is_string, map_leaves, pack, respec, same_structure,
-                                       spec_of, stack, structure_difference, to_element,
-                                       to_leaf, with_numpy)
+                                       flatten_up_to, is_string, map_leaves, pack, respec,
+                                       same_structure, spec_of, stack, structure_difference,
+                                       to_element, to_leaf, with_numpy)
 
 AUTOTUNE = pipeline.AUTOTUNE
 INFINITE = -1
@@ -380,12 +381,13 @@ class Dataset(metaclass=_DatasetType):
             shapes = padded_shapes
             if shapes is None:
                 return [None] * len(flatten(structure))
-            if not same_structure(structure, shapes):
+            found = flatten_up_to(structure, shapes)  # a component's shape may be a tuple
+            if found is None:
                 raise ValueError("The padded shape structure does not match the dataset "
                                  f"element structure at "
                                  f"{structure_difference(structure, shapes)}: "
                                  f"padded_shapes={shapes}, element={structure}.")
-            return flatten(shapes) if isinstance(shapes, (tuple, dict)) else [shapes]
+            return found
 
         def values(structure: Any) -> List[Any]:
             if padding_values is None:
@@ -864,7 +866,8 @@ class Dataset(metaclass=_DatasetType):
         return result
 
     def options(self) -> Options:
-        return self._options
+        """The dataset's options (read-only, as TF: change them with ``with_options``)."""
+        return frozen(self._options)
 
     # ------------------------------------------------------- combining and grouping
     @staticmethod
@@ -1089,10 +1092,11 @@ class Dataset(metaclass=_DatasetType):
         return dataset
 
     # ------------------------------------------------------------------ reading
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> DatasetIterator:
         # The IterableDataset itself: a DataLoader around it (pipeline.loader) adds a profiler
         # record per element and nothing else when the pipeline does the batching.
-        return (map_leaves(with_numpy, element) for element in pipeline.Pipeline(self._make))
+        elements = (map_leaves(with_numpy, element) for element in pipeline.Pipeline(self._make))
+        return DatasetIterator(elements, lambda: self.element_spec)
 
     def as_numpy_iterator(self) -> Iterator[Any]:
         """Elements with NumPy arrays in place of tensors; strings as ``bytes`` (a scalar) or

@@ -4,8 +4,11 @@ Safe and streaming, no pickle: the data file is a sequence of ``.npy`` records (
 element after element, NumPy's format written with ``np.save`` and read back with
 ``allow_pickle=False``); the index file (JSON) holds the element structure, each leaf's kind
 and dtype and the element count, and is written last, so a pass that stopped early leaves no
-cache behind (tf.data's rule: only a complete pass is cached). The names follow TF's:
-``<filename>.index`` and ``<filename>.data-00000-of-00001``.
+cache behind (tf.data's rule: only a complete pass is cached). The names are torchkeras's
+own, ``<filename>.torchkeras.index`` and ``<filename>.torchkeras.data``: a cache real
+TensorFlow wrote under the same ``filename`` (``<filename>.index`` and
+``<filename>.data-00000-of-00001``, a format torchkeras does not read) is left untouched, and
+torchkeras writes its own beside it.
 """
 from __future__ import annotations
 
@@ -24,11 +27,11 @@ _FORMAT = "torchkeras.data.file_cache/1"
 
 
 def index_path(filename: str) -> str:
-    return f"{filename}.index"
+    return f"{filename}.torchkeras.index"
 
 
 def data_path(filename: str) -> str:
-    return f"{filename}.data-00000-of-00001"
+    return f"{filename}.torchkeras.data"
 
 
 def exists(filename: str) -> bool:
@@ -108,12 +111,16 @@ def write(filename: str, elements: Iterable[Any]) -> Iterator[Any]:
 
 
 def read_index(filename: str) -> Dict[str, Any]:
-    with open(index_path(filename)) as handle:
-        header = json.load(handle)
-    if header.get("format") != _FORMAT:
+    try:
+        with open(index_path(filename), encoding="utf-8") as handle:
+            header = json.load(handle)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        header = {"format": "not JSON"}
+    if not isinstance(header, dict) or header.get("format") != _FORMAT:
+        header = header if isinstance(header, dict) else {}
         raise ValueError(f"`{index_path(filename)}` is not a torchkeras dataset cache "
-                         f"(format {header.get('format')!r}); torchkeras cannot read caches "
-                         "written by TensorFlow.")
+                         f"(format {header.get('format')!r}); remove it, or pass another "
+                         "filename.")
     return header
 
 

@@ -135,28 +135,11 @@ def enable_debug_mode() -> None:
 # The names TF 2.21's tf.data.experimental has and torchkeras does not: what to use instead.
 NOT_PROVIDED: Dict[str, str] = {
     "SqlDataset": "query with `sqlite3` and use `tf.data.Dataset.from_generator`.",
-    "get_next_as_optional": "use `next(iterator, None)`.",
-    "Optional": "use `next(iterator, None)` for an element that may be missing.",
-    "group_by_reducer": "use `Dataset.group_by_window` or `Dataset.reduce`.",
-    "Reducer": "use `Dataset.group_by_window` or `Dataset.reduce`.",
-    "pad_to_cardinality": "pad with `concatenate(Dataset.from_tensors(...).repeat(n))` and add "
-                          "the mask component with `map`.",
-    "OptimizationOptions": "set `tf.data.Options().experimental_optimization.<option>` "
-                           "directly (accepted and kept).",
-    "ThreadingOptions": "set `tf.data.Options().threading.<option>` directly (accepted and "
-                        "kept).",
-    "DistributeOptions": "set `tf.data.Options().experimental_distribute.<option>` directly "
-                         "(accepted and kept).",
-    "AutotuneOptions": "set `tf.data.Options().autotune.<option>` directly (accepted and "
-                       "kept).",
-    "AutotuneAlgorithm": "torchkeras's pipeline has no autotuner.",
-    "ExternalStatePolicy": "torchkeras's pipelines are Python, with no graph state to check.",
     "DatasetInitializer": "build lookups with `keras.layers.StringLookup` / "
                           "`IntegerLookup` instead of tf.lookup tables.",
     "index_table_from_dataset": "use `keras.layers.StringLookup(vocabulary=...)`.",
     "table_from_dataset": "use `keras.layers.StringLookup(vocabulary=...)` or a Python dict.",
     "service": "torchkeras has no tf.data service; read data in the training process.",
-    "ServiceOptions": "torchkeras has no tf.data service.",
     "distributed_save": "use `Dataset.save`.",
     "from_variant": "torchkeras datasets are Python objects, with no variant tensor.",
     "to_variant": "torchkeras datasets are Python objects, with no variant tensor.",

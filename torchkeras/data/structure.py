@@ -17,8 +17,9 @@ from torchkeras.data.ragged import RaggedTensor
 from torchkeras.data import sparse
 from torchkeras.data.sparse import SparseTensor
 
-__all__ = ["RaggedTensorSpec", "SparseTensorSpec", "TensorSpec", "string", "flatten", "pack",
-           "map_leaves", "to_leaf", "to_element", "spec_of", "stack", "is_string", "structure_difference"]
+__all__ = ["RaggedTensorSpec", "SparseTensorSpec", "TensorSpec", "string", "flatten",
+           "flatten_up_to", "pack", "map_leaves", "to_leaf", "to_element", "spec_of", "stack",
+           "is_string", "structure_difference"]
 
 
 class _StringDType:
@@ -59,6 +60,25 @@ def pack(structure: Any, flat: Sequence[Any]) -> Any:
         return next(iterator)
 
     return build(structure)
+
+
+def flatten_up_to(shallow: Any, value: Any) -> Optional[List[Any]]:
+    """``value``'s parts at the leaves of ``shallow`` (a leaf of ``shallow`` takes the whole
+    part there, a shape tuple included: tf.nest's ``flatten_up_to``), in :func:`flatten`'s
+    order; None when ``value`` lacks ``shallow``'s structure."""
+    if isinstance(shallow, dict):
+        if not isinstance(value, dict) or sorted(value) != sorted(shallow):
+            return None
+        parts = [flatten_up_to(shallow[key], value[key]) for key in sorted(shallow)]
+    elif isinstance(shallow, tuple):
+        if not isinstance(value, tuple) or len(value) != len(shallow):
+            return None
+        parts = [flatten_up_to(s, v) for s, v in zip(shallow, value)]
+    else:
+        return [value]
+    if any(part is None for part in parts):
+        return None
+    return [leaf for part in parts for leaf in part]  # type: ignore[union-attr]
 
 
 def map_leaves(fn: Callable[[Any], Any], structure: Any) -> Any:

@@ -1,0 +1,16 @@
+"""The ``tf.errors`` a dataset iterator or an ``Optional`` raises."""
+from __future__ import annotations
+
+__all__ = ["InvalidArgumentError", "OpError", "OutOfRangeError"]
+
+
+class OpError(Exception):
+    """``tf.errors.OpError``: the base of the errors below."""
+
+
+class OutOfRangeError(OpError):
+    """``tf.errors.OutOfRangeError``: ``iterator.get_next()`` past the last element."""
+
+
+class InvalidArgumentError(OpError, ValueError):
+    """``tf.errors.InvalidArgumentError`` (also a ``ValueError``)."""
