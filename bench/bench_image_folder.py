@@ -8,7 +8,7 @@
 * ``tf``: real TensorFlow's tf.data with the same calls (run with /tmp/ref/bin/python).
 
     PYTHONPATH=. python bench/bench_image_folder.py [--images 768] [--workers 2] [--repeats 3]
-        [--decode-only]
+        [--decode-only] [--size 240 320 --target 180 180]
 
 The driver makes the folder, runs each pipeline in its own process (two passes, the second
 timed), the three interleaved ``--repeats`` times, and prints images/s and the CPU time per
@@ -140,7 +140,8 @@ def _run_one(name: str, root: str, args: argparse.Namespace) -> Optional[tuple]:
         print(f"{name:>10}: skipped ({python} not found)")
         return None
     out = subprocess.run([python, os.path.abspath(__file__), "--only", name, "--root", root,
-                          "--workers", str(args.workers)] + ["--decode-only"] * args.decode_only,
+                          "--workers", str(args.workers), "--size", *map(str, SIZE),
+                          "--target", *map(str, TARGET)] + ["--decode-only"] * args.decode_only,
                          capture_output=True, text=True,
                          env=dict(os.environ))
     lines = [l for l in out.stdout.splitlines() if l.startswith("{")]
@@ -159,9 +160,14 @@ def main() -> None:
     parser.add_argument("--only", choices=sorted(RUNNERS))
     parser.add_argument("--root")
     parser.add_argument("--decode-only", action="store_true")
+    parser.add_argument("--size", type=int, nargs=2, default=(96, 96), metavar=("H", "W"),
+                        help="stored JPEG size (default 96 96; 240 320 is a small photo)")
+    parser.add_argument("--target", type=int, nargs=2, default=(64, 64), metavar=("H", "W"),
+                        help="resize target (default 64 64; the flowers tutorial uses 180 180)")
     args = parser.parse_args()
-    global DECODE_ONLY
+    global DECODE_ONLY, SIZE, TARGET
     DECODE_ONLY = args.decode_only
+    SIZE, TARGET = tuple(args.size), tuple(args.target)
     if args.only:  # one pipeline in this process
         rate, cpu = RUNNERS[args.only](files(args.root), args.workers)
         print(json.dumps({"pipeline": args.only, "images_per_s": rate,

@@ -16,9 +16,9 @@ from torchkeras.compat.finder import tensorflow_module
 
 tf = tensorflow_module()
 RECORD = json.loads((FIXTURES / "tf_functions.json").read_text())
-# TF's default JPEG IDCT is libjpeg's fast integer one (dct_method="INTEGER_FAST"); Pillow
-# always uses the accurate one, which equals TF's dct_method="INTEGER_ACCURATE" exactly. With
-# the default, decoded pixels may differ by a few levels (PNG decoding is exact).
+# TF's default JPEG decode (fast integer IDCT + fancy chroma upsampling) is the one setting
+# Pillow's libjpeg cannot give for a chroma-subsampled colour image at full size: within a few
+# levels there, exact everywhere else (compat/test_jpeg_decode.py covers every setting).
 JPEG_TOLERANCE = 3
 PIL_CASES = {"decode_", "read_decode", "dataset_map_decode"}
 

@@ -192,3 +192,49 @@ def test_orthogonal_init_sizes_the_team_before_its_qr(monkeypatch):
     w = keras.initializers.Orthogonal()((16, 64))
     assert torch.get_num_threads() == 1
     np.testing.assert_allclose(w @ w.T, np.eye(16), atol=1e-5)  # (16, 16): orthonormal rows
+
+
+def test_a_helper_thread_runs_its_ops_alone_and_leaves_the_process_count():
+    import threading
+    before = torch.get_num_threads()
+    seen = []
+
+    def helper():
+        seen.append(threads.single_thread_ops_in_this_thread())
+        seen.append(torch.get_num_threads())
+        seen.append(float(torch.ones(300, 300).sum()))  # an op above torch's grain still runs
+
+    worker = threading.Thread(target=helper)
+    worker.start()
+    worker.join()
+    assert seen == [True, 1, 90000.0]
+    assert torch.get_num_threads() == before  # the main thread's team is untouched
+
+
+def test_parallel_map_and_prefetch_threads_run_single_threaded_ops():
+    from torchkeras.data import AUTOTUNE, Dataset
+    before = torch.get_num_threads()
+    counts = Dataset.range(16).map(lambda i: torch.tensor(torch.get_num_threads()),
+                                   num_parallel_calls=2).prefetch(AUTOTUNE)
+    assert [int(c) for c in counts] == [1] * 16
+    sequential = Dataset.range(4).map(lambda i: torch.tensor(torch.get_num_threads()))
+    assert [int(c) for c in sequential.prefetch(2)] == [1] * 4  # run in the prefetch thread
+    assert [int(c) for c in sequential] == [before] * 4  # run in this thread: its own team
+    assert torch.get_num_threads() == before
+
+
+def test_heap_tuning_runs_once_and_yields_to_the_user(monkeypatch):
+    calls = []
+    monkeypatch.setattr(threads, "_glibc_mallopt", lambda p, v: calls.append((p, v)) or True)
+    for env, want in [({"TORCHKERAS_MALLOC_TUNING": "off"}, False),
+                      ({"MALLOC_TRIM_THRESHOLD_": "1000"}, False), ({}, True)]:
+        monkeypatch.setattr(threads, "_heap_tuned", None)
+        for name in ("TORCHKERAS_MALLOC_TUNING", "MALLOC_TRIM_THRESHOLD_",
+                     "MALLOC_MMAP_THRESHOLD_"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        assert threads.keep_freed_heap_for_reuse() is want
+        assert threads.keep_freed_heap_for_reuse() is want  # decided once
+    assert calls == [(threads._M_MMAP_THRESHOLD, threads.MMAP_THRESHOLD_BYTES),
+                     (threads._M_TRIM_THRESHOLD, threads.TRIM_THRESHOLD_BYTES)]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from typing import Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 import torch
 
@@ -154,3 +154,77 @@ def apply_thread_policy(min_interval: float = 0.0) -> Optional[int]:
         torch.set_num_threads(threads)
     _expected_threads = threads
     return threads
+
+
+# ------------------------------------------------------------------ helper threads
+_omp_setter: Any = None  # libgomp/libiomp's omp_set_num_threads, looked up once (False: none)
+
+
+def _omp_set_num_threads() -> Optional[Callable[[int], Any]]:
+    """The OpenMP runtime's ``omp_set_num_threads`` that torch already loaded, or None."""
+    global _omp_setter
+    if _omp_setter is None:
+        import ctypes  # standard library: only helper threads need it
+        try:
+            _omp_setter = ctypes.CDLL(None).omp_set_num_threads
+        except (AttributeError, OSError):
+            _omp_setter = False
+    return _omp_setter or None
+
+
+def single_thread_ops_in_this_thread() -> bool:
+    """Make the torch ops this thread calls run on it alone: an OpenMP team of 1 for this
+    thread only (OpenMP keeps the team size per thread); the process's count and every other
+    thread stay as they are. For helper threads that run ops side by side (tf.data's parallel
+    map and prefetch): with torch's default each of N helpers opens a team of
+    ``torch.get_num_threads()`` on ops above torch's grain (a photo-sized resize), and the
+    N x team threads oversubscribe the CPUs, spinning at every barrier. True when set."""
+    torch.get_num_threads()  # torch sizes a thread's team on its first op: let it, then set
+    setter = _omp_set_num_threads()
+    if setter is None:
+        return False
+    setter(1)
+    return torch.get_num_threads() == 1
+
+
+# ------------------------------------------------------------------ the C heap
+MALLOC_TUNING_ENV = "TORCHKERAS_MALLOC_TUNING"
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
+MMAP_THRESHOLD_BYTES = 32 << 20  # glibc's own ceiling for its dynamic threshold
+TRIM_THRESHOLD_BYTES = 128 << 20
+_heap_tuned: Optional[bool] = None
+
+
+def keep_freed_heap_for_reuse() -> bool:
+    """Let glibc's heap keep freed image-sized buffers for reuse, once per process.
+
+    Pipelines allocate and free a few 100 KB-10 MB buffers per element (decoded image,
+    resized copy, batch) in several threads. glibc serves them with fresh ``mmap`` pages or
+    trims its per-thread heaps as soon as they are freed, so every element page-faults its
+    buffers in again: ~100 faults and 0.1-0.3 ms of kernel time per 320x240 photo
+    (bench/README.md). This raises the mmap threshold to 32 MiB (glibc's own dynamic
+    maximum) and keeps up to 128 MiB of free heap top before returning it to the OS. Only on
+    glibc; ``TORCHKERAS_MALLOC_TUNING=off`` (or ``MALLOC_MMAP_THRESHOLD_`` /
+    ``MALLOC_TRIM_THRESHOLD_`` in the environment) leaves the allocator alone. True when set.
+    """
+    global _heap_tuned
+    if _heap_tuned is None:
+        _heap_tuned = False
+        off = os.environ.get(MALLOC_TUNING_ENV, "").strip().lower() in ("off", "0", "false",
+                                                                        "no")
+        user_set = any(os.environ.get(name) for name in ("MALLOC_MMAP_THRESHOLD_",
+                                                         "MALLOC_TRIM_THRESHOLD_"))
+        if not off and not user_set:
+            _heap_tuned = _glibc_mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) and \
+                _glibc_mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES)
+    return _heap_tuned
+
+
+def _glibc_mallopt(parameter: int, value: int) -> bool:
+    import ctypes  # standard library: only the heap tuning needs it
+    try:
+        libc = ctypes.CDLL(None)
+        libc.gnu_get_libc_version  # glibc only: other C libraries' mallopt differ
+        return bool(libc.mallopt(parameter, value))
+    except (AttributeError, OSError):
+        return False

@@ -8,6 +8,10 @@ the work tutorials put in ``map`` (torch ops, Pillow decode/resize, NumPy) relea
 threads share the upstream pipeline (a shuffle or generator upstream is not duplicated per
 process), start in microseconds, and need nothing picklable. ``prefetch`` fills a bounded queue
 from a background thread (pinning tensors when asked, for non-blocking copies to CUDA).
+The map and prefetch threads run their torch ops single-threaded (an OpenMP team of one per
+helper thread, as DataLoader workers run with one thread): the parallelism is the helpers'.
+Both also let glibc keep freed image-sized buffers for reuse (backend/threads.py,
+``keep_freed_heap_for_reuse``) instead of page-faulting them in again for every element.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from typing import Any, Callable, Iterable, Iterator, List, Optional, Set, Tuple
 import torch
 import torch.utils.data
 
+from torchkeras.backend.threads import keep_freed_heap_for_reuse, single_thread_ops_in_this_thread
 from torchkeras.data.structure import map_leaves
 
 AUTOTUNE = -1
@@ -64,7 +69,9 @@ def parallel_map(source: Iterable[Any], fn: Callable[[Any], Any], workers: int,
     is False (then results come as they finish). Elements go to the pool one at a time,
     then in chunks of up to ``_MAX_CHUNK`` once they are measured to take well under
     ``_TASK_SECONDS`` each (so slow elements always spread over all the threads)."""
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tf.data.map")
+    keep_freed_heap_for_reuse()
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tf.data.map",
+                              initializer=single_thread_ops_in_this_thread)
     pending: "collections.deque" = collections.deque()
     window = 2 * workers
     per_element = _TASK_SECONDS  # unknown until the first chunks come back
@@ -134,6 +141,7 @@ atexit.register(_stop_prefetchers)
 
 def prefetch(source: Iterable[Any], buffer_size: int, pin_memory: bool = False) -> Iterator[Any]:
     """Elements of ``source`` produced ahead by a background thread, ``buffer_size`` at most."""
+    keep_freed_heap_for_reuse()
     items: "queue.Queue" = queue.Queue(maxsize=max(buffer_size, 1))
     stop = threading.Event()
 
@@ -147,6 +155,7 @@ def prefetch(source: Iterable[Any], buffer_size: int, pin_memory: bool = False) 
         return False
 
     def produce() -> None:
+        single_thread_ops_in_this_thread()  # beside the training loop's own team
         try:
             for element in source:
                 if pin_memory:

@@ -3,7 +3,6 @@ torch tensors ``(height, width, channels)`` or ``(batch, height, width, channels
 TensorFlow's arithmetic (compat/test_tf_functions.py)."""
 from __future__ import annotations
 
-import io as _io
 import math
 from typing import Any, Optional, Sequence, Tuple
 
@@ -12,6 +11,7 @@ import torch
 
 from torchkeras.backend import config
 from torchkeras.layers import image_ops
+from torchkeras.tfops import image_decode
 
 __all__ = ["ResizeMethod", "adjust_brightness", "adjust_contrast", "central_crop",
            "convert_image_dtype", "crop_to_bounding_box", "decode_image", "decode_jpeg",
@@ -101,144 +101,28 @@ def convert_image_dtype(image: Any, dtype: Any, saturate: bool = False,
 
 
 # ------------------------------------------------------------------ decode
-def _pil_image(contents: Any, owner: str) -> Any:
-    from PIL import Image  # Pillow: optional, only the decoders need it
-    if isinstance(contents, np.ndarray):
-        contents = contents[()]
-    if isinstance(contents, str):
-        contents = contents.encode("latin-1")
-    if not isinstance(contents, (bytes, np.bytes_)):
-        raise TypeError(f"`tf.io.{owner}` expects the encoded bytes of an image (a scalar "
-                        f"string), received {type(contents).__name__}.")
-    try:
-        img = Image.open(_io.BytesIO(bytes(contents)))
-        img.load() if img.format != "JPEG" else None
-    except Exception as error:  # Pillow raises several types
-        raise ValueError(f"`tf.io.{owner}`: the contents are not a decodable image "
-                         f"({error}).") from None
-    return img
-
-
-def _check_channels(channels: Optional[int], owner: str) -> int:
-    channels = 0 if channels is None else int(channels)
-    if channels not in (0, 1, 2, 3, 4):
-        raise ValueError(f"`tf.io.{owner}`: channels must be 0, 1, 2, 3 or 4, "
-                         f"received channels={channels}.")
-    return channels
-
-
-def _to_channels(img: Any, channels: int) -> np.ndarray:
-    """Pillow image -> (height, width, channels) uint8, converting modes as libpng does."""
-    if img.mode in ("P", "PA"):
-        img = img.convert("RGBA" if "transparency" in img.info or img.mode == "PA" else "RGB")
-    if img.mode in ("I;16", "I;16B", "I"):
-        img = img.convert("L")
-    array = np.array(img)  # a writable copy
-    if array.ndim == 2:
-        array = array[..., None]
-    have = array.shape[-1]
-    if channels in (0, have):
-        return np.ascontiguousarray(array)
-    if have in (1, 2):  # gray(+alpha) -> requested
-        gray, alpha = array[..., :1], array[..., 1:2] if have == 2 else None
-        if channels == 1:
-            return np.ascontiguousarray(gray)
-        rgb = np.repeat(gray, 3, -1)
-        if channels == 3:
-            return rgb
-        alpha = alpha if alpha is not None else np.full_like(gray, 255)
-        return np.concatenate([rgb, alpha], -1) if channels == 4 else \
-            np.concatenate([gray, alpha], -1)
-    rgb, alpha = array[..., :3], array[..., 3:4] if have == 4 else None
-    if channels == 3:
-        return np.ascontiguousarray(rgb)
-    if channels == 4:
-        return np.concatenate([rgb, np.full_like(rgb[..., :1], 255)], -1)
-    # TF asks libpng for rgb_to_gray(0.299, 0.587): weights in 1/32768 (truncated), and
-    # libpng truncates the weighted sum
-    weights = np.array([9797, 19234, 3737], dtype=np.int64)
-    gray = (rgb.astype(np.int64) * weights).sum(-1, keepdims=True) >> 15
-    gray = gray.astype(np.uint8)
-    if channels == 1:
-        return gray
-    return np.concatenate([gray, alpha if alpha is not None else np.full_like(gray, 255)], -1)
-
-
 def decode_jpeg(contents: Any, channels: int = 0, ratio: int = 1, fancy_upscaling: bool = True,
                 try_recover_truncated: bool = False, acceptable_fraction: float = 1,
                 dct_method: str = "", name: Optional[str] = None) -> torch.Tensor:
-    """JPEG bytes -> uint8 ``(height, width, channels)`` (Pillow's libjpeg). Pillow's IDCT is
-    libjpeg's accurate one: equal to TF's ``dct_method="INTEGER_ACCURATE"``; TF's default
-    (fast integer IDCT) differs by at most a few levels."""
-    channels = _check_channels(channels, "decode_jpeg")
-    fast = _decode_jpeg_fast(contents, channels)
-    if fast is not None:
-        return fast
-    return _decode_jpeg_image(_pil_image(contents, "decode_jpeg"), channels)
+    """JPEG bytes -> uint8 ``(height / ratio, width / ratio, channels)`` with TF's pixels
+    (its default fast integer IDCT; see torchkeras/tfops/image_decode.py for the one case
+    that comes within a few levels instead of exactly).
 
-
-# SOFn markers (frame headers) carry the image size; C4 (DHT), C8 (JPG), CC (DAC) do not
-_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
-_JPEG_MODES = {1: "L", 3: "RGB"}
-
-
-def _jpeg_frame(data: bytes) -> Optional[Tuple[int, int, int]]:
-    """(height, width, components) from a JPEG's frame header, or None where the markers are
-    not the plain layout (the caller then takes Pillow's full parser)."""
-    if data[:3] != b"\xff\xd8\xff":
-        return None
-    at, end = 2, len(data) - 9
-    while at < end:
-        if data[at] != 0xFF:
-            return None
-        marker = data[at + 1]
-        if marker in _SOF:
-            return (int.from_bytes(data[at + 5:at + 7], "big"),
-                    int.from_bytes(data[at + 7:at + 9], "big"), data[at + 9])
-        if marker in (0xDA, 0xFF, 0x01) or 0xD0 <= marker <= 0xD9:  # scan data before a
-            return None  # frame, fill bytes, or a marker without a length: Pillow's parser
-        at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
-    return None
-
-
-def _decode_jpeg_fast(contents: Any, channels: int) -> Optional[torch.Tensor]:
-    """A baseline/progressive gray or RGB JPEG decoded by Pillow's libjpeg decoder without
-    Pillow's Python marker parser (about half the per-image cost for small images); the same
-    decoder and arguments as ``Image.open(...).load()``, so the same pixels. None: take the
-    full path (other layouts, ``channels=1`` of a colour image, errors and their messages)."""
-    if not isinstance(contents, bytes) or channels in (2, 4):
-        return None
-    frame = _jpeg_frame(contents)
-    if frame is None or frame[2] not in _JPEG_MODES or min(frame[:2]) == 0:
-        return None
-    mode = _JPEG_MODES[frame[2]]
-    if channels == 1 and mode != "L":
-        return None
-    from PIL import Image  # Pillow: optional, only the decoders need it
-    if Image.MAX_IMAGE_PIXELS and frame[0] * frame[1] > Image.MAX_IMAGE_PIXELS:
-        return None  # Image.open's decompression-bomb warning or error
-    try:
-        img = Image.frombytes(mode, (frame[1], frame[0]), contents, "jpeg", mode, "")
-    except Exception:  # Pillow raises several types; the full path reports them
-        return None
-    return torch.from_numpy(_to_channels(img, channels))
-
-
-def _decode_jpeg_image(img: Any, channels: int) -> torch.Tensor:
-    if channels in (2, 4):
-        raise ValueError(f"`tf.io.decode_jpeg`: channels must be 0, 1 or 3, "
-                         f"received channels={channels}.")
-    if channels == 1 and img.mode != "L":
-        img.draft("L", img.size)  # libjpeg's own YCbCr -> gray (the Y plane), as TF
-        img = img.convert("L")
-    return torch.from_numpy(_to_channels(img, channels))
+    >>> tf.io.decode_jpeg(tf.io.read_file("cat.jpg"), channels=3)  # (h, w, 3) uint8
+    """
+    channels = image_decode.check_channels(channels, "decode_jpeg")
+    ratio, dct_method = int(ratio), getattr(dct_method, "decode", lambda: dct_method)()
+    image_decode.check_jpeg_options(ratio, dct_method)
+    return image_decode.decode_jpeg_pixels(contents, channels, ratio, bool(fancy_upscaling),
+                                           dct_method)
 
 
 def decode_png(contents: Any, channels: int = 0, dtype: Any = "uint8",
                name: Optional[str] = None) -> torch.Tensor:
     """PNG bytes -> ``(height, width, channels)`` uint8 (or uint16 scaled as TF)."""
-    channels = _check_channels(channels, "decode_png")
-    array = torch.from_numpy(_to_channels(_pil_image(contents, "decode_png"), channels))
+    channels = image_decode.check_channels(channels, "decode_png")
+    array = torch.from_numpy(image_decode.to_channels(
+        image_decode.open_image(contents, "decode_png"), channels))
     target = _dtype(dtype)
     return array if target == torch.uint8 else convert_image_dtype(array, target)
 
@@ -247,21 +131,21 @@ def decode_image(contents: Any, channels: Optional[int] = None, dtype: Any = "ui
                  name: Optional[str] = None, expand_animations: bool = True) -> torch.Tensor:
     """JPEG/PNG/GIF/BMP bytes -> ``(height, width, channels)`` of ``dtype`` (floats in
     ``[0, 1)`` as ``convert_image_dtype``); animated GIFs give ``(frames, h, w, 3)``."""
-    channels = _check_channels(channels, "decode_image")
-    fast = _decode_jpeg_fast(contents, channels)
-    if fast is not None:
-        return convert_image_dtype(fast, dtype)
-    img = _pil_image(contents, "decode_image")
+    channels = image_decode.check_channels(channels, "decode_image")
+    if isinstance(contents, bytes) and image_decode.jpeg_frame(contents) is not None:
+        return convert_image_dtype(image_decode.decode_jpeg_pixels(
+            contents, channels, owner="decode_image"), dtype)
+    img = image_decode.open_image(contents, "decode_image")
     if img.format == "JPEG":
-        array = _decode_jpeg_image(img, channels)
+        array = image_decode.decode_jpeg_pixels(contents, channels, owner="decode_image")
     elif img.format == "GIF" and expand_animations and getattr(img, "n_frames", 1) > 1:
         frames = []
         for index in range(img.n_frames):
             img.seek(index)
-            frames.append(_to_channels(img.convert("RGB"), 3))
+            frames.append(image_decode.to_channels(img.convert("RGB"), 3))
         array = torch.from_numpy(np.stack(frames))
     else:
-        array = torch.from_numpy(_to_channels(img, channels))
+        array = torch.from_numpy(image_decode.to_channels(img, channels))
     return convert_image_dtype(array, dtype)
 
 
