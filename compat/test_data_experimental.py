@@ -42,7 +42,7 @@ def test_assert_cardinality_raises_while_iterating():
         list(dataset)
 
 
-@pytest.mark.parametrize("name", ["SqlDataset", "from_variant",
+@pytest.mark.parametrize("name", ["to_variant", "from_variant",
                                   "service", "make_saveable_from_iterator"])
 def test_missing_names_say_what_to_use_instead(name):
     with pytest.raises(NotProvidedError) as info:

@@ -22,8 +22,8 @@ def test_old_import_path_and_tf_names_are_the_same_objects():
     assert dataset_utils.Dataset is Dataset and dataset_utils.AUTOTUNE == AUTOTUNE == -1
     assert tf.data.Dataset is Dataset and tf.data.experimental.AUTOTUNE == -1
     assert tf.TensorSpec is TensorSpec
-    with pytest.raises(NotProvidedError, match="tf.data.experimental.SqlDataset"):
-        tf.data.experimental.SqlDataset  # noqa: B018
+    with pytest.raises(NotProvidedError, match="tf.data.experimental.from_variant"):
+        tf.data.experimental.from_variant  # noqa: B018
 
 
 def test_lazy_and_iterated_as_a_torch_iterable_dataset():
@@ -208,11 +208,11 @@ def test_unsupported_calls_say_not_provided_by_torchkeras():
     with pytest.raises(NotProvidedError, match="`tf.image.draw_bounding_boxes` is not provided "
                                                "by torchkeras"):
         tf.image.draw_bounding_boxes  # noqa: B018
-    with pytest.raises(NotProvidedError, match="`tf.data.experimental.SqlDataset` is not "
+    with pytest.raises(NotProvidedError, match="`tf.data.experimental.service` is not "
                                                "provided by torchkeras"):
-        tf.data.experimental.SqlDataset  # noqa: B018
-    with pytest.raises(NotProvidedError, match="`tf.data.FixedLengthRecordDataset` is not provided"):
-        tf.data.FixedLengthRecordDataset  # noqa: B018
+        tf.data.experimental.service  # noqa: B018
+    with pytest.raises(NotProvidedError, match="`tf.data.NumpyIterator` is not provided"):
+        tf.data.NumpyIterator  # noqa: B018
     # a name that is no tf.data method at all: Python's error, with a hint
     with pytest.raises(AttributeError, match="no attribute 'shufle'. Did you mean 'shuffle'"):
         Dataset.range(3).shufle(3)

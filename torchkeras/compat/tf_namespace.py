@@ -580,6 +580,7 @@ def _data_members(tf_data: Any) -> Dict[str, Any]:
                                hints=tf_data.experimental.NOT_PROVIDED)
     return dict(constants, Dataset=tf_data.Dataset, TextLineDataset=tf_data.TextLineDataset,
                 TFRecordDataset=tf_data.TFRecordDataset, Options=tf_data.Options,
+                FixedLengthRecordDataset=tf_data.FixedLengthRecordDataset,
                 ThreadingOptions=tf_data.ThreadingOptions, Iterator=tf_data.DatasetIterator,
                 experimental=experimental)
 
@@ -617,6 +618,8 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
     """The ``tensorflow`` module; ``keras_module`` is what ``tf.keras`` should be."""
     from torchkeras.compat.gradient_tape import GradientTape, UnconnectedGradients  # late: gradient_tape imports this module
     dtypes = {name: config.torch_dtype(name) for name in _DTYPES}
+    dtypes.update(double=torch.float64, half=torch.float16, uint16=torch.uint16,
+                  uint32=torch.uint32, uint64=torch.uint64)  # TF's aliases and unsigned types
     math = _math_members()
     members: Dict[str, Any] = dict(math)
     members.update(dtypes)

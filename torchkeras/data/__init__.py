@@ -16,6 +16,7 @@ from torchkeras.data.iterator import DatasetIterator
 from torchkeras.data.optional import Optional
 from torchkeras.data.options import AutoShardPolicy, Options, ThreadingOptions
 from torchkeras.data.tfrecord import TFRecordDataset
+from torchkeras.data.fixed_length_record import FixedLengthRecordDataset
 from torchkeras.data.structure import SparseTensorSpec, TensorSpec, string
 
 INFINITE_CARDINALITY = INFINITE
@@ -23,7 +24,7 @@ UNKNOWN_CARDINALITY = UNKNOWN
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "AutoShardPolicy",
            "Dataset", "DatasetIterator", "InvalidArgumentError", "OpError", "Optional",
-           "Options", "OutOfRangeError", "SparseTensorSpec", "TFRecordDataset", "TensorSpec",
+           "FixedLengthRecordDataset", "Options", "OutOfRangeError", "SparseTensorSpec", "TFRecordDataset", "TensorSpec",
            "TextLineDataset", "ThreadingOptions", "cardinality", "experimental", "ragged",
            "string"]
 

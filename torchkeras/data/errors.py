@@ -1,7 +1,7 @@
 """The ``tf.errors`` a dataset iterator or an ``Optional`` raises."""
 from __future__ import annotations
 
-__all__ = ["InvalidArgumentError", "OpError", "OutOfRangeError"]
+__all__ = ["InvalidArgumentError", "OpError", "OutOfRangeError", "UnknownError"]
 
 
 class OpError(Exception):
@@ -14,3 +14,7 @@ class OutOfRangeError(OpError):
 
 class InvalidArgumentError(OpError, ValueError):
     """``tf.errors.InvalidArgumentError`` (also a ``ValueError``)."""
+
+
+class UnknownError(OpError):
+    """``tf.errors.UnknownError``: an error from outside (a database's own error)."""

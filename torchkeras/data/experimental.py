@@ -21,12 +21,13 @@ from torchkeras.data.options import (AutoShardPolicy, AutotuneAlgorithm, Autotun
                                      DistributeOptions, ExternalStatePolicy, OptimizationOptions,
                                      ServiceOptions, ThreadingOptions)
 from torchkeras.data.reducer import Reducer, group_by_reducer
+from torchkeras.data.sql_dataset import SqlDataset
 from torchkeras.data.structure import TensorSpec, map_leaves, to_leaf
 from torchkeras.data.tfrecord import DatasetTFRecordWriter as TFRecordWriter
 
 __all__ = ["AUTOTUNE", "AutoShardPolicy", "AutotuneAlgorithm", "AutotuneOptions", "Counter",
            "DistributeOptions", "ExternalStatePolicy", "OptimizationOptions", "Optional",
-           "Reducer", "ServiceOptions", "ThreadingOptions", "get_next_as_optional",
+           "Reducer", "ServiceOptions", "SqlDataset", "ThreadingOptions", "get_next_as_optional",
            "group_by_reducer", "pad_to_cardinality", "CsvDataset", "INFINITE_CARDINALITY",
            "TFRecordWriter", "UNKNOWN_CARDINALITY", "bucket_by_sequence_length", "cardinality",
            "choose_from_datasets", "dense_to_ragged_batch", "enumerate_dataset",

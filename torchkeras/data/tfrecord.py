@@ -13,11 +13,12 @@ from __future__ import annotations
 import os
 import struct
 import zlib
-from typing import Any, BinaryIO, Iterator, List, Optional
+from typing import Any, BinaryIO, Callable, Iterator, List, Optional
 
 import numpy as np
 
 from torchkeras.data.dataset import UNKNOWN, Dataset
+from torchkeras.data.errors import OpError
 from torchkeras.data.structure import BytesValue, TensorSpec
 
 __all__ = ["DataLossError", "DatasetTFRecordWriter", "TFRecordDataset", "TFRecordOptions",
@@ -92,7 +93,7 @@ def masked_crc32c(data: bytes) -> int:
     return (((crc >> 15) | (crc << 17)) + _MASK_DELTA) & 0xFFFFFFFF
 
 
-class DataLossError(OSError):
+class DataLossError(OpError, OSError):
     """``tf.errors.DataLossError``: a corrupted or truncated record."""
 
 
@@ -206,7 +207,7 @@ class TFRecordWriter:
         self.close()
 
 
-class _Inflated:
+class Inflated:
     """A read-only stream of the decompressed bytes of a GZIP/ZLIB file (multi-member gzip
     included), read in chunks."""
 
@@ -237,7 +238,7 @@ def read_records(filename: str, compression: str = "",
                  buffer_size: Optional[int] = None) -> Iterator[bytes]:
     """The records of one TFRecord file; ``DataLossError`` on a bad checksum or truncation."""
     with open(filename, "rb") as handle:
-        stream: Any = _Inflated(handle, compression, buffer_size or 256 * 1024) \
+        stream: Any = Inflated(handle, compression, buffer_size or 256 * 1024) \
             if compression else handle
         offset = 0
         while True:
@@ -276,6 +277,28 @@ def _filenames(filenames: Any) -> List[str]:
     return names
 
 
+def interleave_files(names: List[str], cycle: int,
+                     read: Callable[[str], Iterator[bytes]]) -> Iterator[bytes]:
+    """The records of ``names`` read ``cycle`` files at a time in TF's interleave order: slot
+    by slot, one record each; an exhausted slot takes the next file when the cycle comes back
+    to it."""
+    pending = list(names)
+    slots: List[Optional[Iterator[bytes]]] = [None] * cycle
+    index = 0
+    while pending or any(slots):
+        reader = slots[index]
+        if reader is None and pending:
+            slots[index] = read(pending.pop(0))
+            continue
+        if reader is not None:
+            record = next(reader, None)
+            if record is not None:
+                yield record
+            else:
+                slots[index] = None
+        index = (index + 1) % cycle
+
+
 class TFRecordDataset(Dataset):
     """The records of TFRecord files, each a ``bytes`` scalar (``.numpy()`` gives ``bytes``).
     ``num_parallel_reads`` > 1 interleaves that many files record by record, as TF."""
@@ -289,23 +312,9 @@ class TFRecordDataset(Dataset):
             int(num_parallel_reads)
 
         def make() -> Iterator[Any]:
-            # TF's interleave order: slot by slot; an exhausted slot is refilled with the
-            # next file when the cycle comes back to it.
-            pending = list(names)
-            slots: List[Optional[Iterator[bytes]]] = [None] * cycle
-            index = 0
-            while pending or any(slots):
-                reader = slots[index]
-                if reader is None and pending:
-                    slots[index] = read_records(pending.pop(0), compression, buffer_size)
-                    continue
-                if reader is not None:
-                    record = next(reader, None)
-                    if record is not None:
-                        yield BytesValue(record)
-                    else:
-                        slots[index] = None
-                index = (index + 1) % cycle
+            for record in interleave_files(names, cycle, lambda name: read_records(
+                    name, compression, buffer_size)):
+                yield BytesValue(record)
 
         super().__init__(make, UNKNOWN, lambda: TensorSpec((), "string"))
 
