@@ -7,11 +7,13 @@ Keras's ``__call__`` bookkeeping.
 """
 from __future__ import annotations
 
+import weakref
 from typing import Any, Callable, Optional, Tuple
 
 import torch
 from torch.nn.parallel import DistributedDataParallel
 
+from torchkeras.distribute import teardown
 from torchkeras.distribute.data import BatchShard
 from torchkeras.layers.base import _call_parameters
 from torchkeras.backend import nest
@@ -46,7 +48,26 @@ def wrap_model(model: torch.nn.Module) -> Optional[DistributedDataParallel]:
         _TrainingForward(model), device_ids=[device] if device.type == "cuda" else None)
     model.__dict__["_torchkeras_ddp"] = (trainable, wrapper)  # not a submodule
     model.__dict__["_torchkeras_synced"] = True  # DDP copied rank 0's state
+    _WRAPPED.add(model)
     return wrapper
+
+
+# Whatever holds a DDP wrapper (which holds the process group), for release_wrappers.
+_WRAPPED: "weakref.WeakSet[Any]" = weakref.WeakSet()
+
+
+def release_wrappers() -> None:
+    """Drop every DDP wrapper torchkeras made (they keep the process group and its threads
+    alive); a later training step wraps the model again."""
+    for holder in list(_WRAPPED):
+        if isinstance(holder, DistributedStep):
+            holder.release()
+        else:
+            holder.__dict__.pop("_torchkeras_ddp", None)
+    _WRAPPED.clear()
+
+
+teardown.on_teardown(release_wrappers)
 
 
 class DistributedStep:
@@ -66,9 +87,15 @@ class DistributedStep:
         if not self._wrapped:
             self._wrapper = wrap_model(self.model)
             self._wrapped = True
+            _WRAPPED.add(self)
         if self._wrapper is None:
             return self._call(x)
         return self._wrapper(x)
+
+    def release(self) -> None:
+        """Forget the DDP wrapper (the next forward wraps the model again)."""
+        self._wrapper = None
+        self._wrapped = False
 
     @property
     def empty(self) -> bool:

@@ -15,6 +15,7 @@ import torch
 import torch.distributed as dist
 
 from torchkeras.backend.device import get_device
+from torchkeras.distribute import teardown
 
 _LAUNCH_VARIABLES = ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")
 
@@ -60,20 +61,23 @@ def default_backend(device: torch.device) -> str:
 
 def initialize() -> bool:
     """Start the process group from the launcher's environment when the script has not;
-    returns whether training is distributed. Cheap when called again."""
+    returns whether training is distributed. Cheap when called again. A distributed
+    group is torn down at exit (:mod:`torchkeras.distribute.teardown`)."""
     if not dist.is_available():
         return False
-    if dist.is_initialized():
-        return dist.get_world_size() > 1
-    if not launched():
-        return False
-    device = get_device()  # cuda:LOCAL_RANK under a launcher with GPUs
-    if device.type == "cuda":
-        torch.cuda.set_device(device)
-        dist.init_process_group(backend=default_backend(device), device_id=device)
-    else:
-        dist.init_process_group(backend=default_backend(device))
-    return dist.get_world_size() > 1
+    if not dist.is_initialized():
+        if not launched():
+            return False
+        device = get_device()  # cuda:LOCAL_RANK under a launcher with GPUs
+        if device.type == "cuda":
+            torch.cuda.set_device(device)
+            dist.init_process_group(backend=default_backend(device), device_id=device)
+        else:
+            dist.init_process_group(backend=default_backend(device))
+    if dist.get_world_size() > 1:
+        teardown.install()  # the group torn down at exit, before finalization
+        return True
+    return False
 
 
 def collective_device() -> torch.device:
@@ -93,9 +97,9 @@ def barrier() -> None:
 
 
 def shutdown() -> None:
-    """Destroy the process group (if any)."""
-    if dist.is_available() and dist.is_initialized():
-        dist.destroy_process_group()
+    """Destroy the process group (if any), with torchkeras's DDP wrappers, so that its
+    worker threads stop now."""
+    teardown.release_group()
 
 
 def describe_device(device: Optional[torch.device] = None) -> str:
