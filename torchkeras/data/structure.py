@@ -276,6 +276,11 @@ class TensorSpec:
             return string
         return getattr(torch, self.dtype_name)
 
+    @property
+    def value_type(self) -> type:
+        """The Python type of the values this spec describes (TF: ``tf.Tensor``)."""
+        return np.ndarray if self.dtype_name == "string" else torch.Tensor
+
     def is_compatible_with(self, leaf: Any) -> bool:
         actual = spec_of(leaf)
         if actual.dtype_name != self.dtype_name:
@@ -303,6 +308,10 @@ class RaggedTensorSpec(TensorSpec):
     """``tf.RaggedTensorSpec``: a component whose ``None`` dimensions may differ between
     elements (a RaggedTensor, or a row sliced from one): ``batch`` makes RaggedTensors of it."""
 
+    @property
+    def value_type(self) -> type:
+        return RaggedTensor
+
     def __repr__(self) -> str:
         return "Ragged" + super().__repr__()
 
@@ -312,6 +321,10 @@ class SparseTensorSpec(TensorSpec):
 
     def __init__(self, shape: Any = None, dtype: Any = "float32") -> None:
         super().__init__(shape, dtype)
+
+    @property
+    def value_type(self) -> type:
+        return SparseTensor
 
     def is_compatible_with(self, leaf: Any) -> bool:
         if not isinstance(leaf, SparseTensor):
