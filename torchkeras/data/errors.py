@@ -1,7 +1,8 @@
 """The ``tf.errors`` a dataset iterator or an ``Optional`` raises."""
 from __future__ import annotations
 
-__all__ = ["InvalidArgumentError", "OpError", "OutOfRangeError"]
+__all__ = ["FailedPreconditionError", "InvalidArgumentError", "NotFoundError", "OpError",
+           "OutOfRangeError"]
 
 
 class OpError(Exception):
@@ -14,3 +15,11 @@ class OutOfRangeError(OpError):
 
 class InvalidArgumentError(OpError, ValueError):
     """``tf.errors.InvalidArgumentError`` (also a ``ValueError``)."""
+
+
+class NotFoundError(OpError, FileNotFoundError):
+    """``tf.errors.NotFoundError``: a file a table initializer reads does not exist."""
+
+
+class FailedPreconditionError(OpError):
+    """``tf.errors.FailedPreconditionError``: e.g. a lookup table given one key twice."""
