@@ -22,6 +22,7 @@ from torchkeras.layers import farmhash
 __all__ = ["KeyValueTensorInitializer", "StaticHashTable", "StaticVocabularyTable",
            "TextFileIndex", "TextFileInitializer"]
 
+_TEXT = "tf.lookup.TextFileInitializer"
 _INTEGER = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
 
 
@@ -147,7 +148,8 @@ class KeyValueTensorInitializer(TableInitializerBase):
         keys, _ = flat_keys(self._keys)
         values = _values_list(self._values)
         if len(keys) != len(values):
-            raise InvalidArgumentError(f"Expected shape [{len(keys)}] for value, got "
+            raise InvalidArgumentError(f"`tf.lookup.KeyValueTensorInitializer`: Expected "
+                                       f"shape [{len(keys)}] for value, got "
                                        f"[{len(values)}]")
         return keys, values
 
@@ -165,7 +167,7 @@ def _parse(field: bytes, dtype: str, line: int) -> Any:
     try:
         return int(text) if dtype in _INTEGER else float(text)
     except ValueError:
-        raise InvalidArgumentError(f"Field {text} in line {line} is not a valid "
+        raise InvalidArgumentError(f"`{_TEXT}`: Field {text} in line {line} is not a valid "
                                    f"{dtype}.") from None
 
 
@@ -177,21 +179,26 @@ class TextFileInitializer(TableInitializerBase):
                  value_index: int, vocab_size: Optional[int] = None, delimiter: str = "\t",
                  name: Optional[str] = None, value_index_offset: int = 0) -> None:
         if not filename:
-            raise ValueError("`filename` argument required for tf.lookup.TextFileInitializer")
+            raise ValueError(f"`{_TEXT}`: `filename` argument required for "
+                             "tf.lookup.TextFileInitializer")
         key_dtype, value_dtype = dtype_name(key_dtype), dtype_name(value_dtype)
         for role, index, dtype in (("key", key_index, key_dtype),
                                    ("value", value_index, value_dtype)):
             if index < -2:
-                raise ValueError(f"`{role}_index` should be >= -2, received: {index}.")
+                raise ValueError(f"`{_TEXT}`: `{role}_index` should be >= -2, received: "
+                                 f"{index}.")
             if index == TextFileIndex.LINE_NUMBER and dtype != "int64":
-                raise ValueError(f"`{role}_dtype` must be int64 if `{role}_index` is "
+                link = "if `key_index` is" if role == "key" else "for `value_index`"
+                raise ValueError(f"`{_TEXT}`: `{role}_dtype` must be int64 {link} "
                                  f"{TextFileIndex.LINE_NUMBER}, received: {tf_repr(dtype)}")
             if index == TextFileIndex.WHOLE_LINE and dtype not in _INTEGER + ("string",):
-                raise ValueError(f"`{role}_dtype` should be either integer or string for "
+                raise ValueError(f"`{_TEXT}`: `{role}_dtype` should be either integer or "
+                                 "string for "
                                  f"`{role}_index` {TextFileIndex.WHOLE_LINE}, received: "
                                  f"{tf_repr(dtype)}")
         if vocab_size is not None and vocab_size <= 0:
-            raise ValueError(f"`vocab_size` should be > 0, received: {vocab_size}")
+            raise ValueError(f"`{_TEXT}`: `vocab_size` should be > 0, received: "
+                             f"{vocab_size}")
         self.filename = str(filename.decode() if isinstance(filename, bytes) else filename)
         self.key_index, self.value_index = int(key_index), int(value_index)
         self.vocab_size, self.delimiter, self.name = vocab_size, delimiter, name
@@ -206,7 +213,7 @@ class TextFileInitializer(TableInitializerBase):
         columns = line.split(self.delimiter.encode("utf-8"))
         if index >= len(columns):
             raise InvalidArgumentError(
-                f"Invalid number of columns in {self.filename} line {number} "
+                f"`{_TEXT}`: Invalid number of columns in {self.filename} line {number} "
                 f"({line.decode('utf-8', errors='replace')}) : expected at least {index + 1} "
                 f"got {len(columns)}")
         return _parse(columns[index], dtype, number)
@@ -216,7 +223,8 @@ class TextFileInitializer(TableInitializerBase):
             with open(self.filename, "rb") as handle:
                 data = handle.read()
         except FileNotFoundError:
-            raise NotFoundError(f"{self.filename}; No such file or directory") from None
+            raise NotFoundError(f"`{_TEXT}`: {self.filename}; No such file or "
+                                "directory") from None
         lines, position = [], 0
         for raw in data.split(b"\n")[:-1] if data.endswith(b"\n") else data.split(b"\n"):
             position += len(raw) + 1
@@ -224,11 +232,13 @@ class TextFileInitializer(TableInitializerBase):
             if self.vocab_size is not None and len(lines) == self.vocab_size:
                 break
             if not line:
-                raise InvalidArgumentError(f"Invalid content in {self.filename}: empty line "
+                raise InvalidArgumentError(f"`{_TEXT}`: Invalid content in {self.filename}: "
+                                           "empty line "
                                            f"found at position {position}.")
             lines.append(line)
         if self.vocab_size is not None and len(lines) != self.vocab_size:
-            raise InvalidArgumentError(f"Invalid vocab_size in {self.filename}: expected "
+            raise InvalidArgumentError(f"`{_TEXT}`: Invalid vocab_size in {self.filename}: "
+                                       "expected "
                                        f"{self.vocab_size} but got {len(lines)}")
         return lines
 
@@ -352,7 +362,8 @@ class StaticHashTable(DictTable):
         for key, value in zip(keys, values):
             if key in self._table and self._table[key] != value:
                 raise FailedPreconditionError(
-                    f"HashTable has different value for same key. Key {_shown(key)} has "
+                    f"`tf.lookup.StaticHashTable`: HashTable has different value for same "
+                    f"key. Key {_shown(key)} has "
                     f"{self._table[key]} and trying to add value {value}")
             self._table[key] = value
 

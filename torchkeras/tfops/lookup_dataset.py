@@ -38,7 +38,8 @@ class DatasetInitializer(lookup.TableInitializerBase):
         values = [v.decode("utf-8", errors="surrogateescape") if isinstance(v, bytes) else v
                   for v in values]
         if self._vocab_size is not None and len(keys) != self._vocab_size:
-            raise FailedPreconditionError(f"Input dataset was expected to contain "
+            raise FailedPreconditionError(f"`tf.data.experimental.DatasetInitializer`: Input "
+                                          "dataset was expected to contain "
                                           f"{self._vocab_size} elements but contained only "
                                           f"{len(keys)} elements.")
         return keys, values
