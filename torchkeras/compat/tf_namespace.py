@@ -576,7 +576,8 @@ def _data_members(tf_data: Any) -> Dict[str, Any]:
                  "UNKNOWN_CARDINALITY": tf_data.UNKNOWN_CARDINALITY}
     experimental = TFNamespace("tensorflow.data.experimental", "tf.data.experimental",
                                dict(_module_members(tf_data.experimental),
-                                    **_module_members(tfops.example_dataset)),
+                                    **_module_members(tfops.example_dataset),
+                                    **_module_members(tfops.lookup_dataset)),
                                hints=tf_data.experimental.NOT_PROVIDED)
     return dict(constants, Dataset=tf_data.Dataset, TextLineDataset=tf_data.TextLineDataset,
                 TFRecordDataset=tf_data.TFRecordDataset, Options=tf_data.Options,
@@ -647,7 +648,10 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
     members["errors"] = _sub("tf", "errors", {
         "DataLossError": tfrecord.DataLossError, "OpError": tf_data.OpError,
         "OutOfRangeError": tf_data.OutOfRangeError,
-        "InvalidArgumentError": tf_data.InvalidArgumentError})
+        "InvalidArgumentError": tf_data.InvalidArgumentError,
+        "NotFoundError": tf_data.errors.NotFoundError,
+        "FailedPreconditionError": tf_data.errors.FailedPreconditionError,
+        "UnknownError": tf_data.errors.UnknownError})
     members["experimental"] = _sub("tf", "experimental", {"Optional": tf_data.Optional})
     nn = _nn_members()
     _dispatch_functions(members, {"math": math, "nn": nn})
@@ -670,6 +674,10 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
     members["strings"] = _sub("tf", "strings", _module_members(tfops.strings))
     members["io"] = _sub("tf", "io", _io_members())
     members["audio"] = _sub("tf", "audio", _module_members(tfops.audio))
+    members["lookup"] = _sub("tf", "lookup", dict(
+        _module_members(tfops.lookup), experimental=TFNamespace(
+            "tensorflow.lookup.experimental", "tf.lookup.experimental",
+            tfops.lookup.EXPERIMENTAL_MEMBERS)))
     members["compat"] = _sub("tf", "compat", {"as_bytes": _as_bytes, "as_text": _as_text,
                                               "as_str": _as_text})
     members.update({"TensorSpec": tf_data.TensorSpec, "string": tf_data.string,

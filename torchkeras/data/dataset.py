@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import builtins
 import collections
+import dis
 import glob as _glob
 import itertools
 import os
+import types
 import zlib
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
@@ -44,6 +46,35 @@ def _call(fn: Callable, element: Any) -> Any:
     if isinstance(element, tuple) and not hasattr(element, "_fields"):
         return fn(*element)
     return fn(element)
+
+
+def _writes_globals(code: types.CodeType) -> bool:
+    if any(op.opname in ("STORE_GLOBAL", "DELETE_GLOBAL") for op in dis.get_instructions(code)):
+        return True
+    return any(_writes_globals(c) for c in code.co_consts if isinstance(c, types.CodeType))
+
+
+def _captured(fn: Callable) -> Callable:
+    """``fn`` with the values its closure and module names hold now: TF traces a dataset
+    function when the transformation is made, so ``lines.map(lambda x: (x, i))`` in a loop
+    over ``i`` keeps each pass's ``i`` (the "Load text" tutorial's labeler); a lazy call
+    would see the last one. Objects are shared, not copied; a function that assigns module
+    names (``global``) keeps the live module."""
+    if not isinstance(fn, types.FunctionType):
+        return fn
+    cells = []
+    for cell in fn.__closure__ or ():
+        try:
+            cells.append(types.CellType(cell.cell_contents))
+        except ValueError:  # not assigned yet (defined later in the enclosing scope): live
+            cells.append(cell)
+    names = fn.__globals__ if _writes_globals(fn.__code__) else dict(fn.__globals__)
+    copy = types.FunctionType(fn.__code__, names, fn.__name__, fn.__defaults__,
+                              tuple(cells) if fn.__closure__ else None)
+    copy.__kwdefaults__, copy.__qualname__ = fn.__kwdefaults__, fn.__qualname__
+    copy.__module__ = fn.__module__
+    copy.__dict__.update(fn.__dict__)
+    return copy
 
 
 def _fn_name(fn: Callable) -> str:
@@ -280,6 +311,7 @@ class Dataset(metaclass=_DatasetType):
         """``map_func(*element)`` for each element; ``num_parallel_calls`` > 1 or
         ``AUTOTUNE`` runs that many calls at once in threads, keeping the input order."""
         workers = pipeline.resolve_parallelism(num_parallel_calls)
+        map_func = _captured(map_func)
 
         def apply(indexed: Any) -> Any:
             index, element = indexed
@@ -321,6 +353,8 @@ class Dataset(metaclass=_DatasetType):
 
     def filter(self, predicate: Callable, name: Optional[str] = None) -> "Dataset":
         """The elements for which ``predicate(*element)`` is True."""
+        predicate = _captured(predicate)
+
         def keep(index: int, element: Any) -> bool:
             try:
                 result = _call(predicate, element)
@@ -733,6 +767,8 @@ class Dataset(metaclass=_DatasetType):
 
     def flat_map(self, map_func: Callable, name: Optional[str] = None) -> "Dataset":
         """The concatenation of the datasets ``map_func(*element)`` returns."""
+        map_func = _captured(map_func)
+
         def make() -> Iterator[Any]:
             for index, element in builtins.enumerate(self._make()):
                 yield from _as_dataset(_call(map_func, element), "flat_map", map_func,
@@ -752,6 +788,7 @@ class Dataset(metaclass=_DatasetType):
                    name: Optional[str] = None) -> "Dataset":
         """``cycle_length`` of the datasets ``map_func`` returns, read ``block_length``
         elements at a time in turn, as tf.data's interleave."""
+        map_func = _captured(map_func)
         cycle = pipeline.resolve_parallelism(AUTOTUNE if cycle_length in (None, AUTOTUNE)
                                              else cycle_length)
         block = 1 if block_length is None else _positive(block_length, "block_length")

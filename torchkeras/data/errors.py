@@ -1,7 +1,8 @@
 """The ``tf.errors`` a dataset iterator or an ``Optional`` raises."""
 from __future__ import annotations
 
-__all__ = ["InvalidArgumentError", "OpError", "OutOfRangeError", "UnknownError"]
+__all__ = ["FailedPreconditionError", "InvalidArgumentError", "NotFoundError", "OpError",
+           "OutOfRangeError", "UnknownError"]
 
 
 class OpError(Exception):
@@ -18,3 +19,11 @@ class InvalidArgumentError(OpError, ValueError):
 
 class UnknownError(OpError):
     """``tf.errors.UnknownError``: an error from outside (a database's own error)."""
+
+
+class NotFoundError(OpError, FileNotFoundError):
+    """``tf.errors.NotFoundError``: a file a table initializer reads does not exist."""
+
+
+class FailedPreconditionError(OpError):
+    """``tf.errors.FailedPreconditionError``: e.g. a lookup table given one key twice."""

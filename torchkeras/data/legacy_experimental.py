@@ -134,10 +134,6 @@ def enable_debug_mode() -> None:
 
 # The names TF 2.21's tf.data.experimental has and torchkeras does not: what to use instead.
 NOT_PROVIDED: Dict[str, str] = {
-    "DatasetInitializer": "build lookups with `keras.layers.StringLookup` / "
-                          "`IntegerLookup` instead of tf.lookup tables.",
-    "index_table_from_dataset": "use `keras.layers.StringLookup(vocabulary=...)`.",
-    "table_from_dataset": "use `keras.layers.StringLookup(vocabulary=...)` or a Python dict.",
     "service": "torchkeras has no tf.data service; read data in the training process.",
     "distributed_save": "use `Dataset.save`.",
     "from_variant": "torchkeras datasets are Python objects, with no variant tensor.",
