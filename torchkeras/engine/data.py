@@ -35,7 +35,7 @@ def pandas_to_numpy(value: Any) -> np.ndarray:
 
 
 def is_array_like(value: Any) -> bool:
-    if isinstance(value, (np.ndarray, torch.Tensor)) or is_pandas(value):
+    if isinstance(value, (np.ndarray, torch.Tensor, sparse.SparseTensor)) or is_pandas(value):
         return True
     if isinstance(value, (list, tuple)):
         return len(value) > 0 and all(
