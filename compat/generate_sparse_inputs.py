@@ -3,7 +3,10 @@
 fixed weights, short SGD fits (on a SparseTensor ``x`` batched by ``batch_size``, and on a
 ``tf.data`` dataset of SparseTensor elements) with their loss history and final weights, and
 Keras's error texts for mismatched sparse inputs. Keras 3 (``import keras``, TF backend) is
-recorded for the layers Keras 2 refuses a sparse input to (``k3_*``).
+recorded for the layers Keras 2 refuses a sparse input to (``k3_*``). It also runs the
+drop-in program ``tests/tutorials/sparse_input_models.py`` with TF (``tf.keras`` = tf_keras)
+and keeps its printed ``key value`` lines (``"tutorial"``), which
+tests/tutorials/test_sparse_input_models.py compares with its output under torchkeras.
 
 Runs ONLY in the reference venv::
 
@@ -16,6 +19,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from typing import Any, Dict, List
 
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -150,8 +155,19 @@ def record() -> Dict[str, Any]:
     return out
 
 
+def tutorial_lines() -> Dict[str, str]:
+    program = os.path.join(os.path.dirname(HERE), "tests", "tutorials",
+                           "sparse_input_models.py")
+    env = dict(os.environ, TF_USE_LEGACY_KERAS="1")
+    printed = subprocess.run([sys.executable, program], capture_output=True, text=True,
+                             check=True, env=env).stdout
+    return {line.split(" ", 1)[0]: line.split(" ", 1)[1] for line in printed.splitlines()
+            if " " in line}
+
+
 def main() -> None:
     out = record()
+    out["tutorial"] = tutorial_lines()
     with open(OUT, "w") as f:
         json.dump(out, f, indent=None, sort_keys=True)
         f.write("\n")
