@@ -115,3 +115,26 @@ def test_spec_compatibility_and_equality():
     assert spec.is_compatible_with(SparseTensor([[0, 1]], [1], [2, 3]))
     assert not spec.is_compatible_with(SparseTensor([[0, 1]], [1], [2, 4]))
     assert not spec.is_compatible_with(torch.zeros(2, 3, dtype=torch.int32))
+
+
+def test_to_torch_is_a_coalesced_coo_tensor_with_cast_values():
+    from torchkeras.data.sparse import to_torch
+    sp = SparseTensor([[1, 0], [0, 2], [1, 0]], [1, 2, 3], [2, 3])  # a repeated index
+    tensor = to_torch(sp, torch.float32)
+    assert tensor.is_sparse and tensor.dtype == torch.float32 and tuple(tensor.shape) == (2, 3)
+    np.testing.assert_array_equal(tensor.to_dense().numpy(), [[0, 0, 2], [4, 0, 0]])
+    with pytest.raises(ValueError, match="SparseTensor of strings"):
+        to_torch(SparseTensor([[0]], np.array([b"a"], dtype=object), [1]))
+
+
+def test_take_rows_by_slice_and_by_index():
+    from torchkeras.data.sparse import take_rows, to_torch
+    dense = np.arange(12, dtype="float32").reshape(4, 3) * (np.arange(12).reshape(4, 3) % 2)
+    rows = np.argwhere(dense)
+    tensor = to_torch(SparseTensor(rows, dense[dense != 0], [4, 3]))
+    np.testing.assert_array_equal(take_rows(tensor, slice(1, 3)).to_dense().numpy(),
+                                  dense[1:3])
+    np.testing.assert_array_equal(take_rows(tensor, slice(3, 10)).to_dense().numpy(),
+                                  dense[3:])
+    np.testing.assert_array_equal(take_rows(tensor, torch.tensor([3, 0])).to_dense().numpy(),
+                                  dense[[3, 0]])

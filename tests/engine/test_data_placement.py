@@ -53,3 +53,10 @@ def test_streamed_batches_equal_resident_batches(shuffle):
         torch.testing.assert_close(resident[0], sent[0], rtol=0, atol=0)
         torch.testing.assert_close(resident[1]["out"], sent[1]["out"], rtol=0, atol=0)
         torch.testing.assert_close(resident[2], sent[2], rtol=0, atol=0)
+
+
+def test_a_sparse_tensor_counts_its_indices_and_values_not_its_dense_size():
+    from torchkeras.engine.data_placement import structure_bytes
+    sparse = torch.sparse_coo_tensor(torch.tensor([[0, 999], [5, 99_999]]),
+                                     torch.ones(2), (1000, 100_000), check_invariants=True)
+    assert structure_bytes(sparse) == 2 * (2 * 8 + 4)  # not 1000 * 100000 * 4

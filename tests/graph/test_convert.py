@@ -34,3 +34,12 @@ def test_integers_become_floats_only_when_asked():
     assert as_float.dtype == torch.float32
     np.testing.assert_array_equal(as_float.numpy(), labels.astype(np.float32))
     assert to_tensor(np.arange(3, dtype=np.uint32), keep_integers=False).dtype == torch.float32
+
+
+def test_a_sparse_tensor_becomes_a_torch_sparse_tensor():
+    from torchkeras.data.sparse import SparseTensor
+    sp = SparseTensor([[0, 1], [2, 0]], [3, 4], [3, 2])
+    floats = to_tensor(sp, keep_integers=False)
+    assert floats.is_sparse and floats.dtype == torch.float32
+    np.testing.assert_array_equal(floats.to_dense().numpy(), [[0, 3], [0, 0], [4, 0]])
+    assert to_tensor(sp).dtype == torch.int32  # integers kept when asked

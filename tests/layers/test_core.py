@@ -72,3 +72,22 @@ def test_lambda_infers_shape_and_rejects_unsafe_deserialization():
         keras.layers.Lambda.from_config(config)
     restored = keras.layers.Lambda.from_config(config, safe_mode=False)
     np.testing.assert_allclose(np.asarray(restored(np.zeros((1, 2)))), [[1.0, 1.0]])
+
+
+def test_dense_on_a_sparse_input_matches_the_dense_product_and_gradient():
+    from torchkeras.data.sparse import SparseTensor, to_torch
+    rng = np.random.RandomState(0)
+    dense_x = (rng.uniform(size=(5, 6)) < 0.4) * rng.normal(size=(5, 6)).astype("float32")
+    sparse_x = to_torch(SparseTensor(np.argwhere(dense_x), dense_x[dense_x != 0], [5, 6]),
+                        torch.float32)
+    grads = []
+    for use_bias in (True, False):
+        layer = keras.layers.Dense(4, use_bias=use_bias)
+        layer.build((None, 6))
+        for x in (sparse_x, torch.as_tensor(dense_x, dtype=torch.float32)):
+            layer.zero_grad()
+            out = layer.call(x)
+            (out ** 2).sum().backward()
+            grads.append((out.detach().numpy(), layer.kernel.grad.clone().numpy()))
+        np.testing.assert_allclose(grads[-2][0], grads[-1][0], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(grads[-2][1], grads[-1][1], rtol=1e-5, atol=1e-6)

@@ -10,7 +10,8 @@ from typing import Any, List, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
-__all__ = ["SparseTensor", "batch", "dense_rows_to_sparse", "row", "to_dense"]
+__all__ = ["SparseTensor", "batch", "dense_rows_to_sparse", "row", "to_dense", "to_torch",
+           "take_rows"]
 
 
 def _int64(value: Any) -> torch.Tensor:
@@ -179,3 +180,25 @@ def dense_rows_to_sparse(leaves: Sequence[Any], row_shape: Sequence[Optional[int
         np.zeros((0, len(row_shape) + 1), np.int64)
     return SparseTensor(flat, _concat_values(values), [len(leaves)] + dims,
                         static_shape=(None,) + tuple(row_shape))
+
+
+def to_torch(sp: SparseTensor, dtype: Optional[torch.dtype] = None,
+             device: Optional[torch.device] = None) -> torch.Tensor:
+    """The torch sparse COO tensor of ``sp`` (coalesced; values cast to ``dtype``): what a
+    model takes a ``tf.SparseTensor`` input as."""
+    if _is_strings(sp.values):
+        raise ValueError("Failed to convert a SparseTensor of strings to a Tensor: torch has "
+                         "no string tensors (turn the strings into numbers first).")
+    values = sp.values if dtype is None else sp.values.to(dtype)
+    tensor = torch.sparse_coo_tensor(sp.indices.t(), values, sp.shape, device=device,
+                                     check_invariants=True)
+    return tensor.coalesce()  # (rows sorted, duplicates summed, as tf.sparse.reorder)
+
+
+def take_rows(tensor: torch.Tensor, index: Any) -> torch.Tensor:
+    """Rows ``index`` (a slice or an index tensor) of a torch sparse COO tensor: a batch of
+    a sparse ``x`` (torch sparse tensors take no slice)."""
+    if isinstance(index, slice):
+        start, stop, _ = index.indices(tensor.shape[0])
+        return tensor.narrow_copy(0, start, max(stop - start, 0))
+    return tensor.index_select(0, index.to(tensor.device))

@@ -14,6 +14,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
+from torchkeras.data import sparse
 from torchkeras.engine import data_placement as placement
 from torchkeras.graph.convert import to_tensor
 from torchkeras.backend import nest
@@ -34,7 +35,7 @@ def pandas_to_numpy(value: Any) -> np.ndarray:
 
 
 def is_array_like(value: Any) -> bool:
-    if isinstance(value, (np.ndarray, torch.Tensor)) or is_pandas(value):
+    if isinstance(value, (np.ndarray, torch.Tensor, sparse.SparseTensor)) or is_pandas(value):
         return True
     if isinstance(value, (list, tuple)):
         return len(value) > 0 and all(
@@ -201,6 +202,16 @@ def _home(value: Any) -> torch.device:
     return value.device if isinstance(value, torch.Tensor) else torch.device("cpu")
 
 
+def _take_rows(value: Any, index: Any) -> Any:
+    """Rows ``index`` (a slice or an index tensor) of a tensor, a sparse tensor (a
+    tf.SparseTensor ``x``) or a NumPy array of strings."""
+    if isinstance(value, torch.Tensor):
+        if value.is_sparse:
+            return sparse.take_rows(value, index)
+        return value[index] if isinstance(index, slice) else value.index_select(0, index)
+    return value[index if isinstance(index, slice) else index.cpu().numpy()]
+
+
 class ArrayData:
     """In-memory data on the device (streamed from the host when too large for it),
     batched by index."""
@@ -243,17 +254,16 @@ class ArrayData:
             return None
         if self.streamed:
             return self._take_streamed(structure, index)
-        if isinstance(structure, torch.Tensor):  # the common case, without nest's walk
+        if isinstance(structure, torch.Tensor) and not structure.is_sparse:  # the common case
             return structure[index] if isinstance(index, slice) else \
                 structure.index_select(0, index)
-        if isinstance(index, slice):
-            return nest.map_structure(lambda t: t[index], structure)
-        return nest.map_structure(lambda t: t.index_select(0, index) if isinstance(
-            t, torch.Tensor) else t[index.cpu().numpy()], structure)  # NumPy: strings
+        return nest.map_structure(lambda t: _take_rows(t, index), structure)
 
     def _take_streamed(self, structure: Any, index: Any) -> Any:
         """A batch gathered where each tensor lies (the host, mostly), sent to the device."""
         def take(tensor: torch.Tensor) -> torch.Tensor:
+            if getattr(tensor, "is_sparse", False):
+                return sparse.take_rows(tensor, index)
             if isinstance(index, slice):
                 return tensor[index]
             if isinstance(tensor, np.ndarray):  # strings stay on the host

@@ -32,9 +32,17 @@ def device_data_budget(device: torch.device) -> Optional[int]:
 
 
 def structure_bytes(*structures: Any) -> int:
-    """Total bytes of the tensors in ``structures``."""
-    return sum(t.numel() * t.element_size() for s in structures for t in nest.flatten(s)
+    """Total bytes of the tensors in ``structures`` (a sparse tensor: its indices and
+    values, not its dense size)."""
+    return sum(_tensor_bytes(t) for s in structures for t in nest.flatten(s)
                if isinstance(t, torch.Tensor))
+
+
+def _tensor_bytes(tensor: torch.Tensor) -> int:
+    if tensor.is_sparse:  # (a tf.SparseTensor x) indices (rank, nnz) int64 + values (nnz,)
+        nnz = tensor._nnz()
+        return nnz * (tensor.sparse_dim() * 8 + tensor.element_size())
+    return tensor.numel() * tensor.element_size()
 
 
 def fits_on_device(device: torch.device, *structures: Any) -> bool:

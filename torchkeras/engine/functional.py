@@ -13,8 +13,9 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 from torchkeras.graph.keras_tensor import KerasTensor
 from torchkeras.graph.keras_tensor import is_keras_tensor
 from torchkeras.graph.node import Node, output_spec
-from torchkeras.layers.base import (HOOK_VERSION, Layer, _call_parameters, attach_masks,
-                                    creates_masks, default_training, has_forward_hooks)
+from torchkeras.layers.base import (HOOK_VERSION, Layer, _call_parameters, accepts_sparse_inputs,
+                                    attach_masks, creates_masks, default_training,
+                                    has_forward_hooks)
 from torchkeras.layers.input_layer import InputLayer
 from torchkeras.backend import nest
 from torchkeras.backend.masking import get_keras_mask
@@ -211,6 +212,8 @@ class FunctionalGraph:
                                args[0].index if single else None, accepts_training,
                                nest.is_nested(node.outputs)))
         self.steps = steps
+        self.keep_sparse = [_keeps_sparse(tensor, slot_of[id(tensor)], steps)
+                            for tensor in self.inputs]
         self.uses_masks = any(creates_masks(step.layer) for step in steps)
         self.output_slots = [slot_of[id(t)] for t in self.outputs]
         self.num_slots = len(slot_of)
@@ -284,6 +287,20 @@ class FunctionalGraph:
         for index, tensor in zip(self.output_slots, outputs):
             attach_masks(tensor, masks[index])
         return outputs
+
+
+def _keeps_sparse(tensor: KerasTensor, index: int, steps: List[_Step]) -> bool:
+    """Whether a sparse tensor fed to the graph input ``tensor`` (slot ``index``) stays
+    sparse: its ``Input`` is sparse and every layer it feeds takes sparse tensors (``Dense``);
+    otherwise it is densified once, at the model's input boundary."""
+    if not tensor.sparse:
+        return False
+    for step in steps:
+        feeds = [x for x in nest.flatten([list(step.args), list(step.kwargs.values())])
+                 if isinstance(x, _Slot) and x.index == index]
+        if feeds and not (isinstance(step.layer, Layer) and accepts_sparse_inputs(step.layer)):
+            return False
+    return True
 
 
 def _fast(layer: Any) -> bool:

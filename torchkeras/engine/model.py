@@ -23,6 +23,7 @@ from torchkeras.engine.step_runner import keras_default, model_call
 from torchkeras.export import export_model
 from torchkeras.layers.base import Layer, accepts_string_inputs, probe_output_shape
 from torchkeras.layers.autocast import prepare_mixed
+from torchkeras.layers.input_spec import InputSpec, assert_input_compatibility
 from torchkeras.backend import nest
 
 
@@ -100,6 +101,24 @@ class Model(Layer):
     @property
     def outputs(self) -> Optional[List[Any]]:
         return list(self._graph.outputs) if self._graph is not None else None
+
+    def _check_input_spec(self, flat_shapes: List[Any]) -> None:
+        """tf-keras's ``Functional.input_spec`` for a single-input functional model: each
+        known dimension after the batch must match the ``Input``'s (a trailing 1 may be
+        squeezed), else Keras's 'Input 0 of layer "model" is incompatible' error."""
+        graph = self._graph
+        if self.input_spec is None and graph is not None and len(graph.inputs) == 1 and \
+                len(flat_shapes) == 1:
+            shape = (None,) + tuple(graph.inputs[0].shape[1:])
+            assert_input_compatibility([InputSpec(shape=shape, allow_last_axis_squeeze=True)],
+                                       flat_shapes, self.name)
+            return
+        super()._check_input_spec(flat_shapes)
+
+    @property
+    def _accepts_sparse_inputs(self) -> bool:  # type: ignore[override]
+        """A sparse ``Input``: ``call`` densifies what its layers do not take sparse."""
+        return self._graph is not None and any(t.sparse for t in self._graph.inputs)
 
     @property
     def _accepts_string_inputs(self) -> bool:  # type: ignore[override]
@@ -179,7 +198,8 @@ class Model(Layer):
             raise NotImplementedError(f"Model {self.name} has no `call()`: subclass Model "
                                       "and implement `call(self, inputs, training=None)`, or "
                                       "use the functional API `Model(inputs, outputs)`.")
-        flat = conform_ranks(self._flatten_model_inputs(inputs), self._graph.inputs)
+        flat = conform_ranks(self._flatten_model_inputs(inputs), self._graph.inputs,
+                             self._graph.keep_sparse)
         outputs = self._graph.run(flat, training)
         return nest.pack_sequence_as(self._graph.output_structure, outputs)
 

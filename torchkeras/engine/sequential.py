@@ -19,8 +19,8 @@ from torchkeras.engine.model import Model, _module_name, inputs_from_dict
 from torchkeras.graph.shapes import conform_ranks
 from torchkeras.layers.base import (Layer, _call_parameters, attach_masks, creates_masks,
                                     default_training)
-from torchkeras.layers.base import (BUILD_LOCK, HOOK_VERSION, accepts_string_inputs,
-                                    has_forward_hooks)
+from torchkeras.layers.base import (BUILD_LOCK, HOOK_VERSION, accepts_sparse_inputs,
+                                    accepts_string_inputs, has_forward_hooks)
 from torchkeras.layers.input_spec import InputSpec
 from torchkeras.layers.autocast import prepare_mixed
 from torchkeras.layers.embedding import accepts_integer_inputs
@@ -120,6 +120,12 @@ class Sequential(Model):
     @property
     def layers(self) -> List[Layer]:
         return list(self._stack)
+
+    @property
+    def _accepts_sparse_inputs(self) -> bool:  # type: ignore[override]
+        """An ``Input(sparse=True)`` first: ``call`` densifies unless the first layer takes
+        sparse tensors."""
+        return self._input_tensor is not None and self._input_tensor.sparse
 
     @property
     def is_sequential(self) -> bool:
@@ -224,8 +230,11 @@ class Sequential(Model):
         if isinstance(inputs, dict):
             inputs = self._input_from_dict(inputs)
         reference = self._input_tensor
-        if reference is not None and getattr(inputs, "ndim", None) != len(reference.shape):
-            inputs = conform_ranks([inputs], [reference])[0]  # (batch,) for Input((1,)) ...
+        if reference is not None and (getattr(inputs, "ndim", None) != len(reference.shape)
+                                      or getattr(inputs, "is_sparse", False)):
+            keep_sparse = reference.sparse and bool(self._stack) and \
+                accepts_sparse_inputs(self._stack[0])  # else densified here, once
+            inputs = conform_ranks([inputs], [reference], [keep_sparse])[0]  # (batch,) ...
         if self._hook_version != HOOK_VERSION[0]:
             self._update_plan()  # a layer got a forward hook: run it through __call__
         if self._slow_plan or training is None:  # None: each layer applies its default

@@ -9,6 +9,7 @@ import torch
 
 from torchkeras import backend
 from torchkeras.backend import nest
+from torchkeras.data import sparse
 
 # Native-order NumPy dtypes that torch.from_numpy takes as they are (for casting by torch).
 _TORCH_CASTABLE = frozenset(np.dtype(name) for name in (
@@ -25,6 +26,8 @@ def to_tensor(value: Any, device: Optional[torch.device] = None, dtype: Optional
     """
     device = device or backend.get_device()
     float_dtype = backend.torch_dtype(dtype)
+    if isinstance(value, sparse.SparseTensor):  # a torch sparse COO tensor (Dense takes it)
+        value = sparse.to_torch(value)
     if isinstance(value, torch.Tensor):
         tensor = value
     else:

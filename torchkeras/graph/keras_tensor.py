@@ -57,8 +57,9 @@ class KerasTensor:
     _is_keras_tensor = True
 
     def __init__(self, shape: Shape, dtype: str = "float32", name: Optional[str] = None,
-                 keras_history: Any = None):
+                 keras_history: Any = None, sparse: bool = False):
         self.shape = tuple(shape)
+        self.sparse = bool(sparse)  # an ``Input(sparse=True)``: takes a tf.SparseTensor
         self.dtype = DTypeName(dtype) if isinstance(dtype, str) else dtype
         self.name = name
         self._keras_history = keras_history  # (layer, node_index, tensor_index)

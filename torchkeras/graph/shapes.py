@@ -1,7 +1,7 @@
 """Shape structures: one shape tuple, or lists/dicts of them, flattened and packed back."""
 from __future__ import annotations
 
-from typing import Any, List
+from typing import Any, List, Optional, Sequence
 
 
 def _is_shape(value: Any) -> bool:
@@ -29,11 +29,20 @@ def _pack_shapes(structure: Any, values: list) -> Any:
     return build(structure)
 
 
-def conform_ranks(flat: List[Any], graph_inputs: List[Any]) -> List[Any]:
-    """Keras 2's functional ``_conform_to_reference_input``: an input one rank short of its
-    ``Input`` whose last dimension is 1 gains that axis (``(batch,)`` feeds ``Input((1,))``);
-    one rank over with a last dimension of 1 loses it."""
+def conform_ranks(flat: List[Any], graph_inputs: List[Any],
+                  keep_sparse: Optional[Sequence[bool]] = None) -> List[Any]:
+    """Keras 2's functional ``_conform_to_reference_input``: a sparse input is densified
+    unless its ``Input`` is sparse (``keep_sparse``: per input, default the Input's
+    ``sparse``); an input one rank short of its ``Input`` whose last dimension is 1 gains
+    that axis (``(batch,)`` feeds ``Input((1,))``); one rank over with a last dimension of
+    1 loses it."""
     for index, (value, reference) in enumerate(zip(flat, graph_inputs)):
+        if getattr(value, "is_sparse", False):  # a torch sparse COO tensor
+            keep = getattr(reference, "sparse", False) if keep_sparse is None \
+                else keep_sparse[index]
+            if keep:
+                continue
+            flat[index] = value = value.to_dense()
         rank = getattr(value, "ndim", None)  # torch tensors and NumPy arrays alike
         shape = getattr(reference, "shape", None)
         if not isinstance(rank, int) or shape is None or not shape:

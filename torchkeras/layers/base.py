@@ -124,6 +124,9 @@ class Layer(torch.nn.Module):
     _autocast_dtype: Optional[torch.dtype] = None  # set under a mixed dtype policy
     _building = False  # True (on the instance) while `_maybe_build` runs `build`
     _accepts_string_inputs = False  # True: NumPy strings reach `call` (text layers, models)
+    # True: a torch sparse COO tensor (a tf.SparseTensor input) reaches `call` as it is
+    # (Dense, models); other layers get it densified (see `densify_sparse`).
+    _accepts_sparse_inputs = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -523,6 +526,8 @@ class Layer(torch.nn.Module):
                         for x in nest.flatten(inputs))
         inputs = to_tensor_structure(inputs, self._input_device(), self._input_dtype(),
                                      keep_strings=self._accepts_string_inputs)
+        if not self._accepts_sparse_inputs:
+            inputs = densify_sparse(inputs)
         flat_shapes = [tuple(t.shape) for t in nest.flatten(inputs)]
         build_shapes = [(None,) + shape[1:] if shape else shape for shape in flat_shapes]
         self._maybe_build(shape_structure(inputs, build_shapes))
@@ -787,6 +792,21 @@ def probe_output_shape(layer: Any, input_shape: Any, dtypes: Any = None) -> Any:
     if not nest.is_nested(results[0]):
         return shapes[0]
     return nest.pack_sequence_as(results[0], shapes)
+
+
+def accepts_sparse_inputs(layer: Any) -> bool:
+    """Whether a sparse tensor reaches ``layer``'s ``call`` as it is (``Dense``, models);
+    any other layer is given the dense tensor."""
+    return bool(getattr(layer, "_accepts_sparse_inputs", False))
+
+
+def densify_sparse(structure: Any) -> Any:
+    """``structure`` with each torch sparse tensor made dense (the input of a layer that does
+    not take sparse tensors)."""
+    if isinstance(structure, torch.Tensor):
+        return structure.to_dense() if structure.is_sparse else structure
+    return nest.map_structure(lambda t: t.to_dense() if isinstance(t, torch.Tensor) and
+                              t.is_sparse else t, structure)
 
 
 def accepts_string_inputs(layer: Any) -> bool:

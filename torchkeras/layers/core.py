@@ -25,6 +25,8 @@ class Dense(Layer):
     torch.Size([2, 3])
     """
 
+    _accepts_sparse_inputs = True  # a rank-2 sparse input: torch.addmm's sparse product
+
     def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  kernel_regularizer: Any = None, bias_regularizer: Any = None,
@@ -66,6 +68,12 @@ class Dense(Layer):
         super().build(input_shape)
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        if inputs.is_sparse:  # a tf.SparseTensor input: the sparse-dense product
+            self._check_input_spec([tuple(inputs.shape)])  # (the graph skips __call__)
+            if inputs.dim() != 2:  # Keras 2 multiplies rank-2 sparse inputs only
+                inputs = inputs.to_dense()
+            elif inputs.dtype != self.kernel.dtype:
+                inputs = inputs.to(self.kernel.dtype)
         if inputs.dim() == 2 and self.bias is not None:
             outputs = torch.addmm(self.bias, inputs, self.kernel)  # (batch, units)
         else:

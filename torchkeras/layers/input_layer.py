@@ -42,7 +42,8 @@ class InputLayer(Layer):
         self.sparse = bool(sparse)
         self.ragged = bool(ragged)
         self.built = True
-        tensor = KerasTensor(shape_tuple, "string" if string else self.dtype, name=self.name)
+        tensor = KerasTensor(shape_tuple, "string" if string else self.dtype, name=self.name,
+                             sparse=self.sparse)
         Node(self, (), {}, tensor)
         self._input_tensor = tensor
 
