@@ -131,3 +131,22 @@ def test_py_function_decorator_and_call():
 
     assert join(b"a", b"b").numpy() == b"ab"
     assert tf.py_function(lambda x: x * 2, inp=[torch.tensor(3)], Tout=tf.int32).item() == 6
+
+
+def test_string_zeros_concat_and_tile_as_tensorflow():
+    # data_performance's timelined_benchmark: tf.zeros([0, 1], tf.dtypes.string) grown with
+    # tf.concat of Python lists and tf.tile of nested string lists (values as TF 2.21 gives).
+    assert tf.dtypes.string is tf.string
+    steps = tf.zeros([0, 1], dtype=tf.dtypes.string)
+    assert steps.shape == (0, 1)
+    steps = tf.concat((steps, [["Train"]]), axis=0)
+    steps = tf.concat((steps, tf.constant([[b"x"]])), axis=0)
+    assert steps.numpy().tolist() == [[b"Train"], [b"x"]]
+    tiled = tf.tile([[["1st map"]]], [2, 1, 1])
+    assert tiled.shape == (2, 1, 1) and tiled.numpy().tolist() == [[[b"1st map"]]] * 2
+    with pytest.raises(TypeError, match=r"Cannot convert \[\[1.0\]\] to EagerTensor of dtype "
+                                        "string"):
+        tf.concat((steps, [[1.0]]), axis=0)
+    with pytest.raises(TypeError, match="Cannot convert 1 to EagerTensor of dtype string"):
+        tf.ones([1], dtype=tf.string)
+    assert tf.concat(([1.0], [2.0]), axis=0).tolist() == [1.0, 2.0]  # numbers unchanged
