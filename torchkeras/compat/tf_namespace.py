@@ -689,6 +689,7 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
     members["strings"] = _sub("tf", "strings", _module_members(tfops.strings))
     members["io"] = _sub("tf", "io", _io_members())
     members["audio"] = _sub("tf", "audio", _module_members(tfops.audio))
+    members["signal"] = _sub("tf", "signal", _module_members(tfops.signal))
     members["compat"] = _sub("tf", "compat", {"as_bytes": _as_bytes, "as_text": _as_text,
                                               "as_str": _as_text})
     members.update({"TensorSpec": tf_data.TensorSpec, "string": tf_data.string,

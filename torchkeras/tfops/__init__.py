@@ -1,4 +1,4 @@
-"""The ``tf.image`` / ``tf.strings`` / ``tf.io`` / ``tf.audio`` functions tutorials call inside
+"""The ``tf.image`` / ``tf.strings`` / ``tf.io`` / ``tf.audio`` / ``tf.signal`` functions tutorials call inside
 ``Dataset.map``, on torch tensors (numbers) and NumPy arrays of ``str``/``bytes`` (strings).
 
 Reached as ``tf.image.*``, ``tf.strings.*``, ``tf.io.*`` through the compat runner
@@ -7,6 +7,6 @@ Numbers equal TensorFlow's (compat/test_tf_functions.py replays TF-recorded resu
 """
 from __future__ import annotations
 
-from torchkeras.tfops import audio, example, example_dataset, image, io, strings
+from torchkeras.tfops import audio, example, example_dataset, image, io, signal, strings
 
-__all__ = ["audio", "example", "example_dataset", "image", "io", "strings"]
+__all__ = ["audio", "example", "example_dataset", "image", "io", "signal", "strings"]
