@@ -150,3 +150,16 @@ def test_string_zeros_concat_and_tile_as_tensorflow():
     with pytest.raises(TypeError, match="Cannot convert 1 to EagerTensor of dtype string"):
         tf.ones([1], dtype=tf.string)
     assert tf.concat(([1.0], [2.0]), axis=0).tolist() == [1.0, 2.0]  # numbers unchanged
+
+
+def test_equal_and_not_equal_compare_string_tensors():
+    # guide/data.ipynb: titanic_lines.filter(lambda line: tf.not_equal(tf.strings.substr(
+    # line, 0, 1), "0")) (the values TF 2.21 gives)
+    line = tf.constant(["0,male", "1,female"])
+    assert tf.not_equal(tf.strings.substr(line, 0, 1), "0").tolist() == [False, True]
+    assert tf.equal(line, line[0]).tolist() == [True, False]
+    assert bool(tf.equal(tf.constant("a"), "a"))
+    kept = tf.data.Dataset.from_tensor_slices(["0,a", "1,b", "1,c"]).filter(
+        lambda l: tf.not_equal(tf.strings.substr(l, 0, 1), "0"))
+    assert [x.numpy() for x in kept] == [b"1,b", b"1,c"]
+    assert tf.equal([1, 2], 2).tolist() == [False, True]  # numbers unchanged

@@ -316,8 +316,19 @@ mod = _binary(torch.remainder)
 pow = _binary(torch.pow)  # noqa: A001
 maximum = _binary(lambda x, y: torch.maximum(x, torch.as_tensor(y, dtype=x.dtype)))
 minimum = _binary(lambda x, y: torch.minimum(x, torch.as_tensor(y, dtype=x.dtype)))
-equal = _binary(torch.eq)
-not_equal = _binary(torch.ne)
+def _string_aware(numbers: Callable, strings: Callable) -> Callable:
+    """A comparison that also takes string tensors (NumPy arrays of bytes): a bool tensor."""
+    def op(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+        if _is_text(x) or _is_text(y):  # e.g. tf.not_equal(tf.strings.substr(line, 0, 1), "0")
+            result = strings(_string_array(x), _string_array(y))
+            return torch.from_numpy(np.asarray(result, dtype=bool))
+        return numbers(x, y)
+    op.__name__ = numbers.__name__
+    return op
+
+
+equal = _string_aware(_binary(torch.eq), np.equal)
+not_equal = _string_aware(_binary(torch.ne), np.not_equal)
 greater = _binary(torch.gt)
 greater_equal = _binary(torch.ge)
 less = _binary(torch.lt)
