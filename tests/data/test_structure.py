@@ -2,6 +2,7 @@
 at a leaf stays whole, as tf.nest's ``flatten_up_to``)."""
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from torchkeras.data.structure import flatten_up_to
@@ -19,3 +20,21 @@ def test_mismatch_is_none():
     assert flatten_up_to((LEAF, LEAF), (None,)) is None
     assert flatten_up_to({"a": LEAF}, {"b": 1}) is None
     assert flatten_up_to((LEAF,), [None]) is None
+
+
+def test_string_scalars_take_new_axes_and_indexed_strings_keep_numpy():
+    # guide/data.ipynb's tf_parse: tf.io.parse_example(eg[tf.newaxis], ...)[key][0].numpy()
+    from torchkeras.data.structure import BytesValue, StringArray, StringValue, with_numpy
+    scalar = with_numpy(b"record")
+    assert isinstance(scalar, BytesValue)
+    expanded = scalar[None]
+    assert isinstance(expanded, StringArray) and expanded.shape == (1,)
+    assert expanded.numpy().tolist() == [b"record"] and scalar[..., None].shape == (1,)
+    assert with_numpy("abc")[None].numpy().tolist() == [b"abc"]
+    assert scalar[1:3] == b"ec" and isinstance(with_numpy("abc"), StringValue)  # slicing as str
+    batch = with_numpy(np.array([b"a", b"bc"]))
+    first = batch[0]
+    assert isinstance(first, BytesValue) and first.numpy() == b"a"
+    assert batch[1:].shape == (1,)
+    values = batch.numpy()  # Python bytes items, as TF's .numpy() (not np.bytes_)
+    assert values.dtype == object and [type(v) for v in values] == [bytes, bytes]
