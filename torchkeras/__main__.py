@@ -33,6 +33,7 @@ def run(target: str, args: List[str], module: bool = False) -> None:
     """Run ``target`` as ``__main__`` with the import shim installed."""
     compat.install(override=True)
     compat.eager_tensor_numpy()
+    compat.eager_tensor_set_shape()
     if module:
         sys.argv = [target] + list(args)
         runpy.run_module(target, run_name="__main__", alter_sys=True)

@@ -37,3 +37,36 @@ def test_missing_script_and_help(tmp_path):
     assert result.returncode != 0 and "No such file" in result.stderr
     from torchkeras.__main__ import main
     assert main([]) == 2
+
+
+SET_SHAPE_SCRIPT = """
+import tensorflow as tf
+x = tf.zeros([2, 3])
+print("set", x.set_shape([None, 3]), tuple(x.shape))
+x.set_shape(None)
+for shape in ([2, 4], [2]):
+    try:
+        x.set_shape(shape)
+    except ValueError as error:
+        print(error)
+ds = tf.data.Dataset.from_tensor_slices(tf.zeros([4, 3])).batch(2)
+def split(batch):
+    batch.set_shape([None, 3])
+    return batch
+print("mapped", [tuple(b.shape) for b in ds.map(split)])
+"""
+
+
+def test_runner_gives_tensors_tf_eager_set_shape(tmp_path):
+    # time_series's WindowGenerator.split_window calls set_shape inside Dataset.map; the
+    # messages are TensorFlow 2.21's for the same calls.
+    script = tmp_path / "script.py"
+    script.write_text(SET_SHAPE_SCRIPT)
+    result = subprocess.run([sys.executable, "-m", "torchkeras", "run", str(script)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "set None (2, 3)",
+        "Tensor's shape (2, 3) is not compatible with supplied shape (2, 4).",
+        "Tensor's shape (2, 3) is not compatible with supplied shape (2,).",
+        "mapped [(2, 3), (2, 3)]"]

@@ -131,3 +131,35 @@ def test_py_function_decorator_and_call():
 
     assert join(b"a", b"b").numpy() == b"ab"
     assert tf.py_function(lambda x: x * 2, inp=[torch.tensor(3)], Tout=tf.int32).item() == 6
+
+
+def test_string_zeros_concat_and_tile_as_tensorflow():
+    # data_performance's timelined_benchmark: tf.zeros([0, 1], tf.dtypes.string) grown with
+    # tf.concat of Python lists and tf.tile of nested string lists (values as TF 2.21 gives).
+    assert tf.dtypes.string is tf.string
+    steps = tf.zeros([0, 1], dtype=tf.dtypes.string)
+    assert steps.shape == (0, 1)
+    steps = tf.concat((steps, [["Train"]]), axis=0)
+    steps = tf.concat((steps, tf.constant([[b"x"]])), axis=0)
+    assert steps.numpy().tolist() == [[b"Train"], [b"x"]]
+    tiled = tf.tile([[["1st map"]]], [2, 1, 1])
+    assert tiled.shape == (2, 1, 1) and tiled.numpy().tolist() == [[[b"1st map"]]] * 2
+    with pytest.raises(TypeError, match=r"Cannot convert \[\[1.0\]\] to EagerTensor of dtype "
+                                        "string"):
+        tf.concat((steps, [[1.0]]), axis=0)
+    with pytest.raises(TypeError, match="Cannot convert 1 to EagerTensor of dtype string"):
+        tf.ones([1], dtype=tf.string)
+    assert tf.concat(([1.0], [2.0]), axis=0).tolist() == [1.0, 2.0]  # numbers unchanged
+
+
+def test_equal_and_not_equal_compare_string_tensors():
+    # guide/data.ipynb: titanic_lines.filter(lambda line: tf.not_equal(tf.strings.substr(
+    # line, 0, 1), "0")) (the values TF 2.21 gives)
+    line = tf.constant(["0,male", "1,female"])
+    assert tf.not_equal(tf.strings.substr(line, 0, 1), "0").tolist() == [False, True]
+    assert tf.equal(line, line[0]).tolist() == [True, False]
+    assert bool(tf.equal(tf.constant("a"), "a"))
+    kept = tf.data.Dataset.from_tensor_slices(["0,a", "1,b", "1,c"]).filter(
+        lambda l: tf.not_equal(tf.strings.substr(l, 0, 1), "0"))
+    assert [x.numpy() for x in kept] == [b"1,b", b"1,c"]
+    assert tf.equal([1, 2], 2).tolist() == [False, True]  # numbers unchanged

@@ -124,6 +124,27 @@ def test_from_generator_checks_the_signature():
         Dataset.from_generator(gen)
 
 
+def test_from_generator_takes_a_whole_part_at_each_spec():
+    # data_performance's ArtificialDataset yields ``(i,)`` for one TensorSpec((1,)): TF
+    # converts the tuple as one tensor; a string spec takes nested lists of strings.
+    ds = Dataset.from_generator(lambda: ((i,) for i in range(2)),
+                                output_signature=tf.TensorSpec((1,), tf.int64))
+    assert [x.tolist() for x in ds] == [[0], [1]] and next(iter(ds)).dtype == torch.int64
+    ds = Dataset.from_generator(lambda: iter([([("Open",), ("Read",)], [(1, 2), (3, 4)])]),
+                                output_types=(tf.string, tf.int32), output_shapes=((2, 1), (2, 2)))
+    steps, values = next(iter(ds))
+    assert steps.tolist() == [[b"Open"], [b"Read"]] and values.dtype == torch.int32
+    bad = Dataset.from_generator(lambda: iter([(1, 2)]),
+                                 output_signature=(tf.TensorSpec(()),) * 3)
+    with pytest.raises(TypeError, match="did not match the expected structure"):
+        list(bad)
+    numbers = Dataset.from_generator(lambda: iter([[1, 2]]),
+                                     output_signature=tf.TensorSpec((2,), tf.string))
+    with pytest.raises(TypeError, match="element of type list where an element of type "
+                                        "tf.string was expected"):
+        list(numbers)
+
+
 def test_len_options_and_text_lines(tmp_path):
     with pytest.raises(TypeError, match="The dataset is infinite."):
         len(Dataset.range(3).repeat())

@@ -30,3 +30,21 @@ def test_value_type_names_the_python_type_of_the_values():
     assert TensorSpec((), "string").value_type is np.ndarray
     assert RaggedTensorSpec((2, None), "int32").value_type is RaggedTensor
     assert SparseTensorSpec((2,), "int32").value_type is SparseTensor
+
+
+def test_string_scalars_take_new_axes_and_indexed_strings_keep_numpy():
+    # guide/data.ipynb's tf_parse: tf.io.parse_example(eg[tf.newaxis], ...)[key][0].numpy()
+    from torchkeras.data.structure import BytesValue, StringArray, StringValue, with_numpy
+    scalar = with_numpy(b"record")
+    assert isinstance(scalar, BytesValue)
+    expanded = scalar[None]
+    assert isinstance(expanded, StringArray) and expanded.shape == (1,)
+    assert expanded.numpy().tolist() == [b"record"] and scalar[..., None].shape == (1,)
+    assert with_numpy("abc")[None].numpy().tolist() == [b"abc"]
+    assert scalar[1:3] == b"ec" and isinstance(with_numpy("abc"), StringValue)  # slicing as str
+    batch = with_numpy(np.array([b"a", b"bc"]))
+    first = batch[0]
+    assert isinstance(first, BytesValue) and first.numpy() == b"a"
+    assert batch[1:].shape == (1,)
+    values = batch.numpy()  # Python bytes items, as TF's .numpy() (not np.bytes_)
+    assert values.dtype == object and [type(v) for v in values] == [bytes, bytes]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import warnings
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import torch
 
@@ -28,6 +28,7 @@ from torchkeras.compat.gradient_tape import GradientTape
 from torchkeras.compat.tf_namespace import NotProvidedError, TFNamespace
 
 __all__ = ["GradientTape", "NotProvidedError", "NotProvidedImportError", "eager_tensor_numpy",
+           "eager_tensor_set_shape",
            "install", "installed_roots", "is_installed", "uninstall"]
 
 _FINDER: Optional[KerasFinder] = None
@@ -113,3 +114,25 @@ def eager_tensor_numpy() -> None:
     torch.Tensor.numpy = numpy
     warnings.filterwarnings("ignore", message="Converting a tensor with requires_grad=True to a "
                             "scalar may lead to unexpected behavior")
+
+
+def eager_tensor_set_shape() -> None:
+    """Give torch tensors TF's eager ``tensor.set_shape(shape)``: it checks that ``shape``
+    (``None`` dims match anything; ``None`` itself matches every shape) is compatible and
+    changes nothing, or raises TF's ``ValueError``. The runner turns this on (tf.data ``map``
+    functions such as time_series's ``split_window`` call it); it is opt-in for the same
+    reason as :func:`eager_tensor_numpy`."""
+    if hasattr(torch.Tensor, "set_shape"):
+        return
+
+    def set_shape(self: torch.Tensor, shape: Any) -> None:
+        if shape is None:
+            return
+        wanted = tuple(None if d is None or d == -1 else int(d) for d in shape)
+        actual = tuple(self.shape)
+        if len(wanted) != len(actual) or any(w is not None and w != a
+                                             for w, a in zip(wanted, actual)):
+            raise ValueError(f"Tensor's shape {actual} is not compatible with supplied shape "
+                             f"{wanted}.")
+
+    torch.Tensor.set_shape = set_shape

@@ -119,6 +119,10 @@ def _creation(fn: Callable) -> Callable:
     @functools.wraps(fn)
     def wrapper(shape: Any, dtype: Any = "float32", name: Optional[str] = None) -> torch.Tensor:
         shape = (shape,) if isinstance(shape, int) else tuple(int(d) for d in shape)
+        if dtype is tf_data.string:  # TF's empty strings (tf.zeros only: tf.ones refuses)
+            if fn is not torch.zeros:  # TF's message for tf.ones(..., tf.string)
+                raise TypeError("Cannot convert 1 to EagerTensor of dtype string")
+            return to_leaf(np.full(shape, b"", dtype=object))
         return fn(shape, dtype=as_dtype(dtype))
     return wrapper
 
@@ -184,7 +188,19 @@ def transpose(a: Any, perm: Optional[Sequence[int]] = None, conjugate: bool = Fa
 
 
 def concat(values: Sequence[Any], axis: int, name: Optional[str] = None) -> torch.Tensor:
+    if any(_is_text(v) for v in values):  # string tensors are NumPy arrays of bytes
+        for value in values:
+            if not _is_text(value) and np.size(value):  # (an empty string tensor is text)
+                raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype string")
+        return to_leaf(np.concatenate([_string_array(v) for v in values], axis=axis))
     return torch.cat([_t(v) for v in values], dim=axis)
+
+
+def _string_array(value: Any) -> np.ndarray:
+    """``value`` as a NumPy object array of ``bytes`` (what TF's string tensors hold)."""
+    array = np.asarray(value, dtype=object)
+    flat = [v.encode() if isinstance(v, str) else v for v in array.reshape(-1)]
+    return np.array(flat + [None], dtype=object)[:-1].reshape(array.shape)
 
 
 def stack(values: Sequence[Any], axis: int = 0, name: Optional[str] = None) -> torch.Tensor:
@@ -212,6 +228,8 @@ def expand_dims(input: Any, axis: int, name: Optional[str] = None) -> torch.Tens
 
 
 def tile(input: Any, multiples: Sequence[int], name: Optional[str] = None) -> torch.Tensor:  # noqa: A002
+    if _is_text(input):  # a string tensor: a NumPy array of bytes
+        return to_leaf(np.tile(_string_array(input), tuple(int(m) for m in multiples)))
     return torch.tile(_t(input), tuple(int(m) for m in multiples))
 
 
@@ -298,8 +316,19 @@ mod = _binary(torch.remainder)
 pow = _binary(torch.pow)  # noqa: A001
 maximum = _binary(lambda x, y: torch.maximum(x, torch.as_tensor(y, dtype=x.dtype)))
 minimum = _binary(lambda x, y: torch.minimum(x, torch.as_tensor(y, dtype=x.dtype)))
-equal = _binary(torch.eq)
-not_equal = _binary(torch.ne)
+def _string_aware(numbers: Callable, strings: Callable) -> Callable:
+    """A comparison that also takes string tensors (NumPy arrays of bytes): a bool tensor."""
+    def op(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+        if _is_text(x) or _is_text(y):  # e.g. tf.not_equal(tf.strings.substr(line, 0, 1), "0")
+            result = strings(_string_array(x), _string_array(y))
+            return torch.from_numpy(np.asarray(result, dtype=bool))
+        return numbers(x, y)
+    op.__name__ = numbers.__name__
+    return op
+
+
+equal = _string_aware(_binary(torch.eq), np.equal)
+not_equal = _string_aware(_binary(torch.ne), np.not_equal)
 greater = _binary(torch.gt)
 greater_equal = _binary(torch.ge)
 less = _binary(torch.lt)
@@ -658,7 +687,8 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
     members["math"] = _sub("tf", "math", math)
     members["version"] = _sub("tf", "version", {"VERSION": VERSION})
     members["nn"] = _sub("tf", "nn", nn)
-    members["dtypes"] = _sub("tf", "dtypes", dict(dtypes, as_dtype=as_dtype, DType=torch.dtype))
+    members["dtypes"] = _sub("tf", "dtypes", dict(dtypes, as_dtype=as_dtype, DType=torch.dtype,
+                                                 string=tf_data.string))
     members["random"] = _sub("tf", "random", {
         "set_seed": _set_seed, "normal": _random_normal, "uniform": _random_uniform,
         "shuffle": _random_shuffle, "gamma": _random_gamma})
@@ -678,6 +708,7 @@ def build_tensorflow(keras_module: Any) -> TFNamespace:
         _module_members(tfops.lookup), experimental=TFNamespace(
             "tensorflow.lookup.experimental", "tf.lookup.experimental",
             tfops.lookup.EXPERIMENTAL_MEMBERS)))
+    members["signal"] = _sub("tf", "signal", _module_members(tfops.signal))
     members["compat"] = _sub("tf", "compat", {"as_bytes": _as_bytes, "as_text": _as_text,
                                               "as_str": _as_text})
     members.update({"TensorSpec": tf_data.TensorSpec, "string": tf_data.string,

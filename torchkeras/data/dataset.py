@@ -242,12 +242,13 @@ class Dataset(metaclass=_DatasetType):
         call_args = tuple(args or ())
 
         def convert(value: Any) -> Any:
-            if not same_structure(signature, value) or len(flatten(value)) != len(specs):
+            parts = flatten_up_to(signature, value)  # a spec takes its whole part, (0,) too
+            if parts is None or len(parts) != len(specs):
                 raise TypeError("`generator` yielded an element that did not match the "
                                 f"expected structure. The expected structure was {signature}, "
                                 f"but the yielded element was {value}.")
             leaves = []
-            for spec, leaf in zip(specs, flatten(value)):
+            for spec, leaf in zip(specs, parts):
                 leaf = _as_dtype(leaf, spec)
                 shape = tuple(np.shape(leaf))
                 if spec.shape is not None and (len(shape) != len(spec.shape) or any(
@@ -1370,6 +1371,8 @@ def _flatten_shapes(shapes: Any, types: Any) -> List[Any]:
 
 def _as_dtype(leaf: Any, spec: TensorSpec) -> Any:
     if spec.dtype_name == "string":
+        if isinstance(leaf, (list, tuple)) and np.asarray(leaf).dtype.kind in "USO":
+            leaf = to_leaf(_encoded(np.asarray(leaf, dtype=object)))  # bytes, as TF gives
         if not is_string(leaf):
             raise TypeError(f"`generator` yielded an element of type {type(leaf).__name__} "
                             "where an element of type tf.string was expected.")
@@ -1381,6 +1384,12 @@ def _as_dtype(leaf: Any, spec: TensorSpec) -> Any:
         return leaf.to(spec.dtype)
     return torch.from_numpy(np.array(leaf, dtype=spec.dtype_name, copy=True)) \
         if spec.dtype_name != "bfloat16" else torch.tensor(np.asarray(leaf), dtype=spec.dtype)
+
+
+def _encoded(array: np.ndarray) -> np.ndarray:
+    """An object array of ``str``/``bytes`` with every ``str`` UTF-8 encoded."""
+    return np.vectorize(lambda v: v.encode() if isinstance(v, str) else v,
+                        otypes=[object])(array) if array.size else array
 
 
 def _pad_batch(leaves: List[Any], target: Any, value: Any, component: int) -> Any:

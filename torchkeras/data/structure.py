@@ -130,12 +130,25 @@ def structure_difference(a: Any, b: Any, path: str = "") -> Optional[str]:
     return None
 
 
+def _new_axes(value: Any, key: Any) -> Optional[np.ndarray]:
+    """``scalar[tf.newaxis]`` / ``scalar[...]`` on a string scalar: a string array as TF gives
+    (``tf.io.parse_example(serialized[tf.newaxis], ...)``); None for other keys."""
+    keys = key if isinstance(key, tuple) else (key,)
+    if not all(k is None or k is Ellipsis for k in keys):
+        return None
+    return with_numpy(np.array(value.item(), dtype=object)[key])
+
+
 class StringValue(np.str_):
     """A scalar string element as iteration gives it: ``.numpy()`` gives UTF-8 ``bytes``
     like TF's ``tf.Tensor.numpy()`` on a ``tf.string`` scalar."""
 
     def numpy(self) -> bytes:
         return self.encode("utf-8")
+
+    def __getitem__(self, key: Any) -> Any:
+        expanded = _new_axes(self, key)
+        return expanded if expanded is not None else super().__getitem__(key)
 
 
 class BytesValue(np.bytes_):
@@ -144,15 +157,24 @@ class BytesValue(np.bytes_):
     def numpy(self) -> bytes:
         return bytes(self)
 
+    def __getitem__(self, key: Any) -> Any:
+        expanded = _new_axes(self, key)
+        return expanded if expanded is not None else super().__getitem__(key)
+
 
 class StringArray(np.ndarray):
     """An array of strings as iteration gives it: ``.numpy()`` gives an object array of
     ``bytes`` like TF (everything else is NumPy's)."""
 
+    def __getitem__(self, key: Any) -> Any:
+        item = super().__getitem__(key)  # a scalar string keeps ``.numpy()`` (TF's x[0])
+        return with_numpy(item) if isinstance(item, (str, bytes)) else item
+
     def numpy(self) -> np.ndarray:
         out = np.empty(self.shape, dtype=object)
         for index, item in np.ndenumerate(np.asarray(self)):
-            out[index] = item.encode("utf-8") if isinstance(item, str) else item
+            out[index] = item.encode("utf-8") if isinstance(item, str) else \
+                bytes(item) if isinstance(item, bytes) else item
         return out
 
 

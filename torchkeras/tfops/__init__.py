@@ -1,4 +1,5 @@
-"""The ``tf.image`` / ``tf.strings`` / ``tf.io`` / ``tf.audio`` / ``tf.lookup`` functions tutorials call inside
+"""The ``tf.image`` / ``tf.strings`` / ``tf.io`` / ``tf.audio`` / ``tf.lookup`` / ``tf.signal``
+functions tutorials call inside
 ``Dataset.map``, on torch tensors (numbers) and NumPy arrays of ``str``/``bytes`` (strings).
 
 Reached as ``tf.image.*``, ``tf.strings.*``, ``tf.io.*`` through the compat runner
@@ -8,7 +9,7 @@ Numbers equal TensorFlow's (compat/test_tf_functions.py replays TF-recorded resu
 from __future__ import annotations
 
 from torchkeras.tfops import (audio, example, example_dataset, image, io, lookup, lookup_dataset,
-                              strings)
+                              signal, strings)
 
 __all__ = ["audio", "example", "example_dataset", "image", "io", "lookup", "lookup_dataset",
-           "strings"]
+           "signal", "strings"]
