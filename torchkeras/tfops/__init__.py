@@ -1,6 +1,5 @@
 """The ``tf.image`` / ``tf.strings`` / ``tf.io`` / ``tf.audio`` / ``tf.lookup`` / ``tf.signal``
-functions tutorials call inside
-``Dataset.map``, on torch tensors (numbers) and NumPy arrays of ``str``/``bytes`` (strings).
+functions tutorials call inside ``Dataset.map``, on torch tensors (numbers) and NumPy arrays of ``str``/``bytes`` (strings).
 
 Reached as ``tf.image.*``, ``tf.strings.*``, ``tf.io.*`` through the compat runner
 (torchkeras/compat/tf_namespace.py) and importable directly (``torchkeras.tfops.image``).
