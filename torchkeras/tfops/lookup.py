@@ -105,8 +105,8 @@ def _as_strings(keys: Sequence[Hashable]) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- initializers
-class TableInitializerBase:
-    """A source of (key, value) pairs with fixed dtypes."""
+class _KeyValueDtypes:
+    """``key_dtype`` / ``value_dtype`` as TF shows them (initializers and tables share them)."""
 
     def __init__(self, key_dtype: str, value_dtype: str) -> None:
         self._key_dtype = key_dtype
@@ -119,6 +119,10 @@ class TableInitializerBase:
     @property
     def value_dtype(self) -> Any:
         return public_dtype(self._value_dtype)
+
+
+class TableInitializerBase(_KeyValueDtypes):
+    """A source of (key, value) pairs with fixed dtypes."""
 
     def pairs(self) -> Tuple[List[Hashable], List[Any]]:
         """The keys (dict keys) and values (Python numbers or ``str``) in order."""
@@ -280,21 +284,12 @@ def result(values: List[Any], shape: Tuple[int, ...], dtype: str) -> Any:
     return torch.tensor(values, dtype=config.torch_dtype(dtype)).reshape(shape)
 
 
-class LookupInterface:
+class LookupInterface(_KeyValueDtypes):
     """A table with ``key_dtype``, ``value_dtype``, ``lookup``, ``size`` and ``[]``."""
 
     def __init__(self, key_dtype: str, value_dtype: str, name: Optional[str] = None) -> None:
-        self._key_dtype = key_dtype
-        self._value_dtype = value_dtype
+        super().__init__(key_dtype, value_dtype)
         self.name = name
-
-    @property
-    def key_dtype(self) -> Any:
-        return public_dtype(self._key_dtype)
-
-    @property
-    def value_dtype(self) -> Any:
-        return public_dtype(self._value_dtype)
 
     def lookup(self, keys: Any, name: Optional[str] = None) -> Any:
         raise NotImplementedError
