@@ -20,7 +20,9 @@ RECORDS = [
      "jx": ("int64", [(i + 2) % 6, i % 6][:1 + i % 2]),
      "val": ("float", [i + 0.25, -i - 0.5][:1 + i % 2]),
      "words": ("bytes", [b"w%d" % k for k in range(i + 1)]),
-     "lens": ("int64", [1, i] if i else [1]), "splits": ("int64", [0, 1, i + 1])}
+     "lens": ("int64", [1, i] if i else [1]), "splits": ("int64", [0, 1, i + 1]),
+     "rowids": ("int64", [k // 2 for k in range(i + 1)]),
+     "starts": ("int64", [0, 1] if i else [0]), "limits": ("int64", [1, i + 1] if i else [1])}
     for i in range(5)
 ]
 
@@ -105,6 +107,9 @@ RAGGED_FEATURES = {
     "ids_r": ("RaggedFeature", "int64", "ids", ()),
     "by_len": ("RaggedFeature", "string", "words", (("RowLengths", "lens"),)),
     "by_split": ("RaggedFeature", "string", "words", (("RowSplits", "splits"),)),
+    "by_rowids": ("RaggedFeature", "string", "words", (("ValueRowIds", "rowids"),)),
+    "by_starts": ("RaggedFeature", "string", "words", (("RowStarts", "starts"),)),
+    "by_limits": ("RaggedFeature", "string", "words", (("RowLimits", "limits"),)),
 }
 
 

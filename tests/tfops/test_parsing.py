@@ -10,7 +10,6 @@ from torchkeras.data.sparse import SparseTensor, to_dense
 from torchkeras.data.structure import string
 from torchkeras.tfops.example import (BytesList, Example, Feature, Features, FloatList,
                                       Int64List)
-from torchkeras.backend.messages import NotProvidedError
 from torchkeras.data.ragged import RaggedTensor
 from torchkeras.tfops.parsing import (FixedLenFeature, FixedLenSequenceFeature, RaggedFeature,
                                       SparseFeature, VarLenFeature, decode_raw, parse_example,
@@ -114,11 +113,15 @@ def test_ragged_feature_rows_and_partition_errors():
                                          r"UniformRowLength\(2\)"):
         parse_single_example(record, {"f": RaggedFeature(
             torch.float32, partitions=[RaggedFeature.UniformRowLength(2)])})
-    with pytest.raises(ValueError, match=r"RowLengths\('i'\) describes 3 values but there "
-                                         "are 2"):
+    with pytest.raises(ValueError, match=r"RowLengths\('i'\) = \[2, 1\] does not describe "
+                                         "rows of the 2 values"):
         parse_single_example(_record([2, 1], [1.0, 2.0]), {"f": RaggedFeature(
             torch.float32, partitions=[RaggedFeature.RowLengths("i")])})
-    with pytest.raises(NotProvidedError, match="partitions of type ValueRowIds are not "
-                                               "provided by torchkeras"):
-        parse_single_example(record, {"f": RaggedFeature(
-            torch.float32, partitions=[RaggedFeature.ValueRowIds("i")])})
+    for kind, ids in [("ValueRowIds", [1, 0, 0]), ("ValueRowIds", [0, 1]),
+                      ("RowStarts", [1, 2]), ("RowSplits", [1, 3])]:
+        with pytest.raises(ValueError, match=f"{kind}\\('i'\\) = "):
+            parse_single_example(_record(ids, [1.0, 2.0, 3.0]), {"f": RaggedFeature(
+                torch.float32, partitions=[getattr(RaggedFeature, kind)("i")])})
+    by_ids = parse_single_example(_record([0, 0, 2], [1.0, 2.0, 3.0]), {"f": RaggedFeature(
+        torch.float32, partitions=[RaggedFeature.ValueRowIds("i")])})["f"]
+    assert by_ids.to_list() == [[1.0, 2.0], [], [3.0]]  # row 1 is empty

@@ -13,7 +13,6 @@ import numpy as np
 import torch
 
 from torchkeras.backend import dtypes
-from torchkeras.backend.messages import NotProvidedError
 from torchkeras.data.ragged import RaggedTensor
 from torchkeras.data.sparse import SparseTensor
 from torchkeras.data.structure import string, with_numpy
@@ -49,7 +48,8 @@ class RaggedFeature(collections.namedtuple(
         defaults=[None, (), "int32", False])):
     """``tf.io.RaggedFeature(dtype, value_key=None, partitions=(), row_splits_dtype=tf.int32,
     validate=False)``: the values of one feature, split into rows by ``partitions``
-    (outermost first): ``RowLengths(key)``, ``RowSplits(key)`` or ``UniformRowLength(n)``."""
+    (outermost first): ``RowLengths(key)``, ``RowSplits(key)``, ``RowStarts(key)``,
+    ``RowLimits(key)``, ``ValueRowIds(key)`` or ``UniformRowLength(n)``."""
 
     RowSplits = collections.namedtuple("RowSplits", ["key"])
     RowLengths = collections.namedtuple("RowLengths", ["key"])
@@ -177,6 +177,28 @@ def _sizes(spec: Any) -> List[int]:
     return [int(spec.size)] if np.ndim(spec.size) == 0 else [int(d) for d in spec.size]
 
 
+def _row_lengths(partition: Any, found: List[int], count: int) -> Optional[List[int]]:
+    """The row lengths a RaggedFeature partition's int64 feature encodes (None: malformed)."""
+    if isinstance(partition, RaggedFeature.RowLengths):
+        return list(found)
+    if isinstance(partition, RaggedFeature.RowSplits):
+        if not found or found[0] != 0:
+            return None
+        return [b - a for a, b in zip(found, found[1:])]
+    if isinstance(partition, RaggedFeature.RowLimits):
+        return [b - a for a, b in zip([0] + list(found), found)]
+    if isinstance(partition, RaggedFeature.RowStarts):
+        if found and found[0] != 0:
+            return None
+        return [b - a for a, b in zip(found, list(found[1:]) + [count])]
+    # ValueRowIds: one non-decreasing row id per value; rows up to the last id
+    if len(found) != count or any(b < a for a, b in zip(found, found[1:])) or \
+            (found and found[0] < 0):
+        return None
+    return np.bincount(np.asarray(found, dtype=np.int64),
+                       minlength=found[-1] + 1 if found else 0).tolist()
+
+
 def _ragged_feature(example: Example, key: str, spec: Any, caller: str) -> Any:
     """``RaggedFeature``: a 1-D array of the values, or (partitions) a RaggedTensor."""
     name = _dtype(spec.dtype, caller)
@@ -191,18 +213,13 @@ def _ragged_feature(example: Example, key: str, spec: Any, caller: str) -> Any:
                 raise ValueError(f"`{caller}`: RaggedFeature {key!r}: {count} values do not "
                                  f"split into rows of UniformRowLength({size}).")
             lengths = [size] * (count // size)
-        elif isinstance(partition, (RaggedFeature.RowLengths, RaggedFeature.RowSplits)):
-            found = _values(example, partition.key, "int64") or []
-            lengths = found if isinstance(partition, RaggedFeature.RowLengths) else \
-                [b - a for a, b in zip(found, found[1:])]
-            if sum(lengths) != count or any(n < 0 for n in lengths):
-                raise ValueError(f"`{caller}`: RaggedFeature {key!r}: the partition "
-                                 f"{type(partition).__name__}({partition.key!r}) describes "
-                                 f"{sum(lengths)} values but there are {count}.")
         else:
-            raise NotProvidedError(f"`{caller}`: RaggedFeature partitions of type "
-                                   f"{type(partition).__name__} are not provided by torchkeras;"
-                                   " use RowLengths, RowSplits or UniformRowLength.")
+            found = _values(example, partition.key, "int64") or []
+            lengths = _row_lengths(partition, found, count)
+            if lengths is None or sum(lengths) != count or any(n < 0 for n in lengths):
+                raise ValueError(f"`{caller}`: RaggedFeature {key!r}: the partition "
+                                 f"{type(partition).__name__}({partition.key!r}) = {found} "
+                                 f"does not describe rows of the {count} values.")
         starts = np.cumsum([0] + list(lengths)).tolist()
         rows = RaggedTensor([rows[a:b] for a, b in zip(starts, starts[1:])])
     return rows
