@@ -383,3 +383,23 @@ def test_list_files_order_and_shuffle(tmp_path):
     assert len(orders) > 1  # reshuffled each iteration
     with pytest.raises(ValueError, match="No files matched pattern"):
         Dataset.list_files(str(tmp_path / "*.png"))
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 4, 8])
+def test_interleave_cycle_length_defaults_as_tensorflow(monkeypatch, cpus):
+    from torchkeras.data import dataset as dataset_module
+    from torchkeras.data import pipeline
+    real = pipeline.resolve_parallelism
+    monkeypatch.setattr(pipeline, "resolve_parallelism",
+                        lambda n: cpus if n == AUTOTUNE else real(n))
+    cycle = dataset_module._interleave_cycle
+    assert cycle(None, None) == cpus  # sequential: the CPU count
+    assert cycle(None, AUTOTUNE) == -(-cpus // 3)  # two prefetched elements per slot
+    assert cycle(None, 2) == min(2, cpus)
+    assert cycle(3, None) == 3 and cycle(3, AUTOTUNE) == 3
+
+
+def test_interleave_parallel_calls_above_a_fixed_cycle_is_tensorflows_error():
+    with pytest.raises(ValueError, match="`num_parallel_calls` is 3 and `cycle_length` is 2"):
+        Dataset.range(4).interleave(lambda x: Dataset.from_tensors(x), cycle_length=2,
+                                    num_parallel_calls=3)

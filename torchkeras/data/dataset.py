@@ -24,6 +24,7 @@ import torch
 
 from torchkeras.backend.messages import NotProvidedError, did_you_mean
 from torchkeras.data import combinators, file_cache, indexed, pipeline, resample, sparse
+from torchkeras.data.errors import InvalidArgumentError
 from torchkeras.data.iterator import DatasetIterator
 from torchkeras.data.options import Options, frozen
 from torchkeras.data.ragged import RaggedTensor
@@ -75,6 +76,28 @@ def _captured(fn: Callable) -> Callable:
     copy.__module__ = fn.__module__
     copy.__dict__.update(fn.__dict__)
     return copy
+
+
+def _interleave_cycle(cycle_length: Optional[int], num_parallel_calls: Optional[int]) -> int:
+    """TF's ``interleave`` cycle length: unset (or AUTOTUNE), the CPU count when sequential,
+    ``min(num_parallel_calls, CPUs)`` for a fixed parallelism, and ``ceil(CPUs / 3)`` with
+    ``num_parallel_calls=AUTOTUNE`` (TF keeps two prefetched elements per cycle element, so
+    it sizes the cycle for three threads per element). Order depends on it."""
+    cpus = pipeline.resolve_parallelism(AUTOTUNE)
+    if cycle_length not in (None, AUTOTUNE):
+        cycle = _positive(cycle_length, "cycle_length")
+        if num_parallel_calls not in (None, AUTOTUNE) and num_parallel_calls > cycle:
+            raise InvalidArgumentError(
+                "If `cycle_length` is set to a fixed value, `num_parallel_calls` must be "
+                "either `tf.data.AUTOTUNE` or a value less than or equal to `cycle_length`. "
+                f"However, `num_parallel_calls` is {num_parallel_calls} and `cycle_length` is "
+                f"{cycle}")
+        return cycle
+    if num_parallel_calls is None:
+        return cpus
+    if num_parallel_calls == AUTOTUNE:
+        return -(-cpus // 3)
+    return min(pipeline.resolve_parallelism(num_parallel_calls), cpus)
 
 
 def _fn_name(fn: Callable) -> str:
@@ -790,8 +813,7 @@ class Dataset(metaclass=_DatasetType):
         """``cycle_length`` of the datasets ``map_func`` returns, read ``block_length``
         elements at a time in turn, as tf.data's interleave."""
         map_func = _captured(map_func)
-        cycle = pipeline.resolve_parallelism(AUTOTUNE if cycle_length in (None, AUTOTUNE)
-                                             else cycle_length)
+        cycle = _interleave_cycle(cycle_length, num_parallel_calls)
         block = 1 if block_length is None else _positive(block_length, "block_length")
 
         def make() -> Iterator[Any]:
