@@ -34,6 +34,7 @@ def run(target: str, args: List[str], module: bool = False) -> None:
     compat.install(override=True)
     compat.eager_tensor_numpy()
     compat.eager_tensor_set_shape()
+    compat.numpy_reductions_take_tensors()
     if module:
         sys.argv = [target] + list(args)
         runpy.run_module(target, run_name="__main__", alter_sys=True)

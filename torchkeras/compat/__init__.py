@@ -25,11 +25,12 @@ import torch
 
 from torchkeras.compat.finder import ROOTS, AliasModule, KerasFinder, NotProvidedImportError
 from torchkeras.compat.gradient_tape import GradientTape
+from torchkeras.compat.numpy_reductions import numpy_reductions_take_tensors
 from torchkeras.compat.tf_namespace import NotProvidedError, TFNamespace
 
 __all__ = ["GradientTape", "NotProvidedError", "NotProvidedImportError", "eager_tensor_numpy",
-           "eager_tensor_set_shape",
-           "install", "installed_roots", "is_installed", "uninstall"]
+           "eager_tensor_set_shape", "install", "installed_roots", "is_installed",
+           "numpy_reductions_take_tensors", "uninstall"]
 
 _FINDER: Optional[KerasFinder] = None
 
