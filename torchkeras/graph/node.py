@@ -122,13 +122,19 @@ def probe_spec(call: Any, args: Any, kwargs: Dict[str, Any], dtype: Optional[str
             outputs.append(call(*nest.map_structure(probe, list(args)),
                                 **nest.map_structure(probe, dict(kwargs))))
 
+    # empty strings give no tokens: a dim of 0 from string inputs depends on the text
+    strings = any(is_keras_tensor(x) and x.dtype == "string"
+                  for x in nest.flatten([list(args), kwargs]))
+
     def merge(a: Any, b: Any) -> KerasTensor:
         if isinstance(a, (RaggedTensor, np.ndarray, np.generic)):  # strings, ragged rows
-            shape = tuple(None if d != e else d for d, e in zip(a.shape, b.shape))
+            shape = tuple(None if d != e or (strings and d == 0) else d
+                          for d, e in zip(a.shape, b.shape))
             return KerasTensor(shape, dtype or _output_dtype(a))
         if not isinstance(a, torch.Tensor):
             a, b = torch.as_tensor(a), torch.as_tensor(b)
-        shape = tuple(None if d != e else d for d, e in zip(a.shape, b.shape))
+        shape = tuple(None if d != e or (strings and d == 0) else d
+                      for d, e in zip(a.shape, b.shape))
         if dtype is None:
             return KerasTensor(shape, backend.standardize_dtype(a.dtype))
         return KerasTensor((None,) + shape[1:] if shape else shape, dtype)
