@@ -35,6 +35,7 @@ from torchkeras.backend.messages import did_you_mean
 from torchkeras.backend import phase
 from torchkeras.backend import variable as backend_variable
 from torchkeras.data.ragged import RaggedTensor
+from torchkeras.data.structure import with_numpy
 from torchkeras.graph.convert import to_tensor_structure
 from torchkeras.graph.node import symbolic_call
 from torchkeras.graph.probe import probe_input
@@ -691,6 +692,8 @@ class EagerTensor(torch.Tensor):
 def as_eager_tensor(value: Any) -> Any:
     if isinstance(value, torch.Tensor) and not isinstance(value, EagerTensor):
         return value.as_subclass(EagerTensor)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "USO":
+        return with_numpy(value)  # a string output keeps TF's `.numpy()` (bytes)
     return value
 
 
