@@ -9,9 +9,12 @@ import pytest
 import torch
 
 import torchkeras as keras
+from torchkeras.compat.finder import tensorflow_module
 from torchkeras.data import ragged
 from torchkeras.data.structure import StringArray
 from torchkeras.layers.base import is_string_data, passes_string_inputs
+
+tf = tensorflow_module()
 
 
 class Recorder(keras.layers.Layer):
@@ -95,3 +98,11 @@ def test_subclassed_model_takes_strings():
     (torch.zeros(2), False), ([], False)])
 def test_is_string_data(value, expected):
     assert is_string_data(value) is expected
+
+
+def test_lambda_takes_strings_eagerly_and_on_a_string_input():
+    lower = keras.layers.Lambda(lambda x: tf.strings.lower(x))
+    assert lower(np.array(["AbC"])).numpy().tolist() == [b"abc"]
+    out = keras.layers.Lambda(lambda x: tf.strings.length(x))(keras.Input(shape=(),
+                                                                          dtype="string"))
+    assert out.dtype == "int32" and tuple(out.shape) == (None,)
