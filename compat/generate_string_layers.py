@@ -2,7 +2,7 @@
 ``compat/fixtures/string_layers.json``: a tokenizer ``Layer`` (``tf.strings``) and a
 ``tf.lookup`` table ``Layer`` called eagerly on NumPy/list/``tf.constant`` strings and on a
 RaggedTensor, in a ``Sequential`` built by its first call on strings (its ``Input`` dtype and
-shape), in a functional model on ``Input(shape=(), dtype=tf.string)`` (the KerasTensors'
+shape; ``predict`` of string outputs), in a functional model on ``Input(shape=(), dtype=tf.string)`` (the KerasTensors'
 dtypes and shapes), ``predict``/``fit`` on string ``x``; and ``tf.reshape`` of a RaggedTensor
 of strings (TF reshapes its flat values) with its errors. It also runs the drop-in program
 ``tests/tutorials/load_text_layers.py`` with TF (``tf.keras`` = tf_keras) and keeps its printed
@@ -55,6 +55,11 @@ class Lookup(tf_keras.layers.Layer):
         return self.table.lookup(tokens)
 
 
+class Upper(tf_keras.layers.Layer):
+    def call(self, text, training=None):
+        return tf.strings.upper(text)
+
+
 class Identity(tf_keras.layers.Layer):
     def call(self, x):
         return x
@@ -99,6 +104,13 @@ def record() -> Dict[str, Any]:
     out["sequential_ids"] = seq(np.array(text)).to_list()
     out["sequential_input"] = {"dtype": seq.inputs[0].dtype.name,
                                "shape": list(seq.inputs[0].shape)}
+
+    upper = tf_keras.Sequential([Upper(), Upper()])
+    predicted = upper.predict(np.array(["b", "c", "d"]), batch_size=2, verbose=0)
+    out["predict_strings"] = {"values": _bytes(predicted.tolist()),
+                              "dtype": str(predicted.dtype)}
+    on_tokens = tf_keras.Sequential([Lookup(_table())])
+    out["sequential_ragged_ids"] = on_tokens(tok(tf.constant(text))).to_list()
 
     inp = tf_keras.Input(shape=(), dtype=tf.string)
     tokens = Padded()(inp)

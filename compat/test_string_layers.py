@@ -1,9 +1,10 @@
 """User Layer subclasses on strings against tf_keras (``string_layers.json``, written by
 ``generate_string_layers.py``): a tokenizer Layer (``tf.strings``) and a ``tf.lookup`` table
 Layer called on NumPy/list/``tf.constant`` strings and on a RaggedTensor, in a ``Sequential``
-built by its first call on strings, in a functional model on a string ``Input`` (the
-KerasTensors' dtypes and shapes, ``predict``), and ``tf.reshape`` of a RaggedTensor of strings
-(its flat values) with TF's errors. Exact comparisons (strings and integer ids)."""
+built by its first call on strings (``predict`` of string outputs), in a functional model on
+a string ``Input`` (the KerasTensors' dtypes and shapes, ``predict``), and ``tf.reshape`` of
+a RaggedTensor of strings (its flat values) with TF's errors. Exact comparisons (strings and
+integer ids)."""
 from __future__ import annotations
 
 import json
@@ -40,6 +41,11 @@ class Lookup(keras.layers.Layer):
 
     def call(self, tokens):
         return self.table.lookup(tokens)
+
+
+class Upper(keras.layers.Layer):
+    def call(self, text, training=None):
+        return tf.strings.upper(text)
 
 
 class Identity(keras.layers.Layer):
@@ -82,6 +88,16 @@ def test_sequential_built_by_strings():
     # tf_keras keeps the first call's batch size in the inferred Input; torchkeras gives None
     assert model.inputs[0].dtype == REF["sequential_input"]["dtype"]
     assert len(model.inputs[0].shape) == len(REF["sequential_input"]["shape"])
+
+
+def test_predict_of_string_outputs_and_sequential_on_ragged_tokens():
+    predicted = keras.Sequential([Upper(), Upper()]).predict(np.array(["b", "c", "d"]),
+                                                             batch_size=2, verbose=0)
+    assert _text(predicted.tolist()) == REF["predict_strings"]["values"]
+    assert str(predicted.dtype) == REF["predict_strings"]["dtype"]
+    tokens = Tokenizer()(tf.constant(TEXT))
+    assert keras.Sequential([Lookup(_table())])(tokens).to_list() == \
+        REF["sequential_ragged_ids"]
 
 
 def test_functional_model_on_string_input():

@@ -841,7 +841,7 @@ def is_string_data(value: Any) -> bool:
         return True
     if isinstance(value, (np.ndarray, np.generic)):
         return value.dtype.kind in "OUS"
-    if isinstance(value, (list, tuple)) and value and not isinstance(value, RaggedTensor):
+    if isinstance(value, (list, tuple)) and value:
         return all(is_string_data(v) for v in value)
     return False
 
