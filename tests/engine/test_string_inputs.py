@@ -190,3 +190,13 @@ def test_sequential_of_builtin_layers_still_rejects_strings():
     model = keras.Sequential([keras.layers.Dense(1)])
     with pytest.raises(ValueError, match="Failed to convert a NumPy array to a Tensor"):
         model(np.array([["a"] * 4] * 2))
+
+
+def test_predict_joins_string_outputs_of_several_batches():
+    class Upper(keras.layers.Layer):
+        def call(self, text):
+            return np.char.upper(np.asarray(text).astype(str))
+
+    out = keras.Sequential([Upper()]).predict(np.array(["a", "b", "c"]), batch_size=2,
+                                              verbose=0)
+    assert out.dtype == object and out.tolist() == [b"A", b"B", b"C"]
