@@ -163,3 +163,17 @@ def test_equal_and_not_equal_compare_string_tensors():
         lambda l: tf.not_equal(tf.strings.substr(l, 0, 1), "0"))
     assert [x.numpy() for x in kept] == [b"1,b", b"1,c"]
     assert tf.equal([1, 2], 2).tolist() == [False, True]  # numbers unchanged
+
+
+def test_reshape_strings_and_ragged_flat_values_as_tensorflow():
+    tokens = tf.strings.split(tf.constant(["a b", "c d e", "f"]))
+    assert tf.reshape(tokens, [-1]).numpy().tolist() == [b"a", b"b", b"c", b"d", b"e", b"f"]
+    assert tf.reshape(tokens, [3, -1]).numpy().tolist() == [[b"a", b"b"], [b"c", b"d"],
+                                                            [b"e", b"f"]]
+    assert tf.reshape(tf.constant([["a"], ["b"]]), [2]).numpy().tolist() == [b"a", b"b"]
+    assert tf.reshape(tf.ragged.constant([[1, 2], [3]]), [-1]).tolist() == [1, 2, 3]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="with 6 values, but the "
+                       "requested shape has 7"):
+        tf.reshape(tokens, [7])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="requires a multiple of 4"):
+        tf.reshape(tokens, [-1, 4])

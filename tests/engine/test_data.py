@@ -63,3 +63,13 @@ def test_array_data_on_cpu_shares_float32_and_int64_numpy_memory():
     assert np.shares_memory(arrays.x.numpy(), x) and np.shares_memory(arrays.y.numpy(), y)
     doubles = data.ArrayData(x.astype("float64"), y, None, 4, True, torch.device("cpu"))
     assert doubles.x.dtype == torch.float32  # floatx: float64 data is cast (one copy)
+
+
+def test_string_x_kept_for_string_or_unknown_inputs_refused_for_numeric():
+    strings = np.array(["a b", "c"])
+    for dtype in (None, "string"):
+        kept = data.ArrayData(strings, None, None, 2, False, torch.device("cpu"),
+                              [dtype] if dtype else None).x
+        assert isinstance(kept, np.ndarray) and kept.tolist() == ["a b", "c"]
+    with pytest.raises(ValueError, match="Unsupported object type"):
+        data.ArrayData(strings, None, None, 2, False, torch.device("cpu"), ["float32"])

@@ -7,6 +7,7 @@ import os
 
 import numpy as np
 import pytest
+import torch
 
 import torchkeras as keras
 from torchkeras import data
@@ -121,3 +122,81 @@ def test_dict_of_string_and_numeric_inputs_matched_by_name():
     np.testing.assert_allclose(by_name, by_position, rtol=1e-6)
     ds = data.Dataset.from_tensor_slices(({"text": TEXTS, "num": numbers}, LABELS)).batch(4)
     assert np.isfinite(model.fit(ds, epochs=1, verbose=0).history["loss"][0])
+
+
+# ---- user Layer subclasses first: strings reach their `call` (tf_keras lets any layer take
+# string tensors), and a Sequential builds on a string Input for string data
+class _Tokens(keras.layers.Layer):
+    """Words to ids (hash of each word mod 50, padded with 0), dense ``(batch, 4)``."""
+
+    def call(self, text):
+        rows = [[1 + sum(map(ord, w)) % 49 for w in str(t).split()][:4]
+                for t in np.asarray(text).reshape(-1).tolist()]
+        return torch.tensor([r + [0] * (4 - len(r)) for r in rows], dtype=torch.int64)
+
+
+def _token_model():
+    model = keras.Sequential([_Tokens(), keras.layers.Embedding(50, 4, mask_zero=True),
+                              keras.layers.GlobalAveragePooling1D(),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile("adam", "binary_crossentropy")
+    return model
+
+
+def test_sequential_first_call_on_strings_builds_a_string_input():
+    model = _token_model()
+    assert model(np.array(["good movie", "bad"])).shape == (2, 1)
+    assert model.inputs[0].dtype == "string"
+    assert tuple(model.inputs[0].shape) == (None,)
+    assert model.layers[0].output.dtype == "int64"  # the probe ran the layer on strings
+
+
+def test_sequential_of_user_layer_first_called_on_numbers_stays_numeric():
+    class Double(keras.layers.Layer):
+        def call(self, x):
+            return x * 2
+
+    model = keras.Sequential([Double(), keras.layers.Dense(1)])
+    model(np.ones((2, 3)))
+    assert model.inputs[0].dtype == "float32"
+
+
+@pytest.mark.parametrize("form", ["numpy", "list"])
+def test_fit_predict_evaluate_on_string_x_through_a_user_layer(form):
+    model = _token_model()
+    x = TEXTS if form == "numpy" else TEXTS.tolist()
+    history = model.fit(x, LABELS, epochs=2, batch_size=4, verbose=0)
+    assert len(history.history["loss"]) == 2 and np.isfinite(history.history["loss"]).all()
+    assert model.predict(x[:3], verbose=0).shape == (3, 1)
+    assert np.isfinite(model.evaluate(x, LABELS, verbose=0))
+
+
+def test_fit_on_a_string_dataset_through_a_user_layer():
+    model = _token_model()
+    ds = data.Dataset.from_tensor_slices((TEXTS, LABELS)).batch(4)
+    history = model.fit(ds, epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+
+
+def test_functional_model_with_user_layer_on_string_input():
+    inputs = keras.Input(shape=(), dtype="string")
+    ids = _Tokens()(inputs)
+    assert ids.dtype == "int64" and tuple(ids.shape) == (None, 4)
+    model = keras.Model(inputs, keras.layers.Dense(1)(keras.layers.Embedding(50, 2)(ids)))
+    assert model.predict(TEXTS[:5], verbose=0).shape == (5, 4, 1)
+
+
+def test_sequential_of_builtin_layers_still_rejects_strings():
+    model = keras.Sequential([keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match="Failed to convert a NumPy array to a Tensor"):
+        model(np.array([["a"] * 4] * 2))
+
+
+def test_predict_joins_string_outputs_of_several_batches():
+    class Upper(keras.layers.Layer):
+        def call(self, text):
+            return np.char.upper(np.asarray(text).astype(str))
+
+    out = keras.Sequential([Upper()]).predict(np.array(["a", "b", "c"]), batch_size=2,
+                                              verbose=0)
+    assert out.dtype == object and out.tolist() == [b"A", b"B", b"C"]

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 import torch
 
+from torchkeras.data.structure import StringArray, with_numpy
 from torchkeras.graph.convert import to_tensor
 
 
@@ -43,3 +44,12 @@ def test_a_sparse_tensor_becomes_a_torch_sparse_tensor():
     assert floats.is_sparse and floats.dtype == torch.float32
     np.testing.assert_array_equal(floats.to_dense().numpy(), [[0, 3], [0, 0], [4, 0]])
     assert to_tensor(sp).dtype == torch.int32  # integers kept when asked
+
+
+def test_keep_strings_returns_string_arrays_and_scalars_unchanged():
+    strings = np.array(["a", "b"]).view(StringArray)
+    assert to_tensor(strings, keep_strings=True) is strings
+    scalar = with_numpy(b"x")
+    assert to_tensor(scalar, keep_strings=True) is scalar
+    assert to_tensor(["p", "q"], keep_strings=True).tolist() == ["p", "q"]
+    assert to_tensor(np.array([1, 2]), keep_strings=True).dtype == torch.int64

@@ -178,7 +178,22 @@ def size(input: Any, out_type: Any = "int32", name: Optional[str] = None) -> tor
 
 
 def reshape(tensor: Any, shape: Any, name: Optional[str] = None) -> torch.Tensor:  # noqa: F811
-    return K.reshape(tensor, shape)
+    """``tf.reshape``; strings too, and a RaggedTensor's flat values (as TF reshapes them:
+    ``tf.reshape(tokens, [-1])`` lists every token)."""
+    if isinstance(tensor, tf_data.ragged.RaggedTensor):
+        tensor = tensor.flat_values
+    if not _is_text(tensor) and not isinstance(tensor, (str, bytes, np.generic)):
+        return K.reshape(tensor, shape)
+    array = np.asarray(tensor)
+    dims = [int(d) for d in (shape.tolist() if isinstance(shape, torch.Tensor) else shape)]
+    known = int(np.prod([d for d in dims if d != -1]))
+    if (-1 in dims and (known == 0 or array.size % known)) or \
+            (-1 not in dims and known != array.size):
+        wanted = f"requires a multiple of {known}" if -1 in dims else f"has {known}"
+        raise tf_data.errors.InvalidArgumentError(
+            f"Input to reshape is a tensor with {array.size} values, but the requested shape "
+            f"{wanted} [Op:Reshape]")
+    return to_leaf(array.reshape(dims))
 
 
 def transpose(a: Any, perm: Optional[Sequence[int]] = None, conjugate: bool = False,

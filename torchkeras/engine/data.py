@@ -83,13 +83,16 @@ STRING_COLUMN = "string_column"  # the dtype entry of an Input(shape=(1,), dtype
 
 
 def _x_leaf(leaf: Any, device: torch.device, dtype: Optional[str]) -> Any:
-    """One input array as a tensor; strings (for a string input) stay a NumPy array, and a
-    rank-1 one meant for a ``(None, 1)`` input gets its column axis (tf-keras's expand_1d)."""
+    """One input array as a tensor; strings (for a string or unknown input) stay a NumPy
+    array, and a rank-1 one meant for a ``(None, 1)`` input gets its column axis (tf-keras's
+    expand_1d)."""
     if dtype == STRING_COLUMN:
         array = to_tensor(leaf, device, None, keep_strings=True)
         return array[:, None] if isinstance(array, np.ndarray) and array.ndim == 1 else array
+    # strings stay for a string input, and for a model whose inputs are not known yet (its
+    # first layer decides: a user's Layer takes them, a built-in numeric one refuses them)
     return to_tensor(leaf, device, None, keep_integers=bool(dtype and not dtype.startswith(
-        "float")), keep_strings=dtype == "string")
+        "float")), keep_strings=dtype is None or dtype == "string")
 
 
 def standardize_arrays(value: Any) -> Any:

@@ -21,7 +21,8 @@ from torchkeras.engine.compiled_model import CompiledModel
 from torchkeras.engine.functional import FunctionalGraph
 from torchkeras.engine.step_runner import keras_default, model_call
 from torchkeras.export import export_model
-from torchkeras.layers.base import Layer, accepts_string_inputs, probe_output_shape
+from torchkeras.layers.base import (Layer, accepts_string_inputs, passes_string_inputs,
+                                    probe_output_shape)
 from torchkeras.layers.autocast import prepare_mixed
 from torchkeras.layers.input_spec import InputSpec, assert_input_compatibility
 from torchkeras.backend import nest
@@ -127,6 +128,15 @@ class Model(Layer):
             return any(t.dtype == "string" for t in self._graph.inputs)
         layers = self.layers
         return bool(layers) and accepts_string_inputs(layers[0])
+
+    @property
+    def _passes_string_inputs(self) -> bool:  # type: ignore[override]
+        """Strings reach ``call`` unconverted: a string ``Input``, or a first layer whose
+        ``call`` takes them (a user's Layer subclass)."""
+        if self._graph is not None:
+            return self._accepts_string_inputs
+        layers = self.layers
+        return bool(layers) and passes_string_inputs(layers[0])
 
     @property
     def input(self) -> Any:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence
 
+import numpy as np
 import torch
 
 from torchkeras import backend
+from torchkeras.data.ragged import RaggedTensor
 from torchkeras import layers as layers_module
 from torchkeras.layers.input_layer import Input, InputLayer
 from torchkeras.graph.keras_tensor import KerasTensor
@@ -20,7 +22,8 @@ from torchkeras.graph.shapes import conform_ranks
 from torchkeras.layers.base import (Layer, _call_parameters, attach_masks, creates_masks,
                                     default_training)
 from torchkeras.layers.base import (BUILD_LOCK, HOOK_VERSION, accepts_sparse_inputs,
-                                    accepts_string_inputs, has_forward_hooks)
+                                    accepts_string_inputs, has_forward_hooks,
+                                    is_string_data, passes_string_inputs)
 from torchkeras.layers.input_spec import InputSpec
 from torchkeras.layers.autocast import prepare_mixed
 from torchkeras.layers.embedding import accepts_integer_inputs
@@ -144,13 +147,14 @@ class Sequential(Model):
             self.built = True
             self._build_input_shape = tuple(input_shape)
 
-    def _build_graph(self, shape: tuple) -> None:
+    def _build_graph(self, shape: tuple, string_input: bool = False) -> None:
         first = self._stack[0] if self._stack else None
         integer_input = accepts_integer_inputs(first)
         input_tensor = Input(batch_shape=(None,) + shape[1:],
                              name=f"{first.name}_input" if first is not None else None,
-                             dtype="int64" if integer_input else "string" if
-                             accepts_string_inputs(first) else None)
+                             dtype="int64" if integer_input and not string_input else
+                             "string" if string_input or accepts_string_inputs(first)
+                             else None)
         output = input_tensor
         for layer in self._stack:
             output = layer(output)
@@ -161,7 +165,21 @@ class Sequential(Model):
     def _eager_call(self, inputs: Any, args: tuple, kwargs: Dict[str, Any]) -> Any:
         if isinstance(inputs, dict):  # before the build and the input-spec check
             inputs = self._input_from_dict(inputs)
+        if self._input_tensor is None and self._stack and \
+                passes_string_inputs(self._stack[0]) and is_string_data(inputs):
+            self._build_string_graph(inputs)
         return super()._eager_call(inputs, args, kwargs)
+
+    def _build_string_graph(self, inputs: Any) -> None:
+        """Build on a string ``Input`` for the first call's strings (tf_keras builds on the
+        data's dtype), so the layers' output shapes are probed on strings, not on zeros."""
+        shape = tuple(np.shape(inputs)) if not isinstance(inputs, RaggedTensor) else \
+            tuple(inputs.shape)
+        with BUILD_LOCK:
+            if self._input_tensor is None:
+                self._build_graph((None,) + shape[1:], string_input=True)
+            self.built = True
+            self._build_input_shape = (None,) + shape[1:]
 
     def _maybe_build(self, input_shape: Any) -> None:
         # Not Layer's guard on `built`: a Sequential built empty builds again once it has

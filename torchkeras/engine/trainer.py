@@ -485,11 +485,27 @@ def predict(model: "Model", x: Any, batch_size: Optional[int] = None, verbose: A
                          "Please use `Model.compile(..., run_eagerly=True)`, or "
                          "`tf.config.run_functions_eagerly(True)` for more information of "
                          "where went wrong, or file a issue/bug to `tf.keras`.")
-    flat = [torch.cat([batch[i] for batch in collected]) for i in range(len(collected[0]))]
+    flat = [_concat_outputs([batch[i] for batch in collected])
+            for i in range(len(collected[0]))]
     if getattr(data, "shard", None) is not None:  # every process gets all rows, in order
         flat = distribute.gather_batches(flat, [len(batch[0]) for batch in collected])
-    result = nest.pack_sequence_as(structure, [t.cpu().numpy() for t in flat])
+    result = nest.pack_sequence_as(structure, [t.cpu().numpy() if isinstance(
+        t, torch.Tensor) else t for t in flat])
     return result
+
+
+def _concat_outputs(parts: List[Any]) -> Any:
+    """One predict output's batches joined: tensors, or (a string layer's output) a NumPy
+    object array of ``bytes``, as TF's predict gives string outputs."""
+    if isinstance(parts[0], torch.Tensor):
+        return torch.cat(parts)
+    joined = np.concatenate([np.asarray(p) for p in parts])
+    if joined.dtype.kind not in "OUS":
+        return joined
+    out = np.empty(joined.shape, dtype=object)
+    for index, item in np.ndenumerate(joined):
+        out[index] = item.encode("utf-8") if isinstance(item, str) else item
+    return out
 
 
 def _predict_mixed(model: "Model", dtype: torch.dtype, x: Any, training: bool) -> Any:

@@ -28,6 +28,9 @@ def to_tensor(value: Any, device: Optional[torch.device] = None, dtype: Optional
     float_dtype = backend.torch_dtype(dtype)
     if isinstance(value, sparse.SparseTensor):  # a torch sparse COO tensor (Dense takes it)
         value = sparse.to_torch(value)
+    if keep_strings and isinstance(value, (np.ndarray, np.generic)) and \
+            value.dtype.kind in "OUS":  # as it is: a StringArray keeps its `.numpy()`
+        return value
     if isinstance(value, torch.Tensor):
         tensor = value
     else:

@@ -1,11 +1,14 @@
 """Nodes of the functional graph: one per call of a layer on symbolic tensors."""
 from __future__ import annotations
 
+import inspect
 from typing import Any, Dict, List, Optional
 
+import numpy as np
 import torch
 
 from torchkeras import backend
+from torchkeras.data.ragged import RaggedTensor
 from torchkeras.graph.keras_tensor import KerasTensor
 from torchkeras.graph.probe import probe_input
 from torchkeras.graph.shapes import _flatten_shapes, _is_shape, _pack_shapes
@@ -64,7 +67,12 @@ def output_spec(layer: Any, inputs: Any, args: tuple, kwargs: Dict[str, Any]) ->
     if spec is not None:  # Keras 3: compute_output_spec, or several tensor arguments
         return spec
     if getattr(type(layer).compute_output_shape, "takes_input_dtypes", False):
-        # the default probe runs the layer: on inputs of the inputs' dtypes (strings too)
+        if any(getattr(x, "dtype", None) == "string" for x in flat_inputs):
+            # run on strings: the outputs' dtypes are the call's (strings, a lookup's ids),
+            # as tf_keras's KerasTensors of a layer whose `call` takes strings
+            return probe_spec(layer.call, (inputs,) + tuple(args),
+                              _probe_kwargs(layer.call, kwargs))
+        # the default probe runs the layer: on inputs of the inputs' dtypes
         dtypes = nest.pack_sequence_as(inputs, [getattr(x, "dtype", None)
                                                 for x in flat_inputs]) \
             if nest.is_nested(inputs) else getattr(inputs, "dtype", None)
@@ -114,13 +122,53 @@ def probe_spec(call: Any, args: Any, kwargs: Dict[str, Any], dtype: Optional[str
             outputs.append(call(*nest.map_structure(probe, list(args)),
                                 **nest.map_structure(probe, dict(kwargs))))
 
+    # empty strings give no tokens: a dim of 0 from string inputs depends on the text
+    strings = any(is_keras_tensor(x) and x.dtype == "string"
+                  for x in nest.flatten([list(args), kwargs]))
+
     def merge(a: Any, b: Any) -> KerasTensor:
+        if isinstance(a, (RaggedTensor, np.ndarray, np.generic)):  # strings, ragged rows
+            shape = tuple(None if d != e or (strings and d == 0) else d
+                          for d, e in zip(a.shape, b.shape))
+            return KerasTensor(shape, dtype or _output_dtype(a))
         if not isinstance(a, torch.Tensor):
             a, b = torch.as_tensor(a), torch.as_tensor(b)
-        shape = tuple(None if d != e else d for d, e in zip(a.shape, b.shape))
+        shape = tuple(None if d != e or (strings and d == 0) else d
+                      for d, e in zip(a.shape, b.shape))
         if dtype is None:
             return KerasTensor(shape, backend.standardize_dtype(a.dtype))
         return KerasTensor((None,) + shape[1:] if shape else shape, dtype)
 
-    merged = [merge(a, b) for a, b in zip(nest.flatten(outputs[0]), nest.flatten(outputs[1]))]
+    merged = [merge(a, b) for a, b in zip(_flatten_outputs(outputs[0]),
+                                          _flatten_outputs(outputs[1]))]
+    if isinstance(outputs[0], RaggedTensor):
+        return merged[0]
     return nest.pack_sequence_as(outputs[0], merged)
+
+
+def _flatten_outputs(outputs: Any) -> List[Any]:
+    """``nest.flatten`` with a RaggedTensor (a list of rows) as one output."""
+    return [outputs] if isinstance(outputs, RaggedTensor) else nest.flatten(outputs)
+
+
+def _probe_kwargs(call: Any, kwargs: Dict[str, Any]) -> Dict[str, Any]:
+    """``kwargs`` with ``training=False`` when ``call`` takes it (the shape probe's)."""
+    try:
+        takes_training = "training" in inspect.signature(call).parameters
+    except (TypeError, ValueError):  # a builtin without a signature
+        takes_training = False
+    if takes_training and kwargs.get("training") is None:
+        return dict(kwargs, training=False)
+    return kwargs
+
+
+def _output_dtype(value: Any) -> str:
+    """The Keras dtype of one probe output: ``"string"`` for NumPy strings or a RaggedTensor
+    of strings, else the tensor's."""
+    if isinstance(value, RaggedTensor) and len(value):
+        value = value[0]
+    if isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind in "OUS":
+        return "string"
+    if isinstance(value, RaggedTensor):  # no rows: the probe's strings gave no values
+        return "string"
+    return backend.standardize_dtype(torch.as_tensor(value).dtype)

@@ -34,6 +34,8 @@ from torchkeras import backend, constraints, initializers, regularizers
 from torchkeras.backend.messages import did_you_mean
 from torchkeras.backend import phase
 from torchkeras.backend import variable as backend_variable
+from torchkeras.data.ragged import RaggedTensor
+from torchkeras.data.structure import with_numpy
 from torchkeras.graph.convert import to_tensor_structure
 from torchkeras.graph.node import symbolic_call
 from torchkeras.graph.probe import probe_input
@@ -124,12 +126,19 @@ class Layer(torch.nn.Module):
     _autocast_dtype: Optional[torch.dtype] = None  # set under a mixed dtype policy
     _building = False  # True (on the instance) while `_maybe_build` runs `build`
     _accepts_string_inputs = False  # True: NumPy strings reach `call` (text layers, models)
+    # True: string inputs (NumPy str/bytes arrays, a RaggedTensor) reach `call` as they are,
+    # numbers are converted as usual: a user's Layer subclass, whose `call` decides (tf_keras
+    # lets any layer take string tensors). Set for every class defined outside torchkeras.
+    _passes_string_inputs = False
     # True: a torch sparse COO tensor (a tf.SparseTensor input) reaches `call` as it is
     # (Dense, models); other layers get it densified (see `densify_sparse`).
     _accepts_sparse_inputs = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if "_passes_string_inputs" not in cls.__dict__ and \
+                not cls.__module__.startswith("torchkeras."):
+            cls._passes_string_inputs = True
         build = cls.__dict__.get("build")
         if build is not None and not getattr(build, "_marks_built", False):
             setattr(cls, "build", _marking_built(build))
@@ -524,13 +533,18 @@ class Layer(torch.nn.Module):
         # NumPy data (or the EagerTensor a NumPy call returned) runs without autograd.
         has_numpy = any(not isinstance(x, torch.Tensor) or isinstance(x, EagerTensor)
                         for x in nest.flatten(inputs))
-        inputs = to_tensor_structure(inputs, self._input_device(), self._input_dtype(),
-                                     keep_strings=self._accepts_string_inputs)
-        if not self._accepts_sparse_inputs:
-            inputs = densify_sparse(inputs)
-        flat_shapes = [tuple(t.shape) for t in nest.flatten(inputs)]
+        keep_strings = self._accepts_string_inputs or self._passes_string_inputs
+        ragged = keep_strings and isinstance(inputs, RaggedTensor)  # one input, as it is
+        if ragged:
+            flat_shapes = [tuple(inputs.shape)]  # (rows, None, ...)
+        else:
+            inputs = to_tensor_structure(inputs, self._input_device(), self._input_dtype(),
+                                         keep_strings=keep_strings)
+            if not self._accepts_sparse_inputs:
+                inputs = densify_sparse(inputs)
+            flat_shapes = [tuple(t.shape) for t in nest.flatten(inputs)]
         build_shapes = [(None,) + shape[1:] if shape else shape for shape in flat_shapes]
-        self._maybe_build(shape_structure(inputs, build_shapes))
+        self._maybe_build(build_shapes[0] if ragged else shape_structure(inputs, build_shapes))
         self._check_input_spec(flat_shapes)
         accepts_training, accepts_mask = _call_parameters(type(self))
         # Keras: `training` and `mask` reach `call` only if it accepts them; `training` is
@@ -678,6 +692,8 @@ class EagerTensor(torch.Tensor):
 def as_eager_tensor(value: Any) -> Any:
     if isinstance(value, torch.Tensor) and not isinstance(value, EagerTensor):
         return value.as_subclass(EagerTensor)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "USO":
+        return with_numpy(value)  # a string output keeps TF's `.numpy()` (bytes)
     return value
 
 
@@ -807,6 +823,27 @@ def densify_sparse(structure: Any) -> Any:
         return structure.to_dense() if structure.is_sparse else structure
     return nest.map_structure(lambda t: t.to_dense() if isinstance(t, torch.Tensor) and
                               t.is_sparse else t, structure)
+
+
+def passes_string_inputs(layer: Any) -> bool:
+    """Whether string inputs reach ``layer``'s ``call`` unconverted: a string layer (see
+    :func:`accepts_string_inputs`) or a user's Layer subclass, whose ``call`` decides."""
+    return accepts_string_inputs(layer) or bool(getattr(layer, "_passes_string_inputs", False))
+
+
+def is_string_data(value: Any) -> bool:
+    """Whether ``value`` is one string input: a ``str``/``bytes``, a NumPy array of strings
+    (``StringArray``, ``tf.constant`` of text), a RaggedTensor of strings, or a list of
+    strings."""
+    if isinstance(value, RaggedTensor):
+        return not isinstance(value.dtype, torch.dtype)
+    if isinstance(value, (str, bytes)):
+        return True
+    if isinstance(value, (np.ndarray, np.generic)):
+        return value.dtype.kind in "OUS"
+    if isinstance(value, (list, tuple)) and value:
+        return all(is_string_data(v) for v in value)
+    return False
 
 
 def accepts_string_inputs(layer: Any) -> bool:

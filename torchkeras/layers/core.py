@@ -125,9 +125,12 @@ class Activation(Layer):
 class Lambda(Layer):
     """Wraps a function of tensors as a layer: ``Lambda(lambda x: x ** 2)``.
 
-    The function receives torch tensors. ``output_shape`` is optional: by default the
-    shape is found by running the function.
+    The function receives torch tensors (strings as they are: its code decides, as in
+    tf_keras). ``output_shape`` is optional: by default the shape is found by running the
+    function.
     """
+
+    _passes_string_inputs = True
 
     def __init__(self, function: Callable, output_shape: Any = None, mask: Any = None,
                  arguments: Optional[Dict[str, Any]] = None, **kwargs: Any):
@@ -142,12 +145,14 @@ class Lambda(Layer):
     def call(self, inputs: Any, mask: Any = None, training: Optional[bool] = None) -> Any:
         return self.function(inputs, **self.arguments)
 
-    def compute_output_shape(self, input_shape: Any) -> Any:
+    def compute_output_shape(self, input_shape: Any, input_dtypes: Any = None) -> Any:
         if self._output_shape is None:
-            return super().compute_output_shape(input_shape)
+            return super().compute_output_shape(input_shape, input_dtypes)
         if callable(self._output_shape):
             return tuple(self._output_shape(input_shape))
         return (input_shape[0],) + tuple(self._output_shape)
+
+    compute_output_shape.takes_input_dtypes = True  # type: ignore[attr-defined]
 
     def get_config(self) -> Dict[str, Any]:
         config = super().get_config()
