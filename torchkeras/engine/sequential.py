@@ -44,6 +44,7 @@ class Sequential(Model):
         self._explicit_input = False  # an Input / input_shape, not inferred from a call
         self._checks_layers = False  # called on a novel shape: layers check their inputs
         self._deferred = False  # the relaxed graph failed to build: tf-keras's eager fallback
+        self._checked_shape: Optional[tuple] = None  # the last shape the layers accepted
         for layer in layers or []:
             self.add(layer)
 
@@ -270,7 +271,11 @@ class Sequential(Model):
         if self._hook_version != HOOK_VERSION[0]:
             self._update_plan()  # a layer got a forward hook: run it through __call__
         if self._checks_layers:
-            return self._call_checked(inputs, training, mask)
+            shape = tuple(getattr(inputs, "shape", ()))[1:]  # (steps, features): not the batch
+            if shape != self._checked_shape:  # a shape the layers have not accepted yet
+                outputs = self._call_checked(inputs, training, mask)
+                self._checked_shape = shape
+                return outputs
         if self._slow_plan or training is None:  # None: each layer applies its default
             return self._call_with_masks(inputs, training, mask)
         outputs = inputs
