@@ -174,3 +174,24 @@ def test_sequential_with_an_input_keeps_checking_its_shape():
                        r"layer: expected shape=\(None, 3, 19\), found shape=\(32, 24, 19\)"):
         model(np.zeros((32, 24, 19), "float32"))
     assert model.input_shape == (None, 3, 19)
+
+
+class _FixedSteps(keras.layers.Layer):
+    """Flattens (batch, steps, features); its output shape needs a known step count."""
+
+    def call(self, inputs):
+        return inputs.reshape(inputs.shape[0], -1)
+
+    def compute_output_shape(self, input_shape):
+        if input_shape[1] is None:
+            raise ValueError("_FixedSteps needs a known number of steps.")
+        return (input_shape[0], input_shape[1] * input_shape[2])
+
+
+def test_no_input_sequential_whose_relaxed_rebuild_fails_runs_its_layers_eagerly():
+    # tf-keras 2's "legacy deferred" mode: the old graph stays, the layers run on the input.
+    model = _fitted_without_input([_FixedSteps(), keras.layers.Dense(2, name="head")], (3, 4))
+    with pytest.raises(ValueError, match='Input 0 of layer "head" is incompatible'):
+        model(np.zeros((5, 6, 4), "float32"))
+    assert model.input_shape == (None, 3, 4)
+    assert tuple(model(np.zeros((5, 3, 4), "float32")).shape) == (5, 2)
