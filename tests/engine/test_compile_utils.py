@@ -48,3 +48,20 @@ def test_compile_and_fit_messages_are_unchanged():
         model.train_on_batch(x, np.zeros((4, 1), "float32"))
     with pytest.raises(ValueError, match=r"received 3 target array\(s\)"):
         model.train_on_batch(x, [np.zeros((4, 1), "float32")] * 3)
+
+
+def test_model_metrics_are_empty_until_the_first_train_or_test_step():
+    # tf-keras 2: the loss tracker and compiled metrics join `model.metrics` at the first step.
+    model = keras.Sequential([keras.layers.Dense(1)])
+    model.compile(loss="mse", optimizer="adam", metrics=["mae"])
+    assert model.metrics == [] and model.metrics_names == []
+    x, y = np.zeros((4, 3), "float32"), np.zeros((4, 1), "float32")
+    model.predict(x, verbose=0)
+    assert model.metrics_names == []
+    model.evaluate(x, y, verbose=0)
+    assert model.metrics_names == ["loss", "mae"]
+    assert type(model.metrics[1]).__name__ == "MeanMetricWrapper"
+    model.compile(loss="mse", optimizer="adam")
+    assert model.metrics_names == []
+    model.train_on_batch(x, y)
+    assert model.metrics_names == ["loss"]

@@ -126,3 +126,72 @@ def test_sequential_input_conforms_and_its_shape_error_is_tf_keras_s():
     with pytest.raises(ValueError, match=r'Input 0 of layer "sequential.*" is incompatible with '
                        r"the layer: expected shape=\(None, 28, 28\), found shape=\(None, 784\)"):
         flat.predict(np.zeros((4, 784), "float32"), verbose=0)
+
+
+def _fitted_without_input(layers, shape):
+    model = keras.Sequential(layers)
+    model.compile(loss="mse", optimizer="adam")
+    x = np.random.RandomState(0).randn(16, *shape).astype("float32")
+    model.fit(x, np.zeros((16,) + model.compute_output_shape((16,) + shape)[1:], "float32"),
+              epochs=1, verbose=0)
+    return model
+
+
+def test_no_input_sequential_relaxes_its_inferred_shape_on_a_novel_input():
+    # tf-keras 2: (None, 1, 19) then (32, 24, 19) rebuilds for (None, None, 19).
+    model = _fitted_without_input([keras.layers.Dense(1)], (1, 19))
+    assert model.input_spec is None
+    out = model(np.zeros((32, 24, 19), "float32"))
+    assert tuple(out.shape) == (32, 24, 1)
+    assert model.input_shape == (None, None, 19)
+    assert model.output_shape == (None, None, 1)
+    assert tuple(model(np.zeros((4, 1, 19), "float32")).shape) == (4, 1, 1)
+
+
+def test_no_input_sequential_novel_shape_raises_the_layers_own_error():
+    model = _fitted_without_input([keras.layers.Flatten(), keras.layers.Dense(4, name="hidden"),
+                                   keras.layers.Reshape([1, -1])], (3, 19))
+    with pytest.raises(ValueError, match='Input 0 of layer "hidden" is incompatible with the '
+                       "layer: expected axis -1 of input shape to have value 57, but received "
+                       r"input with shape \(32, 456\)"):
+        model(np.zeros((32, 24, 19), "float32"))
+    assert tuple(model(np.zeros((2, 3, 19), "float32")).shape) == (2, 1, 4)
+
+
+def test_no_input_sequential_fits_on_a_novel_shape():
+    model = _fitted_without_input([keras.layers.Dense(1)], (1, 19))
+    history = model.fit(np.zeros((8, 24, 19), "float32"), np.zeros((8, 24, 1), "float32"),
+                        epochs=1, verbose=0)
+    assert len(history.history["loss"]) == 1
+    assert model.input_shape == (None, None, 19)
+    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 19"):
+        model.fit(np.zeros((8, 24, 7), "float32"), np.zeros((8, 24, 1), "float32"), verbose=0)
+
+
+def test_sequential_with_an_input_keeps_checking_its_shape():
+    model = keras.Sequential([keras.Input((3, 19)), keras.layers.Dense(1)], name="fixed")
+    with pytest.raises(ValueError, match=r'Input 0 of layer "fixed" is incompatible with the '
+                       r"layer: expected shape=\(None, 3, 19\), found shape=\(32, 24, 19\)"):
+        model(np.zeros((32, 24, 19), "float32"))
+    assert model.input_shape == (None, 3, 19)
+
+
+class _FixedSteps(keras.layers.Layer):
+    """Flattens (batch, steps, features); its output shape needs a known step count."""
+
+    def call(self, inputs):
+        return inputs.reshape(inputs.shape[0], -1)
+
+    def compute_output_shape(self, input_shape):
+        if input_shape[1] is None:
+            raise ValueError("_FixedSteps needs a known number of steps.")
+        return (input_shape[0], input_shape[1] * input_shape[2])
+
+
+def test_no_input_sequential_whose_relaxed_rebuild_fails_runs_its_layers_eagerly():
+    # tf-keras 2's "legacy deferred" mode: the old graph stays, the layers run on the input.
+    model = _fitted_without_input([_FixedSteps(), keras.layers.Dense(2, name="head")], (3, 4))
+    with pytest.raises(ValueError, match='Input 0 of layer "head" is incompatible'):
+        model(np.zeros((5, 6, 4), "float32"))
+    assert model.input_shape == (None, 3, 4)
+    assert tuple(model(np.zeros((5, 3, 4), "float32")).shape) == (5, 2)

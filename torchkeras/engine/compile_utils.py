@@ -83,6 +83,7 @@ class LossesContainer:
         self.output_trackers = [metrics_module.Mean(name=f"{name}_loss")
                                 if len(output_names) > 1 and l is not None else None
                                 for name, l in zip(self.display_names, self.losses)]
+        self.built = False  # tf-keras: the trackers join `model.metrics` at the first step
 
     @property
     def metrics(self) -> list:
@@ -127,6 +128,7 @@ class LossesContainer:
     def track(self, total: torch.Tensor, per_output: List[Optional[torch.Tensor]],
               batch_size: int) -> None:
         """Add one batch's losses to the ``loss`` and ``<output>_loss`` trackers."""
+        self.built = True
         for tracker, value in zip(self.output_trackers, per_output):
             if tracker is not None and value is not None:
                 accumulate_mean(tracker, value, batch_size)

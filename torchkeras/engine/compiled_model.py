@@ -95,8 +95,8 @@ class CompiledModel:
     def metric_objects(self) -> list:
         container = self.metrics_container
         built = container.metrics if container is not None and container.built else []
-        if self.losses is not None:
-            return self.losses.metrics + built
+        if self.losses is not None:  # tf-keras 2: nothing before the first train/test step
+            return (self.losses.metrics if self.losses.built else []) + built
         return ([self._loss_tracker] if self._loss_tracker is not None else []) + built
 
     def reset_metrics(self) -> None:

@@ -44,6 +44,10 @@ class Sequential(Model):
         self._hook_version = HOOK_VERSION[0]
         self._uses_masks = False
         self._slow_plan = False
+        self._explicit_input = False  # an Input / input_shape, not inferred from a call
+        self._checks_layers = False  # called on a novel shape: layers check their inputs
+        self._deferred = False  # the relaxed graph failed to build: tf-keras's eager fallback
+        self._checked_shape: Optional[tuple] = None  # the last shape the layers accepted
         for layer in layers or []:
             self.add(layer)
 
@@ -68,6 +72,7 @@ class Sequential(Model):
                                  "model.")
             self._input_tensor = layer._input_tensor
             self._output_tensor = self._input_tensor
+            self._explicit_input = True
             return
         if any(existing.name == layer.name for existing in self._stack if
                isinstance(existing, Layer)) and isinstance(layer, Layer):
@@ -83,6 +88,7 @@ class Sequential(Model):
                                        "string" if layer._accepts_string_inputs else
                                        layer._dtype)
             self._output_tensor = self._input_tensor
+            self._explicit_input = True
         self._stack.append(layer)
         self.add_module(_module_name(layer, len(self._stack) - 1, self), layer)
         if self._output_tensor is not None:
@@ -186,7 +192,34 @@ class Sequential(Model):
         # layers (its `_input_tensor` says whether the stack is built).
         if self._input_tensor is None and self._stack:
             self.build(input_shape)
+        elif self._input_tensor is not None and not self._explicit_input:
+            self._relax_input_shape(input_shape)
         self.built = True
+
+    def _relax_input_shape(self, input_shape: Any) -> None:
+        """tf-keras 2 for a Sequential built from its first call (no ``Input``): an input of
+        a novel shape rebuilds the graph for the shape both share (differing dims become
+        ``None``: (None, 1, 19) and (32, 24, 19) give (None, None, 19)); the layers then
+        check the inputs themselves. A rebuild that fails keeps the old graph and runs the
+        layers eagerly from then on, as tf-keras's "legacy deferred" mode."""
+        if self._deferred or not isinstance(input_shape, (tuple, list)) or \
+                not all(d is None or isinstance(d, int) for d in input_shape):
+            return
+        current = tuple(self._input_tensor.shape)
+        shape = (None,) + tuple(input_shape[1:])
+        if len(shape) != len(current):
+            self._checks_layers = True  # tf-keras: no rebuild, the old graph runs
+            return
+        relaxed = tuple(c if c == s else None for c, s in zip(current, shape))
+        if relaxed == current:
+            return
+        self._checks_layers = True
+        with BUILD_LOCK:
+            try:
+                self._build_graph(relaxed)
+            except Exception:  # tf-keras: the layers then raise on the concrete input
+                self._deferred = True
+                self._update_plan()
 
     @property
     def inputs(self):
@@ -234,8 +267,8 @@ class Sequential(Model):
 
     @property
     def input_spec(self):
-        if self._input_tensor is None:
-            return None
+        if self._input_tensor is None or not self._explicit_input:
+            return None  # tf-keras: no spec without an Input (the layers check inputs)
         shape = self._input_tensor.shape  # tf-keras's Functional.input_spec
         return InputSpec(shape=(None,) + tuple(shape[1:]), allow_last_axis_squeeze=True)
 
@@ -255,6 +288,12 @@ class Sequential(Model):
             inputs = conform_ranks([inputs], [reference], [keep_sparse])[0]  # (batch,) ...
         if self._hook_version != HOOK_VERSION[0]:
             self._update_plan()  # a layer got a forward hook: run it through __call__
+        if self._checks_layers:
+            shape = tuple(getattr(inputs, "shape", ()))[1:]  # (steps, features): not the batch
+            if shape != self._checked_shape:  # a shape the layers have not accepted yet
+                outputs = self._call_checked(inputs, training, mask)
+                self._checked_shape = shape
+                return outputs
         if self._slow_plan or training is None:  # None: each layer applies its default
             return self._call_with_masks(inputs, training, mask)
         outputs = inputs
@@ -289,6 +328,22 @@ class Sequential(Model):
             mask = layer.compute_mask(outputs, mask) if isinstance(layer, Layer) else None
             outputs = result
         attach_masks(outputs, mask)
+        return outputs
+
+    def _call_checked(self, inputs: Any, training: Optional[bool], mask: Any) -> Any:
+        """:meth:`call` through each layer's ``__call__`` (its input-spec check), for a stack
+        called on shapes other than those it was built for."""
+        outputs = inputs
+        for layer in self._stack:
+            kwargs: Dict[str, Any] = {}
+            if isinstance(layer, Layer):
+                accepts_training, accepts_mask = _call_parameters(type(layer))
+                if accepts_training and training is not None:
+                    kwargs["training"] = training
+                if accepts_mask and mask is not None:
+                    kwargs["mask"] = mask
+            outputs = layer(outputs, **kwargs)
+            mask = None  # Layer.__call__ carries the next masks on the outputs
         return outputs
 
     # ----------------------------------------------------------------- config

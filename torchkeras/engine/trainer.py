@@ -136,6 +136,11 @@ def _check_batch_size(batch_size: Any) -> None:
 def _ensure_built(model: "Model", x: Any) -> None:
     """Build a lazy model (and check input shapes) with one checked, gradient-free call."""
     if model.inputs is not None:  # functional, or a built Sequential
+        flat = nest.flatten(x)
+        if model.is_sequential and model.input_spec is None and len(flat) == 1:
+            # No Input: tf-keras rebuilds for a novel shape; the layers check it in the step.
+            model._maybe_build(tuple(flat[0].shape))
+            return
         _check_input_shapes(model, x)
         return
     with torch.no_grad():
