@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from torchkeras.data import structure
 from torchkeras.data.structure import flatten_up_to
 
 LEAF = torch.zeros(2)
@@ -48,3 +49,21 @@ def test_string_scalars_take_new_axes_and_indexed_strings_keep_numpy():
     assert batch[1:].shape == (1,)
     values = batch.numpy()  # Python bytes items, as TF's .numpy() (not np.bytes_)
     assert values.dtype == object and [type(v) for v in values] == [bytes, bytes]
+
+
+def test_string_elements_have_dtype_tf_string():
+    # keras.io structured_data_classification_from_scratch: `x[name].dtype == "string"`
+    scalar = structure.with_numpy("fixed")
+    batch = structure.with_numpy(np.array(["a", "bc"], dtype=object))
+    raw = structure.with_numpy(b"\x00\x01")
+    for value in (scalar, batch, raw):
+        assert value.dtype == "string" and value.dtype == structure.string
+        assert value.dtype != "int64" and value.dtype != np.float32
+        assert repr(value.dtype) == "tf.string" and value.dtype.name == "string"
+    assert structure.string == "string" and structure.string == np.dtype("<U3")
+    assert structure.string != "float32" and structure.string != np.dtype("int64")
+    # NumPy still sees the element's own dtype
+    assert scalar.dtype.kind == "U" and np.dtype(scalar.dtype) == np.dtype("<U5")
+    assert batch.dtype.kind == "O" and np.asarray(batch).dtype == np.dtype(object)
+    assert np.array([scalar, "xy"]).dtype.kind == "U" and len({structure.string,
+                                                              scalar.dtype}) == 1

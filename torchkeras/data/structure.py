@@ -23,8 +23,43 @@ __all__ = ["RaggedTensorSpec", "SparseTensorSpec", "TensorSpec", "string", "flat
 
 
 class _StringDType:
-    """``tf.string``: the dtype of string elements (NumPy ``str``/``bytes`` values)."""
+    """``tf.string``: the dtype of string elements (NumPy ``str``/``bytes`` values).
+
+    It equals ``"string"``, ``str``/``bytes`` and NumPy string/object dtypes as TF's
+    ``tf.string`` does (``features[name].dtype == "string"`` in keras.io's structured-data
+    example). A string element's ``.dtype`` is one of these carrying the element's NumPy
+    dtype: NumPy's attributes (``kind``, ``itemsize``...) and ``np.dtype(...)`` still work."""
     name = "string"
+    is_floating = is_integer = is_complex = is_bool = is_quantized = False
+    as_numpy_dtype = object
+
+    def __init__(self, numpy_dtype: Optional[np.dtype] = None) -> None:
+        self._numpy_dtype = np.dtype(object) if numpy_dtype is None else numpy_dtype
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The NumPy dtype (``np.dtype(x.dtype)`` reads it)."""
+        return self._numpy_dtype
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self._numpy_dtype, name)
+
+    def __eq__(self, other: Any) -> bool:
+        if isinstance(other, _StringDType):
+            return True
+        if isinstance(other, str):
+            return other == "string"
+        if other in (str, bytes, np.str_, np.bytes_, np.object_):
+            return True
+        return isinstance(other, np.dtype) and other.kind in "USO"
+
+    def __ne__(self, other: Any) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash("string")
 
     def __repr__(self) -> str:
         return "tf.string"
@@ -143,6 +178,10 @@ class StringValue(np.str_):
     """A scalar string element as iteration gives it: ``.numpy()`` gives UTF-8 ``bytes``
     like TF's ``tf.Tensor.numpy()`` on a ``tf.string`` scalar."""
 
+    @property
+    def dtype(self) -> _StringDType:  # tf.string, as TF's string tensors
+        return _StringDType(super().dtype)
+
     def numpy(self) -> bytes:
         return self.encode("utf-8")
 
@@ -153,6 +192,10 @@ class StringValue(np.str_):
 
 class BytesValue(np.bytes_):
     """A scalar ``bytes`` element (``tf.io.read_file``'s result); ``.numpy()`` gives it."""
+
+    @property
+    def dtype(self) -> _StringDType:  # tf.string, as TF's string tensors
+        return _StringDType(super().dtype)
 
     def numpy(self) -> bytes:
         return bytes(self)
@@ -165,6 +208,10 @@ class BytesValue(np.bytes_):
 class StringArray(np.ndarray):
     """An array of strings as iteration gives it: ``.numpy()`` gives an object array of
     ``bytes`` like TF (everything else is NumPy's)."""
+
+    @property
+    def dtype(self) -> _StringDType:  # tf.string, as TF's string tensors
+        return _StringDType(super().dtype)
 
     def __getitem__(self, key: Any) -> Any:
         item = super().__getitem__(key)  # a scalar string keeps ``.numpy()`` (TF's x[0])
