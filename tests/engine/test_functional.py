@@ -3,6 +3,7 @@ import pytest
 import torch
 
 import torchkeras as keras
+from torchkeras.graph.keras_tensor import KerasTensor
 
 
 def test_single_input_output_model():
@@ -108,9 +109,10 @@ def test_shared_layer_and_model_as_layer():
 
 
 def test_inputs_must_come_from_input():
-    with pytest.raises(ValueError, match="keras.Input"):
-        dense_out = keras.layers.Dense(2)(keras.Input((2,)))
-        keras.Model(dense_out, keras.layers.Dense(1)(dense_out))
+    # a layer's output is accepted (a new Input, as Keras); a tensor of no layer is not
+    orphan = KerasTensor((None, 2))
+    with pytest.raises(ValueError, match="keras.Input.*missing previous layer metadata"):
+        keras.Model(orphan, keras.layers.Dense(1)(keras.Input((2,))))
 
 
 def test_graph_disconnected():
@@ -295,3 +297,18 @@ def test_model_calling_a_string_head_survives_saving(tmp_path, ext):
     assert isinstance(loaded.layers[-2].input, dict)  # the head, reloaded, takes the dict
     np.testing.assert_allclose(loaded.predict(data, verbose=0), outer.predict(data, verbose=0),
                                rtol=1e-6)
+
+
+def test_a_layer_output_as_model_input_becomes_a_new_input():
+    # Keras 2/3 clone_graph_nodes (keras.io structured_data_classification_from_scratch):
+    # the Normalization output is the model's input, so the normalization is not applied
+    raw = keras.Input(shape=(1,))
+    normalized = keras.layers.Normalization(mean=2.0, variance=4.0)(raw)
+    dense = keras.layers.Dense(1, kernel_initializer="ones", bias_initializer="zeros")
+    out = dense(normalized)
+    model = keras.Model(normalized, out)
+    assert [type(layer).__name__ for layer in model.layers] == ["InputLayer", "Dense"]
+    assert model.inputs[0] is not normalized and tuple(model.inputs[0].shape) == (None, 1)
+    np.testing.assert_allclose(model.predict(np.array([[6.0]]), verbose=0), [[6.0]])
+    full = keras.Model(raw, out)  # the original graph is unchanged
+    np.testing.assert_allclose(full.predict(np.array([[6.0]]), verbose=0), [[2.0]])

@@ -90,6 +90,36 @@ def _build_map(outputs: List[KerasTensor]) -> Tuple[List[Node], Dict[Any, int]]:
     return nodes_in_decreasing_depth, layer_indices
 
 
+def clone_graph_nodes(inputs: Any, outputs: Any) -> Tuple[Any, Any]:
+    """Keras's ``clone_graph_nodes``: an input that is a layer's output (not an ``Input``)
+    becomes a new ``Input`` of its shape and dtype, and the layer calls from it to
+    ``outputs`` are recorded again on the new tensors (the original graph is unchanged).
+    ``keras.Model(normalizer(x), ...)`` thus takes that tensor's values directly."""
+    new_tensor: Dict[int, KerasTensor] = {}
+    for tensor in nest.flatten(inputs):
+        if not isinstance(tensor._keras_history[0], InputLayer):
+            layer = InputLayer(batch_shape=tensor.shape, dtype=tensor.dtype,
+                               sparse=tensor.sparse)
+            new_tensor[id(tensor)] = layer.output
+    nodes, _ = _build_map(nest.flatten(outputs))
+
+    def swap(x: Any) -> Any:
+        return new_tensor.get(id(x), x) if is_keras_tensor(x) else x
+
+    for node in nodes:  # parents first
+        if node.is_input or not any(id(t) in new_tensor for t in node.keras_inputs):
+            continue
+        node_outputs = nest.map_structure(
+            lambda t: KerasTensor(t.shape, t.dtype, sparse=t.sparse) if is_keras_tensor(t)
+            else t, node.outputs)
+        Node(node.layer, tuple(nest.map_structure(swap, list(node.call_args))),
+             {k: nest.map_structure(swap, v) for k, v in node.call_kwargs.items()},
+             node_outputs)
+        for old, new in zip(node.flat_outputs, nest.flatten(node_outputs)):
+            new_tensor[id(old)] = new
+    return nest.map_structure(swap, inputs), nest.map_structure(swap, outputs)
+
+
 class FunctionalGraph:
     """The layers and execution plan of a graph from ``inputs`` to ``outputs``."""
 
@@ -105,10 +135,14 @@ class FunctionalGraph:
                                  f"tf.keras.Input() or output from keras layer call(). Got: "
                                  f"{tensor!r}")
         for tensor in self.inputs:
-            if not isinstance(tensor._keras_history[0], InputLayer):
+            if tensor._keras_history is None:
                 raise ValueError("Input tensors to a Functional model must come from "
                                  f"`tf.keras.Input`. Received inputs={tensor!r} (missing "
                                  "previous layer metadata).")
+        if not all(isinstance(t._keras_history[0], InputLayer) for t in self.inputs):
+            inputs, outputs = clone_graph_nodes(inputs, outputs)
+            self.input_structure, self.output_structure = inputs, outputs
+            self.inputs, self.outputs = nest.flatten(inputs), nest.flatten(outputs)
         nodes, layer_indices = _build_map(self.outputs)
         node_depths: Dict[Node, int] = {}
         layer_depths: Dict[Any, int] = {}
