@@ -44,6 +44,22 @@ def history(arrays: Dict[str, np.ndarray], meta: Dict[str, Any]) -> Dict[str, np
     return {k: arrays[f"hist__{k}"] for k in meta["outputs"]["history_keys"]}
 
 
+def array_record(value: Any, encoding: str = "utf-8") -> Dict[str, Any]:
+    """A tensor or array as the generators write it to JSON: dtype name, shape and values
+    (strings decoded with ``encoding``; torch tensors as their own dtype)."""
+    if hasattr(value, "dtype") and str(value.dtype).startswith("torch."):
+        array = value.numpy()
+        return {"dtype": str(value.dtype).replace("torch.", ""), "shape": list(array.shape),
+                "value": array.tolist()}
+    array = np.asarray(value)
+    if array.dtype.kind in "USO":
+        text = np.vectorize(lambda s: s.decode(encoding) if isinstance(s, bytes) else str(s),
+                            otypes=[object])
+        return {"dtype": "string", "shape": list(array.shape),
+                "value": text(array).tolist() if array.size else []}
+    return {"dtype": array.dtype.name, "shape": list(array.shape), "value": array.tolist()}
+
+
 def to_numpy(value: Any) -> np.ndarray:
     """numpy view of a torch tensor, numpy array, list or Python number."""
     if hasattr(value, "detach"):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from typing import Any, Dict, List, Optional
 
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -31,6 +32,9 @@ import numpy as np
 import tf_keras
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from sequential_relax_cases import metric_stages  # noqa: E402
+
 OUT = os.path.join(HERE, "fixtures", "sequential_relax.json")
 rng = np.random.RandomState(7)
 
@@ -124,71 +128,9 @@ def record_shape_case(case: tuple) -> Dict[str, Any]:
             "fit_shape": list(fit_shape) if fit_shape else None, "steps": recorded}
 
 
-def _listing(model: Any) -> Dict[str, Any]:
-    return {"names": list(model.metrics_names),
-            "metrics": [[type(m).__name__, m.name] for m in model.metrics]}
-
-
 def record_metrics(keras: Any) -> Dict[str, Dict[str, Any]]:
     """``{case: {stage: listing}}`` for the ``keras`` module given."""
-    layers = keras.layers
-    x, y = _batch((4,), 64), _batch((1,), 64)
-    stages: Dict[str, Dict[str, Any]] = {}
-
-    single = keras.Sequential([layers.Dense(1)])
-    run = stages.setdefault("single", {})
-    run["uncompiled"] = _listing(single)
-    single.compile(loss="mse", optimizer="adam",
-                   metrics=[keras.metrics.MeanAbsoluteError(), "mse"])
-    run["compiled"] = _listing(single)
-    single.fit(x, y, verbose=0)
-    run["fit"] = _listing(single)
-    single.evaluate(x, y, verbose=0)
-    run["evaluate"] = _listing(single)
-    single.compile(loss="mse", optimizer="adam", metrics=["mae"])
-    run["recompiled"] = _listing(single)
-
-    other = keras.Sequential([layers.Dense(1)])
-    run = stages.setdefault("steps", {})
-    other.compile(loss="mse", optimizer="adam", metrics=["mae"])
-    other.predict(x, verbose=0)
-    run["predict"] = _listing(other)
-    other.test_on_batch(x, y)
-    run["test_on_batch"] = _listing(other)
-    bare = keras.Sequential([layers.Dense(1)])
-    bare.compile(loss="mse", optimizer="adam")
-    bare.evaluate(x, y, verbose=0)
-    run["evaluate_no_metrics"] = _listing(bare)
-
-    try:
-        _record_multi(keras, stages, x, y)
-    except Exception as exc:  # noqa: BLE001 (Keras 3 may reject a form Keras 2 takes)
-        stages["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
-    return stages
-
-
-def _record_multi(keras: Any, stages: Dict[str, Dict[str, Any]], x: np.ndarray,
-                  y: np.ndarray) -> None:
-    layers = keras.layers
-    inputs = keras.Input((4,))
-    first = layers.Dense(1, name="a")(inputs)
-    second = layers.Dense(1, name="b")(inputs)
-    multi = keras.Model(inputs, [first, second])
-    run = stages.setdefault("multi_output", {})
-    multi.compile(loss="mse", optimizer="adam", metrics=[["mae"], ["mse", "mae"]])
-    run["compiled"] = _listing(multi)
-    multi.fit(x, [y, y], verbose=0)
-    run["fit"] = _listing(multi)
-    multi.evaluate(x, [y, y], verbose=0)
-    run["evaluate"] = _listing(multi)
-
-    named = keras.Model(inputs, {"a": first, "b": second})
-    run = stages.setdefault("dict_output", {})
-    named.compile(loss={"a": "mse", "b": "mae"}, optimizer="adam", loss_weights={"a": 1.0, "b": 0.5},
-                  metrics={"a": ["mae"], "b": [keras.metrics.RootMeanSquaredError()]})
-    run["compiled"] = _listing(named)
-    named.fit(x, {"a": y, "b": y}, verbose=0)
-    run["fit"] = _listing(named)
+    return metric_stages(keras, _batch((4,), 64), _batch((1,), 64))
 
 
 def main() -> None:

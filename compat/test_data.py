@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from compat_case import FIXTURES
+from compat_case import FIXTURES, array_record
 from data_cases import CASES, VALUES
 from torchkeras.compat.finder import tensorflow_module
 
@@ -18,17 +18,7 @@ RECORD = json.loads((FIXTURES / "data_pipelines.json").read_text())
 
 
 def leaf(value) -> dict:
-    if isinstance(value, torch.Tensor):
-        array = value.numpy()
-        return {"dtype": str(value.dtype).replace("torch.", ""), "shape": list(array.shape),
-                "value": array.tolist()}
-    array = np.asarray(value)
-    if array.dtype.kind in "USO":
-        decode = np.vectorize(lambda s: s.decode() if isinstance(s, bytes) else str(s),
-                              otypes=[object])
-        return {"dtype": "string", "shape": list(array.shape),
-                "value": decode(array).tolist() if array.size else []}
-    return {"dtype": array.dtype.name, "shape": list(array.shape), "value": array.tolist()}
+    return array_record(value)
 
 
 def structure(value, fn):

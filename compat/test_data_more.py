@@ -9,10 +9,9 @@ import json
 
 import numpy as np
 import pytest
-import torch
 
 import torchkeras
-from compat_case import FIXTURES
+from compat_case import FIXTURES, array_record
 from data_more_cases import CASES, KERAS3_CASES, inputs
 from torchkeras.backend.messages import NotProvidedError
 from torchkeras.compat.finder import tensorflow_module
@@ -28,17 +27,7 @@ def leaf(value) -> dict:
         return {"list": [leaf(v) for v in value]}
     if isinstance(value, bytes):
         return {"bytes": base64.b64encode(value).decode("ascii")}
-    if isinstance(value, torch.Tensor):
-        array = value.numpy()
-        return {"dtype": str(value.dtype).replace("torch.", ""), "shape": list(array.shape),
-                "value": array.tolist()}
-    array = np.asarray(value)
-    if array.dtype.kind in "USO":
-        text = np.vectorize(lambda s: s.decode("latin-1") if isinstance(s, bytes) else str(s),
-                            otypes=[object])
-        return {"dtype": "string", "shape": list(array.shape),
-                "value": text(array).tolist() if array.size else []}
-    return {"dtype": array.dtype.name, "shape": list(array.shape), "value": array.tolist()}
+    return array_record(value, "latin-1")
 
 
 def compare(got: dict, want: dict, name: str, atol: float) -> None:

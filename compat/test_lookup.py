@@ -9,9 +9,8 @@ import json
 
 import numpy as np
 import pytest
-import torch
 
-from compat_case import FIXTURES
+from compat_case import FIXTURES, array_record
 from lookup_cases import CASES, ERRORS, VOCAB_FILE, VOCAB_TEXT
 from torchkeras.compat.finder import tensorflow_module
 from torchkeras.tfops.lookup import StrongHashSpec
@@ -28,17 +27,7 @@ def leaf(value) -> dict:
                 if isinstance(value, bytes) else value}
     if isinstance(value, int):
         return {"dtype": "int", "shape": [], "value": value}
-    if isinstance(value, torch.Tensor):
-        array = value.numpy()
-        return {"dtype": str(value.dtype).replace("torch.", ""), "shape": list(array.shape),
-                "value": array.tolist()}
-    array = np.asarray(value)
-    if array.dtype.kind in "USO":
-        text = np.vectorize(lambda s: s.decode() if isinstance(s, bytes) else str(s),
-                            otypes=[object])
-        return {"dtype": "string", "shape": list(array.shape),
-                "value": text(array).tolist() if array.size else []}
-    return {"dtype": array.dtype.name, "shape": list(array.shape), "value": array.tolist()}
+    return array_record(value)
 
 
 @pytest.fixture()

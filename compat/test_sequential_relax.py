@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import torchkeras as keras
+from sequential_relax_cases import metric_stages
 
 RECORD = json.loads((Path(__file__).resolve().parent / "fixtures" /
                      "sequential_relax.json").read_text())
@@ -79,64 +80,7 @@ def test_novel_input_shapes_run_or_raise_as_in_tf_keras(name):
         assert list(model.input_shape)[1:] == step["input_shape"][1:], where
 
 
-def _listing(model):
-    return {"names": list(model.metrics_names),
-            "metrics": [[type(m).__name__, m.name] for m in model.metrics]}
-
-
-def _keras2_stages():
-    """The stages of ``generate_sequential_relax.record_metrics``, run with torchkeras."""
-    layers = keras.layers
-    x, y = _batch((4,), 64), _batch((1,), 64)
-    stages = {}
-    single = keras.Sequential([layers.Dense(1)])
-    run = stages.setdefault("single", {})
-    run["uncompiled"] = _listing(single)
-    single.compile(loss="mse", optimizer="adam",
-                   metrics=[keras.metrics.MeanAbsoluteError(), "mse"])
-    run["compiled"] = _listing(single)
-    single.fit(x, y, verbose=0)
-    run["fit"] = _listing(single)
-    single.evaluate(x, y, verbose=0)
-    run["evaluate"] = _listing(single)
-    single.compile(loss="mse", optimizer="adam", metrics=["mae"])
-    run["recompiled"] = _listing(single)
-
-    other = keras.Sequential([layers.Dense(1)])
-    run = stages.setdefault("steps", {})
-    other.compile(loss="mse", optimizer="adam", metrics=["mae"])
-    other.predict(x, verbose=0)
-    run["predict"] = _listing(other)
-    other.test_on_batch(x, y)
-    run["test_on_batch"] = _listing(other)
-    bare = keras.Sequential([layers.Dense(1)])
-    bare.compile(loss="mse", optimizer="adam")
-    bare.evaluate(x, y, verbose=0)
-    run["evaluate_no_metrics"] = _listing(bare)
-
-    inputs = keras.Input((4,))
-    first = layers.Dense(1, name="a")(inputs)
-    second = layers.Dense(1, name="b")(inputs)
-    multi = keras.Model(inputs, [first, second])
-    run = stages.setdefault("multi_output", {})
-    multi.compile(loss="mse", optimizer="adam", metrics=[["mae"], ["mse", "mae"]])
-    run["compiled"] = _listing(multi)
-    multi.fit(x, [y, y], verbose=0)
-    run["fit"] = _listing(multi)
-    multi.evaluate(x, [y, y], verbose=0)
-    run["evaluate"] = _listing(multi)
-
-    named = keras.Model(inputs, {"a": first, "b": second})
-    run = stages.setdefault("dict_output", {})
-    named.compile(loss={"a": "mse", "b": "mae"}, optimizer="adam",
-                  loss_weights={"a": 1.0, "b": 0.5},
-                  metrics={"a": ["mae"], "b": [keras.metrics.RootMeanSquaredError()]})
-    run["compiled"] = _listing(named)
-    named.fit(x, {"a": y, "b": y}, verbose=0)
-    run["fit"] = _listing(named)
-    return stages
-
-
 def test_metrics_lists_match_tf_keras_at_each_stage():
-    assert _keras2_stages() == RECORD["metrics_cases"]
+    x, y = _batch((4,), 64), _batch((1,), 64)
+    assert metric_stages(keras, x, y) == RECORD["metrics_cases"]
 

@@ -8,9 +8,8 @@ import json
 
 import numpy as np
 import pytest
-import torch
 
-from compat_case import FIXTURES
+from compat_case import FIXTURES, array_record
 from tf_function_cases import CASES, write_inputs
 from torchkeras.compat.finder import tensorflow_module
 
@@ -26,17 +25,7 @@ PIL_CASES = {"decode_", "read_decode", "dataset_map_decode"}
 def leaf(value) -> dict:
     if isinstance(value, (list, tuple)):
         return {"tuple": [leaf(v) for v in value]}
-    if isinstance(value, torch.Tensor):
-        array = value.numpy()
-        return {"dtype": str(value.dtype).replace("torch.", ""), "shape": list(array.shape),
-                "value": array.tolist()}
-    array = np.asarray(value)
-    if array.dtype.kind in "USO":
-        text = np.vectorize(lambda s: s.decode() if isinstance(s, bytes) else str(s),
-                            otypes=[object])
-        return {"dtype": "string", "shape": list(array.shape),
-                "value": text(array).tolist() if array.size else []}
-    return {"dtype": array.dtype.name, "shape": list(array.shape), "value": array.tolist()}
+    return array_record(value)
 
 
 def compare(got: dict, want: dict, name: str, atol: float) -> None:
