@@ -15,6 +15,7 @@ from typing import List, Optional
 
 import torchkeras
 from torchkeras import compat
+from torchkeras.compat.finder import explain_import_error
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,15 +36,21 @@ def run(target: str, args: List[str], module: bool = False) -> None:
     compat.eager_tensor_numpy()
     compat.eager_tensor_set_shape()
     compat.numpy_reductions_take_tensors()
-    if module:
-        sys.argv = [target] + list(args)
-        runpy.run_module(target, run_name="__main__", alter_sys=True)
-        return
-    if not os.path.exists(target):
+    if not module and not os.path.exists(target):
         raise SystemExit(f"torchkeras run: can't open file '{target}': No such file")
     sys.argv = [target] + list(args)
-    sys.path.insert(0, os.path.dirname(os.path.abspath(target)))
-    runpy.run_path(target, run_name="__main__")
+    if not module:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(target)))
+    try:
+        if module:
+            runpy.run_module(target, run_name="__main__", alter_sys=True)
+        else:
+            runpy.run_path(target, run_name="__main__")
+    except ImportError as error:  # `from keras.x import Missing`: say what is not provided
+        clearer = explain_import_error(error)
+        if clearer is None:
+            raise
+        raise clearer from error
 
 
 def main(argv: Optional[List[str]] = None) -> int:

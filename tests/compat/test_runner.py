@@ -70,3 +70,21 @@ def test_runner_gives_tensors_tf_eager_set_shape(tmp_path):
         "Tensor's shape (2, 3) is not compatible with supplied shape (2, 4).",
         "Tensor's shape (2, 3) is not compatible with supplied shape (2,).",
         "mapped [(2, 3), (2, 3)]"]
+
+
+def test_runner_says_which_imported_name_is_not_provided(tmp_path):
+    # Python turns the shim's NotProvidedError into "cannot import name ... (unknown location)"
+    script = tmp_path / "script.py"
+    script.write_text("from keras.utils import FeatureSpace\n")
+    result = subprocess.run([sys.executable, "-m", "torchkeras", "run", str(script)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "ImportError: cannot import name 'FeatureSpace' from 'keras.utils': "
+        "`keras.utils.FeatureSpace` is not provided by torchkeras.")
+    other = tmp_path / "other.py"
+    other.write_text("from os import no_such_name\n")  # not a shim module: Python's message
+    result = subprocess.run([sys.executable, "-m", "torchkeras", "run", str(other)],
+                            capture_output=True, text=True, timeout=120)
+    assert "cannot import name 'no_such_name' from 'os'" in result.stderr
+    assert "not provided by torchkeras" not in result.stderr

@@ -15,13 +15,15 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import re
 import sys
 import types
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from torchkeras.compat.tf_namespace import NotProvidedError, TFNamespace, build_tensorflow
 
-__all__ = ["AliasModule", "KerasFinder", "NotProvidedImportError", "resolve"]
+__all__ = ["AliasModule", "KerasFinder", "NotProvidedImportError", "explain_import_error",
+           "resolve"]
 
 # Spellings of the Keras package, longest first (``keras.src`` before ``keras``).
 KERAS_PREFIXES = ("tensorflow.python.keras", "tensorflow.keras", "tf_keras.src", "tf_keras",
@@ -77,6 +79,27 @@ MOVED_MODULES: Dict[str, str] = {
 
 class NotProvidedImportError(ModuleNotFoundError):
     """A Keras/TensorFlow module torchkeras does not provide."""
+
+
+def explain_import_error(error: ImportError) -> Optional[ImportError]:
+    """``from keras.utils import FeatureSpace``: Python turns the module's "not provided by
+    torchkeras" error into "cannot import name ... (unknown location)"; this gives that message
+    back as an ImportError (None for any other ImportError)."""
+    match = re.match(r"cannot import name '([^']+)' from '([^']+)'", str(error))
+    if match is None:
+        return None
+    name, module_name = match.groups()
+    module = sys.modules.get(module_name)
+    if module is None:
+        return None
+    try:
+        getattr(module, name)
+    except NotProvidedError as missing:
+        return ImportError(f"cannot import name '{name}' from '{module_name}': {missing}",
+                           name=module_name)
+    except Exception:  # noqa: BLE001 (any other failure: keep Python's own message)
+        return None
+    return None
 
 
 def keras_subpath(fullname: str) -> Optional[str]:
