@@ -62,7 +62,6 @@ TOP_LEVEL: Dict[str, Tuple[bool, bool]] = {
 
 # Most used first (see the module docstring). "" is the top level.
 MOST_USED: List[str] = [
-    "utils.FeatureSpace",
     ".Loss", ".Metric", ".Optimizer", ".InputSpec",
     ".Initializer", ".Regularizer", ".tree",
     "utils.clear_session",

@@ -75,13 +75,13 @@ def test_runner_gives_tensors_tf_eager_set_shape(tmp_path):
 def test_runner_says_which_imported_name_is_not_provided(tmp_path):
     # Python turns the shim's NotProvidedError into "cannot import name ... (unknown location)"
     script = tmp_path / "script.py"
-    script.write_text("from keras.utils import FeatureSpace\n")
+    script.write_text("from keras.utils import OrderedEnqueuer\n")
     result = subprocess.run([sys.executable, "-m", "torchkeras", "run", str(script)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
-        "ImportError: cannot import name 'FeatureSpace' from 'keras.utils': "
-        "`keras.utils.FeatureSpace` is not provided by torchkeras.")
+        "ImportError: cannot import name 'OrderedEnqueuer' from 'keras.utils': "
+        "`keras.utils.OrderedEnqueuer` is not provided by torchkeras.")
     other = tmp_path / "other.py"
     other.write_text("from os import no_such_name\n")  # not a shim module: Python's message
     result = subprocess.run([sys.executable, "-m", "torchkeras", "run", str(other)],

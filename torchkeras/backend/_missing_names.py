@@ -32,9 +32,9 @@ MISSING = {
         "IdentityInitializer OrthogonalInitializer STFT STFTInitializer stft"
     ),
     "utils": (
-        "Config CustomObjectScope FeatureSpace GeneratorEnqueuer OrderedEnqueuer "
-        "SequenceEnqueuer SidecarEvaluator StepsPerExecutionTuner TimedThread bounding_boxes "
-        "clear_session disable_interactive_logging enable_interactive_logging experimental "
+        "Config CustomObjectScope GeneratorEnqueuer OrderedEnqueuer SequenceEnqueuer "
+        "SidecarEvaluator StepsPerExecutionTuner TimedThread bounding_boxes clear_session "
+        "disable_interactive_logging enable_interactive_logging experimental "
         "is_interactive_logging_enabled legacy standardize_dtype to_ordinal "
         "warmstart_embedding_matrix"
     ),

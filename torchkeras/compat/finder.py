@@ -82,7 +82,7 @@ class NotProvidedImportError(ModuleNotFoundError):
 
 
 def explain_import_error(error: ImportError) -> Optional[ImportError]:
-    """``from keras.utils import FeatureSpace``: Python turns the module's "not provided by
+    """``from keras.utils import OrderedEnqueuer``: Python turns the module's "not provided by
     torchkeras" error into "cannot import name ... (unknown location)"; this gives that message
     back as an ImportError (None for any other ImportError)."""
     match = re.match(r"cannot import name '([^']+)' from '([^']+)'", str(error))

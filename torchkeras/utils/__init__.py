@@ -34,6 +34,7 @@ from torchkeras.registry.serialization import (deserialize_keras_object,  # noqa
 from torchkeras.preprocessing.sequence import pad_sequences as _pad  # noqa: E402
 from torchkeras.utils.vis_utils import model_to_dot, plot_model  # noqa: E402
 from torchkeras.utils.progbar import Progbar  # noqa: E402
+from torchkeras.utils.feature_space import FeatureSpace  # noqa: E402
 
 
 def pad_sequences(*args: Any, **kwargs: Any) -> np.ndarray:
