@@ -165,6 +165,14 @@ def test_equal_and_not_equal_compare_string_tensors():
     assert tf.equal([1, 2], 2).tolist() == [False, True]  # numbers unchanged
 
 
+def test_convert_to_tensor_keeps_strings_as_tensorflow():
+    # keras-io structured_data_classification_with_feature_space: tf.convert_to_tensor(["fixed"])
+    value = tf.convert_to_tensor(["fixed"])
+    assert value.shape == (1,) and value.dtype == tf.string
+    assert value.numpy().tolist() == [b"fixed"]
+    assert tf.convert_to_tensor([60]).tolist() == [60]  # numbers unchanged
+
+
 def test_reshape_strings_and_ragged_flat_values_as_tensorflow():
     tokens = tf.strings.split(tf.constant(["a b", "c d e", "f"]))
     assert tf.reshape(tokens, [-1]).numpy().tolist() == [b"a", b"b", b"c", b"d", b"e", b"f"]

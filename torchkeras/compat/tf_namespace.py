@@ -104,6 +104,8 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
     if dtype is None and dtype_hint is not None and not isinstance(value, (torch.Tensor,
                                                                            np.ndarray)):
         dtype = dtype_hint
+    if _is_text(value) or dtype is tf_data.string:  # strings stay NumPy, as in tf.constant
+        return to_leaf(value)
     return _t(value, dtype)
 
 
